@@ -1,0 +1,65 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Descent: a benchmark suite for optimization algorithms.
+///
+/// Module map (each folder under Sources/ is one module):
+/// - `_CGSL`             system-library shim for the GNU Scientific Library (C headers only)
+/// - `GSL`               safe Swift layer over GSL: errors, linear algebra, BFGS2
+/// - `DescentCore`       protocols and the harness: Problem, Optimizer, Vector, run loop, results
+/// - `DescentProblems`   built-in test problems (parabola, quadratic, Rosenbrock, logistic regression)
+/// - `DescentOptimizers` built-in first-order optimizers (gd, momentum, adam)
+/// - `DescentReference`  certified reference optima f*, x* (analytic or GSL BFGS2)
+/// - `DescentReport`     pure functions from results to CSV, Markdown and terminal text
+/// - `DescentCLI`        the `suite` command line, with a public entry point for plugin packages
+/// - `Descent`           umbrella module for plugin authors (`import Descent`)
+/// - `suite`             the executable (`swift run suite --all`)
+let package = Package(
+    name: "Descent",
+    products: [
+        .library(name: "Descent", targets: ["Descent"]),
+        .executable(name: "suite", targets: ["suite"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "_CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"])]
+        ),
+        .target(name: "GSL", dependencies: ["_CGSL"]),
+        .target(name: "DescentCore"),
+        .target(name: "DescentProblems", dependencies: ["DescentCore", "GSL"]),
+        .target(name: "DescentOptimizers", dependencies: ["DescentCore"]),
+        .target(name: "DescentReference", dependencies: ["DescentCore", "GSL"]),
+        .target(name: "DescentReport", dependencies: ["DescentCore"]),
+        .target(
+            name: "DescentCLI",
+            dependencies: [
+                "DescentCore", "DescentProblems", "DescentOptimizers", "DescentReference", "DescentReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "Descent",
+            dependencies: ["DescentCore", "DescentProblems", "DescentOptimizers", "DescentReference", "DescentReport", "DescentCLI"]
+        ),
+        .executableTarget(name: "suite", dependencies: ["DescentCLI"]),
+
+        // Shared helpers for the test targets (finite differences, small fixtures).
+        .target(name: "DescentTestSupport", dependencies: ["DescentCore"], path: "Tests/DescentTestSupport"),
+        .testTarget(name: "GSLTests", dependencies: ["GSL"]),
+        .testTarget(name: "ProblemTests", dependencies: ["DescentProblems", "DescentReference", "DescentTestSupport"]),
+        .testTarget(name: "OptimizerTests", dependencies: ["DescentOptimizers", "DescentProblems", "DescentTestSupport"]),
+        .testTarget(name: "HarnessTests", dependencies: ["DescentCore", "DescentOptimizers", "DescentProblems", "DescentTestSupport"]),
+        .testTarget(
+            name: "ReportTests",
+            dependencies: ["DescentReport", "DescentCore"],
+            resources: [.copy("Golden")]
+        ),
+        .testTarget(name: "CLITests", dependencies: ["DescentCLI", "DescentTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,40 @@
+import ArgumentParser
+import DescentCore
+import DescentReport
+
+/// `suite list`: the registered problems and optimizers with their parameters.
+struct ListCommand: ParsableCommand, RegistryCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the registered problems and optimizers with their parameters and defaults."
+    )
+
+    func run() throws { var copy = self; try copy.run(registry: .standard, console: .standard) }
+
+    mutating func run(registry: Registry, console: Console) throws {
+        try registry.validate()
+        console.out(Self.render(registry))
+    }
+
+    /// The listing: one block per entry, parameters indented with defaults and valid ranges.
+    static func render(_ registry: Registry) -> String {
+        var out = "Problems (\(registry.problems.count)); select with --problem 'name(key=value,...)':\n"
+        for p in registry.problems {
+            out += "  \(p.name)\(p.isSeeded ? " [seeded by --seed]" : "")\n      \(p.summary)\n"
+            out += parameterLines(p.parameters)
+        }
+        out += "\nOptimizers (\(registry.optimizers.count)); select with --optimizer 'name(key=value,...)':\n"
+        for o in registry.optimizers {
+            out += "  \(o.name)\n      \(o.summary)\n"
+            out += parameterLines(o.parameters)
+        }
+        return out
+    }
+
+    private static func parameterLines(_ specs: [ParameterSpec]) -> String {
+        guard !specs.isEmpty else { return "" }
+        let rows = specs.map { ["        \($0.name)=\($0.defaultValue)", $0.summary + " (" + $0.expectation + ")"] }
+        return TerminalTable.align([["        parameter=default", "meaning"]] + rows)
+            .split(separator: "\n").enumerated().filter { $0.offset != 1 }.map { $0.element + "\n" }.joined()
+    }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import DescentCore
+import DescentReference
+import DescentReport
+
+/// `suite run` (the default subcommand): run the selected optimizers on the selected problems.
+struct RunCommand: ParsableCommand, RegistryCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run optimizers on problems and write summary.csv, summary.md, reference.csv and traces/."
+    )
+
+    @Flag(name: .long, help: "Run every registered optimizer on every registered problem.")
+    var all = false
+
+    @Option(name: .long, help: ArgumentHelp("A problem: name, name(key=value,...) or a glob such as 'rosen*'. Repeatable; default: all.", valueName: "spec"))
+    var problem: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("An optimizer: name, name(key=value,...) or a glob. Repeatable; default: all.", valueName: "spec"))
+    var optimizer: [String] = []
+
+    @Option(name: .long, help: "Most optimizer steps per run.")
+    var maxIterations: Int = RunOptions().maxIterations
+
+    @Option(name: .long, help: "Target on f − f* where f* is known, else on ‖∇f‖; 0 runs to --max-iterations.")
+    var tolerance: Double = RunOptions().tolerance
+
+    @Option(name: .long, help: "Write every k-th iterate to the traces (the first and last always).")
+    var logEvery: Int = RunOptions().logEvery
+
+    @Option(name: .long, help: "Stop as 'stalled' after this many iterations without a new best f.")
+    var patience: Int = RunOptions().patience
+
+    @Option(name: .long, help: "Seed for generated problem data (and stochastic runs).")
+    var seed: UInt64 = 0
+
+    @Option(name: .long, help: "Folder for the results.")
+    var output: String = "Results"
+
+    @Flag(name: .long, help: "Print no progress lines.")
+    var quiet = false
+
+    func validate() throws {
+        if !all && problem.isEmpty && optimizer.isEmpty {
+            throw ValidationError("nothing selected: pass --all, or --problem and/or --optimizer (see 'suite list')")
+        }
+        if all && !(problem.isEmpty && optimizer.isEmpty) {
+            throw ValidationError("--all selects everything; drop it, or drop --problem/--optimizer")
+        }
+        guard maxIterations >= 0 else { throw ValidationError("--max-iterations must be >= 0, got \(maxIterations)") }
+        guard tolerance >= 0, tolerance.isFinite else { throw ValidationError("--tolerance must be a finite number >= 0, got \(tolerance)") }
+        guard logEvery >= 1 else { throw ValidationError("--log-every must be >= 1, got \(logEvery)") }
+        guard patience >= 1 else { throw ValidationError("--patience must be >= 1, got \(patience)") }
+        guard !output.isEmpty else { throw ValidationError("--output must name a folder") }
+    }
+
+    var options: RunOptions {
+        RunOptions(maxIterations: maxIterations, tolerance: tolerance, logEvery: logEvery, patience: patience)
+    }
+
+    func run() throws { var copy = self; try copy.run(registry: .standard, console: .standard) }
+
+    mutating func run(registry: Registry, console: Console) throws {
+        // Everything that can be wrong with the input is checked before anything runs or is written.
+        try registry.validate()
+        let problems = try registry.selectProblems(problem.isEmpty ? ["*"] : problem, seed: seed)
+        let optimizers = try registry.selectOptimizers(optimizer.isEmpty ? ["*"] : optimizer)
+        try ResultWriter.checkDestination(output)
+
+        var references: [String: Optimum] = [:]
+        for instance in problems {
+            do {
+                references[instance.label] = try Reference.optimum(of: instance.problem, label: instance.label)
+            } catch {
+                throw SuiteError("\(error)", exitCode: SuiteExitCode.failure)
+            }
+        }
+
+        var records: [RunRecord] = []
+        let total = problems.count * optimizers.count
+        for instance in problems {
+            for configured in optimizers {
+                let result = Harness.run(problem: instance.problem, optimizer: configured.optimizer,
+                                         optimalValue: references[instance.label]?.value, options: options)
+                records.append(RunRecord(problem: instance.label, dimension: instance.problem.dimension,
+                                         optimizer: configured.label, seed: seed, result: result))
+                if !quiet {
+                    console.err("[\(records.count)/\(total)] \(instance.label) × \(configured.label): "
+                        + "\(result.statusDescription) after \(result.iterations) iterations, "
+                        + "\(NumberFormat.duration(result.time))\n")
+                }
+            }
+        }
+
+        let files = ResultFiles.render(records: records, problems: problems, references: references)
+        do {
+            try ResultWriter.write(files, to: output)
+        } catch {
+            throw SuiteError("\(error)", exitCode: SuiteExitCode.ioError)
+        }
+        console.out(TerminalTable.summary(records))
+        console.out("\nWrote \(records.count) runs to \(output)/: summary.csv, summary.md, reference.csv, "
+            + "traces/<problem>/<optimizer>.csv\n")
+    }
+}

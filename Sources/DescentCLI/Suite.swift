@@ -1,0 +1,156 @@
+import ArgumentParser
+import DescentCore
+import DescentOptimizers
+import DescentProblems
+
+extension Registry {
+    /// The built-in problems and optimizers.
+    public static var standard: Registry {
+        Registry(problems: BuiltinProblems.all, optimizers: BuiltinOptimizers.all)
+    }
+
+    /// The built-ins plus `problems` and `optimizers` from a plugin package, appended in order.
+    public static func standard(adding problems: [ProblemEntry] = [], optimizers: [OptimizerEntry] = []) -> Registry {
+        var registry = Registry.standard
+        registry.problems += problems
+        registry.optimizers += optimizers
+        return registry
+    }
+}
+
+/// Where `suite` prints: standard output for results, standard error for progress and errors.
+public struct Console {
+    /// Writes to standard output.
+    public var out: (String) -> Void
+    /// Writes to standard error.
+    public var err: (String) -> Void
+
+    /// A console writing to the given sinks.
+    public init(out: @escaping (String) -> Void, err: @escaping (String) -> Void) {
+        self.out = out
+        self.err = err
+    }
+
+    /// The process's standard output and standard error.
+    public static var standard: Console {
+        Console(out: { print($0, terminator: "") }, err: { writeStandardError($0) })
+    }
+}
+
+/// The exit codes of `suite`.
+///
+/// | code | meaning |
+/// | ---: | --- |
+/// | 0 | success |
+/// | 1 | a run could not be prepared (e.g. a reference optimum could not be certified) |
+/// | 64 | bad command line: unknown name or parameter, invalid value (nothing was written) |
+/// | 74 | the results could not be written (the previous results are left as they were) |
+public enum SuiteExitCode {
+    /// Success.
+    public static let success: Int32 = 0
+    /// A run could not be prepared.
+    public static let failure: Int32 = 1
+    /// Bad command line (EX_USAGE).
+    public static let usage: Int32 = 64
+    /// Output error (EX_IOERR).
+    public static let ioError: Int32 = 74
+}
+
+/// The public entry point of the `suite` command line, for the executable and for plugin packages.
+///
+/// A plugin package's executable is one line:
+/// ```swift
+/// SuiteMain.main(registry: .standard(adding: [], optimizers: [OptimizerEntry(MyOptimizer.self)]))
+/// ```
+public enum SuiteMain {
+    /// Runs `suite` with the process's arguments and exits with its exit code.
+    public static func main(registry: Registry = .standard) -> Never {
+        let code = run(arguments: Array(CommandLine.arguments.dropFirst()), registry: registry, console: .standard)
+        exitProcess(code)
+    }
+
+    /// Runs `suite` with `arguments` (without the program name) and returns the exit code.
+    public static func run(arguments: [String], registry: Registry, console: Console) -> Int32 {
+        do {
+            var command = try Suite.parseAsRoot(arguments)
+            if var registered = command as? RegistryCommand {
+                try registered.run(registry: registry, console: console)
+            } else {
+                try command.run()
+            }
+            return SuiteExitCode.success
+        } catch let error as SpecError {
+            console.err("Error: \(error)\n")
+            return SuiteExitCode.usage
+        } catch let error as SuiteError {
+            console.err("Error: \(error.message)\n")
+            return error.exitCode
+        } catch {
+            let code = Suite.exitCode(for: error)
+            let message = Suite.fullMessage(for: error)
+            if code == .success {
+                console.out(message + "\n")
+            } else {
+                console.err(message + "\n")
+            }
+            return code.rawValue
+        }
+    }
+}
+
+/// A failure with a message and an exit code from ``SuiteExitCode``.
+public struct SuiteError: Error, CustomStringConvertible {
+    /// What went wrong and what would be valid.
+    public var message: String
+    /// The exit code.
+    public var exitCode: Int32
+
+    /// Creates an error.
+    public init(_ message: String, exitCode: Int32) {
+        self.message = message
+        self.exitCode = exitCode
+    }
+
+    public var description: String { message }
+}
+
+/// A subcommand that needs the registry (so plugins can supply their own).
+protocol RegistryCommand {
+    mutating func run(registry: Registry, console: Console) throws
+}
+
+/// `suite`: the root command.
+struct Suite: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "suite",
+        abstract: "Descent: run optimizers on test problems with certified optima and write convergence tables.",
+        discussion: """
+            Examples:
+              suite --all                                   every optimizer on every problem
+              suite --problem rosenbrock --optimizer 'adam(lr=0.01)'
+              suite --problem 'quadratic(n=50,kappa=1e4)' --optimizer gd --optimizer momentum
+              suite list                                    problems, optimizers and their parameters
+            """,
+        subcommands: [RunCommand.self, ListCommand.self],
+        defaultSubcommand: RunCommand.self
+    )
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes `text` to file descriptor 2 (no C `stderr` global: it is not concurrency-safe).
+func writeStandardError(_ text: String) {
+    var bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let written = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress! + offset, $0.count - offset) }
+        if written <= 0 { return }
+        offset += written
+    }
+}
+
+func exitProcess(_ code: Int32) -> Never { exit(code) }

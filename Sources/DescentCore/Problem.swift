@@ -1,0 +1,62 @@
+/// How a reference optimum was obtained.
+public enum OptimumSource: String, Sendable, CaseIterable {
+    /// Known in closed form (Rosenbrock: x* = 1, f* = 0).
+    case analytic
+    /// A direct linear solve (GSL Cholesky) of the optimality conditions ∇f = 0.
+    case linearSolve = "linear_solve"
+    /// GSL's `vector_bfgs2` minimizer run to a stated gradient norm.
+    case gslBFGS2 = "gsl_bfgs2"
+}
+
+/// A reference minimizer x* and minimum f* with the evidence that they are right.
+public struct Optimum: Sendable, Equatable {
+    /// f*.
+    public var value: Double
+    /// x*, when known.
+    public var point: [Double]?
+    /// How it was obtained.
+    public var source: OptimumSource
+    /// ‖∇f(x*)‖₂ evaluated at `point`; the certificate. `nil` until measured.
+    public var gradientNorm: Double?
+
+    /// Creates a reference optimum.
+    public init(value: Double, point: [Double]?, source: OptimumSource, gradientNorm: Double? = nil) {
+        self.value = value
+        self.point = point
+        self.source = source
+        self.gradientNorm = gradientNorm
+    }
+}
+
+/// A smooth objective f: ℝⁿ → ℝ with an exact gradient.
+///
+/// Implementations write the gradient into a caller-owned ``Vector`` and must not
+/// allocate in ``valueAndGradient(at:gradient:)``: the harness calls it once per step.
+/// Problem instances are immutable values, safe to share between threads.
+public protocol Problem: Sendable {
+    /// The number of variables n.
+    var dimension: Int { get }
+
+    /// The standard starting point x₀ (allocates; called once per run).
+    func initialPoint() -> [Double]
+
+    /// Returns f(x).
+    func value(at x: Vector) -> Double
+
+    /// Returns f(x) and writes ∇f(x) into `gradient`.
+    func valueAndGradient(at x: Vector, gradient: Vector) -> Double
+
+    /// x* and f* where they are known without running a solver; `nil` otherwise.
+    var analyticOptimum: Optimum? { get }
+}
+
+extension Problem {
+    /// Default: no closed-form optimum.
+    public var analyticOptimum: Optimum? { nil }
+}
+
+/// A problem with an exact Hessian.
+public protocol TwiceDifferentiable: Problem {
+    /// Writes ∇²f(x) into `hessian` as a row-major n × n matrix (n² elements).
+    func hessian(at x: Vector, into hessian: Vector)
+}

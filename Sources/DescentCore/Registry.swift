@@ -1,0 +1,147 @@
+/// A problem instance ready to run: a ``Problem`` value and the label that names it in tables.
+public struct ProblemInstance: Sendable {
+    /// `family(k=v,...)` listing the parameters that differ from the defaults.
+    public let label: String
+    /// The family name.
+    public let family: String
+    /// All parameter values, defaults included.
+    public let parameters: ParameterSet
+    /// The seed the instance's data was generated from, when the family is seeded.
+    public let seed: UInt64?
+    /// The problem.
+    public let problem: any Problem
+
+    /// Creates an instance; `validate()` checks it before it runs.
+    public init(label: String, family: String, parameters: ParameterSet, seed: UInt64?, problem: any Problem) {
+        self.label = label
+        self.family = family
+        self.parameters = parameters
+        self.seed = seed
+        self.problem = problem
+    }
+
+    /// Checks that the start point has `dimension` finite values.
+    public func validate() throws(SpecError) {
+        let x0 = problem.initialPoint()
+        guard problem.dimension >= 1 else { throw .invalid(owner: label, "dimension is \(problem.dimension); it must be at least 1") }
+        guard x0.count == problem.dimension else {
+            throw .invalid(owner: label, "initial point has \(x0.count) values but the dimension is \(problem.dimension)")
+        }
+        if let i = x0.firstIndex(where: { !$0.isFinite }) {
+            throw .invalid(owner: label, "initial point value \(i) is \(x0[i]); it must be finite")
+        }
+    }
+}
+
+/// A registered problem family: its name, documentation, parameters and a factory.
+public struct ProblemEntry: Sendable {
+    /// The registry name (`rosenbrock`).
+    public let name: String
+    /// One line for `suite list`.
+    public let summary: String
+    /// The parameter declarations with their default values.
+    public let parameters: [ParameterSpec]
+    /// Whether the family's data are random and drawn from the run's seed.
+    public let isSeeded: Bool
+    private let make: @Sendable (ParameterSet, UInt64) throws(SpecError) -> any Problem
+
+    /// Registers a family. `make` receives resolved parameters and the run's seed; it throws
+    /// ``SpecError/invalid(owner:_:)`` for combinations the constraints cannot express.
+    public init(
+        name: String,
+        summary: String,
+        parameters: [ParameterSpec] = [],
+        seeded: Bool = false,
+        make: @escaping @Sendable (ParameterSet, UInt64) throws(SpecError) -> any Problem
+    ) {
+        self.name = name
+        self.summary = summary
+        self.parameters = parameters
+        self.isSeeded = seeded
+        self.make = make
+    }
+
+    /// Builds and validates the instance that `spec` describes, drawing random data from `seed`.
+    public func instantiate(_ spec: Spec, seed: UInt64) throws(SpecError) -> ProblemInstance {
+        let set = try ParameterSet.resolve(spec, against: parameters, owner: name)
+        let label = set.label(name: name)
+        let instance = ProblemInstance(label: label, family: name, parameters: set, seed: isSeeded ? seed : nil,
+                                       problem: try make(set, seed))
+        try instance.validate()
+        return instance
+    }
+}
+
+/// The problems and optimizers a `suite` invocation can run: plain data, in display order.
+///
+/// Swift cannot discover conformances at run time, so the registry is explicit arrays.
+/// A plugin package builds one from the built-ins plus its own entries.
+public struct Registry: Sendable {
+    /// Problem families, in display order.
+    public var problems: [ProblemEntry]
+    /// Optimizers, in display order.
+    public var optimizers: [OptimizerEntry]
+
+    /// Creates a registry.
+    public init(problems: [ProblemEntry], optimizers: [OptimizerEntry]) {
+        self.problems = problems
+        self.optimizers = optimizers
+    }
+
+    /// Checks that names are unique and well formed and that parameter names are unique per entry.
+    public func validate() throws(SpecError) {
+        try Self.checkNames(problems.map(\.name), kind: "problem")
+        try Self.checkNames(optimizers.map(\.name), kind: "optimizer")
+        for (owner, specs) in problems.map({ ($0.name, $0.parameters) }) + optimizers.map({ ($0.name, $0.parameters) }) {
+            var seen = Set<String>()
+            for s in specs where !seen.insert(s.name).inserted {
+                throw .invalid(owner: owner, "declares parameter '\(s.name)' twice")
+            }
+        }
+    }
+
+    private static func checkNames(_ names: [String], kind: String) throws(SpecError) {
+        var seen = Set<String>()
+        for name in names {
+            guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }) else {
+                throw .invalid(owner: "registry", "\(kind) name '\(name)' must be letters, digits, _ - . only")
+            }
+            guard seen.insert(name).inserted else {
+                throw .invalid(owner: "registry", "two \(kind)s are named '\(name)'")
+            }
+        }
+    }
+
+    /// The problem instances the specs select, in the order given; each glob expands in registry order.
+    /// Duplicate labels are dropped after their first appearance.
+    public func selectProblems(_ texts: [String], seed: UInt64) throws(SpecError) -> [ProblemInstance] {
+        var out: [ProblemInstance] = []
+        for text in texts {
+            let spec = try Spec(parsing: text)
+            for entry in try match(spec, in: problems, name: \.name, kind: "problem") {
+                let instance = try entry.instantiate(spec, seed: seed)
+                if !out.contains(where: { $0.label == instance.label }) { out.append(instance) }
+            }
+        }
+        return out
+    }
+
+    /// The configured optimizers the specs select, in the order given; each glob expands in registry order.
+    public func selectOptimizers(_ texts: [String]) throws(SpecError) -> [ConfiguredOptimizer] {
+        var out: [ConfiguredOptimizer] = []
+        for text in texts {
+            let spec = try Spec(parsing: text)
+            for entry in try match(spec, in: optimizers, name: \.name, kind: "optimizer") {
+                let configured = try entry.configure(spec)
+                if !out.contains(where: { $0.label == configured.label }) { out.append(configured) }
+            }
+        }
+        return out
+    }
+
+    private func match<E>(_ spec: Spec, in entries: [E], name: (E) -> String, kind: String) throws(SpecError) -> [E] {
+        let found = entries.filter { spec.isPattern ? globMatches(spec.name, name($0)) : name($0) == spec.name }
+        guard !found.isEmpty else { throw .unknownName(kind: kind, name: spec.name, valid: entries.map(name)) }
+        return found
+    }
+}

@@ -1,0 +1,116 @@
+/// Why a run stopped. Every run ends in exactly one of these.
+///
+/// | status | meaning |
+/// | --- | --- |
+/// | `converged` | f − f* ≤ tolerance (when f* is known), else ‖∇f‖₂ ≤ tolerance |
+/// | `max_iterations` | the iteration budget ran out first |
+/// | `diverged` | f or ∇f became NaN/±∞, or f rose above f(x₀) + threshold·max(1, \|f(x₀)\|) |
+/// | `stalled` | f did not improve on its best value for `patience` consecutive iterations |
+public enum RunStatus: String, Sendable, CaseIterable, Comparable {
+    case converged
+    case maxIterations = "max_iterations"
+    case stalled
+    case diverged
+
+    /// Order used to sort table rows: converged first, diverged last.
+    public var rank: Int {
+        switch self {
+        case .converged: return 0
+        case .maxIterations: return 1
+        case .stalled: return 2
+        case .diverged: return 3
+        }
+    }
+
+    public static func < (a: RunStatus, b: RunStatus) -> Bool { a.rank < b.rank }
+}
+
+/// One row of a convergence trace: the state after `iteration` steps.
+public struct TraceRow: Sendable, Equatable {
+    /// Steps taken (0 = the starting point).
+    public var iteration: Int
+    /// Gradient evaluations so far, this row's included.
+    public var gradientEvaluations: Int
+    /// f(x) at this iterate.
+    public var value: Double
+    /// f − f*, when f* is known.
+    public var suboptimality: Double?
+    /// ‖∇f(x)‖₂.
+    public var gradientNorm: Double
+    /// ‖x_k − x_{k−1}‖₂; `nil` on row 0 and on rows whose previous iterate was not kept
+    /// (the harness keeps it only before iterations it is scheduled to log).
+    public var stepNorm: Double?
+    /// Seconds since the run started (allocation of the state included).
+    public var time: Double
+
+    /// Creates a row.
+    public init(iteration: Int, gradientEvaluations: Int, value: Double, suboptimality: Double?,
+                gradientNorm: Double, stepNorm: Double?, time: Double) {
+        self.iteration = iteration
+        self.gradientEvaluations = gradientEvaluations
+        self.value = value
+        self.suboptimality = suboptimality
+        self.gradientNorm = gradientNorm
+        self.stepNorm = stepNorm
+        self.time = time
+    }
+}
+
+/// The outcome of one run of one optimizer on one problem.
+public struct RunResult: Sendable {
+    /// Why it stopped.
+    public var status: RunStatus
+    /// Steps taken; for `diverged`, the iteration at which divergence was detected.
+    public var iterations: Int
+    /// Gradient evaluations (each also evaluates f).
+    public var gradientEvaluations: Int
+    /// f(x₀).
+    public var initialValue: Double
+    /// f at the last iterate.
+    public var finalValue: Double
+    /// The reference f* the run was measured against, if any.
+    public var optimalValue: Double?
+    /// ‖∇f‖₂ at the last iterate.
+    public var gradientNorm: Double
+    /// Wall-clock seconds for the whole run.
+    public var time: Double
+    /// The logged rows; the first and the last iterate are always present.
+    public var trace: [TraceRow]
+    /// The last iterate.
+    public var finalPoint: [Double]
+
+    /// f − f* at the last iterate, when f* is known.
+    public var suboptimality: Double? { optimalValue.map { finalValue - $0 } }
+
+    /// The status in words, with the iteration for divergence: `diverged at iteration 12`.
+    public var statusDescription: String {
+        status == .diverged ? "diverged at iteration \(iterations)" : status.rawValue.replacingUnderscores()
+    }
+}
+
+extension String {
+    fileprivate func replacingUnderscores() -> String { String(map { $0 == "_" ? " " : $0 }) }
+}
+
+/// One finished run with the labels that identify it in tables.
+public struct RunRecord: Sendable {
+    /// The problem instance label.
+    public var problem: String
+    /// The problem's dimension n.
+    public var dimension: Int
+    /// The configured optimizer label.
+    public var optimizer: String
+    /// The run's seed.
+    public var seed: UInt64
+    /// What happened.
+    public var result: RunResult
+
+    /// Creates a record.
+    public init(problem: String, dimension: Int, optimizer: String, seed: UInt64, result: RunResult) {
+        self.problem = problem
+        self.dimension = dimension
+        self.optimizer = optimizer
+        self.seed = seed
+        self.result = result
+    }
+}

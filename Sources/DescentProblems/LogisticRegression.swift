@@ -1,0 +1,107 @@
+import DescentCore
+
+/// L2-regularized logistic regression on seeded synthetic data.
+///
+/// f(w) = (1/m) Σᵢ log(1 + exp(−yᵢ xᵢᵀw)) + (λ/2) ‖w‖², yᵢ ∈ {−1, +1}, w₀ = 0.
+/// Data: xᵢ ~ N(0, I_d), w_true ~ N(0, I_d), yᵢ = sign(xᵢᵀw_true), then each label flipped
+/// with probability `noise`. The loss is evaluated as softplus(t) = max(t, 0) + log1p(e^{−|t|}),
+/// t = −yᵢ xᵢᵀw, so large margins neither overflow nor lose precision.
+/// f* has no closed form: Descent certifies it with GSL's BFGS2 (see `DescentReference`).
+public struct LogisticRegression: TwiceDifferentiable {
+    /// Features d = n.
+    public let dimension: Int
+    /// Samples m.
+    public let samples: Int
+    /// λ.
+    public let regularization: Double
+    /// X, row-major m × d (row i = sample i).
+    public let features: [Double]
+    /// y ∈ {−1, +1}ᵐ.
+    public let labels: [Double]
+
+    /// Draws m × d data from `seed` with label-flip probability `noise`.
+    public init(samples m: Int, features d: Int, regularization lambda: Double, noise: Double, seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        let x = (0..<(m * d)).map { _ in rng.nextNormal() }
+        let wTrue = (0..<d).map { _ in rng.nextNormal() }
+        var y = [Double](repeating: 0, count: m)
+        for i in 0..<m {
+            var s = 0.0
+            for j in 0..<d { s += x[i * d + j] * wTrue[j] }
+            y[i] = s >= 0 ? 1 : -1
+            if rng.nextUniform() < noise { y[i] = -y[i] }
+        }
+        self.init(features: x, labels: y, dimension: d, regularization: lambda)
+    }
+
+    /// A problem on given data: `features` row-major `labels.count × dimension`, labels ±1.
+    public init(features: [Double], labels: [Double], dimension: Int, regularization: Double) {
+        precondition(features.count == labels.count * dimension, "features must be samples × dimension")
+        self.features = features
+        self.labels = labels
+        self.dimension = dimension
+        samples = labels.count
+        self.regularization = regularization
+    }
+
+    public func initialPoint() -> [Double] { [Double](repeating: 0, count: dimension) }
+
+    /// softplus(t) = log(1 + eᵗ), without overflow.
+    @inline(__always) static func softplus(_ t: Double) -> Double {
+        Swift.max(t, 0) + _log1p(_exp(-Swift.abs(t)))
+    }
+
+    /// σ(t) = 1 / (1 + e^{−t}), without overflow.
+    @inline(__always) static func sigmoid(_ t: Double) -> Double {
+        if t >= 0 { return 1 / (1 + _exp(-t)) }
+        let e = _exp(t)
+        return e / (1 + e)
+    }
+
+    public func value(at w: Vector) -> Double {
+        let d = dimension
+        var loss = 0.0
+        for i in 0..<samples {
+            var margin = 0.0
+            for j in 0..<d { margin += features[i * d + j] * w[j] }
+            loss += Self.softplus(-labels[i] * margin)
+        }
+        return loss / Double(samples) + 0.5 * regularization * w.dot(w)
+    }
+
+    public func valueAndGradient(at w: Vector, gradient g: Vector) -> Double {
+        let d = dimension
+        let m = Double(samples)
+        var loss = 0.0
+        for j in 0..<d { g[j] = regularization * w[j] }
+        features.withUnsafeBufferPointer { x in
+            for i in 0..<samples {
+                let row = i * d
+                var margin = 0.0
+                for j in 0..<d { margin += x[row + j] * w[j] }
+                let t = -labels[i] * margin
+                loss += Self.softplus(t)
+                // d/dw softplus(−y xᵀw) = −y σ(−y xᵀw) x
+                let c = -labels[i] * Self.sigmoid(t) / m
+                for j in 0..<d { g[j] += c * x[row + j] }
+            }
+        }
+        return loss / m + 0.5 * regularization * w.dot(w)
+    }
+
+    /// ∇²f = (1/m) Σ σ(t)(1 − σ(t)) xᵢxᵢᵀ + λI.
+    public func hessian(at w: Vector, into h: Vector) {
+        let d = dimension
+        h.fill(0)
+        for i in 0..<samples {
+            var margin = 0.0
+            for j in 0..<d { margin += features[i * d + j] * w[j] }
+            let s = Self.sigmoid(-labels[i] * margin)
+            let c = s * (1 - s) / Double(samples)
+            for j in 0..<d {
+                for k in 0..<d { h[j * d + k] += c * features[i * d + j] * features[i * d + k] }
+            }
+        }
+        for j in 0..<d { h[j * d + j] += regularization }
+    }
+}

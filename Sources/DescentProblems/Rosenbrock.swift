@@ -1,0 +1,63 @@
+import DescentCore
+
+/// The extended Rosenbrock function (Moré, Garbow & Hillstrom 1981, problem 21); n = 2 is the classic.
+///
+/// f(x) = Σ_{j<n/2} 100 (x_{2j+1} − x_{2j}²)² + (1 − x_{2j})²  (0-based), n even,
+/// from x₀ = (−1.2, 1, −1.2, 1, …). f* = 0 at x* = (1, …, 1).
+/// Source: J. J. Moré, B. S. Garbow, K. E. Hillstrom, "Testing Unconstrained Optimization
+/// Software", ACM TOMS 7(1):17–41, 1981; H. H. Rosenbrock, Comput. J. 3(3):175–184, 1960.
+public struct ExtendedRosenbrock: TwiceDifferentiable {
+    /// n, even.
+    public let dimension: Int
+
+    /// The n-dimensional instance; `dimension` must be even and at least 2.
+    public init(dimension: Int = 2) {
+        precondition(dimension >= 2 && dimension % 2 == 0, "extended Rosenbrock needs an even dimension >= 2, got \(dimension)")
+        self.dimension = dimension
+    }
+
+    public func initialPoint() -> [Double] { (0..<dimension).map { $0 % 2 == 0 ? -1.2 : 1.0 } }
+
+    public func value(at x: Vector) -> Double {
+        var f = 0.0
+        var j = 0
+        while j < dimension {
+            let u = x[j], r = x[j + 1] - u * u
+            f += 100 * r * r + (1 - u) * (1 - u)
+            j += 2
+        }
+        return f
+    }
+
+    public func valueAndGradient(at x: Vector, gradient g: Vector) -> Double {
+        var f = 0.0
+        var j = 0
+        while j < dimension {
+            let u = x[j], r = x[j + 1] - u * u
+            f += 100 * r * r + (1 - u) * (1 - u)
+            g[j] = -400 * u * r - 2 * (1 - u)
+            g[j + 1] = 200 * r
+            j += 2
+        }
+        return f
+    }
+
+    /// Block diagonal: each pair (u, v) contributes [[1200u² − 400v + 2, −400u], [−400u, 200]].
+    public func hessian(at x: Vector, into h: Vector) {
+        let n = dimension
+        h.fill(0)
+        var j = 0
+        while j < n {
+            let u = x[j], v = x[j + 1]
+            h[j * n + j] = 1200 * u * u - 400 * v + 2
+            h[j * n + j + 1] = -400 * u
+            h[(j + 1) * n + j] = -400 * u
+            h[(j + 1) * n + j + 1] = 200
+            j += 2
+        }
+    }
+
+    public var analyticOptimum: Optimum? {
+        Optimum(value: 0, point: [Double](repeating: 1, count: dimension), source: .analytic)
+    }
+}

@@ -1,0 +1,73 @@
+import DescentCore
+
+/// CSV text: RFC 4180 quoting, `\n` line ends, numbers in shortest round-trip form.
+public enum CSV {
+    /// A field, quoted when it contains a comma, a double quote, CR or LF (quotes doubled).
+    public static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingAll("\"", with: "\"\"") + "\""
+    }
+
+    /// A number field; `nil` is the empty field.
+    public static func number(_ x: Double?) -> String { x.map(NumberFormat.exact) ?? "" }
+
+    /// Rows of already-formatted fields joined into CSV text with a header.
+    public static func table(header: [String], rows: [[String]]) -> String {
+        var out = header.map(field).joined(separator: ",") + "\n"
+        for row in rows { out += row.joined(separator: ",") + "\n" }
+        return out
+    }
+
+    /// The columns of `summary.csv`, in order.
+    public static let summaryColumns = [
+        "problem", "dimension", "optimizer", "seed", "status", "iterations", "gradient_evaluations",
+        "f_initial", "f_final", "f_star", "suboptimality", "grad_norm", "time_s",
+    ]
+
+    /// `summary.csv`: one row per run, in the order given.
+    public static func summary(_ records: [RunRecord]) -> String {
+        table(header: summaryColumns, rows: records.map { r in
+            [
+                field(r.problem), String(r.dimension), field(r.optimizer), String(r.seed), r.result.status.rawValue,
+                String(r.result.iterations), String(r.result.gradientEvaluations),
+                number(r.result.initialValue), number(r.result.finalValue), number(r.result.optimalValue),
+                number(r.result.suboptimality), number(r.result.gradientNorm), number(r.result.time),
+            ]
+        })
+    }
+
+    /// The columns of a trace file, in order.
+    public static let traceColumns = [
+        "iteration", "gradient_evaluations", "f", "suboptimality", "grad_norm", "step_norm", "time_s",
+    ]
+
+    /// `traces/<problem>/<optimizer>.csv`: one row per logged iterate.
+    public static func trace(_ rows: [TraceRow]) -> String {
+        table(header: traceColumns, rows: rows.map { r in
+            [
+                String(r.iteration), String(r.gradientEvaluations), number(r.value), number(r.suboptimality),
+                number(r.gradientNorm), number(r.stepNorm), number(r.time),
+            ]
+        })
+    }
+
+    /// The columns of `reference.csv`, in order.
+    public static let referenceColumns = ["problem", "dimension", "f_star", "source", "grad_norm_at_x_star"]
+
+    /// `reference.csv`: the certified f* of every problem in the run.
+    public static func references(_ entries: [(problem: String, dimension: Int, optimum: Optimum?)]) -> String {
+        table(header: referenceColumns, rows: entries.map { e in
+            [field(e.problem), String(e.dimension), number(e.optimum?.value), e.optimum?.source.rawValue ?? "",
+             number(e.optimum?.gradientNorm)]
+        })
+    }
+}
+
+extension String {
+    /// Every occurrence of `target` replaced by `replacement` (no Foundation).
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
+        return out
+    }
+}

@@ -1,0 +1,62 @@
+import DescentCore
+
+/// GitHub-flavoured Markdown tables of results.
+public enum Markdown {
+    /// The documented row order, printed under the title of `summary.md`.
+    public static let orderRule = "Rows within a problem: converged runs by gradient evaluations (fewest first); "
+        + "then runs that hit the iteration limit or stalled, by final f − f* (‖∇f‖ where f* is unknown); "
+        + "diverged runs last; ties by optimizer label. Numbers have 3 significant digits; "
+        + "exact values are in summary.csv."
+
+    /// Sorts records by the documented rule (see ``orderRule``); stable for equal keys.
+    public static func ordered(_ records: [RunRecord]) -> [RunRecord] {
+        records.enumerated().sorted { a, b in
+            let x = a.element, y = b.element
+            let (sx, sy) = (x.result.status, y.result.status)
+            // converged < unfinished (max_iterations, stalled) < diverged
+            let gx = sx == .converged ? 0 : sx == .diverged ? 2 : 1
+            let gy = sy == .converged ? 0 : sy == .diverged ? 2 : 1
+            if gx != gy { return gx < gy }
+            if gx == 0, x.result.gradientEvaluations != y.result.gradientEvaluations {
+                return x.result.gradientEvaluations < y.result.gradientEvaluations
+            }
+            if gx == 1 {
+                let ex = x.result.suboptimality ?? x.result.gradientNorm
+                let ey = y.result.suboptimality ?? y.result.gradientNorm
+                if ex != ey { return ex < ey }
+            }
+            if x.optimizer != y.optimizer { return x.optimizer < y.optimizer }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// `summary.md`: one section and table per problem, problems in the order they first appear.
+    public static func summary(_ records: [RunRecord], references: [String: Optimum]) -> String {
+        var problems: [String] = []
+        for r in records where !problems.contains(r.problem) { problems.append(r.problem) }
+        var out = "# Descent results\n\n" + orderRule + "\n"
+        for problem in problems {
+            let rows = ordered(records.filter { $0.problem == problem })
+            let n = rows.first?.dimension ?? 0
+            out += "\n## \(escape(problem)) (n = \(n))\n\n"
+            if let o = references[problem] {
+                out += "f* = \(NumberFormat.scientific(o.value, digits: 6)) (\(o.source.rawValue)"
+                if let g = o.gradientNorm { out += ", ‖∇f(x*)‖ = \(NumberFormat.scientific(g))" }
+                out += ")\n\n"
+            } else {
+                out += "f* unknown: the target is on ‖∇f‖.\n\n"
+            }
+            out += "| optimizer | status | iterations | f − f* | ‖∇f‖ | time |\n"
+            out += "|---|---|---:|---:|---:|---:|\n"
+            for r in rows {
+                let sub = r.result.suboptimality.map { NumberFormat.scientific($0) } ?? "–"
+                out += "| \(escape(r.optimizer)) | \(r.result.statusDescription) | \(r.result.iterations) | \(sub) "
+                    + "| \(NumberFormat.scientific(r.result.gradientNorm)) | \(NumberFormat.duration(r.result.time)) |\n"
+            }
+        }
+        return out
+    }
+
+    /// Escapes characters that would break a table cell.
+    static func escape(_ text: String) -> String { text.replacingAll("|", with: "\\|") }
+}

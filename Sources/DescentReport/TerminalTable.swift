@@ -1,0 +1,42 @@
+import DescentCore
+
+/// The short summary `suite` prints when a run finishes.
+public enum TerminalTable {
+    /// An aligned plain-text table: one line per run, in the order given.
+    public static func summary(_ records: [RunRecord]) -> String {
+        let header = ["problem", "optimizer", "status", "iters", "f − f*", "‖∇f‖", "time"]
+        let rows = records.map { r in
+            [
+                r.problem, r.optimizer, r.result.statusDescription, String(r.result.iterations),
+                r.result.suboptimality.map { NumberFormat.scientific($0) } ?? "–",
+                NumberFormat.scientific(r.result.gradientNorm), NumberFormat.duration(r.result.time),
+            ]
+        }
+        return align([header] + rows, rightAligned: [3, 4, 5, 6])
+    }
+
+    /// Pads columns to equal width; columns in `rightAligned` are right-aligned.
+    public static func align(_ rows: [[String]], rightAligned: Set<Int> = []) -> String {
+        guard let width = rows.first?.count else { return "" }
+        var widths = [Int](repeating: 0, count: width)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = Swift.max(widths[i], cell.count) } }
+        var out = ""
+        for (index, row) in rows.enumerated() {
+            let cells = row.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                return rightAligned.contains(i) ? pad + cell : cell + pad
+            }
+            out += cells.joined(separator: "  ").trailingSpacesRemoved() + "\n"
+            if index == 0 { out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
+        }
+        return out
+    }
+}
+
+extension String {
+    fileprivate func trailingSpacesRemoved() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

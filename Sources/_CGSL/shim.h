@@ -1,0 +1,23 @@
+// Internal shim: the GSL headers Descent uses, plus accessors for GSL's global
+// type variables (Swift 6 strict concurrency rejects reading C globals directly).
+#ifndef DESCENT_CGSL_SHIM_H
+#define DESCENT_CGSL_SHIM_H
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_vector.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_multimin.h>
+#include <gsl/gsl_version.h>
+
+static inline const gsl_multimin_fdfminimizer_type *descent_gsl_vector_bfgs2(void) {
+    return gsl_multimin_fdfminimizer_vector_bfgs2;
+}
+
+static inline const char *descent_gsl_version(void) {
+    return gsl_version;
+}
+
+#endif

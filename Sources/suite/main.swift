@@ -1,0 +1,3 @@
+import DescentCLI
+
+SuiteMain.main()
