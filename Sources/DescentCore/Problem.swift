@@ -6,6 +6,8 @@ public enum OptimumSource: String, Sendable, CaseIterable {
     case linearSolve = "linear_solve"
     /// GSL's `vector_bfgs2` minimizer run to a stated gradient norm.
     case gslBFGS2 = "gsl_bfgs2"
+    /// GSL's `vector_bfgs2`, then Newton steps with the exact Hessian (GSL Cholesky) to the floor.
+    case gslBFGS2Newton = "gsl_bfgs2+newton"
 }
 
 /// A reference minimizer x* and minimum f* with the evidence that they are right.

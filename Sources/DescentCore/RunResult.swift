@@ -79,6 +79,21 @@ public struct RunResult: Sendable {
     /// The last iterate.
     public var finalPoint: [Double]
 
+    /// Creates a result (the harness does; reports and tests may too).
+    public init(status: RunStatus, iterations: Int, gradientEvaluations: Int, initialValue: Double, finalValue: Double,
+                optimalValue: Double?, gradientNorm: Double, time: Double, trace: [TraceRow], finalPoint: [Double]) {
+        self.status = status
+        self.iterations = iterations
+        self.gradientEvaluations = gradientEvaluations
+        self.initialValue = initialValue
+        self.finalValue = finalValue
+        self.optimalValue = optimalValue
+        self.gradientNorm = gradientNorm
+        self.time = time
+        self.trace = trace
+        self.finalPoint = finalPoint
+    }
+
     /// f − f* at the last iterate, when f* is known.
     public var suboptimality: Double? { optimalValue.map { finalValue - $0 } }
 

@@ -99,9 +99,14 @@ public struct LogisticRegression: TwiceDifferentiable {
             let s = Self.sigmoid(-labels[i] * margin)
             let c = s * (1 - s) / Double(samples)
             for j in 0..<d {
-                for k in 0..<d { h[j * d + k] += c * features[i * d + j] * features[i * d + k] }
+                let cx = c * features[i * d + j]
+                for k in j..<d { h[j * d + k] += cx * features[i * d + k] }
             }
         }
-        for j in 0..<d { h[j * d + j] += regularization }
+        // Fill the lower triangle from the upper one, so H is exactly symmetric.
+        for j in 0..<d {
+            h[j * d + j] += regularization
+            for k in (j + 1)..<Swift.max(j + 1, d) { h[k * d + j] = h[j * d + k] }
+        }
     }
 }

@@ -5,7 +5,7 @@ import GSL
 ///
 /// A = Q diag(λ) Qᵀ with λ log-spaced from μ = 1 to L = κ and Q the orthogonal factor of
 /// the QR factorization (GSL) of a seeded Gaussian matrix; b is seeded standard normal;
-/// x₀ = 0. x* = A⁻¹b by GSL's Cholesky solve, f* = −½ bᵀx*. Dense: n ≤ 2000.
+/// x₀ = 0. x* = A⁻¹b by GSL's Cholesky solve, f* = f(x*) (= −½ bᵀx* up to rounding). Dense: n ≤ 2000.
 public struct Quadratic: TwiceDifferentiable {
     /// n.
     public let dimension: Int
@@ -75,10 +75,10 @@ public struct Quadratic: TwiceDifferentiable {
 
     public func hessian(at x: Vector, into h: Vector) { h.assign(matrix) }
 
+    /// x* from the Cholesky solve; f* = f(x*) evaluated by ``value(at:)``, the same arithmetic
+    /// the runs use, so f − f* is never negative by rounding at x* itself.
     public var analyticOptimum: Optimum? {
-        var f = 0.0
-        for i in 0..<dimension { f -= 0.5 * linear[i] * minimizer[i] }
-        return Optimum(value: f, point: minimizer, source: .linearSolve)
+        Optimum(value: value(at: Vector(minimizer)), point: minimizer, source: .linearSolve)
     }
 }
 

@@ -1,0 +1,168 @@
+import DescentCLI
+import DescentCore
+import DescentTestSupport
+import Foundation
+import Testing
+
+/// Runs `suite` in-process with `arguments`; returns the exit code and what it printed.
+func suite(_ arguments: [String], registry: Registry = .standard) -> (code: Int32, out: String, err: String) {
+    let captured = CapturedOutput()
+    let console = Console(out: { captured.out += $0 }, err: { captured.err += $0 })
+    let code = SuiteMain.run(arguments: arguments, registry: registry, console: console)
+    return (code, captured.out, captured.err)
+}
+
+func temporaryFolder() throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("descent-\(UUID().uuidString)").path
+    return path
+}
+
+/// Columns of a CSV line (no quoted commas in the lines compared here), without the last one.
+func withoutTimeColumn(_ csv: String) -> [String] {
+    csv.split(separator: "\n").map { line in
+        var fields = line.split(separator: ",", omittingEmptySubsequences: false)
+        fields.removeLast()
+        return fields.joined(separator: ",")
+    }
+}
+
+@Suite("suite command line")
+struct CLITests {
+    @Test("bad input exits 64 with the valid names and writes nothing", arguments: [
+        (["--problem", "rosenbrok", "--optimizer", "adam"], "valid problems: parabola, quadratic, rosenbrock, extended-rosenbrock, logistic"),
+        (["--optimizer", "adamm"], "valid optimizers: gd, momentum, adam"),
+        (["--optimizer", "adam(beta3=0.5)"], "valid: lr, beta1, beta2, eps, weight_decay"),
+        (["--optimizer", "adam(lr=-0.1)"], "lr must be a number > 0"),
+        (["--problem", "quadratic(n=0)"], "n must be an integer >= 1"),
+    ])
+    func badInput(arguments: [String], fragment: String) throws {
+        let output = try temporaryFolder()
+        let r = suite(arguments + ["--output", output])
+        #expect(r.code == 64)
+        #expect(r.err.contains(fragment), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test("a misspelled name gets a suggestion")
+    func suggestion() {
+        #expect(suite(["--problem", "rosenbrok", "--output", "/nonexistent"]).err.contains("did you mean 'rosenbrock'"))
+    }
+
+    @Test("invalid options and an empty selection are usage errors", arguments: [
+        ["--max-iterations", "-1", "--all"], ["--log-every", "0", "--all"], ["--tolerance", "-1", "--all"], [],
+        ["--all", "--problem", "parabola"],
+    ])
+    func usage(arguments: [String]) throws {
+        let output = try temporaryFolder()
+        let r = suite(arguments + ["--output", output])
+        #expect(r.code == 64, "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test("an output path that is a file is refused before anything runs")
+    func outputIsFile() throws {
+        let file = try temporaryFolder()
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let r = suite(["--problem", "parabola", "--optimizer", "gd", "--output", file])
+        #expect(r.code == 64)
+        #expect(r.err.contains("is not a folder"))
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "x")
+    }
+
+    @Test("a run writes the summary, the reference table and one trace per run")
+    func writesFiles() throws {
+        let output = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let r = suite(["--problem", "parabola", "--problem", "*rosen*", "--optimizer", "gd(lr=0.1)", "--optimizer", "adam",
+                       "--max-iterations", "200", "--output", output, "--quiet"])
+        #expect(r.code == 0, "\(r.err)")
+        let fm = FileManager.default
+        for file in ["summary.csv", "summary.md", "reference.csv", "traces/parabola/gd_lr=0.1.csv",
+                     "traces/extended-rosenbrock/adam.csv", "traces/rosenbrock/adam.csv"] {
+            #expect(fm.fileExists(atPath: "\(output)/\(file)"), "\(file)")
+        }
+        let summary = try String(contentsOfFile: "\(output)/summary.csv", encoding: .utf8)
+        #expect(summary.split(separator: "\n").count == 1 + 3 * 2)
+        #expect(summary.contains("parabola,1,gd(lr=0.1),0,converged,48,49,16.0,"))
+        #expect(r.out.contains("Wrote 6 runs to \(output)/"))
+        #expect(!fm.fileExists(atPath: "\(output)/.staging-\(ProcessInfo.processInfo.processIdentifier)"))
+    }
+
+    @Test("the same command twice writes identical files apart from time columns")
+    func determinism() throws {
+        let a = try temporaryFolder(), b = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: a); try? FileManager.default.removeItem(atPath: b) }
+        let args = ["--problem", "quadratic(n=8)", "--problem", "logistic(samples=80,features=4)", "--problem", "rosenbrock",
+                    "--optimizer", "*", "--max-iterations", "300", "--seed", "3", "--quiet"]
+        #expect(suite(args + ["--output", a]).code == 0)
+        #expect(suite(args + ["--output", b]).code == 0)
+        for file in ["summary.csv", "reference.csv", "traces/logistic_samples=80_features=4/adam.csv"] {
+            let x = try String(contentsOfFile: "\(a)/\(file)", encoding: .utf8)
+            let y = try String(contentsOfFile: "\(b)/\(file)", encoding: .utf8)
+            if file == "reference.csv" { #expect(x == y) } else { #expect(withoutTimeColumn(x) == withoutTimeColumn(y), "\(file)") }
+        }
+        // A different seed draws different problem data.
+        let c = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: c) }
+        #expect(suite(args.map { $0 == "3" ? "4" : $0 } + ["--output", c]).code == 0)
+        #expect(try String(contentsOfFile: "\(a)/reference.csv", encoding: .utf8)
+            != String(contentsOfFile: "\(c)/reference.csv", encoding: .utf8))
+    }
+
+    @Test("a rerun replaces traces/ as a whole")
+    func replacesTraces() throws {
+        let output = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        #expect(suite(["--problem", "parabola", "--optimizer", "*", "--output", output, "--quiet"]).code == 0)
+        #expect(suite(["--problem", "rosenbrock", "--optimizer", "gd", "--output", output, "--quiet"]).code == 0)
+        #expect(!FileManager.default.fileExists(atPath: "\(output)/traces/parabola"))
+        #expect(FileManager.default.fileExists(atPath: "\(output)/traces/rosenbrock/gd.csv"))
+    }
+
+    @Test("list shows every problem and optimizer with parameters")
+    func list() {
+        let r = suite(["list"])
+        #expect(r.code == 0)
+        for name in ["parabola", "quadratic", "rosenbrock", "extended-rosenbrock", "logistic", "gd", "momentum", "adam",
+                     "kappa=100", "beta2=0.999", "weight_decay=0"] {
+            #expect(r.out.contains(name), "\(name)")
+        }
+    }
+
+    @Test("--help exits 0")
+    func help() {
+        let r = suite(["--help"])
+        #expect(r.code == 0)
+        #expect(r.out.contains("USAGE"))
+    }
+}
+
+/// A plugin optimizer defined outside the library: sign gradient descent.
+struct SignDescent: Optimizer {
+    static let name = "signgd"
+    static let summary = "sign gradient descent x ← x − lr·sign(∇f)"
+    static var hyperparameters: [Hyperparameter<Self>] { [.init("lr", \.lr, "learning rate", .positive)] }
+    var lr = 1e-2
+    func makeState(dimension: Int) {}
+    func step(_ x: Vector, gradient g: Vector, state: inout Void, iteration: Int) {
+        for i in 0..<x.count { x[i] -= lr * (g[i] > 0 ? 1 : g[i] < 0 ? -1 : 0) }
+    }
+}
+
+@Suite("Plugins")
+struct PluginTests {
+    @Test("an optimizer registered from outside runs through the same command line")
+    func pluginOptimizer() throws {
+        let output = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let registry = Registry.standard(adding: [], optimizers: [OptimizerEntry(SignDescent.self)])
+        let r = suite(["--problem", "parabola", "--optimizer", "signgd(lr=0.5)", "--max-iterations", "20",
+                       "--output", output, "--quiet"], registry: registry)
+        #expect(r.code == 0, "\(r.err)")
+        // θ: 4 → 3.5 → … → 0 after 8 steps of 0.5.
+        let summary = try String(contentsOfFile: "\(output)/summary.csv", encoding: .utf8)
+        #expect(summary.contains("parabola,1,signgd(lr=0.5),0,converged,8,9,16.0,0.0,"))
+        #expect(suite(["list"], registry: registry).out.contains("signgd"))
+    }
+}
