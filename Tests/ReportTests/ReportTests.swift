@@ -88,7 +88,7 @@ struct CSVTests {
 @Suite("Number formatting")
 struct NumberFormatTests {
     @Test("scientific, 3 significant digits", arguments: [
-        (1.2345e-5, "1.23e-05"), (-400.0, "-4.00e+02"), (0.0, "0"), (9.9996, "1.00e+01"), (1e-320, "1.00e-320"),
+        (1.2345e-5, "1.23e-05"), (-400.0, "-4.00e+02"), (0.0, "0"), (9.9996, "1.00e+01"), (1e-300, "1.00e-300"), (Double.leastNonzeroMagnitude, "4.94e-324"),
         (1.7976931348623157e308, "1.80e+308"), (0.001, "1.00e-03"), (123456.0, "1.23e+05"), (Double.nan, "nan"),
     ])
     func scientific(x: Double, expected: String) { #expect(NumberFormat.scientific(x) == expected) }
