@@ -28,6 +28,11 @@ struct ListCommand: ParsableCommand, RegistryCommand {
             out += "  \(o.name)\n      \(o.summary)\n"
             out += parameterLines(o.parameters)
         }
+        out += "\nModifiers (\(registry.modifiers.count)); chain after an optimizer: --optimizer 'adam + clip(norm=1) + cosine(steps=1000)':\n"
+        for m in registry.modifiers {
+            out += "  \(m.name) [\(m.role.rawValue)]\n      \(m.summary)\n"
+            out += parameterLines(m.parameters)
+        }
         return out
     }
 

@@ -10,10 +10,11 @@ enum ResultFiles {
             ("reference.csv", CSV.references(problems.map { ($0.label, $0.problem.dimension, references[$0.label]) })),
         ]
         var used = Set<String>()
-        for r in records {
-            var path = "traces/\(fileName(r.problem))/\(fileName(r.optimizer))"
+        for r in records where r.result.status != .skipped {
+            let stem = fileName(r.optimizer) + (r.batchSize.map { "-batch\($0)-seed\(r.seed)" } ?? "")
+            var path = "traces/\(fileName(r.problem))/\(stem)"
             var suffix = 2
-            while used.contains(path) { path = "traces/\(fileName(r.problem))/\(fileName(r.optimizer))-\(suffix)"; suffix += 1 }
+            while used.contains(path) { path = "traces/\(fileName(r.problem))/\(stem)-\(suffix)"; suffix += 1 }
             used.insert(path)
             files.append((path + ".csv", CSV.trace(r.result.trace)))
         }

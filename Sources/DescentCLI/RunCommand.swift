@@ -31,7 +31,10 @@ struct RunCommand: ParsableCommand, RegistryCommand {
     @Option(name: .long, help: "Stop as 'stalled' after this many iterations without a new best f.")
     var patience: Int = RunOptions().patience
 
-    @Option(name: .long, help: "Seed for generated problem data (and stochastic runs).")
+    @Option(name: .long, help: "Mini-batch size for finite-sum problems (1 = SGD); default: full batch.")
+    var batchSize: Int?
+
+    @Option(name: .long, help: "Seed for generated problem data and for the per-epoch shuffles of stochastic runs.")
     var seed: UInt64 = 0
 
     @Option(name: .long, help: "Folder for the results.")
@@ -51,11 +54,13 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         guard tolerance >= 0, tolerance.isFinite else { throw ValidationError("--tolerance must be a finite number >= 0, got \(tolerance)") }
         guard logEvery >= 1 else { throw ValidationError("--log-every must be >= 1, got \(logEvery)") }
         guard patience >= 1 else { throw ValidationError("--patience must be >= 1, got \(patience)") }
+        if let b = batchSize, b < 1 { throw ValidationError("--batch-size must be >= 1, got \(b)") }
         guard !output.isEmpty else { throw ValidationError("--output must name a folder") }
     }
 
     var options: RunOptions {
-        RunOptions(maxIterations: maxIterations, tolerance: tolerance, logEvery: logEvery, patience: patience)
+        RunOptions(maxIterations: maxIterations, tolerance: tolerance, logEvery: logEvery, patience: patience,
+                   batchSize: batchSize, samplingSeed: seed ^ 0xD1B5_4A32_D192_ED03)
     }
 
     func run() throws { var copy = self; try copy.run(registry: .standard, console: .standard) }
@@ -66,6 +71,14 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         let problems = try registry.selectProblems(problem.isEmpty ? ["*"] : problem, seed: seed)
         let optimizers = try registry.selectOptimizers(optimizer.isEmpty ? ["*"] : optimizer)
         try ResultWriter.checkDestination(output)
+        if let b = batchSize {
+            for instance in problems {
+                if let m = (instance.problem as? any FiniteSumProblem)?.sampleCount, b > m {
+                    throw SuiteError("--batch-size \(b) is larger than the \(m) samples of \(instance.label)",
+                                     exitCode: SuiteExitCode.usage)
+                }
+            }
+        }
 
         var references: [String: Optimum] = [:]
         for instance in problems {
@@ -80,10 +93,17 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         let total = problems.count * optimizers.count
         for instance in problems {
             for configured in optimizers {
-                let result = Harness.run(problem: instance.problem, optimizer: configured.optimizer,
-                                         optimalValue: references[instance.label]?.value, options: options)
+                let fStar = references[instance.label]?.value
+                let result: RunResult
+                if let reason = Harness.unfitReason(problem: instance.problem, requirements: configured.requirements,
+                                                    options: options) {
+                    result = .skipped(reason, optimalValue: fStar)
+                } else {
+                    result = Harness.run(problem: instance.problem, optimizer: configured.rule, optimalValue: fStar,
+                                         options: options)
+                }
                 records.append(RunRecord(problem: instance.label, dimension: instance.problem.dimension,
-                                         optimizer: configured.label, seed: seed, result: result))
+                                         optimizer: configured.label, seed: seed, batchSize: batchSize, result: result))
                 if !quiet {
                     console.err("[\(records.count)/\(total)] \(instance.label) × \(configured.label): "
                         + "\(result.statusDescription) after \(result.iterations) iterations, "

@@ -6,14 +6,16 @@ import DescentProblems
 extension Registry {
     /// The built-in problems and optimizers.
     public static var standard: Registry {
-        Registry(problems: BuiltinProblems.all, optimizers: BuiltinOptimizers.all)
+        Registry(problems: BuiltinProblems.all, optimizers: BuiltinOptimizers.all, modifiers: BuiltinOptimizers.modifiers)
     }
 
     /// The built-ins plus `problems` and `optimizers` from a plugin package, appended in order.
-    public static func standard(adding problems: [ProblemEntry] = [], optimizers: [OptimizerEntry] = []) -> Registry {
+    public static func standard(adding problems: [ProblemEntry] = [], optimizers: [OptimizerEntry] = [],
+                                modifiers: [ModifierEntry] = []) -> Registry {
         var registry = Registry.standard
         registry.problems += problems
         registry.optimizers += optimizers
+        registry.modifiers += modifiers
         return registry
     }
 }
@@ -129,6 +131,8 @@ struct Suite: ParsableCommand {
               suite --all                                   every optimizer on every problem
               suite --problem rosenbrock --optimizer 'adam(lr=0.01)'
               suite --problem 'quadratic(n=50,kappa=1e4)' --optimizer gd --optimizer momentum
+              suite --problem logistic --optimizer 'adam(lr=0.01) + clip(norm=1) + cosine(steps=2000)'
+              suite --problem logistic --optimizer sgd --batch-size 32 --seed 3
               suite list                                    problems, optimizers and their parameters
             """,
         subcommands: [RunCommand.self, ListCommand.self],

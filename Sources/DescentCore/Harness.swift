@@ -1,4 +1,4 @@
-/// Stopping rules and logging for one run. Defaults are documented in the README.
+/// Stopping rules, sampling and logging for one run. Defaults are documented in the README.
 public struct RunOptions: Sendable, Equatable {
     /// The most optimizer steps to take.
     public var maxIterations: Int = 5000
@@ -10,95 +10,224 @@ public struct RunOptions: Sendable, Equatable {
     public var patience: Int = 500
     /// `diverged` once f > f(x₀) + divergenceFactor · max(1, |f(x₀)|).
     public var divergenceFactor: Double = 1e10
+    /// Mini-batch size for finite-sum problems (1 = SGD); `nil` for full-batch gradients.
+    public var batchSize: Int? = nil
+    /// Seed of the per-epoch shuffles in stochastic runs.
+    public var samplingSeed: UInt64 = 0
 
     /// Default options.
     public init() {}
 
     /// Options with the given fields changed.
-    public init(maxIterations: Int = 5000, tolerance: Double = 1e-8, logEvery: Int = 10,
-                patience: Int = 500, divergenceFactor: Double = 1e10) {
+    public init(maxIterations: Int = 5000, tolerance: Double = 1e-8, logEvery: Int = 10, patience: Int = 500,
+                divergenceFactor: Double = 1e10, batchSize: Int? = nil, samplingSeed: UInt64 = 0) {
         self.maxIterations = maxIterations
         self.tolerance = tolerance
         self.logEvery = logEvery
         self.patience = patience
         self.divergenceFactor = divergenceFactor
+        self.batchSize = batchSize
+        self.samplingSeed = samplingSeed
     }
 }
 
 /// Owns the optimization loop: evaluates f and ∇f, calls the optimizer, records the
 /// trace and applies the stopping rules.
+///
+/// Full batch: each iteration k evaluates f(x_k) and ∇f(x_k), checks, in order, divergence,
+/// the target, the iteration budget and stalling, logs the row if scheduled, then steps.
+///
+/// Stochastic (`batchSize` set, finite-sum problems): each step uses the gradient of the next
+/// mini-batch of a permutation of the samples, reshuffled every epoch from `samplingSeed`
+/// (the last batch of an epoch may be smaller, as PyTorch's DataLoader without drop_last).
+/// The full objective is evaluated only at logged iterates, for the trace and the stopping
+/// rules; those monitoring evaluations count neither as work nor as time. A non-finite
+/// mini-batch loss or gradient stops the run as `diverged` at once.
 public enum Harness {
-    /// Runs `optimizer` on `problem` from its initial point; `optimalValue` is the reference f*.
-    ///
-    /// Buffers (x, ∇f, the previous iterate and the optimizer's state) are allocated once,
-    /// before the loop. Each iteration k evaluates f(x_k) and ∇f(x_k), checks, in order,
-    /// divergence, the target, the iteration budget and stalling, logs the row if scheduled,
-    /// then takes step k+1.
-    public static func run(problem: any Problem, optimizer: any Optimizer, optimalValue: Double?,
-                           options: RunOptions = RunOptions()) -> RunResult {
-        run(problem, optimizer, optimalValue, options)
+    /// Why `optimizer` cannot run on `problem` with `options`, or `nil` when it can.
+    public static func unfitReason(problem: any Problem, requirements: Requirements, options: RunOptions) -> String? {
+        let isFiniteSum = problem is any FiniteSumProblem
+        if requirements.contains(.hessian) && !(problem is any TwiceDifferentiable) {
+            return "needs a Hessian; the problem has none"
+        }
+        if requirements.contains(.fullBatch) && options.batchSize != nil {
+            return "full-batch only; --batch-size is set"
+        }
+        if requirements.contains(.stochastic) && (options.batchSize == nil || !isFiniteSum) {
+            return options.batchSize == nil ? "stochastic only; set --batch-size" : "stochastic only; the problem is not a finite sum"
+        }
+        if options.batchSize != nil && !isFiniteSum {
+            return "--batch-size needs a finite-sum problem; this one is not"
+        }
+        return nil
     }
 
-    private static func run<P: Problem, O: Optimizer>(_ problem: P, _ optimizer: O, _ fStar: Double?,
-                                                     _ options: RunOptions) -> RunResult {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let n = problem.dimension
-        let x = Vector(problem.initialPoint())
-        let g = Vector(count: n)
-        let previous = Vector(count: n)
-        var state = optimizer.makeState(dimension: n)
-        let logEvery = Swift.max(1, options.logEvery)
-        var trace: [TraceRow] = []
-        trace.reserveCapacity(Swift.min(options.maxIterations / logEvery + 2, 1 << 16))
+    /// Runs `optimizer` on `problem` from its initial point; `optimalValue` is the reference f*.
+    public static func run(problem: any Problem, optimizer: any UpdateRule, optimalValue: Double?,
+                           options: RunOptions = RunOptions()) -> RunResult {
+        if options.batchSize != nil, let finiteSum = problem as? any FiniteSumProblem {
+            return runStochastic(finiteSum, optimizer, optimalValue, options)
+        }
+        return runFullBatch(problem, optimizer, optimalValue, options)
+    }
 
-        var k = 0
-        var evaluations = 0
-        var f0 = 0.0
-        var best = Double.infinity
-        var sinceBest = 0
-        var stepNorm: Double? = nil
-        var f = 0.0
-        var gradientNorm = 0.0
-        var status: RunStatus
+    private static func runFullBatch<P: Problem, O: UpdateRule>(_ problem: P, _ optimizer: O, _ fStar: Double?,
+                                                               _ options: RunOptions) -> RunResult {
+        var loop = Loop(problem: problem, fStar: fStar, options: options)
+        var state = optimizer.makeState(dimension: problem.dimension)
+        let samplesPerGradient = (problem as? any FiniteSumProblem)?.sampleCount ?? 1
         while true {
-            f = problem.valueAndGradient(at: x, gradient: g)
-            evaluations += 1
-            gradientNorm = g.norm()
-            if k == 0 { f0 = f }
-            let suboptimality = fStar.map { f - $0 }
+            let f = problem.valueAndGradient(at: loop.x, gradient: loop.g)
+            loop.evaluations += 1
+            loop.sampleGradients += samplesPerGradient
+            if loop.check(f, samplesPerEpoch: samplesPerGradient) { break }
+            loop.beforeStep()
+            optimizer.step(loop.x, gradient: loop.g, state: &state, iteration: loop.k + 1)
+            loop.afterStep()
+        }
+        return loop.result(samplesPerEpoch: samplesPerGradient)
+    }
 
-            var stop: RunStatus? = nil
-            if !f.isFinite || !gradientNorm.isFinite || f > f0 + options.divergenceFactor * Swift.max(1, Swift.abs(f0)) {
-                stop = .diverged
-            } else if options.tolerance > 0 && (suboptimality ?? gradientNorm) <= options.tolerance {
-                stop = .converged
-            } else if k >= options.maxIterations {
-                stop = .maxIterations
-            } else {
-                if f < best { best = f; sinceBest = 0 } else { sinceBest += 1 }
-                if sinceBest >= options.patience { stop = .stalled }
+    private static func runStochastic<P: FiniteSumProblem, O: UpdateRule>(_ problem: P, _ optimizer: O, _ fStar: Double?,
+                                                                         _ options: RunOptions) -> RunResult {
+        var loop = Loop(problem: problem, fStar: fStar, options: options)
+        var state = optimizer.makeState(dimension: problem.dimension)
+        let m = problem.sampleCount
+        let batchSize = Swift.min(Swift.max(1, options.batchSize ?? m), m)
+        var order = Array(0..<m)
+        var rng = SeededGenerator(seed: options.samplingSeed)
+        shuffle(&order, &rng)
+        var cursor = 0
+        let logEvery = Swift.max(1, options.logEvery)
+        while true {
+            if loop.k % logEvery == 0 || loop.k >= options.maxIterations {
+                let started = loop.clock.now
+                let f = problem.valueAndGradient(at: loop.x, gradient: loop.g)
+                loop.monitoring += loop.clock.now - started
+                if loop.check(f, samplesPerEpoch: m) { break }
             }
-
-            if stop != nil || k % logEvery == 0 {
-                trace.append(TraceRow(iteration: k, gradientEvaluations: evaluations, value: f,
-                                      suboptimality: suboptimality, gradientNorm: gradientNorm,
-                                      stepNorm: stepNorm, time: (clock.now - start).seconds))
+            let end = Swift.min(cursor + batchSize, m)
+            let fb = problem.batchValueAndGradient(at: loop.x, batch: order[cursor..<end], gradient: loop.g)
+            loop.evaluations += 1
+            loop.sampleGradients += end - cursor
+            cursor = end
+            if cursor == m {
+                shuffle(&order, &rng)
+                cursor = 0
             }
-            if let stop {
-                status = stop
+            if !fb.isFinite || !loop.g.norm().isFinite {
+                loop.stop(.diverged, value: fb, samplesPerEpoch: m)
                 break
             }
-            // Keep x_k only when row k+1 is scheduled, so the step norm costs nothing otherwise.
-            let logNext = (k + 1) % logEvery == 0 || k + 1 == options.maxIterations
-            if logNext { previous.assign(x) }
-            optimizer.step(x, gradient: g, state: &state, iteration: k + 1)
-            stepNorm = logNext ? x.distance(to: previous) : nil
-            k += 1
+            loop.beforeStep()
+            optimizer.step(loop.x, gradient: loop.g, state: &state, iteration: loop.k + 1)
+            loop.afterStep()
         }
-        return RunResult(status: status, iterations: k, gradientEvaluations: evaluations, initialValue: f0,
-                         finalValue: f, optimalValue: fStar, gradientNorm: gradientNorm,
-                         time: (clock.now - start).seconds, trace: trace, finalPoint: x.array)
+        return loop.result(samplesPerEpoch: m)
+    }
+
+    /// Fisher–Yates with ``SeededGenerator``: the same permutation on every platform and Swift version.
+    static func shuffle(_ a: inout [Int], _ rng: inout SeededGenerator) {
+        var i = a.count - 1
+        while i > 0 {
+            let j = Int(rng.next() % UInt64(i + 1))
+            a.swapAt(i, j)
+            i -= 1
+        }
+    }
+}
+
+/// The bookkeeping shared by both loops: buffers, counters, stopping rules and the trace.
+private struct Loop {
+    let clock = ContinuousClock()
+    let start: ContinuousClock.Instant
+    let options: RunOptions
+    let fStar: Double?
+    let logEvery: Int
+    let x: Vector
+    let g: Vector
+    let previous: Vector
+    var trace: [TraceRow] = []
+    var k = 0
+    var evaluations = 0
+    var sampleGradients = 0
+    var monitoring: Duration = .zero
+    var f0 = 0.0
+    var best = Double.infinity
+    var lastBestIteration = 0
+    var stepNorm: Double? = nil
+    var keptPrevious = false
+    var value = Double.nan
+    var gradientNorm = Double.nan
+    var status: RunStatus = .maxIterations
+
+    init(problem: some Problem, fStar: Double?, options: RunOptions) {
+        start = clock.now
+        self.options = options
+        self.fStar = fStar
+        logEvery = Swift.max(1, options.logEvery)
+        x = Vector(problem.initialPoint())
+        g = Vector(count: problem.dimension)
+        previous = Vector(count: problem.dimension)
+        trace.reserveCapacity(Swift.min(options.maxIterations / logEvery + 2, 1 << 16))
+    }
+
+    var elapsed: Double { (clock.now - start - monitoring).seconds }
+
+    /// Applies the stopping rules to f(x_k) and ∇f(x_k) (in `g`), logs row k if due; true to stop.
+    mutating func check(_ f: Double, samplesPerEpoch m: Int) -> Bool {
+        value = f
+        gradientNorm = g.norm()
+        if k == 0 { f0 = f }
+        let suboptimality = fStar.map { f - $0 }
+        var stop: RunStatus? = nil
+        if !f.isFinite || !gradientNorm.isFinite || f > f0 + options.divergenceFactor * Swift.max(1, Swift.abs(f0)) {
+            stop = .diverged
+        } else if options.tolerance > 0 && (suboptimality ?? gradientNorm) <= options.tolerance {
+            stop = .converged
+        } else if k >= options.maxIterations {
+            stop = .maxIterations
+        } else if f < best {
+            best = f
+            lastBestIteration = k
+        } else if k - lastBestIteration >= options.patience {
+            stop = .stalled
+        }
+        if stop != nil || k % logEvery == 0 { record(m) }
+        if let stop { status = stop }
+        return stop != nil
+    }
+
+    /// Stops at once with `status` (a non-finite mini-batch), logging the row.
+    mutating func stop(_ s: RunStatus, value f: Double, samplesPerEpoch m: Int) {
+        value = f
+        gradientNorm = g.norm()
+        status = s
+        record(m)
+    }
+
+    mutating func record(_ m: Int) {
+        trace.append(TraceRow(iteration: k, gradientEvaluations: evaluations, sampleGradients: sampleGradients,
+                              epochs: Double(sampleGradients) / Double(m), value: value,
+                              suboptimality: fStar.map { value - $0 }, gradientNorm: gradientNorm,
+                              stepNorm: k == 0 ? nil : stepNorm, time: elapsed))
+    }
+
+    /// Keeps x_k only when row k+1 is scheduled, so the step norm costs nothing otherwise.
+    mutating func beforeStep() {
+        keptPrevious = (k + 1) % logEvery == 0 || k + 1 == options.maxIterations
+        if keptPrevious { previous.assign(x) }
+    }
+
+    mutating func afterStep() {
+        stepNorm = keptPrevious ? x.distance(to: previous) : nil
+        k += 1
+    }
+
+    func result(samplesPerEpoch m: Int) -> RunResult {
+        RunResult(status: status, iterations: k, gradientEvaluations: evaluations, sampleGradients: sampleGradients,
+                  epochs: Double(sampleGradients) / Double(m), initialValue: f0, finalValue: value, optimalValue: fStar,
+                  gradientNorm: gradientNorm, time: elapsed, trace: trace, finalPoint: x.array)
     }
 }
 

@@ -1,3 +1,33 @@
+/// An update rule the harness can run: explicit state allocated once per run, updated in place.
+///
+/// ``Optimizer`` refines this with a name and hyperparameters for the command line;
+/// chains of modifiers (see ``GradientTransformation``) are update rules too.
+public protocol UpdateRule: Sendable {
+    /// Buffers and counters that persist between steps (moments, velocities).
+    associatedtype State
+
+    /// Allocates the state for a problem of `dimension` variables (once per run).
+    func makeState(dimension: Int) -> State
+
+    /// Updates `x` in place from the gradient at `x`. `iteration` counts steps from 1.
+    ///
+    /// Must not allocate. May overwrite `gradient` (the harness has recorded ‖∇f‖ already).
+    func step(_ x: Vector, gradient: Vector, state: inout State, iteration: Int)
+}
+
+/// What an optimizer needs from a run; the harness skips unfit pairs and says why.
+public struct Requirements: OptionSet, Sendable, Hashable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// Only full-batch gradients (skipped when `--batch-size` is set).
+    public static let fullBatch = Requirements(rawValue: 1)
+    /// Only mini-batch gradients (skipped unless `--batch-size` is set on a finite-sum problem).
+    public static let stochastic = Requirements(rawValue: 2)
+    /// The problem's Hessian (skipped on problems without one).
+    public static let hessian = Requirements(rawValue: 4)
+}
+
 /// A first-order optimizer: explicit state allocated once per run, updated in place each step.
 ///
 /// A plugin author writes one struct: hyperparameters as stored properties with
@@ -10,6 +40,7 @@
 ///     static let name = "signgd"
 ///     static let summary = "sign gradient descent: x ← x − lr·sign(∇f)"
 ///     static var hyperparameters: [Hyperparameter<Self>] { [.init("lr", \.lr, "learning rate", .positive)] }
+///     static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
 ///     var lr = 1e-3
 ///     func makeState(dimension: Int) {}
 ///     func step(_ x: Vector, gradient g: Vector, state: inout Void, iteration: Int) {
@@ -17,96 +48,70 @@
 ///     }
 /// }
 /// ```
-public protocol Optimizer: Sendable {
-    /// Buffers and counters that persist between steps (moments, velocities).
-    associatedtype State
-
-    /// The registry name used on the command line (`adam`).
-    static var name: String { get }
-    /// One line for `suite list`: what it is and its update rule.
-    static var summary: String { get }
-    /// The hyperparameters settable from the command line, in display order.
-    static var hyperparameters: [Hyperparameter<Self>] { get }
-
-    /// An optimizer with the default hyperparameters.
-    init()
-
-    /// Allocates the state for a problem of `dimension` variables (once per run).
-    func makeState(dimension: Int) -> State
-
-    /// Updates `x` in place from the gradient at `x`. `iteration` counts steps from 1.
-    func step(_ x: Vector, gradient: Vector, state: inout State, iteration: Int)
+public protocol Optimizer: UpdateRule, Configurable {
+    /// The stored learning rate, so schedules and decoupled weight decay can scale it;
+    /// `nil` when the method has none (then those modifiers are refused with a message).
+    static var learningRate: WritableKeyPath<Self, Double>? { get }
+    /// What the optimizer needs from a run (default: nothing).
+    static var requirements: Requirements { get }
 }
 
-/// A hyperparameter of optimizer `O`: its command-line declaration and the stored property it sets.
-public struct Hyperparameter<O: Optimizer> {
-    enum Setter {
-        case real(WritableKeyPath<O, Double>)
-        case integer(WritableKeyPath<O, Int>)
-        case flag(WritableKeyPath<O, Bool>)
-    }
-
-    let name: String
-    let summary: String
-    let constraint: Constraint
-    let setter: Setter
-
-    /// A real-valued hyperparameter stored at `keyPath`.
-    public init(_ name: String, _ keyPath: WritableKeyPath<O, Double>, _ summary: String, _ constraint: Constraint = .any) {
-        self.name = name; self.summary = summary; self.constraint = constraint; setter = .real(keyPath)
-    }
-
-    /// An integer hyperparameter stored at `keyPath`.
-    public init(_ name: String, _ keyPath: WritableKeyPath<O, Int>, _ summary: String, _ constraint: Constraint = .any) {
-        self.name = name; self.summary = summary; self.constraint = constraint; setter = .integer(keyPath)
-    }
-
-    /// A flag stored at `keyPath`.
-    public init(_ name: String, _ keyPath: WritableKeyPath<O, Bool>, _ summary: String) {
-        self.name = name; self.summary = summary; constraint = .any; setter = .flag(keyPath)
-    }
-
-    func value(of optimizer: O) -> ParameterValue {
-        switch setter {
-        case .real(let k): return .real(optimizer[keyPath: k])
-        case .integer(let k): return .integer(optimizer[keyPath: k])
-        case .flag(let k): return .flag(optimizer[keyPath: k])
-        }
-    }
-
-    func apply(_ value: ParameterValue, to optimizer: inout O) {
-        switch (setter, value) {
-        case (.real(let k), .real(let x)): optimizer[keyPath: k] = x
-        case (.integer(let k), .integer(let n)): optimizer[keyPath: k] = n
-        case (.flag(let k), .flag(let b)): optimizer[keyPath: k] = b
-        default: preconditionFailure("hyperparameter '\(name)' got a value of the wrong kind: \(value)")
-        }
-    }
+extension Optimizer {
+    /// Default: no learning rate to schedule.
+    public static var learningRate: WritableKeyPath<Self, Double>? { nil }
+    /// Default: runs full-batch or stochastic, with or without a Hessian.
+    public static var requirements: Requirements { [] }
 }
 
 /// An optimizer with its hyperparameters set, and the label that names it in tables.
 public struct ConfiguredOptimizer: Sendable {
-    /// `name(k=v,...)` listing the hyperparameters that differ from the defaults.
+    /// `name(k=v,...)` listing the hyperparameters that differ from the defaults, then any modifiers:
+    /// `adam(lr=0.01) + clip(norm=1)`.
     public let label: String
-    /// The registry name.
+    /// The registry name of the base optimizer.
     public let name: String
-    /// All hyperparameter values, defaults included.
+    /// All hyperparameter values of the base optimizer, defaults included.
     public let parameters: ParameterSet
-    /// The optimizer value.
-    public let optimizer: any Optimizer
+    /// What it needs from a run.
+    public let requirements: Requirements
+    /// The update rule the harness runs.
+    public let rule: any UpdateRule
+    /// Whether the base optimizer has a learning rate that schedules and decoupled decay can scale.
+    public let hasLearningRate: Bool
+    /// Builds the chain of this optimizer with modifiers, with the concrete type known (no boxing per step).
+    let makeChain: @Sendable (ChainParts) -> any UpdateRule
 
-    /// Wraps an optimizer value, labelling it from its hyperparameters.
+    /// Wraps an optimizer value, labelled from its hyperparameters against `O()`'s defaults.
     public init<O: Optimizer>(_ optimizer: O) {
-        let specs = OptimizerEntry.specs(O.self)
-        let values = O.hyperparameters.map { $0.value(of: optimizer) }
-        parameters = ParameterSet(specs: specs, values: values)
-        name = O.name
-        label = parameters.label(name: O.name)
-        self.optimizer = optimizer
+        self.init(Configured.describe(optimizer), name: O.name)
+    }
+
+    init<O: Optimizer>(_ c: Configured<O>, name: String) {
+        label = c.label
+        self.name = name
+        parameters = c.parameters
+        requirements = O.requirements
+        rule = c.value
+        hasLearningRate = O.learningRate != nil
+        let base = c.value
+        makeChain = { parts in Chain(base: base, parts: parts) }
+    }
+
+    init(label: String, copying other: ConfiguredOptimizer, rule: any UpdateRule) {
+        self.label = label
+        name = other.name
+        parameters = other.parameters
+        requirements = other.requirements
+        self.rule = rule
+        hasLearningRate = other.hasLearningRate
+        makeChain = other.makeChain
     }
 }
 
-/// A registered optimizer type: its name, documentation and a factory from specs.
+/// A registered optimizer: its name, documentation and a factory from specs.
+///
+/// Aliases register the same type under another name with other defaults:
+/// `OptimizerEntry(SGD.self, name: "nesterov", defaults: { $0.momentum = 0.9; $0.nesterov = true })`.
 public struct OptimizerEntry: Sendable {
     /// The registry name.
     public let name: String
@@ -114,28 +119,28 @@ public struct OptimizerEntry: Sendable {
     public let summary: String
     /// The hyperparameter declarations with their default values.
     public let parameters: [ParameterSpec]
+    /// What it needs from a run.
+    public let requirements: Requirements
     private let configureSpec: @Sendable (Spec) throws(SpecError) -> ConfiguredOptimizer
 
-    /// Registers optimizer type `O`.
-    public init<O: Optimizer>(_ type: O.Type) {
-        name = O.name
-        summary = O.summary
-        parameters = Self.specs(O.self)
+    /// Registers optimizer type `O`, optionally under another name with changed defaults.
+    public init<O: Optimizer>(_ type: O.Type, name: String? = nil, summary: String? = nil,
+                              defaults: @escaping @Sendable (inout O) -> Void = { _ in }) {
+        let entryName = name ?? O.name
+        var base = O()
+        defaults(&base)
+        let start = base
+        self.name = entryName
+        self.summary = summary ?? O.summary
+        parameters = O.hyperparameters.map { $0.spec(defaults: start) }
+        requirements = O.requirements
         configureSpec = { (spec: Spec) throws(SpecError) -> ConfiguredOptimizer in
-            let set = try ParameterSet.resolve(spec, against: OptimizerEntry.specs(O.self), owner: O.name)
-            var optimizer = O()
-            for (h, v) in zip(O.hyperparameters, set.values) { h.apply(v, to: &optimizer) }
-            return ConfiguredOptimizer(optimizer)
+            ConfiguredOptimizer(try Configured.make(spec, name: entryName, defaults: start), name: entryName)
         }
     }
 
     /// Builds the optimizer that `spec` describes; unknown or invalid hyperparameters throw.
     public func configure(_ spec: Spec) throws(SpecError) -> ConfiguredOptimizer {
         try configureSpec(spec)
-    }
-
-    static func specs<O: Optimizer>(_ type: O.Type) -> [ParameterSpec] {
-        let defaults = O()
-        return O.hyperparameters.map { ParameterSpec($0.name, default: $0.value(of: defaults), $0.summary, $0.constraint) }
     }
 }

@@ -44,6 +44,7 @@ public enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
     case real(Double)
     case integer(Int)
     case flag(Bool)
+    case choice(String)
 
     /// The value as written in labels and on the command line (`0.001`, `20`, `true`).
     public var description: String {
@@ -51,6 +52,7 @@ public enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
         case .real(let x): return formatParameter(x)
         case .integer(let n): return String(n)
         case .flag(let b): return b ? "true" : "false"
+        case .choice(let c): return c
         }
     }
 }
@@ -71,13 +73,17 @@ public struct ParameterSpec: Sendable, Equatable {
     public var defaultValue: ParameterValue
     /// What values are valid.
     public var constraint: Constraint
+    /// The valid values of a choice parameter; empty for other kinds.
+    public var choices: [String]
 
     /// Declares a parameter.
-    public init(_ name: String, default defaultValue: ParameterValue, _ summary: String, _ constraint: Constraint = .any) {
+    public init(_ name: String, default defaultValue: ParameterValue, _ summary: String, _ constraint: Constraint = .any,
+                choices: [String] = []) {
         self.name = name
         self.summary = summary
         self.defaultValue = defaultValue
         self.constraint = constraint
+        self.choices = choices
     }
 
     /// The valid values in words (`a number > 0`, `an integer >= 2`, `true or false`).
@@ -86,6 +92,7 @@ public struct ParameterSpec: Sendable, Equatable {
         case .real: return constraint == .any ? "a finite number" : "a number \(constraint.phrase)"
         case .integer: return constraint == .any ? "an integer" : "an integer \(constraint.phrase)"
         case .flag: return "true or false"
+        case .choice: return "one of " + choices.joined(separator: ", ")
         }
     }
 
@@ -109,6 +116,9 @@ public struct ParameterSpec: Sendable, Equatable {
             case "false", "0", "no": return .flag(false)
             default: throw bad
             }
+        case .choice:
+            guard choices.contains(raw) else { throw bad }
+            return .choice(raw)
         }
     }
 }
@@ -133,7 +143,7 @@ public struct ParameterSet: Sendable, Equatable {
         switch self[name] {
         case .real(let x): return x
         case .integer(let n): return Double(n)
-        case .flag: preconditionFailure("parameter '\(name)' is a flag, not a real")
+        case .flag, .choice: preconditionFailure("parameter '\(name)' is not a real")
         }
     }
 

@@ -62,3 +62,16 @@ public protocol TwiceDifferentiable: Problem {
     /// Writes ∇²f(x) into `hessian` as a row-major n × n matrix (n² elements).
     func hessian(at x: Vector, into hessian: Vector)
 }
+
+/// A problem that is a mean over samples plus a regularizer: f(x) = (1/m) Σᵢ ℓᵢ(x) + r(x).
+///
+/// Exposes the gradient of a mini-batch so SGD and mini-batch methods can run; the harness
+/// counts work in sample gradients and epochs.
+public protocol FiniteSumProblem: Problem {
+    /// m, the number of samples.
+    var sampleCount: Int { get }
+
+    /// Returns (1/|B|) Σ_{i∈B} ℓᵢ(x) + r(x) and writes its gradient, for the sample indices `batch`.
+    /// Must not allocate.
+    func batchValueAndGradient(at x: Vector, batch: ArraySlice<Int>, gradient: Vector) -> Double
+}

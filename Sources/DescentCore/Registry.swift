@@ -81,18 +81,24 @@ public struct Registry: Sendable {
     public var problems: [ProblemEntry]
     /// Optimizers, in display order.
     public var optimizers: [OptimizerEntry]
+    /// Modifiers that may follow an optimizer in a chain (`adam + clip(norm=1)`), in display order.
+    public var modifiers: [ModifierEntry]
 
     /// Creates a registry.
-    public init(problems: [ProblemEntry], optimizers: [OptimizerEntry]) {
+    public init(problems: [ProblemEntry], optimizers: [OptimizerEntry], modifiers: [ModifierEntry] = []) {
         self.problems = problems
         self.optimizers = optimizers
+        self.modifiers = modifiers
     }
 
     /// Checks that names are unique and well formed and that parameter names are unique per entry.
     public func validate() throws(SpecError) {
         try Self.checkNames(problems.map(\.name), kind: "problem")
         try Self.checkNames(optimizers.map(\.name), kind: "optimizer")
-        for (owner, specs) in problems.map({ ($0.name, $0.parameters) }) + optimizers.map({ ($0.name, $0.parameters) }) {
+        try Self.checkNames(modifiers.map(\.name), kind: "modifier")
+        let owners = problems.map { ($0.name, $0.parameters) } + optimizers.map { ($0.name, $0.parameters) }
+            + modifiers.map { ($0.name, $0.parameters) }
+        for (owner, specs) in owners {
             var seen = Set<String>()
             for s in specs where !seen.insert(s.name).inserted {
                 throw .invalid(owner: owner, "declares parameter '\(s.name)' twice")
@@ -127,16 +133,52 @@ public struct Registry: Sendable {
     }
 
     /// The configured optimizers the specs select, in the order given; each glob expands in registry order.
+    ///
+    /// A spec may chain modifiers after the optimizer with `+`:
+    /// `adam(lr=0.01) + clip(norm=1) + cosine(steps=1000)`.
     public func selectOptimizers(_ texts: [String]) throws(SpecError) -> [ConfiguredOptimizer] {
         var out: [ConfiguredOptimizer] = []
         for text in texts {
-            let spec = try Spec(parsing: text)
+            let terms = try Self.splitChain(text)
+            let spec = try Spec(parsing: terms[0])
+            if modifiers.contains(where: { $0.name == spec.name }) && !optimizers.contains(where: { $0.name == spec.name }) {
+                throw .syntax(text, "a chain starts with an optimizer; '\(spec.name)' is a modifier")
+            }
+            var chain: [Modifier] = []
+            for term in terms.dropFirst() {
+                let m = try Spec(parsing: term)
+                guard let entry = modifiers.first(where: { $0.name == m.name }) else {
+                    throw .unknownName(kind: "modifier", name: m.name, valid: modifiers.map(\.name))
+                }
+                chain.append(try entry.make(m))
+            }
             for entry in try match(spec, in: optimizers, name: \.name, kind: "optimizer") {
-                let configured = try entry.configure(spec)
+                let configured = try entry.configure(spec).chained(with: chain)
                 if !out.contains(where: { $0.label == configured.label }) { out.append(configured) }
             }
         }
         return out
+    }
+
+    /// Splits `a(x=1) + b(y=1e+3)` at the `+` signs outside parentheses.
+    static func splitChain(_ text: String) throws(SpecError) -> [String] {
+        var terms: [String] = []
+        var current = ""
+        var depth = 0
+        for c in text {
+            if c == "(" { depth += 1 } else if c == ")" { depth -= 1 }
+            if c == "+" && depth == 0 {
+                terms.append(current)
+                current = ""
+            } else {
+                current.append(c)
+            }
+        }
+        terms.append(current)
+        if terms.contains(where: { $0.trimmingWhitespace().isEmpty }) {
+            throw .syntax(text, "empty term in a '+' chain")
+        }
+        return terms
     }
 
     private func match<E>(_ spec: Spec, in entries: [E], name: (E) -> String, kind: String) throws(SpecError) -> [E] {

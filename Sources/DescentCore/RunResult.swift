@@ -6,11 +6,13 @@
 /// | `max_iterations` | the iteration budget ran out first |
 /// | `diverged` | f or ∇f became NaN/±∞, or f rose above f(x₀) + threshold·max(1, \|f(x₀)\|) |
 /// | `stalled` | f did not improve on its best value for `patience` consecutive iterations |
+/// | `skipped` | not run: the optimizer needs something the run does not offer (the note says what) |
 public enum RunStatus: String, Sendable, CaseIterable, Comparable {
     case converged
     case maxIterations = "max_iterations"
     case stalled
     case diverged
+    case skipped
 
     /// Order used to sort table rows: converged first, diverged last.
     public var rank: Int {
@@ -19,6 +21,7 @@ public enum RunStatus: String, Sendable, CaseIterable, Comparable {
         case .maxIterations: return 1
         case .stalled: return 2
         case .diverged: return 3
+        case .skipped: return 4
         }
     }
 
@@ -29,8 +32,13 @@ public enum RunStatus: String, Sendable, CaseIterable, Comparable {
 public struct TraceRow: Sendable, Equatable {
     /// Steps taken (0 = the starting point).
     public var iteration: Int
-    /// Gradient evaluations so far, this row's included.
+    /// Gradient evaluations so far, this row's included (mini-batch gradients in stochastic runs).
     public var gradientEvaluations: Int
+    /// Per-sample gradients computed so far: m per full gradient of a finite sum, |B| per mini-batch,
+    /// 1 per gradient of a problem that is not a finite sum.
+    public var sampleGradients: Int
+    /// Passes over the data: sample gradients / m.
+    public var epochs: Double
     /// f(x) at this iterate.
     public var value: Double
     /// f − f*, when f* is known.
@@ -44,10 +52,12 @@ public struct TraceRow: Sendable, Equatable {
     public var time: Double
 
     /// Creates a row.
-    public init(iteration: Int, gradientEvaluations: Int, value: Double, suboptimality: Double?,
-                gradientNorm: Double, stepNorm: Double?, time: Double) {
+    public init(iteration: Int, gradientEvaluations: Int, sampleGradients: Int, epochs: Double, value: Double,
+                suboptimality: Double?, gradientNorm: Double, stepNorm: Double?, time: Double) {
         self.iteration = iteration
         self.gradientEvaluations = gradientEvaluations
+        self.sampleGradients = sampleGradients
+        self.epochs = epochs
         self.value = value
         self.suboptimality = suboptimality
         self.gradientNorm = gradientNorm
@@ -62,8 +72,13 @@ public struct RunResult: Sendable {
     public var status: RunStatus
     /// Steps taken; for `diverged`, the iteration at which divergence was detected.
     public var iterations: Int
-    /// Gradient evaluations (each also evaluates f).
+    /// Gradient evaluations that drove the steps (each also evaluates f); mini-batch gradients in
+    /// stochastic runs, where the full-objective evaluations that monitor progress are not counted.
     public var gradientEvaluations: Int
+    /// Per-sample gradients computed for the steps (see ``TraceRow/sampleGradients``).
+    public var sampleGradients: Int
+    /// Passes over the data: sample gradients / m.
+    public var epochs: Double
     /// f(x₀).
     public var initialValue: Double
     /// f at the last iterate.
@@ -72,19 +87,25 @@ public struct RunResult: Sendable {
     public var optimalValue: Double?
     /// ‖∇f‖₂ at the last iterate.
     public var gradientNorm: Double
-    /// Wall-clock seconds for the whole run.
+    /// Wall-clock seconds for the run; in stochastic runs, without the monitoring evaluations.
     public var time: Double
+    /// Why the run was skipped, or other remarks; `nil` when there is nothing to say.
+    public var note: String?
     /// The logged rows; the first and the last iterate are always present.
     public var trace: [TraceRow]
     /// The last iterate.
     public var finalPoint: [Double]
 
     /// Creates a result (the harness does; reports and tests may too).
-    public init(status: RunStatus, iterations: Int, gradientEvaluations: Int, initialValue: Double, finalValue: Double,
-                optimalValue: Double?, gradientNorm: Double, time: Double, trace: [TraceRow], finalPoint: [Double]) {
+    public init(status: RunStatus, iterations: Int, gradientEvaluations: Int, sampleGradients: Int, epochs: Double,
+                initialValue: Double, finalValue: Double, optimalValue: Double?, gradientNorm: Double, time: Double,
+                trace: [TraceRow], finalPoint: [Double], note: String? = nil) {
         self.status = status
         self.iterations = iterations
         self.gradientEvaluations = gradientEvaluations
+        self.sampleGradients = sampleGradients
+        self.epochs = epochs
+        self.note = note
         self.initialValue = initialValue
         self.finalValue = finalValue
         self.optimalValue = optimalValue
@@ -97,9 +118,20 @@ public struct RunResult: Sendable {
     /// f − f* at the last iterate, when f* is known.
     public var suboptimality: Double? { optimalValue.map { finalValue - $0 } }
 
-    /// The status in words, with the iteration for divergence: `diverged at iteration 12`.
+    /// A run that did not happen, with the reason.
+    public static func skipped(_ reason: String, optimalValue: Double?) -> RunResult {
+        RunResult(status: .skipped, iterations: 0, gradientEvaluations: 0, sampleGradients: 0, epochs: 0,
+                  initialValue: .nan, finalValue: .nan, optimalValue: optimalValue, gradientNorm: .nan, time: 0,
+                  trace: [], finalPoint: [], note: reason)
+    }
+
+    /// The status in words: `diverged at iteration 12`, `skipped: needs a Hessian`.
     public var statusDescription: String {
-        status == .diverged ? "diverged at iteration \(iterations)" : status.rawValue.replacingUnderscores()
+        switch status {
+        case .diverged: return "diverged at iteration \(iterations)"
+        case .skipped: return "skipped: " + (note ?? "unfit")
+        default: return status.rawValue.replacingUnderscores()
+        }
     }
 }
 
@@ -117,15 +149,18 @@ public struct RunRecord: Sendable {
     public var optimizer: String
     /// The run's seed.
     public var seed: UInt64
+    /// The mini-batch size, or `nil` for full-batch gradients.
+    public var batchSize: Int?
     /// What happened.
     public var result: RunResult
 
     /// Creates a record.
-    public init(problem: String, dimension: Int, optimizer: String, seed: UInt64, result: RunResult) {
+    public init(problem: String, dimension: Int, optimizer: String, seed: UInt64, batchSize: Int? = nil, result: RunResult) {
         self.problem = problem
         self.dimension = dimension
         self.optimizer = optimizer
         self.seed = seed
+        self.batchSize = batchSize
         self.result = result
     }
 }

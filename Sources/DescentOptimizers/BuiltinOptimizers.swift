@@ -2,8 +2,46 @@ import DescentCore
 
 /// The optimizers that ship with Descent, in display order.
 public enum BuiltinOptimizers {
-    /// Every built-in optimizer. `swift run suite --all` runs each with its defaults.
+    /// Every built-in optimizer and alias. `swift run suite --all` runs each with its defaults.
     public static var all: [OptimizerEntry] {
-        [OptimizerEntry(GradientDescent.self), OptimizerEntry(Momentum.self), OptimizerEntry(Adam.self)]
+        [
+            OptimizerEntry(SGD.self, name: "gd", summary: "gradient descent x ← x − lr·d (sgd with momentum 0)"),
+            OptimizerEntry(SGD.self, name: "momentum", summary: "heavy-ball momentum: sgd with momentum 0.9") {
+                $0.momentum = 0.9
+            },
+            OptimizerEntry(SGD.self, name: "nesterov", summary: "Nesterov momentum: sgd with momentum 0.9, nesterov") {
+                $0.momentum = 0.9
+                $0.nesterov = true
+            },
+            OptimizerEntry(SGD.self),
+            OptimizerEntry(Adagrad.self),
+            OptimizerEntry(RMSprop.self),
+            OptimizerEntry(Adadelta.self),
+            OptimizerEntry(Adam.self),
+            OptimizerEntry(Adam.self, name: "amsgrad", summary: "AMSGrad: adam with the running maximum of v") {
+                $0.amsgrad = true
+            },
+            OptimizerEntry(Adam.self, name: "adamw", summary: "AdamW: adam with decoupled weight decay 0.01 (torch.optim.AdamW)") {
+                $0.decoupledWeightDecay = true
+                $0.weightDecay = 1e-2
+            },
+            OptimizerEntry(NAdam.self),
+        ]
+    }
+
+    /// Gradient transformations, schedules and decoupled weight decay for `+` chains.
+    public static var modifiers: [ModifierEntry] {
+        [
+            ModifierEntry(transformation: ClipByNorm.self),
+            ModifierEntry(transformation: ClipByValue.self),
+            ModifierEntry(transformation: L2.self),
+            .decoupledWeightDecay,
+            ModifierEntry(schedule: ConstantSchedule.self),
+            ModifierEntry(schedule: StepSchedule.self),
+            ModifierEntry(schedule: ExponentialSchedule.self),
+            ModifierEntry(schedule: InverseTimeSchedule.self),
+            ModifierEntry(schedule: CosineSchedule.self),
+            ModifierEntry(schedule: WarmupCosineSchedule.self),
+        ]
     }
 }

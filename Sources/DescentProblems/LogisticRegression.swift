@@ -7,7 +7,7 @@ import DescentCore
 /// with probability `noise`. The loss is evaluated as softplus(t) = max(t, 0) + log1p(e^{−|t|}),
 /// t = −yᵢ xᵢᵀw, so large margins neither overflow nor lose precision.
 /// f* has no closed form: Descent certifies it with GSL's BFGS2 (see `DescentReference`).
-public struct LogisticRegression: TwiceDifferentiable {
+public struct LogisticRegression: TwiceDifferentiable, FiniteSumProblem {
     /// Features d = n.
     public let dimension: Int
     /// Samples m.
@@ -87,6 +87,28 @@ public struct LogisticRegression: TwiceDifferentiable {
             }
         }
         return loss / m + 0.5 * regularization * w.dot(w)
+    }
+
+    public var sampleCount: Int { samples }
+
+    /// The mean loss over the samples in `batch` plus (λ/2)‖w‖², and its gradient.
+    public func batchValueAndGradient(at w: Vector, batch: ArraySlice<Int>, gradient g: Vector) -> Double {
+        let d = dimension
+        let scale = 1 / Double(batch.count)
+        var loss = 0.0
+        for j in 0..<d { g[j] = regularization * w[j] }
+        features.withUnsafeBufferPointer { x in
+            for i in batch {
+                let row = i * d
+                var margin = 0.0
+                for j in 0..<d { margin += x[row + j] * w[j] }
+                let t = -labels[i] * margin
+                loss += Self.softplus(t)
+                let c = -labels[i] * Self.sigmoid(t) * scale
+                for j in 0..<d { g[j] += c * x[row + j] }
+            }
+        }
+        return loss * scale + 0.5 * regularization * w.dot(w)
     }
 
     /// ∇²f = (1/m) Σ σ(t)(1 − σ(t)) xᵢxᵢᵀ + λI.

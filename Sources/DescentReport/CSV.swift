@@ -20,32 +20,39 @@ public enum CSV {
 
     /// The columns of `summary.csv`, in order.
     public static let summaryColumns = [
-        "problem", "dimension", "optimizer", "seed", "status", "iterations", "gradient_evaluations",
-        "f_initial", "f_final", "f_star", "suboptimality", "grad_norm", "time_s",
+        "problem", "dimension", "optimizer", "seed", "batch_size", "status", "iterations", "gradient_evaluations",
+        "sample_gradients", "epochs", "f_initial", "f_final", "f_star", "suboptimality", "grad_norm", "note", "time_s",
     ]
 
     /// `summary.csv`: one row per run, in the order given.
     public static func summary(_ records: [RunRecord]) -> String {
         table(header: summaryColumns, rows: records.map { r in
-            [
-                field(r.problem), String(r.dimension), field(r.optimizer), String(r.seed), r.result.status.rawValue,
-                String(r.result.iterations), String(r.result.gradientEvaluations),
+            // A skipped run computed nothing: its numeric fields are empty, not nan.
+            let ran = r.result.status != .skipped
+            let number = { (x: Double?) in ran ? CSV.number(x) : "" }
+            return [
+                field(r.problem), String(r.dimension), field(r.optimizer), String(r.seed), r.batchSize.map(String.init) ?? "",
+                r.result.status.rawValue, String(r.result.iterations), String(r.result.gradientEvaluations),
+                String(r.result.sampleGradients), number(r.result.epochs),
                 number(r.result.initialValue), number(r.result.finalValue), number(r.result.optimalValue),
-                number(r.result.suboptimality), number(r.result.gradientNorm), number(r.result.time),
+                number(r.result.suboptimality), number(r.result.gradientNorm), field(r.result.note ?? ""),
+                number(r.result.time),
             ]
         })
     }
 
     /// The columns of a trace file, in order.
     public static let traceColumns = [
-        "iteration", "gradient_evaluations", "f", "suboptimality", "grad_norm", "step_norm", "time_s",
+        "iteration", "gradient_evaluations", "sample_gradients", "epochs", "f", "suboptimality", "grad_norm",
+        "step_norm", "time_s",
     ]
 
     /// `traces/<problem>/<optimizer>.csv`: one row per logged iterate.
     public static func trace(_ rows: [TraceRow]) -> String {
         table(header: traceColumns, rows: rows.map { r in
             [
-                String(r.iteration), String(r.gradientEvaluations), number(r.value), number(r.suboptimality),
+                String(r.iteration), String(r.gradientEvaluations), String(r.sampleGradients), number(r.epochs),
+                number(r.value), number(r.suboptimality),
                 number(r.gradientNorm), number(r.stepNorm), number(r.time),
             ]
         })

@@ -5,7 +5,8 @@ public enum Markdown {
     /// The documented row order, printed under the title of `summary.md`.
     public static let orderRule = "Rows within a problem: converged runs by gradient evaluations (fewest first); "
         + "then runs that hit the iteration limit or stalled, by final f − f* (‖∇f‖ where f* is unknown); "
-        + "diverged runs last; ties by optimizer label. Numbers have 3 significant digits; "
+        + "then diverged runs; skipped runs last, with the reason; ties by optimizer label. "
+        + "Numbers have 3 significant digits; "
         + "exact values are in summary.csv."
 
     /// Sorts records by the documented rule (see ``orderRule``); stable for equal keys.
@@ -14,8 +15,15 @@ public enum Markdown {
             let x = a.element, y = b.element
             let (sx, sy) = (x.result.status, y.result.status)
             // converged < unfinished (max_iterations, stalled) < diverged
-            let gx = sx == .converged ? 0 : sx == .diverged ? 2 : 1
-            let gy = sy == .converged ? 0 : sy == .diverged ? 2 : 1
+            func group(_ s: RunStatus) -> Int {
+                switch s {
+                case .converged: return 0
+                case .maxIterations, .stalled: return 1
+                case .diverged: return 2
+                case .skipped: return 3
+                }
+            }
+            let gx = group(sx), gy = group(sy)
             if gx != gy { return gx < gy }
             if gx == 0, x.result.gradientEvaluations != y.result.gradientEvaluations {
                 return x.result.gradientEvaluations < y.result.gradientEvaluations
@@ -46,12 +54,19 @@ public enum Markdown {
             } else {
                 out += "f* unknown: the target is on ‖∇f‖.\n\n"
             }
-            out += "| optimizer | status | iterations | f − f* | ‖∇f‖ | time |\n"
-            out += "|---|---|---:|---:|---:|---:|\n"
+            let stochastic = rows.contains { $0.batchSize != nil }
+            out += "| optimizer | status | iterations |" + (stochastic ? " epochs |" : "") + " f − f* | ‖∇f‖ | time |\n"
+            out += "|---|---|---:|" + (stochastic ? "---:|" : "") + "---:|---:|---:|\n"
             for r in rows {
+                if r.result.status == .skipped {
+                    out += "| \(escape(r.optimizer)) | \(escape(r.result.statusDescription)) | – |" + (stochastic ? " – |" : "")
+                        + " – | – | – |\n"
+                    continue
+                }
                 let sub = r.result.suboptimality.map { NumberFormat.scientific($0) } ?? "–"
-                out += "| \(escape(r.optimizer)) | \(r.result.statusDescription) | \(r.result.iterations) | \(sub) "
-                    + "| \(NumberFormat.scientific(r.result.gradientNorm)) | \(NumberFormat.duration(r.result.time)) |\n"
+                out += "| \(escape(r.optimizer)) | \(r.result.statusDescription) | \(r.result.iterations) |"
+                    + (stochastic ? " \(NumberFormat.fixed(r.result.epochs)) |" : "")
+                    + " \(sub) | \(NumberFormat.scientific(r.result.gradientNorm)) | \(NumberFormat.duration(r.result.time)) |\n"
             }
         }
         return out

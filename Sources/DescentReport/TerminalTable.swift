@@ -6,7 +6,7 @@ public enum TerminalTable {
     public static func summary(_ records: [RunRecord]) -> String {
         let header = ["problem", "optimizer", "status", "iters", "f − f*", "‖∇f‖", "time"]
         let rows = records.map { r in
-            [
+            r.result.status == .skipped ? [r.problem, r.optimizer, r.result.statusDescription, "–", "–", "–", "–"] : [
                 r.problem, r.optimizer, r.result.statusDescription, String(r.result.iterations),
                 r.result.suboptimality.map { NumberFormat.scientific($0) } ?? "–",
                 NumberFormat.scientific(r.result.gradientNorm), NumberFormat.duration(r.result.time),

@@ -30,8 +30,12 @@ func withoutTimeColumn(_ csv: String) -> [String] {
 struct CLITests {
     @Test("bad input exits 64 with the valid names and writes nothing", arguments: [
         (["--problem", "rosenbrok", "--optimizer", "adam"], "valid problems: parabola, quadratic, rosenbrock, extended-rosenbrock, logistic"),
-        (["--optimizer", "adamm"], "valid optimizers: gd, momentum, adam"),
-        (["--optimizer", "adam(beta3=0.5)"], "valid: lr, beta1, beta2, eps, weight_decay"),
+        (["--optimizer", "adamm"], "valid optimizers: gd, momentum, nesterov, sgd, adagrad, rmsprop, adadelta, adam, amsgrad, adamw, nadam"),
+        (["--optimizer", "adam(beta3=0.5)"], "valid: lr, beta1, beta2, eps, weight_decay, amsgrad"),
+        (["--optimizer", "adam + clipp(norm=1)"], "valid modifiers: clip, clip_value, l2"),
+        (["--optimizer", "clip(norm=1) + adam"], "a chain starts with an optimizer"),
+        (["--optimizer", "adam + cosine(steps=0)"], "steps must be an integer >= 1"),
+        (["--problem", "logistic(samples=50)", "--batch-size", "51"], "larger than the 50 samples"),
         (["--optimizer", "adam(lr=-0.1)"], "lr must be a number > 0"),
         (["--problem", "quadratic(n=0)"], "n must be an integer >= 1"),
     ])
@@ -84,7 +88,7 @@ struct CLITests {
         }
         let summary = try String(contentsOfFile: "\(output)/summary.csv", encoding: .utf8)
         #expect(summary.split(separator: "\n").count == 1 + 3 * 2)
-        #expect(summary.contains("parabola,1,gd(lr=0.1),0,converged,48,49,16.0,"))
+        #expect(summary.contains("parabola,1,gd(lr=0.1),0,,converged,48,49,49,49.0,16.0,"))
         #expect(r.out.contains("Wrote 6 runs to \(output)/"))
         #expect(!fm.fileExists(atPath: "\(output)/.staging-\(ProcessInfo.processInfo.processIdentifier)"))
     }
@@ -162,7 +166,7 @@ struct PluginTests {
         #expect(r.code == 0, "\(r.err)")
         // θ: 4 → 3.5 → … → 0 after 8 steps of 0.5.
         let summary = try String(contentsOfFile: "\(output)/summary.csv", encoding: .utf8)
-        #expect(summary.contains("parabola,1,signgd(lr=0.5),0,converged,8,9,16.0,0.0,"))
+        #expect(summary.contains("parabola,1,signgd(lr=0.5),0,,converged,8,9,9,9.0,16.0,0.0,"))
         #expect(suite(["list"], registry: registry).out.contains("signgd"))
     }
 }

@@ -9,7 +9,7 @@ struct HarnessTests {
     @Test("converged: stops at the first iterate with f − f* ≤ tolerance")
     func converged() {
         // GD with α = 0.1 on θ² from 4: f_k = 16·0.64^k ≤ 1e-8 first at k = 48.
-        let r = Harness.run(problem: Parabola(), optimizer: GradientDescent(lr: 0.1), optimalValue: 0,
+        let r = Harness.run(problem: Parabola(), optimizer: SGD(lr: 0.1), optimalValue: 0,
                             options: RunOptions(tolerance: 1e-8))
         #expect(r.status == .converged)
         #expect(r.iterations == 48)
@@ -20,7 +20,7 @@ struct HarnessTests {
 
     @Test("without f*, the target is on ‖∇f‖")
     func gradientTarget() {
-        let r = Harness.run(problem: Parabola(), optimizer: GradientDescent(lr: 0.1), optimalValue: nil,
+        let r = Harness.run(problem: Parabola(), optimizer: SGD(lr: 0.1), optimalValue: nil,
                             options: RunOptions(tolerance: 1e-3))
         #expect(r.status == .converged)
         #expect(r.gradientNorm <= 1e-3)
@@ -31,7 +31,7 @@ struct HarnessTests {
 
     @Test("max_iterations: --tolerance 0 with --log-every 1 gives one row per step")
     func maxIterations() {
-        let r = Harness.run(problem: Parabola(), optimizer: GradientDescent(lr: 0.1), optimalValue: 0,
+        let r = Harness.run(problem: Parabola(), optimizer: SGD(lr: 0.1), optimalValue: 0,
                             options: RunOptions(maxIterations: 7, tolerance: 0, logEvery: 1))
         #expect(r.status == .maxIterations)
         #expect(r.iterations == 7)
@@ -44,7 +44,7 @@ struct HarnessTests {
     @Test("diverged: an exploding f is a result with its iteration, never a crash")
     func divergedExploding() {
         // α = 10 on θ²: θ_{k+1} = −19 θ_k; f_k = 16·361^k passes 16 + 1e10·16 at k = 4.
-        let r = Harness.run(problem: Parabola(), optimizer: GradientDescent(lr: 10), optimalValue: 0)
+        let r = Harness.run(problem: Parabola(), optimizer: SGD(lr: 10), optimalValue: 0)
         #expect(r.status == .diverged)
         #expect(r.iterations == 4)
         #expect(r.statusDescription == "diverged at iteration 4")
@@ -53,7 +53,7 @@ struct HarnessTests {
     @Test("diverged: NaN from the problem is caught at the iteration it appears")
     func divergedNaN() {
         // θ: 4, 3.2, 2.56, 2.048, 1.6384 < 2 at k = 4.
-        let r = Harness.run(problem: PoisonedParabola(threshold: 2), optimizer: GradientDescent(lr: 0.1), optimalValue: 0)
+        let r = Harness.run(problem: PoisonedParabola(threshold: 2), optimizer: SGD(lr: 0.1), optimalValue: 0)
         #expect(r.status == .diverged)
         #expect(r.iterations == 4)
         #expect(r.trace.last?.value.isNaN == true)
@@ -62,7 +62,7 @@ struct HarnessTests {
     @Test("stalled: no new best f for `patience` iterations")
     func stalled() {
         // lr = 1e-300: x never changes, so f never improves after iteration 0.
-        let r = Harness.run(problem: Parabola(), optimizer: GradientDescent(lr: 1e-300), optimalValue: 0,
+        let r = Harness.run(problem: Parabola(), optimizer: SGD(lr: 1e-300), optimalValue: 0,
                             options: RunOptions(patience: 25))
         #expect(r.status == .stalled)
         #expect(r.iterations == 25)
@@ -70,7 +70,7 @@ struct HarnessTests {
 
     @Test("the trace logs every k-th iterate plus the last, and step norms only where kept")
     func logging() {
-        let r = Harness.run(problem: Parabola(), optimizer: GradientDescent(lr: 0.01), optimalValue: 0,
+        let r = Harness.run(problem: Parabola(), optimizer: SGD(lr: 0.01), optimalValue: 0,
                             options: RunOptions(maxIterations: 23, tolerance: 0, logEvery: 5))
         #expect(r.trace.map(\.iteration) == [0, 5, 10, 15, 20, 23])
         #expect(r.trace.dropFirst().allSatisfy { $0.stepNorm != nil })

@@ -27,7 +27,7 @@ struct UpdateRuleTests {
     @Test("gradient descent on θ², α = 0.1, θ₀ = 4: 3.2, 2.56, 2.048 (the tutorial example)")
     func parabolaWorkedExample() {
         // θ_{k+1} = θ_k − α·2θ_k = 0.8 θ_k.
-        let xs = iterates(GradientDescent(lr: 0.1), on: Parabola(), steps: 3)
+        let xs = iterates(SGD(lr: 0.1), on: Parabola(), steps: 3)
         #expect(xs.map { $0[0] } == [4 - 0.1 * 8, 3.2 - 0.1 * 6.4, 2.56 - 0.1 * 5.12])
         expectClose(xs.map { $0[0] }, [3.2, 2.56, 2.048], relative: 1e-15)
     }
@@ -35,7 +35,7 @@ struct UpdateRuleTests {
     @Test("gradient descent with weight decay adds wd·x to the gradient")
     func gradientDescentWeightDecay() {
         // d = 2θ + 0.5θ = 2.5θ; θ ← θ − 0.1·2.5θ = 0.75θ: 3, 2.25, 1.6875.
-        let xs = iterates(GradientDescent(lr: 0.1, weightDecay: 0.5), on: Parabola(), steps: 3)
+        let xs = iterates(SGD(lr: 0.1, weightDecay: 0.5), on: Parabola(), steps: 3)
         expectClose(xs.map { $0[0] }, [3, 2.25, 1.6875], relative: 1e-15)
     }
 
@@ -45,7 +45,7 @@ struct UpdateRuleTests {
         // t=1: g = 8,    b = 8 (PyTorch seeds the buffer with g),   θ = 4 − 0.8 = 3.2
         // t=2: g = 6.4,  b = 0.9·8 + 6.4 = 13.6,                    θ = 3.2 − 1.36 = 1.84
         // t=3: g = 3.68, b = 0.9·13.6 + 3.68 = 15.92,               θ = 1.84 − 1.592 = 0.248
-        let xs = iterates(Momentum(lr: 0.1, momentum: 0.9), on: Parabola(), steps: 3)
+        let xs = iterates(SGD(lr: 0.1, momentum: 0.9), on: Parabola(), steps: 3)
         expectClose(xs.map { $0[0] }, [3.2, 1.84, 0.248], relative: 1e-14)
     }
 
@@ -55,7 +55,7 @@ struct UpdateRuleTests {
         // t=1: d = 12,     b = 12 (no dampening on the first step),  θ = 4 − 1.2 = 2.8
         // t=2: d = 8.4,    b = 0.5·12 + 0.5·8.4 = 10.2,              θ = 2.8 − 1.02 = 1.78
         // t=3: d = 5.34,   b = 0.5·10.2 + 0.5·5.34 = 7.77,           θ = 1.78 − 0.777 = 1.003
-        let xs = iterates(Momentum(lr: 0.1, momentum: 0.5, dampening: 0.5, weightDecay: 1), on: Parabola(), steps: 3)
+        let xs = iterates(SGD(lr: 0.1, momentum: 0.5, dampening: 0.5, weightDecay: 1), on: Parabola(), steps: 3)
         expectClose(xs.map { $0[0] }, [2.8, 1.78, 1.003], relative: 1e-14)
     }
 
@@ -96,10 +96,10 @@ struct UpdateRuleTests {
     func gradientDescentRate() throws {
         let q = try Quadratic(dimension: 10, conditionNumber: 50, seed: 2)
         let fStar = try #require(q.analyticOptimum).value
-        let gd = GradientDescent(lr: 1 / q.smoothness)
+        let gd = SGD(lr: 1 / q.smoothness)
         let x = Vector(q.initialPoint()), g = Vector(count: 10)
         let gap0 = q.value(at: x) - fStar
-        var state: Void = gd.makeState(dimension: 10)
+        var state = gd.makeState(dimension: 10)
         for k in 1...200 {
             _ = q.valueAndGradient(at: x, gradient: g)
             gd.step(x, gradient: g, state: &state, iteration: k)
@@ -111,12 +111,12 @@ struct UpdateRuleTests {
 
 @Suite("Hyperparameters from the command line")
 struct HyperparameterTests {
-    let registry = Registry(problems: [], optimizers: BuiltinOptimizers.all)
+    let registry = Registry(problems: [], optimizers: BuiltinOptimizers.all, modifiers: BuiltinOptimizers.modifiers)
 
     @Test("a spec sets the stored properties and the label lists non-defaults in declaration order")
     func configure() throws {
         let c = try #require(try registry.selectOptimizers(["adam(beta1=0.8, lr=0.01)"]).first)
-        let adam = try #require(c.optimizer as? Adam)
+        let adam = try #require(c.rule as? Adam)
         #expect(adam.lr == 0.01 && adam.beta1 == 0.8 && adam.beta2 == 0.999)
         #expect(c.label == "adam(lr=0.01,beta1=0.8)")
         // Restating a default does not change the label.
@@ -127,14 +127,14 @@ struct HyperparameterTests {
     func defaults() {
         let adam = Adam()
         #expect(adam.lr == 1e-3 && adam.beta1 == 0.9 && adam.beta2 == 0.999 && adam.eps == 1e-8 && adam.weightDecay == 0)
-        #expect(GradientDescent().lr == 1e-3)
-        #expect(Momentum().dampening == 0)
+        #expect(SGD().lr == 1e-3 && SGD().momentum == 0 && SGD().dampening == 0 && !SGD().nesterov)
     }
 
     @Test("an unknown hyperparameter names the valid ones")
     func unknownParameter() {
         #expect(throws: SpecError.unknownParameter(owner: "adam", parameter: "beta3",
-                                                   valid: ["lr", "beta1", "beta2", "eps", "weight_decay"])) {
+                                                   valid: ["lr", "beta1", "beta2", "eps", "weight_decay", "amsgrad",
+                                                           "decoupled_weight_decay", "eps_root", "convention"])) {
             try registry.selectOptimizers(["adam(beta3=0.1)"])
         }
         let message = "\(SpecError.unknownParameter(owner: "adam", parameter: "beta3", valid: ["lr", "beta1", "beta2"]))"
@@ -145,6 +145,9 @@ struct HyperparameterTests {
         ("adam(lr=-1)", "lr must be a number > 0, got '-1'"),
         ("adam(beta1=1)", "beta1 must be a number in [0, 1), got '1'"),
         ("momentum(lr=abc)", "lr must be a number > 0, got 'abc'"),
+        ("sgd(nesterov=true)", "Nesterov momentum requires momentum > 0"),
+        ("rmsprop(convention=keras)", "convention must be one of pytorch, optax, got 'keras'"),
+        ("adam(eps_root=1e-8)", "eps_root belongs to the optax convention"),
         ("gd(lr=nan)", "lr must be a number > 0, got 'nan'"),
         ("adam(lr)", "expected key=value"),
         ("adam(lr=0.1", "missing ')'"),
@@ -160,8 +163,8 @@ struct HyperparameterTests {
 
     @Test("globs select in registry order")
     func globs() throws {
-        #expect(try registry.selectOptimizers(["*"]).map(\.label) == ["gd", "momentum", "adam"])
-        #expect(try registry.selectOptimizers(["?d*"]).map(\.label) == ["gd", "adam"])
+        #expect(try registry.selectOptimizers(["*"]).map(\.label) == BuiltinOptimizers.all.map(\.name))
+        #expect(try registry.selectOptimizers(["ada*"]).map(\.label) == ["adagrad", "adadelta", "adam", "adamw"])
     }
 }
 

@@ -7,12 +7,14 @@ import Testing
 /// and fixed times, so the rendered text is fully deterministic.
 let fixtureRecords: [RunRecord] = {
     func result(_ status: RunStatus, iterations: Int, final: Double, fStar: Double?, grad: Double, time: Double) -> RunResult {
-        RunResult(status: status, iterations: iterations, gradientEvaluations: iterations + 1, initialValue: 24.2,
+        RunResult(status: status, iterations: iterations, gradientEvaluations: iterations + 1,
+                  sampleGradients: iterations + 1, epochs: Double(iterations + 1), initialValue: 24.2,
                   finalValue: final, optimalValue: fStar, gradientNorm: grad, time: time,
                   trace: [
-                      TraceRow(iteration: 0, gradientEvaluations: 1, value: 24.2, suboptimality: fStar.map { 24.2 - $0 },
+                      TraceRow(iteration: 0, gradientEvaluations: 1, sampleGradients: 1, epochs: 1, value: 24.2, suboptimality: fStar.map { 24.2 - $0 },
                                gradientNorm: 232.86768775422664, stepNorm: nil, time: 1e-6),
-                      TraceRow(iteration: iterations, gradientEvaluations: iterations + 1, value: final,
+                      TraceRow(iteration: iterations, gradientEvaluations: iterations + 1, sampleGradients: iterations + 1,
+                               epochs: Double(iterations + 1), value: final,
                                suboptimality: fStar.map { final - $0 }, gradientNorm: grad, stepNorm: 0.125, time: time),
                   ],
                   finalPoint: [1, 1])
@@ -28,11 +30,16 @@ let fixtureRecords: [RunRecord] = {
                   result: result(.diverged, iterations: 3, final: .infinity, fStar: 0, grad: .nan, time: 1.5e-5)),
         RunRecord(problem: "custom \"q\"", dimension: 3, optimizer: "adam", seed: 0,
                   result: result(.stalled, iterations: 700, final: 1.5, fStar: nil, grad: 0.25, time: 2.5)),
+        RunRecord(problem: "custom \"q\"", dimension: 3, optimizer: "newton", seed: 0,
+                  result: .skipped("needs a Hessian; the problem has none", optimalValue: nil)),
+        RunRecord(problem: "logistic", dimension: 10, optimizer: "sgd(lr=0.1)", seed: 4, batchSize: 32,
+                  result: result(.maxIterations, iterations: 100, final: 0.5, fStar: 0.45, grad: 0.01, time: 0.01)),
     ]
 }()
 
 let fixtureReferences: [String: Optimum] = [
     "rosenbrock": Optimum(value: 0, point: [1, 1], source: .analytic, gradientNorm: 0),
+    "logistic": Optimum(value: 0.45, point: nil, source: .gslBFGS2Newton, gradientNorm: 1.5e-17),
 ]
 
 /// Compares `text` with `Golden/<name>`; with DESCENT_UPDATE_GOLDEN=1 rewrites the file instead.
@@ -81,7 +88,7 @@ struct CSVTests {
     func shape() {
         let lines = CSV.summary(fixtureRecords).split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == fixtureRecords.count + 2)  // header + rows + final empty
-        #expect(lines[0] == "problem,dimension,optimizer,seed,status,iterations,gradient_evaluations,f_initial,f_final,f_star,suboptimality,grad_norm,time_s")
+        #expect(lines[0] == "problem,dimension,optimizer,seed,batch_size,status,iterations,gradient_evaluations,sample_gradients,epochs,f_initial,f_final,f_star,suboptimality,grad_norm,note,time_s")
     }
 }
 

@@ -1,0 +1,111 @@
+/// A value with a registry name, documentation and hyperparameters settable from a spec.
+///
+/// Optimizers, gradient transformations and learning-rate schedules are all `Configurable`:
+/// `init()` gives the defaults, and each ``Hyperparameter`` names a stored property.
+public protocol Configurable: Sendable {
+    /// The registry name used on the command line.
+    static var name: String { get }
+    /// One line for `suite list`.
+    static var summary: String { get }
+    /// The hyperparameters settable from the command line, in display order.
+    static var hyperparameters: [Hyperparameter<Self>] { get }
+    /// The default configuration.
+    init()
+    /// Checks constraints between hyperparameters (each one alone is checked by its ``Constraint``).
+    func validate() throws(SpecError)
+}
+
+extension Configurable {
+    /// Default: no constraints between hyperparameters.
+    public func validate() throws(SpecError) {}
+}
+
+/// A hyperparameter of `Owner`: its command-line declaration and the stored property it sets.
+public struct Hyperparameter<Owner: Configurable> {
+    enum Setter {
+        case real(WritableKeyPath<Owner, Double>)
+        case integer(WritableKeyPath<Owner, Int>)
+        case flag(WritableKeyPath<Owner, Bool>)
+        case choice(get: (Owner) -> String, set: (inout Owner, String) -> Void)
+    }
+
+    let name: String
+    let summary: String
+    let constraint: Constraint
+    let choices: [String]
+    let setter: Setter
+
+    /// A real-valued hyperparameter stored at `keyPath`.
+    public init(_ name: String, _ keyPath: WritableKeyPath<Owner, Double>, _ summary: String, _ constraint: Constraint = .any) {
+        self.name = name; self.summary = summary; self.constraint = constraint; choices = []; setter = .real(keyPath)
+    }
+
+    /// An integer hyperparameter stored at `keyPath`.
+    public init(_ name: String, _ keyPath: WritableKeyPath<Owner, Int>, _ summary: String, _ constraint: Constraint = .any) {
+        self.name = name; self.summary = summary; self.constraint = constraint; choices = []; setter = .integer(keyPath)
+    }
+
+    /// A flag stored at `keyPath`.
+    public init(_ name: String, _ keyPath: WritableKeyPath<Owner, Bool>, _ summary: String) {
+        self.name = name; self.summary = summary; constraint = .any; choices = []; setter = .flag(keyPath)
+    }
+
+    /// A choice among the cases of a string-backed enum stored at `keyPath` (e.g. a convention).
+    public init<C: RawRepresentable & CaseIterable>(_ name: String, _ keyPath: WritableKeyPath<Owner, C>, _ summary: String)
+    where C.RawValue == String {
+        self.name = name
+        self.summary = summary
+        constraint = .any
+        choices = C.allCases.map(\.rawValue)
+        setter = .choice(get: { $0[keyPath: keyPath].rawValue },
+                         set: { owner, raw in if let c = C(rawValue: raw) { owner[keyPath: keyPath] = c } })
+    }
+
+    func value(of owner: Owner) -> ParameterValue {
+        switch setter {
+        case .real(let k): return .real(owner[keyPath: k])
+        case .integer(let k): return .integer(owner[keyPath: k])
+        case .flag(let k): return .flag(owner[keyPath: k])
+        case .choice(let get, _): return .choice(get(owner))
+        }
+    }
+
+    func apply(_ value: ParameterValue, to owner: inout Owner) {
+        switch (setter, value) {
+        case (.real(let k), .real(let x)): owner[keyPath: k] = x
+        case (.integer(let k), .integer(let n)): owner[keyPath: k] = n
+        case (.flag(let k), .flag(let b)): owner[keyPath: k] = b
+        case (.choice(_, let set), .choice(let raw)): set(&owner, raw)
+        default: preconditionFailure("hyperparameter '\(name)' got a value of the wrong kind: \(value)")
+        }
+    }
+
+    func spec(defaults: Owner) -> ParameterSpec {
+        ParameterSpec(name, default: value(of: defaults), summary, constraint, choices: choices)
+    }
+}
+
+/// The resolved configuration of a `Configurable` type: its value, parameters and label.
+struct Configured<Owner: Configurable> {
+    let value: Owner
+    let parameters: ParameterSet
+    let label: String
+
+    /// Builds `Owner` from `spec`, starting from `defaults` (aliases change defaults).
+    static func make(_ spec: Spec, name: String, defaults: Owner) throws(SpecError) -> Configured {
+        let specs = Owner.hyperparameters.map { $0.spec(defaults: defaults) }
+        let set = try ParameterSet.resolve(spec, against: specs, owner: name)
+        var value = defaults
+        for (h, v) in zip(Owner.hyperparameters, set.values) { h.apply(v, to: &value) }
+        try value.validate()
+        return Configured(value: value, parameters: set, label: set.label(name: name))
+    }
+
+    /// Describes an existing value (no spec), labelled against `Owner()`'s defaults.
+    static func describe(_ value: Owner) -> Configured {
+        let defaults = Owner()
+        let specs = Owner.hyperparameters.map { $0.spec(defaults: defaults) }
+        let set = ParameterSet(specs: specs, values: Owner.hyperparameters.map { $0.value(of: value) })
+        return Configured(value: value, parameters: set, label: set.label(name: Owner.name))
+    }
+}

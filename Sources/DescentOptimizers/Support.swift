@@ -1,0 +1,23 @@
+import DescentCore
+
+/// PyTorch's CPU `lerp`: a + w(b − a) for w < 0.5, else b − (b − a)(1 − w).
+@inline(__always)
+func lerp(_ a: Double, _ b: Double, _ w: Double) -> Double {
+    w < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w)
+}
+
+/// Which library's update formula to follow where PyTorch and optax differ.
+public enum Convention: String, CaseIterable, Sendable {
+    /// torch.optim: ε outside √, AMSGrad's maximum on raw v, PyTorch's operation order.
+    case pytorch
+    /// optax: AMSGrad's maximum on bias-corrected v̂, `eps_root` inside √ (Adam), ε inside √ (RMSprop).
+    case optax
+}
+
+#if canImport(Glibc)
+import Glibc
+@inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
+#elseif canImport(Darwin)
+import Darwin
+@inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Darwin.pow(x, y) }
+#endif
