@@ -170,3 +170,73 @@ struct PluginTests {
         #expect(suite(["list"], registry: registry).out.contains("signgd"))
     }
 }
+
+/// A plugin optimizer that declares it needs a Hessian (a diagonal Newton step).
+struct DiagonalNewton: Optimizer {
+    static let name = "diagnewton"
+    static let summary = "x ← x − g / diag(H) (needs the Hessian)"
+    static var hyperparameters: [Hyperparameter<Self>] { [] }
+    static var requirements: Requirements { .hessian }
+    func makeState(dimension: Int) {}
+    func step(_ x: Vector, gradient g: Vector, state: inout Void, iteration: Int) {}
+}
+
+@Suite("suite: chains, batches and skips")
+struct ChainCLITests {
+    @Test("a chained optimizer runs and is labelled with every term")
+    func chain() throws {
+        let output = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let r = suite(["--problem", "rosenbrock", "--optimizer", "adam(lr=0.01,beta1=0.8) + clip(norm=2) + cosine(steps=3000)",
+                       "--output", output, "--quiet"])
+        #expect(r.code == 0, "\(r.err)")
+        let summary = try String(contentsOfFile: "\(output)/summary.csv", encoding: .utf8)
+        #expect(summary.contains("rosenbrock,2,\"adam(lr=0.01,beta1=0.8) + clip(norm=2) + cosine(steps=3000)\",0,,"))
+        #expect(FileManager.default.fileExists(
+            atPath: "\(output)/traces/rosenbrock/adam_lr=0.01_beta1=0.8_clip_norm=2_cosine_steps=3000.csv"))
+        // A modifier at its defaults is labelled by its name alone.
+        #expect(suite(["--problem", "parabola", "--optimizer", "gd + clip(norm=1)", "--max-iterations", "2", "--output", output,
+                       "--quiet"]).out.contains("gd + clip "))
+    }
+
+    @Test("--batch-size runs finite sums stochastically and skips the rest with the reason")
+    func batches() throws {
+        let output = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let r = suite(["--problem", "parabola", "--problem", "logistic(samples=100)", "--optimizer", "sgd(lr=0.1)",
+                       "--batch-size", "10", "--max-iterations", "50", "--seed", "2", "--output", output, "--quiet"])
+        #expect(r.code == 0, "\(r.err)")
+        let summary = try String(contentsOfFile: "\(output)/summary.csv", encoding: .utf8)
+        #expect(summary.contains("parabola,1,sgd(lr=0.1),2,10,skipped,0,0,0,,,,,,,--batch-size needs a finite-sum problem; this one is not,"))
+        #expect(summary.contains("logistic(samples=100),10,sgd(lr=0.1),2,10,max_iterations,50,50,500,5.0,"))
+        #expect(FileManager.default.fileExists(atPath: "\(output)/traces/logistic_samples=100/sgd_lr=0.1-batch10-seed2.csv"))
+        #expect(!FileManager.default.fileExists(atPath: "\(output)/traces/parabola"))
+        let markdown = try String(contentsOfFile: "\(output)/summary.md", encoding: .utf8)
+        #expect(markdown.contains("| sgd(lr=0.1) | skipped: --batch-size needs a finite-sum problem; this one is not |"))
+        #expect(markdown.contains("| iterations | epochs |"))
+    }
+
+    @Test("an optimizer that needs a Hessian is skipped, with the reason, where there is none")
+    func hessianSkip() throws {
+        let output = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let registry = Registry.standard(adding: [
+            ProblemEntry(name: "nohessian", summary: "a parabola without a Hessian") { _, _ throws(SpecError) in
+                PoisonedParabola(threshold: -1e300)
+            },
+        ], optimizers: [OptimizerEntry(DiagonalNewton.self)])
+        let r = suite(["--problem", "nohessian", "--optimizer", "diagnewton", "--max-iterations", "3", "--output", output,
+                       "--quiet"], registry: registry)
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.out.contains("skipped: needs a Hessian; the problem has none"))
+    }
+
+    @Test("list shows the modifiers with their role")
+    func listModifiers() {
+        let out = suite(["list"]).out
+        for name in ["clip [gradient transformation]", "cosine [learning-rate schedule]",
+                     "decoupled_weight_decay [decoupled weight decay]", "warmup_cosine", "nadam", "momentum_decay=0.004"] {
+            #expect(out.contains(name), "\(name)")
+        }
+    }
+}

@@ -1,4 +1,4 @@
-import DescentCore
+@testable import DescentCore
 import DescentOptimizers
 import DescentProblems
 import DescentTestSupport

@@ -5,7 +5,7 @@ import DescentTestSupport
 import Testing
 
 /// Runs `steps` steps of `optimizer` on `problem` and returns x after each step.
-func iterates<O: Optimizer>(_ optimizer: O, on problem: some Problem, steps: Int) -> [[Double]] {
+func iterates<O: UpdateRule>(_ optimizer: O, on problem: some Problem, steps: Int) -> [[Double]] {
     let x = Vector(problem.initialPoint()), g = Vector(count: problem.dimension)
     var state = optimizer.makeState(dimension: problem.dimension)
     var out: [[Double]] = []
@@ -17,10 +17,6 @@ func iterates<O: Optimizer>(_ optimizer: O, on problem: some Problem, steps: Int
     return out
 }
 
-func expectClose(_ a: [Double], _ b: [Double], relative: Double, _ comment: Comment? = nil) {
-    #expect(a.count == b.count)
-    for (u, v) in zip(a, b) { #expect(Swift.abs(u - v) <= relative * Swift.max(1, Swift.abs(v)), comment) }
-}
 
 @Suite("Update rules against iterates derived by hand")
 struct UpdateRuleTests {
@@ -172,3 +168,9 @@ struct HyperparameterTests {
 import Glibc
 func _powTest(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
 #endif
+
+/// `iterates` for a type-erased rule (a chain from the registry).
+func iterates(_ rule: any UpdateRule, on problem: some Problem, steps: Int) -> [[Double]] {
+    func open<R: UpdateRule>(_ r: R) -> [[Double]] { iterates(r, on: problem, steps: steps) }
+    return open(rule)
+}
