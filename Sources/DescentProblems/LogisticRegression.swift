@@ -70,45 +70,42 @@ public struct LogisticRegression: TwiceDifferentiable, FiniteSumProblem {
     }
 
     public func valueAndGradient(at w: Vector, gradient g: Vector) -> Double {
-        let d = dimension
-        let m = Double(samples)
-        var loss = 0.0
-        for j in 0..<d { g[j] = regularization * w[j] }
-        features.withUnsafeBufferPointer { x in
-            for i in 0..<samples {
-                let row = i * d
-                var margin = 0.0
-                for j in 0..<d { margin += x[row + j] * w[j] }
-                let t = -labels[i] * margin
-                loss += Self.softplus(t)
-                // d/dw softplus(−y xᵀw) = −y σ(−y xᵀw) x
-                let c = -labels[i] * Self.sigmoid(t) / m
-                for j in 0..<d { g[j] += c * x[row + j] }
-            }
-        }
-        return loss / m + 0.5 * regularization * w.dot(w)
+        accumulate(at: w, samples: 0..<samples, count: Double(samples), gradient: g)
     }
 
     public var sampleCount: Int { samples }
 
     /// The mean loss over the samples in `batch` plus (λ/2)‖w‖², and its gradient.
     public func batchValueAndGradient(at w: Vector, batch: ArraySlice<Int>, gradient g: Vector) -> Double {
+        accumulate(at: w, samples: batch, count: Double(batch.count), gradient: g)
+    }
+
+    /// (1/count) Σ_{i ∈ samples} softplus(−yᵢxᵢᵀw) + (λ/2)‖w‖², its gradient into `g`; one pass over the rows.
+    /// Divides by `count` (correctly rounded, as numpy's `mean`) rather than multiplying by 1/count.
+    @inline(__always)
+    private func accumulate(at w: Vector, samples rows: some Sequence<Int>, count: Double, gradient g: Vector) -> Double {
         let d = dimension
-        let scale = 1 / Double(batch.count)
         var loss = 0.0
-        for j in 0..<d { g[j] = regularization * w[j] }
         features.withUnsafeBufferPointer { x in
-            for i in batch {
-                let row = i * d
-                var margin = 0.0
-                for j in 0..<d { margin += x[row + j] * w[j] }
-                let t = -labels[i] * margin
-                loss += Self.softplus(t)
-                let c = -labels[i] * Self.sigmoid(t) * scale
-                for j in 0..<d { g[j] += c * x[row + j] }
+            labels.withUnsafeBufferPointer { y in
+                w.withUnsafeBufferPointer { w in
+                    g.withUnsafeMutableBufferPointer { g in
+                        for j in 0..<d { g[j] = regularization * w[j] }
+                        for i in rows {
+                            let row = i * d
+                            var margin = 0.0
+                            for j in 0..<d { margin += x[row + j] * w[j] }
+                            let t = -y[i] * margin
+                            loss += Self.softplus(t)
+                            // d/dw softplus(−y xᵀw) = −y σ(−y xᵀw) x
+                            let c = -y[i] * Self.sigmoid(t) / count
+                            for j in 0..<d { g[j] += c * x[row + j] }
+                        }
+                    }
+                }
             }
         }
-        return loss * scale + 0.5 * regularization * w.dot(w)
+        return loss / count + 0.5 * regularization * w.dot(w)
     }
 
     /// ∇²f = (1/m) Σ σ(t)(1 − σ(t)) xᵢxᵢᵀ + λI.

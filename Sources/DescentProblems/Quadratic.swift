@@ -63,11 +63,17 @@ public struct Quadratic: TwiceDifferentiable {
         let n = dimension
         var f = 0.0
         matrix.withUnsafeBufferPointer { a in
-            for i in 0..<n {
-                var ax = 0.0
-                for j in 0..<n { ax += a[i * n + j] * x[j] }
-                g[i] = ax - linear[i]
-                f += 0.5 * x[i] * ax - linear[i] * x[i]
+            linear.withUnsafeBufferPointer { b in
+                x.withUnsafeBufferPointer { x in
+                    g.withUnsafeMutableBufferPointer { g in
+                        for i in 0..<n {
+                            var ax = 0.0
+                            for j in 0..<n { ax += a[i * n + j] * x[j] }
+                            g[i] = ax - b[i]
+                            f += 0.5 * x[i] * ax - b[i] * x[i]
+                        }
+                    }
+                }
             }
         }
         return f
