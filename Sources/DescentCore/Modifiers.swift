@@ -69,40 +69,28 @@ public struct ModifierEntry: Sendable {
 
     /// Registers a gradient transformation.
     public init<T: GradientTransformation>(transformation: T.Type) {
-        name = T.name
-        summary = T.summary
-        parameters = T.hyperparameters.map { $0.spec(defaults: T()) }
-        role = .gradient
-        make = { (spec: Spec) throws(SpecError) -> Modifier in
-            let c = try Configured.make(spec, name: T.name, defaults: T())
-            let transform = c.value
-            return Modifier(label: c.label, kind: .transform({ n in Runner(transform, dimension: n) }))
-        }
+        self.init(T.self, role: .gradient) { transform in .transform({ n in Runner(transform, dimension: n) }) }
     }
 
     /// Registers a learning-rate schedule.
     public init<S: LearningRateSchedule>(schedule: S.Type) {
-        name = S.name
-        summary = S.summary
-        parameters = S.hyperparameters.map { $0.spec(defaults: S()) }
-        role = .schedule
-        make = { (spec: Spec) throws(SpecError) -> Modifier in
-            let c = try Configured.make(spec, name: S.name, defaults: S())
-            return Modifier(label: c.label, kind: .schedule(c.value))
-        }
+        self.init(S.self, role: .schedule) { .schedule($0) }
     }
 
     /// The decoupled weight decay modifier.
-    public static var decoupledWeightDecay: ModifierEntry { ModifierEntry() }
+    public static var decoupledWeightDecay: ModifierEntry {
+        ModifierEntry(DecoupledWeightDecay.self, role: .weightDecay) { .decoupledWeightDecay($0.weightDecay) }
+    }
 
-    private init() {
-        name = DecoupledWeightDecay.name
-        summary = DecoupledWeightDecay.summary
-        parameters = DecoupledWeightDecay.hyperparameters.map { $0.spec(defaults: DecoupledWeightDecay()) }
-        role = .weightDecay
+    /// An entry for `C`, whose configured value becomes a modifier of kind `kind(value)`.
+    private init<C: Configurable>(_ type: C.Type, role: Role, kind: @escaping @Sendable (C) -> Modifier.Kind) {
+        name = C.name
+        summary = C.summary
+        parameters = C.hyperparameters.map { $0.spec(defaults: C()) }
+        self.role = role
         make = { (spec: Spec) throws(SpecError) -> Modifier in
-            let c = try Configured.make(spec, name: DecoupledWeightDecay.name, defaults: DecoupledWeightDecay())
-            return Modifier(label: c.label, kind: .decoupledWeightDecay(c.value.weightDecay))
+            let c = try Configured.make(spec, name: C.name, defaults: C())
+            return Modifier(label: c.label, kind: kind(c.value))
         }
     }
 }

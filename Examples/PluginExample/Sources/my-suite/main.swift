@@ -5,6 +5,8 @@ struct SignDescent: Optimizer {
     static let name = "signgd"
     static let summary = "sign gradient descent x ← x − lr·sign(∇f)"
     static var hyperparameters: [Hyperparameter<Self>] { [.init("lr", \.lr, "learning rate", .positive)] }
+    /// Naming the learning rate lets schedules and decoupled weight decay scale it.
+    static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
 
     var lr = 1e-2
 

@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Step-by-step comparison of Descent's optimizers with torch.optim (float64).
+
+For each configuration below, runs `suite` on extended Rosenbrock with --log-every 1 and
+--tolerance 0, replays the same optimizer with torch.optim (foreach=False, the single-tensor
+path Descent mirrors) from the same start, with f and the gradient computed in Python floats in
+exactly the order Descent computes them, and prints the largest relative difference in f over
+the run. Needs torch (not a project dependency; install it in a venv outside the repo):
+
+    python3 -m venv ~/.venvs/torch && ~/.venvs/torch/bin/pip install torch
+    swift build -c release
+    ~/.venvs/torch/bin/python scripts/compare_with_pytorch.py .build/release/suite
+"""
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+
+import torch
+
+torch.set_default_dtype(torch.float64)
+N = 10          # extended Rosenbrock dimension
+STEPS = 300     # optimizer steps compared
+
+# (Descent spec, torch optimizer factory)
+CASES = [
+    ("gd(lr=0.0005)", lambda p: torch.optim.SGD(p, lr=0.0005, foreach=False)),
+    ("momentum(lr=0.0005)", lambda p: torch.optim.SGD(p, lr=0.0005, momentum=0.9, foreach=False)),
+    ("sgd(lr=0.0002,momentum=0.8,dampening=0.3,weight_decay=0.01)",
+     lambda p: torch.optim.SGD(p, lr=0.0002, momentum=0.8, dampening=0.3, weight_decay=0.01, foreach=False)),
+    ("nesterov(lr=0.0005)", lambda p: torch.optim.SGD(p, lr=0.0005, momentum=0.9, nesterov=True, foreach=False)),
+    ("adagrad(lr=0.1)", lambda p: torch.optim.Adagrad(p, lr=0.1, foreach=False)),
+    ("adagrad(lr=0.1,lr_decay=0.01,weight_decay=0.1,initial_accumulator_value=0.5)",
+     lambda p: torch.optim.Adagrad(p, lr=0.1, lr_decay=0.01, weight_decay=0.1, initial_accumulator_value=0.5,
+                                   foreach=False)),
+    ("rmsprop(lr=0.001)", lambda p: torch.optim.RMSprop(p, lr=0.001, foreach=False)),
+    ("rmsprop(lr=0.001,momentum=0.5,centered=true,weight_decay=0.01)",
+     lambda p: torch.optim.RMSprop(p, lr=0.001, momentum=0.5, centered=True, weight_decay=0.01, foreach=False)),
+    ("adadelta", lambda p: torch.optim.Adadelta(p, foreach=False)),
+    ("adadelta(lr=0.5,rho=0.8,weight_decay=0.1)",
+     lambda p: torch.optim.Adadelta(p, lr=0.5, rho=0.8, weight_decay=0.1, foreach=False)),
+    ("adam(lr=0.01)", lambda p: torch.optim.Adam(p, lr=0.01, foreach=False)),
+    ("adam(lr=0.01,beta1=0.8,beta2=0.99,eps=1e-6,weight_decay=0.1)",
+     lambda p: torch.optim.Adam(p, lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1, foreach=False)),
+    ("amsgrad(lr=0.01)", lambda p: torch.optim.Adam(p, lr=0.01, amsgrad=True, foreach=False)),
+    ("adamw(lr=0.01)", lambda p: torch.optim.AdamW(p, lr=0.01, foreach=False)),
+    ("adamw(lr=0.01,weight_decay=0.5,amsgrad=true)",
+     lambda p: torch.optim.AdamW(p, lr=0.01, weight_decay=0.5, amsgrad=True, foreach=False)),
+    ("nadam(lr=0.01)", lambda p: torch.optim.NAdam(p, lr=0.01, foreach=False)),
+    ("nadam(lr=0.01,weight_decay=0.1,decoupled_weight_decay=true)",
+     lambda p: torch.optim.NAdam(p, lr=0.01, weight_decay=0.1, decoupled_weight_decay=True, foreach=False)),
+]
+
+
+def value_and_gradient(x):
+    """Extended Rosenbrock, in the order of Descent's ExtendedRosenbrock.valueAndGradient."""
+    f = 0.0
+    g = [0.0] * len(x)
+    for j in range(0, len(x), 2):
+        u = x[j]
+        r = x[j + 1] - u * u
+        f += 100 * r * r + (1 - u) * (1 - u)
+        g[j] = -400 * u * r - 2 * (1 - u)
+        g[j + 1] = 200 * r
+    return f, g
+
+
+def torch_trace(factory):
+    p = torch.tensor([-1.2 if i % 2 == 0 else 1.0 for i in range(N)], requires_grad=False)
+    opt = factory([p])
+    values = []
+    for _ in range(STEPS + 1):
+        f, g = value_and_gradient(p.tolist())
+        values.append(f)
+        p.grad = torch.tensor(g)
+        opt.step()
+    return values
+
+
+def descent_trace(suite, spec, folder):
+    subprocess.run([suite, "--problem", f"extended-rosenbrock(n={N})", "--optimizer", spec, "--max-iterations",
+                    str(STEPS), "--tolerance", "0", "--log-every", "1", "--output", folder, "--quiet"],
+                   check=True, stdout=subprocess.DEVNULL)
+    traces = os.path.join(folder, "traces", f"extended-rosenbrock_n={N}")
+    (name,) = os.listdir(traces)
+    with open(os.path.join(traces, name)) as handle:
+        return [float(row["f"]) for row in csv.DictReader(handle)]
+
+
+def main():
+    suite = sys.argv[1] if len(sys.argv) > 1 else ".build/release/suite"
+    print(f"torch {torch.__version__}, extended Rosenbrock n = {N}, {STEPS} steps, float64")
+    print(f"{'optimizer':<80} {'identical f':>12} {'max rel. diff':>14}")
+    worst = 0.0
+    for spec, factory in CASES:
+        with tempfile.TemporaryDirectory() as folder:
+            ours = descent_trace(suite, spec, folder)
+        theirs = torch_trace(factory)
+        assert len(ours) == len(theirs) == STEPS + 1, (spec, len(ours), len(theirs))
+        same = sum(a == b for a, b in zip(ours, theirs))
+        diff = max(abs(a - b) / max(abs(b), 1e-300) for a, b in zip(ours, theirs))
+        worst = max(worst, diff)
+        print(f"{spec:<80} {same:>6}/{len(ours):<5} {diff:>14.3e}")
+    print(f"worst relative difference: {worst:.3e}")
+    sys.exit(0 if worst <= 1e-12 else 1)
+
+
+if __name__ == "__main__":
+    main()
