@@ -160,9 +160,16 @@ private struct Loop {
     var value = Double.nan
     var gradientNorm = Double.nan
     var status: RunStatus = .maxIterations
+    /// Scores the iterate on held-out data at logged rows (not timed), for problems with a split.
+    let validate: ((Vector) -> (loss: Double, accuracy: Double?))?
 
     init(problem: some Problem, fStar: Double?, options: RunOptions) {
         start = clock.now
+        if let p = problem as? any ValidationMetrics, p.validation(at: Vector(p.initialPoint())).loss.isFinite {
+            validate = { p.validation(at: $0) }
+        } else {
+            validate = nil
+        }
         self.options = options
         self.fStar = fStar
         logEvery = Swift.max(1, options.logEvery)
@@ -207,10 +214,18 @@ private struct Loop {
     }
 
     mutating func record(_ m: Int) {
+        let time = elapsed
+        var scores: (loss: Double, accuracy: Double?)? = nil
+        if let validate {
+            let started = clock.now
+            scores = validate(x)
+            monitoring += clock.now - started
+        }
         trace.append(TraceRow(iteration: k, gradientEvaluations: evaluations, sampleGradients: sampleGradients,
                               epochs: Double(sampleGradients) / Double(m), value: value,
                               suboptimality: fStar.map { value - $0 }, gradientNorm: gradientNorm,
-                              stepNorm: k == 0 ? nil : stepNorm, time: elapsed))
+                              stepNorm: k == 0 ? nil : stepNorm, time: time,
+                              validationLoss: scores?.loss, validationAccuracy: scores?.accuracy ?? nil))
     }
 
     /// Keeps x_k only when row k+1 is scheduled, so the step norm costs nothing otherwise.

@@ -75,3 +75,9 @@ public protocol FiniteSumProblem: Problem {
     /// Must not allocate.
     func batchValueAndGradient(at x: Vector, batch: ArraySlice<Int>, gradient: Vector) -> Double
 }
+
+/// A problem fitted to data that can score a point on held-out data; the trace reports it.
+public protocol ValidationMetrics: Problem {
+    /// The loss on the validation set at `x`, and the accuracy for classification (`nil` for regression).
+    func validation(at x: Vector) -> (loss: Double, accuracy: Double?)
+}

@@ -43,6 +43,11 @@ public struct ProblemEntry: Sendable {
     public let parameters: [ParameterSpec]
     /// Whether the family's data are random and drawn from the run's seed.
     public let isSeeded: Bool
+    /// Where the problem is defined (paper, data set), shown by `suite list`.
+    public let citation: String?
+    /// A minimum value stated in the literature for the default instance, and its relative precision;
+    /// the tests check the certified f* against it.
+    public let literatureMinimum: (value: Double, relativeTolerance: Double)?
     private let make: @Sendable (ParameterSet, UInt64) throws(SpecError) -> any Problem
 
     /// Registers a family. `make` receives resolved parameters and the run's seed; it throws
@@ -52,12 +57,16 @@ public struct ProblemEntry: Sendable {
         summary: String,
         parameters: [ParameterSpec] = [],
         seeded: Bool = false,
+        citation: String? = nil,
+        literatureMinimum: (value: Double, relativeTolerance: Double)? = nil,
         make: @escaping @Sendable (ParameterSet, UInt64) throws(SpecError) -> any Problem
     ) {
         self.name = name
         self.summary = summary
         self.parameters = parameters
         self.isSeeded = seeded
+        self.citation = citation
+        self.literatureMinimum = literatureMinimum
         self.make = make
     }
 

@@ -50,10 +50,17 @@ public struct TraceRow: Sendable, Equatable {
     public var stepNorm: Double?
     /// Seconds since the run started (allocation of the state included).
     public var time: Double
+    /// Loss on the problem's validation split, for problems with one (``ValidationMetrics``).
+    public var validationLoss: Double?
+    /// Accuracy on the validation split, for classification problems with one.
+    public var validationAccuracy: Double?
 
     /// Creates a row.
     public init(iteration: Int, gradientEvaluations: Int, sampleGradients: Int, epochs: Double, value: Double,
-                suboptimality: Double?, gradientNorm: Double, stepNorm: Double?, time: Double) {
+                suboptimality: Double?, gradientNorm: Double, stepNorm: Double?, time: Double,
+                validationLoss: Double? = nil, validationAccuracy: Double? = nil) {
+        self.validationLoss = validationLoss
+        self.validationAccuracy = validationAccuracy
         self.iteration = iteration
         self.gradientEvaluations = gradientEvaluations
         self.sampleGradients = sampleGradients

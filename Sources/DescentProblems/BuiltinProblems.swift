@@ -1,10 +1,71 @@
 import DescentCore
 import GSL
 
+private let mgh = "Moré, Garbow & Hillstrom, ACM TOMS 7(1):17–41, 1981"
+
 /// The problem families that ship with Descent, in display order.
 public enum BuiltinProblems {
     /// Every built-in family. `swift run suite --all` runs the default instance of each.
-    public static var all: [ProblemEntry] { [parabola, quadratic, rosenbrock, extendedRosenbrock, logistic] }
+    public static var all: [ProblemEntry] {
+        [parabola, quadratic, saddle, rosenbrock, extendedRosenbrock, chainedRosenbrock, leastSquares, logistic]
+            + classics
+    }
+
+    /// The Moré–Garbow–Hillstrom classics besides Rosenbrock (#1) and extended Rosenbrock (#21).
+    public static var classics: [ProblemEntry] {
+        [
+            classic("freudenstein-roth", "MGH #2, Freudenstein–Roth; f* = 0 at (5, 4), local minimum 48.98 near x₀",
+                    FreudensteinRoth()),
+            classic("powell-badly-scaled", "MGH #3, Powell badly scaled; f* = 0 at (1.098e-5, 9.106)", PowellBadlyScaled(),
+                    literature: 0),
+            classic("brown-badly-scaled", "MGH #4, Brown badly scaled; f* = 0 at (1e6, 2e-6)", BrownBadlyScaled()),
+            classic("beale", "MGH #5, Beale; f* = 0 at (3, 0.5)", Beale()),
+            classic("jennrich-sampson", "MGH #6, Jennrich–Sampson (m = 10); f* = 124.362 at x₁ = x₂ = 0.2578",
+                    JennrichSampson(), literature: 124.362),
+            classic("helical-valley", "MGH #7, helical valley; f* = 0 at (1, 0, 0)", HelicalValley()),
+            classic("bard", "MGH #8, Bard; f* = 8.21487e-3", Bard(), literature: 8.21487e-3),
+            classic("box-3d", "MGH #12, Box three-dimensional (m = 10); f* = 0 at (1, 10, 1)", BoxThreeDimensional()),
+            ProblemEntry(
+                name: "powell-singular",
+                summary: "MGH #13 / #22, (extended) Powell singular; f* = 0 at 0 with a singular Hessian",
+                parameters: [ParameterSpec("n", default: .integer(4), "dimension (a multiple of 4)", .atLeast(4))],
+                citation: mgh + ", problems 13 and 22"
+            ) { p, _ throws(SpecError) in
+                let n = p.integer("n")
+                guard n % 4 == 0 else { throw .invalid(owner: "powell-singular", "n must be a multiple of 4, got \(n)") }
+                return SumOfSquares(PowellSingular(dimension: n))
+            },
+            classic("wood", "MGH #14, Wood; f* = 0 at (1, 1, 1, 1)", Wood()),
+            ProblemEntry(
+                name: "penalty-i",
+                summary: "MGH #23, penalty function I; f* = 2.24997e-5 (n = 4), 7.08765e-5 (n = 10)",
+                parameters: [ParameterSpec("n", default: .integer(4), "dimension", .atLeast(1))],
+                citation: mgh + ", problem 23",
+                literatureMinimum: (2.24997e-5, 1e-5)
+            ) { p, _ throws(SpecError) in SumOfSquares(PenaltyI(dimension: p.integer("n"))) },
+            ProblemEntry(
+                name: "variably-dimensioned",
+                summary: "MGH #25, variably dimensioned; f* = 0 at (1, …, 1)",
+                parameters: [ParameterSpec("n", default: .integer(10), "dimension", .atLeast(1))],
+                citation: mgh + ", problem 25"
+            ) { p, _ throws(SpecError) in SumOfSquares(VariablyDimensioned(dimension: p.integer("n"))) },
+            ProblemEntry(
+                name: "trigonometric",
+                summary: "MGH #26, trigonometric; global f* = 0 at 0, local minima near x₀",
+                parameters: [ParameterSpec("n", default: .integer(10), "dimension", .atLeast(1))],
+                citation: mgh + ", problem 26"
+            ) { p, _ throws(SpecError) in SumOfSquares(Trigonometric(dimension: p.integer("n"))) },
+        ]
+    }
+
+    private static func classic<R: Residuals>(_ name: String, _ summary: String, _ residuals: R,
+                                              literature: Double? = nil) -> ProblemEntry {
+        let number = summary.split(separator: ",").first.map { String($0.dropFirst(5)) } ?? ""
+        return ProblemEntry(name: name, summary: summary, citation: "\(mgh), problem \(number)",
+                            literatureMinimum: literature.map { ($0, 1e-5) }) { _, _ throws(SpecError) in
+            SumOfSquares(residuals)
+        }
+    }
 
     /// θ² from θ₀ = 4.
     public static let parabola = ProblemEntry(
@@ -13,46 +74,96 @@ public enum BuiltinProblems {
         parameters: [ParameterSpec("start", default: .real(4), "starting point θ₀")]
     ) { p, _ throws(SpecError) in Parabola(start: p.real("start")) }
 
-    /// ½xᵀAx − bᵀx with prescribed κ.
+    /// ½xᵀAx − bᵀx with prescribed spectrum.
     public static let quadratic = ProblemEntry(
         name: "quadratic",
-        summary: "½xᵀAx − bᵀx, A = Q diag(log-spaced 1…κ) Qᵀ, seeded Q and b; x* by GSL Cholesky",
+        summary: "½xᵀAx − bᵀx, eigenvalues 1…κ (log, uniform or two clusters), rotated by a seeded Q or diagonal",
         parameters: [
-            ParameterSpec("n", default: .integer(20), "dimension (dense; at most 2000)", .atLeast(1)),
+            ParameterSpec("n", default: .integer(20), "dimension (rotated: at most 2000; diagonal: any)", .atLeast(1)),
             ParameterSpec("kappa", default: .real(100), "condition number κ = L/μ (μ = 1)", .atLeast(1)),
+            ParameterSpec("spectrum", default: .choice("log"), "spread of the eigenvalues",
+                          choices: Spectrum.allCases.map(\.rawValue)),
+            ParameterSpec("rotated", default: .flag(true), "rotate by a seeded orthogonal Q (dense) or keep A diagonal"),
         ],
-        seeded: true
+        seeded: true,
+        citation: "e.g. Nesterov, Introductory Lectures on Convex Optimization, 2004, §2.1"
     ) { p, seed throws(SpecError) in
         let n = p.integer("n")
-        guard n <= 2000 else { throw .invalid(owner: "quadratic", "n = \(n) is above the dense limit 2000") }
+        let rotated = p.flag("rotated")
+        guard !rotated || n <= Quadratic.denseLimit else {
+            throw .invalid(owner: "quadratic", "n = \(n) is above the dense limit \(Quadratic.denseLimit); add rotated=false")
+        }
+        guard case .choice(let raw) = p["spectrum"], let spectrum = Spectrum(rawValue: raw) else {
+            throw .invalid(owner: "quadratic", "unknown spectrum")
+        }
         do {
-            return try Quadratic(dimension: n, conditionNumber: p.real("kappa"), seed: seed)
+            return try Quadratic(dimension: n, conditionNumber: p.real("kappa"), spectrum: spectrum, rotated: rotated, seed: seed)
         } catch {
             throw .invalid(owner: "quadratic", "could not build the instance: \(error)")
         }
     }
 
+    /// A strict saddle next to the start.
+    public static let saddle = ProblemEntry(
+        name: "saddle",
+        summary: "½x² − ½y² + ¼y⁴ from (1, δ): strict saddle at 0 next to the start; f* = −¼ at (0, ±1)",
+        parameters: [ParameterSpec("offset", default: .real(1e-3), "δ, the start's y coordinate")]
+    ) { p, _ throws(SpecError) in Saddle(offset: p.real("offset")) }
+
     /// Classic 2-D Rosenbrock.
     public static let rosenbrock = ProblemEntry(
         name: "rosenbrock",
-        summary: "Rosenbrock 100(y − x²)² + (1 − x)² from (−1.2, 1); f* = 0 at (1, 1)"
+        summary: "Rosenbrock 100(y − x²)² + (1 − x)² from (−1.2, 1) (MGH #1); f* = 0 at (1, 1)",
+        citation: "Rosenbrock, Comput. J. 3(3):175–184, 1960; " + mgh + ", problem 1"
     ) { _, _ throws(SpecError) in ExtendedRosenbrock(dimension: 2) }
 
     /// Extended n-D Rosenbrock, MGH #21.
     public static let extendedRosenbrock = ProblemEntry(
         name: "extended-rosenbrock",
-        summary: "extended Rosenbrock (Moré–Garbow–Hillstrom #21), n/2 uncoupled pairs; f* = 0",
-        parameters: [ParameterSpec("n", default: .integer(100), "dimension (even)", .atLeast(2))]
+        summary: "extended Rosenbrock (MGH #21), n/2 uncoupled pairs; f* = 0",
+        parameters: [ParameterSpec("n", default: .integer(100), "dimension (even)", .atLeast(2))],
+        citation: mgh + ", problem 21"
     ) { p, _ throws(SpecError) in
         let n = p.integer("n")
         guard n % 2 == 0 else { throw .invalid(owner: "extended-rosenbrock", "n must be even, got \(n)") }
         return ExtendedRosenbrock(dimension: n)
     }
 
+    /// Chained (generalized) Rosenbrock.
+    public static let chainedRosenbrock = ProblemEntry(
+        name: "chained-rosenbrock",
+        summary: "chained Rosenbrock Σ 100(xᵢ₊₁ − xᵢ²)² + (1 − xᵢ)² (scipy.optimize.rosen); f* = 0 at 1",
+        parameters: [ParameterSpec("n", default: .integer(10), "dimension (dense Hessian: at most 2000)", .atLeast(2))],
+        citation: "Shang & Qiu, Evolutionary Computation 14(1):119–126, 2006"
+    ) { p, _ throws(SpecError) in ChainedRosenbrock(dimension: p.integer("n")) }
+
+    /// Linear least squares on synthetic data.
+    public static let leastSquares = ProblemEntry(
+        name: "least-squares",
+        summary: "linear regression (1/2m)‖Xw − y‖² + (λ/2)‖w‖², seeded Gaussian data; w* by GSL QR",
+        parameters: [
+            ParameterSpec("samples", default: .integer(200), "number of samples m", .atLeast(1)),
+            ParameterSpec("features", default: .integer(10), "number of features d (= dimension)", .atLeast(1)),
+            ParameterSpec("noise", default: .real(0.1), "standard deviation σ of the target noise", .nonNegative),
+            ParameterSpec("lambda", default: .real(0), "L2 regularization λ", .nonNegative),
+        ],
+        seeded: true
+    ) { p, seed throws(SpecError) in
+        guard p.integer("samples") >= p.integer("features") || p.real("lambda") > 0 else {
+            throw .invalid(owner: "least-squares", "needs samples >= features, or lambda > 0")
+        }
+        do {
+            return try LeastSquares(samples: p.integer("samples"), features: p.integer("features"), noise: p.real("noise"),
+                                    regularization: p.real("lambda"), seed: seed)
+        } catch {
+            throw .invalid(owner: "least-squares", "could not solve for w*: \(error)")
+        }
+    }
+
     /// L2-regularized logistic regression on synthetic data.
     public static let logistic = ProblemEntry(
         name: "logistic",
-        summary: "L2-regularized logistic regression, seeded Gaussian data with flipped labels; f* by GSL BFGS2",
+        summary: "L2-regularized logistic regression, seeded Gaussian data with flipped labels; f* by GSL BFGS2 + Newton",
         parameters: [
             ParameterSpec("samples", default: .integer(500), "number of samples m", .atLeast(1)),
             ParameterSpec("features", default: .integer(10), "number of features d (= dimension)", .atLeast(1)),

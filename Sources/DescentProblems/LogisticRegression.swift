@@ -7,7 +7,7 @@ import DescentCore
 /// with probability `noise`. The loss is evaluated as softplus(t) = max(t, 0) + log1p(e^{−|t|}),
 /// t = −yᵢ xᵢᵀw, so large margins neither overflow nor lose precision.
 /// f* has no closed form: Descent certifies it with GSL's BFGS2 (see `DescentReference`).
-public struct LogisticRegression: TwiceDifferentiable, FiniteSumProblem {
+public struct LogisticRegression: TwiceDifferentiable, FiniteSumProblem, ValidationMetrics {
     /// Features d = n.
     public let dimension: Int
     /// Samples m.
@@ -18,6 +18,10 @@ public struct LogisticRegression: TwiceDifferentiable, FiniteSumProblem {
     public let features: [Double]
     /// y ∈ {−1, +1}ᵐ.
     public let labels: [Double]
+    /// Held-out rows (row-major); empty when there is no validation split.
+    public let validationFeatures: [Double]
+    /// Held-out labels ±1.
+    public let validationLabels: [Double]
 
     /// Draws m × d data from `seed` with label-flip probability `noise`.
     public init(samples m: Int, features d: Int, regularization lambda: Double, noise: Double, seed: UInt64) {
@@ -35,10 +39,14 @@ public struct LogisticRegression: TwiceDifferentiable, FiniteSumProblem {
     }
 
     /// A problem on given data: `features` row-major `labels.count × dimension`, labels ±1.
-    public init(features: [Double], labels: [Double], dimension: Int, regularization: Double) {
+    public init(features: [Double], labels: [Double], dimension: Int, regularization: Double,
+                validationFeatures: [Double] = [], validationLabels: [Double] = []) {
         precondition(features.count == labels.count * dimension, "features must be samples × dimension")
+        precondition(validationFeatures.count == validationLabels.count * dimension, "validation rows must match")
         self.features = features
         self.labels = labels
+        self.validationFeatures = validationFeatures
+        self.validationLabels = validationLabels
         self.dimension = dimension
         samples = labels.count
         self.regularization = regularization
@@ -106,6 +114,21 @@ public struct LogisticRegression: TwiceDifferentiable, FiniteSumProblem {
             }
         }
         return loss / count + 0.5 * regularization * w.dot(w)
+    }
+
+    /// Mean logistic loss (without the regularizer) and accuracy of sign(xᵀw) on the validation rows.
+    public func validation(at w: Vector) -> (loss: Double, accuracy: Double?) {
+        let d = dimension, m = validationLabels.count
+        guard m > 0 else { return (.nan, nil) }
+        var loss = 0.0
+        var correct = 0
+        for i in 0..<m {
+            var margin = 0.0
+            for j in 0..<d { margin += validationFeatures[i * d + j] * w[j] }
+            loss += Self.softplus(-validationLabels[i] * margin)
+            if (margin >= 0 ? 1.0 : -1.0) == validationLabels[i] { correct += 1 }
+        }
+        return (loss / Double(m), Double(correct) / Double(m))
     }
 
     /// ∇²f = (1/m) Σ σ(t)(1 − σ(t)) xᵢxᵢᵀ + λI.

@@ -61,3 +61,56 @@ public struct ExtendedRosenbrock: TwiceDifferentiable {
         Optimum(value: 0, point: [Double](repeating: 1, count: dimension), source: .analytic)
     }
 }
+
+/// The chained (generalized) Rosenbrock function: f(x) = Σ_{i<n−1} 100(x_{i+1} − xᵢ²)² + (1 − xᵢ)²
+/// (scipy.optimize.rosen), from x₀ = (−1.2, 1, −1.2, 1, …). f* = 0 at x* = (1, …, 1); for n ≥ 4 there
+/// is also a local minimum near x₀ = −1. Hessian tridiagonal (dense storage here, n ≤ 2000).
+/// Source: Y.-W. Shang, Y.-H. Qiu, Evolutionary Computation 14(1):119–126, 2006; W4 of the peer kit.
+public struct ChainedRosenbrock: TwiceDifferentiable {
+    /// n ≥ 2.
+    public let dimension: Int
+
+    /// The n-dimensional chained form.
+    public init(dimension: Int) {
+        precondition(dimension >= 2, "chained Rosenbrock needs n >= 2")
+        self.dimension = dimension
+    }
+
+    public func initialPoint() -> [Double] { (0..<dimension).map { $0 % 2 == 0 ? -1.2 : 1.0 } }
+
+    public func value(at x: Vector) -> Double {
+        var f = 0.0
+        for i in 0..<(dimension - 1) {
+            let r = x[i + 1] - x[i] * x[i]
+            f += 100 * r * r + (1 - x[i]) * (1 - x[i])
+        }
+        return f
+    }
+
+    public func valueAndGradient(at x: Vector, gradient g: Vector) -> Double {
+        g.fill(0)
+        var f = 0.0
+        for i in 0..<(dimension - 1) {
+            let r = x[i + 1] - x[i] * x[i]
+            f += 100 * r * r + (1 - x[i]) * (1 - x[i])
+            g[i] += -400 * x[i] * r - 2 * (1 - x[i])
+            g[i + 1] += 200 * r
+        }
+        return f
+    }
+
+    public func hessian(at x: Vector, into h: Vector) {
+        let n = dimension
+        h.fill(0)
+        for i in 0..<(n - 1) {
+            h[i * n + i] += 1200 * x[i] * x[i] - 400 * x[i + 1] + 2
+            h[i * n + i + 1] -= 400 * x[i]
+            h[(i + 1) * n + i] -= 400 * x[i]
+            h[(i + 1) * n + i + 1] += 200
+        }
+    }
+
+    public var analyticOptimum: Optimum? {
+        Optimum(value: 0, point: [Double](repeating: 1, count: dimension), source: .analytic)
+    }
+}

@@ -44,7 +44,7 @@ public enum CSV {
     /// The columns of a trace file, in order.
     public static let traceColumns = [
         "iteration", "gradient_evaluations", "sample_gradients", "epochs", "f", "suboptimality", "grad_norm",
-        "step_norm", "time_s",
+        "step_norm", "validation_loss", "validation_accuracy", "time_s",
     ]
 
     /// `traces/<problem>/<optimizer>.csv`: one row per logged iterate.
@@ -53,7 +53,8 @@ public enum CSV {
             [
                 String(r.iteration), String(r.gradientEvaluations), String(r.sampleGradients), number(r.epochs),
                 number(r.value), number(r.suboptimality),
-                number(r.gradientNorm), number(r.stepNorm), number(r.time),
+                number(r.gradientNorm), number(r.stepNorm), number(r.validationLoss), number(r.validationAccuracy),
+                number(r.time),
             ]
         })
     }

@@ -15,6 +15,20 @@ public enum LinearAlgebra {
         return x.array
     }
 
+    /// The least-squares solution of min ‖A x − b‖₂ for A (rows × columns, row-major, rows ≥ columns)
+    /// of full column rank, by Householder QR (`gsl_linalg_QR_lssolve`).
+    public static func leastSquares(_ a: [Double], rows: Int, columns: Int, _ b: [Double]) throws(GSLError) -> [Double] {
+        precondition(rows >= columns && b.count == rows, "least squares needs rows >= columns and b of length rows")
+        let m = GSLMatrix(rows: rows, columns: columns, rowMajor: a)
+        let tau = GSLVector(count: columns)
+        let rhs = GSLVector(b)
+        let x = GSLVector(count: columns)
+        let residual = GSLVector(count: rows)
+        try GSL.check(gsl_linalg_QR_decomp(m.raw, tau.raw), "gsl_linalg_QR_decomp")
+        try GSL.check(gsl_linalg_QR_lssolve(m.raw, tau.raw, rhs.raw, x.raw, residual.raw), "gsl_linalg_QR_lssolve")
+        return x.array
+    }
+
     /// The orthogonal factor Q of the Householder QR factorization of a square matrix (row-major).
     public static func orthogonalFactor(_ a: [Double], dimension n: Int) throws(GSLError) -> [Double] {
         let m = GSLMatrix(rows: n, columns: n, rowMajor: a)

@@ -29,7 +29,7 @@ func withoutTimeColumn(_ csv: String) -> [String] {
 @Suite("suite command line")
 struct CLITests {
     @Test("bad input exits 64 with the valid names and writes nothing", arguments: [
-        (["--problem", "rosenbrok", "--optimizer", "adam"], "valid problems: parabola, quadratic, rosenbrock, extended-rosenbrock, logistic"),
+        (["--problem", "rosenbrok", "--optimizer", "adam"], "valid problems: parabola, quadratic, saddle, rosenbrock, extended-rosenbrock, chained-rosenbrock, least-squares, logistic, freudenstein-roth"),
         (["--optimizer", "adamm"], "valid optimizers: gd, momentum, nesterov, sgd, adagrad, rmsprop, adadelta, adam, amsgrad, adamw, nadam"),
         (["--optimizer", "adam(beta3=0.5)"], "valid: lr, beta1, beta2, eps, weight_decay, amsgrad"),
         (["--optimizer", "adam + clipp(norm=1)"], "valid modifiers: clip, clip_value, l2"),
@@ -87,9 +87,9 @@ struct CLITests {
             #expect(fm.fileExists(atPath: "\(output)/\(file)"), "\(file)")
         }
         let summary = try String(contentsOfFile: "\(output)/summary.csv", encoding: .utf8)
-        #expect(summary.split(separator: "\n").count == 1 + 3 * 2)
+        #expect(summary.split(separator: "\n").count == 1 + 4 * 2)  // parabola and three Rosenbrocks
         #expect(summary.contains("parabola,1,gd(lr=0.1),0,,converged,48,49,49,49.0,16.0,"))
-        #expect(r.out.contains("Wrote 6 runs to \(output)/"))
+        #expect(r.out.contains("Wrote 8 runs to \(output)/"))
         #expect(!fm.fileExists(atPath: "\(output)/.staging-\(ProcessInfo.processInfo.processIdentifier)"))
     }
 
