@@ -80,26 +80,40 @@ public struct LeastSquares: TwiceDifferentiable, FiniteSumProblem, ValidationMet
     /// (1/2count) Σ (xᵢᵀw − yᵢ)² + (λ/2)‖w‖² over `rows`, and its gradient when `g` is given.
     @inline(__always)
     private func accumulate(at w: Vector, samples rows: some Sequence<Int>, count: Double, gradient g: Vector?) -> Double {
-        let d = dimension
-        var loss = 0.0
-        if let g { for j in 0..<d { g[j] = regularization * w[j] } }
+        guard let g else {
+            return withBuffers(w, nil) { x, y, w, _ in sum(rows, count, x, y, w, nil) }
+        }
+        return g.withUnsafeMutableBufferPointer { g in withBuffers(w, g) { x, y, w, g in sum(rows, count, x, y, w, g) } }
+    }
+
+    @inline(__always)
+    private func withBuffers<T>(_ w: Vector, _ g: UnsafeMutableBufferPointer<Double>?,
+                                _ body: (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>,
+                                         UnsafeMutableBufferPointer<Double>?) -> T) -> T {
         features.withUnsafeBufferPointer { x in
-            targets.withUnsafeBufferPointer { y in
-                w.withUnsafeBufferPointer { w in
-                    for i in rows {
-                        let row = i * d
-                        var r = -y[i]
-                        for j in 0..<d { r += x[row + j] * w[j] }
-                        loss += r * r
-                        if let g {
-                            let c = r / count
-                            for j in 0..<d { g[j] += c * x[row + j] }
-                        }
-                    }
-                }
+            targets.withUnsafeBufferPointer { y in w.withUnsafeBufferPointer { w in body(x, y, w, g) } }
+        }
+    }
+
+    @inline(__always)
+    private func sum(_ rows: some Sequence<Int>, _ count: Double, _ x: UnsafeBufferPointer<Double>,
+                     _ y: UnsafeBufferPointer<Double>, _ w: UnsafeBufferPointer<Double>,
+                     _ g: UnsafeMutableBufferPointer<Double>?) -> Double {
+        let d = dimension
+        var loss = 0.0, norm2 = 0.0
+        for j in 0..<d { norm2 += w[j] * w[j] }
+        if let g { for j in 0..<d { g[j] = regularization * w[j] } }
+        for i in rows {
+            let row = i * d
+            var r = -y[i]
+            for j in 0..<d { r += x[row + j] * w[j] }
+            loss += r * r
+            if let g {
+                let c = r / count
+                for j in 0..<d { g[j] += c * x[row + j] }
             }
         }
-        return 0.5 * loss / count + 0.5 * regularization * w.dot(w)
+        return 0.5 * loss / count + 0.5 * regularization * norm2
     }
 
     /// ∇²f = XᵀX/m + λI.
