@@ -1,6 +1,5 @@
 import ArgumentParser
 import DescentCore
-import DescentReference
 import DescentReport
 
 /// `suite run` (the default subcommand): run the selected optimizers on the selected problems.
@@ -43,6 +42,12 @@ struct RunCommand: ParsableCommand, RegistryCommand {
     @Flag(name: .long, help: "Print no progress lines.")
     var quiet = false
 
+    @Option(name: .long, help: "Reference cache file (certified f* per instance).")
+    var cache: String = References.defaultCache
+
+    @Flag(name: .long, help: "Recompute reference optima instead of reading or writing the cache.")
+    var noCache = false
+
     func validate() throws {
         if !all && problem.isEmpty && optimizer.isEmpty {
             throw ValidationError("nothing selected: pass --all, or --problem and/or --optimizer (see 'suite list')")
@@ -80,14 +85,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
             }
         }
 
-        var references: [String: Optimum] = [:]
-        for instance in problems {
-            do {
-                references[instance.label] = try Reference.optimum(of: instance.problem, label: instance.label)
-            } catch {
-                throw SuiteError("\(error)", exitCode: SuiteExitCode.failure)
-            }
-        }
+        let references = try References.certify(problems, cachePath: noCache ? nil : cache)
 
         var records: [RunRecord] = []
         let total = problems.count * optimizers.count

@@ -135,7 +135,7 @@ struct Suite: ParsableCommand {
               suite --problem logistic --optimizer sgd --batch-size 32 --seed 3
               suite list                                    problems, optimizers and their parameters
             """,
-        subcommands: [RunCommand.self, ListCommand.self],
+        subcommands: [RunCommand.self, ListCommand.self, ReferenceCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

@@ -20,13 +20,24 @@ public struct Optimum: Sendable, Equatable {
     public var source: OptimumSource
     /// ‖∇f(x*)‖₂ evaluated at `point`; the certificate. `nil` until measured.
     public var gradientNorm: Double?
+    /// The smallest and largest eigenvalues of ∇²f(x*) (GSL's symmetric eigensolver), when the
+    /// problem has a Hessian and n is within the dense limit: a positive smallest eigenvalue
+    /// certifies a strict local minimum; the ratio is the local condition number.
+    public var hessianEigenvalues: (min: Double, max: Double)?
 
     /// Creates a reference optimum.
-    public init(value: Double, point: [Double]?, source: OptimumSource, gradientNorm: Double? = nil) {
+    public init(value: Double, point: [Double]?, source: OptimumSource, gradientNorm: Double? = nil,
+                hessianEigenvalues: (min: Double, max: Double)? = nil) {
         self.value = value
         self.point = point
         self.source = source
         self.gradientNorm = gradientNorm
+        self.hessianEigenvalues = hessianEigenvalues
+    }
+
+    public static func == (a: Optimum, b: Optimum) -> Bool {
+        a.value == b.value && a.point == b.point && a.source == b.source && a.gradientNorm == b.gradientNorm
+            && a.hessianEigenvalues?.min == b.hessianEigenvalues?.min && a.hessianEigenvalues?.max == b.hessianEigenvalues?.max
     }
 }
 

@@ -3,6 +3,8 @@ import GSL
 
 /// Certified reference optima: f* and x* with the gradient norm ‖∇f(x*)‖₂ measured at x*.
 public enum Reference {
+    /// Bumped whenever the certification procedure changes; part of every cache key.
+    public static let version = 1
     /// The gradient norm BFGS2 is run to.
     public static let targetGradientNorm = 1e-10
     /// A reference whose ‖∇f(x*)‖₂ is above this is refused: its f* could mislead every table.
@@ -11,6 +13,25 @@ public enum Reference {
     /// The reference optimum of `problem`: the analytic one if the problem has it, else GSL BFGS2
     /// from the problem's start point. Either way ‖∇f(x*)‖₂ is evaluated and recorded.
     public static func optimum(of problem: any Problem, label: String) throws(ReferenceError) -> Optimum {
+        var optimum = try locate(problem, label: label)
+        if let point = optimum.point {
+            optimum.hessianEigenvalues = hessianEigenvalues(of: problem, at: point)
+        }
+        return optimum
+    }
+
+    /// The extreme eigenvalues of ∇²f at `point`, for problems with a Hessian and n ≤ the dense limit.
+    public static func hessianEigenvalues(of problem: any Problem, at point: [Double]) -> (min: Double, max: Double)? {
+        guard let twice = problem as? any TwiceDifferentiable, twice.dimension <= newtonDimensionLimit else { return nil }
+        let n = twice.dimension
+        let h = Vector(count: n * n)
+        twice.hessian(at: Vector(point), into: h)
+        guard let values = try? LinearAlgebra.symmetricEigenvalues(h.array, dimension: n),
+              let low = values.first, let high = values.last else { return nil }
+        return (low, high)
+    }
+
+    private static func locate(_ problem: any Problem, label: String) throws(ReferenceError) -> Optimum {
         if var known = problem.analyticOptimum {
             if let point = known.point { known.gradientNorm = gradientNorm(of: problem, at: point) }
             return known

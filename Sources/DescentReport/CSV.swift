@@ -60,13 +60,18 @@ public enum CSV {
     }
 
     /// The columns of `reference.csv`, in order.
-    public static let referenceColumns = ["problem", "dimension", "f_star", "source", "grad_norm_at_x_star"]
+    public static let referenceColumns = [
+        "problem", "dimension", "f_star", "source", "grad_norm_at_x_star", "hessian_min_eigenvalue",
+        "hessian_max_eigenvalue", "x_star",
+    ]
 
-    /// `reference.csv`: the certified f* of every problem in the run.
+    /// `reference.csv`: the certificate of every problem's optimum; x* as `;`-separated values for n ≤ 100.
     public static func references(_ entries: [(problem: String, dimension: Int, optimum: Optimum?)]) -> String {
         table(header: referenceColumns, rows: entries.map { e in
-            [field(e.problem), String(e.dimension), number(e.optimum?.value), e.optimum?.source.rawValue ?? "",
-             number(e.optimum?.gradientNorm)]
+            let point = e.dimension <= 100 ? (e.optimum?.point ?? []).map(NumberFormat.exact).joined(separator: ";") : ""
+            return [field(e.problem), String(e.dimension), number(e.optimum?.value), e.optimum?.source.rawValue ?? "",
+                    number(e.optimum?.gradientNorm), number(e.optimum?.hessianEigenvalues?.min),
+                    number(e.optimum?.hessianEigenvalues?.max), point]
         })
     }
 }

@@ -1,0 +1,52 @@
+import ArgumentParser
+import DescentCore
+import DescentReport
+
+/// `suite reference`: the certificate table of the reference optima.
+struct ReferenceCommand: ParsableCommand, RegistryCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reference",
+        abstract: "Certify the reference optimum of each problem: f*, x*, ‖∇f(x*)‖, Hessian eigenvalues at x*, and how.",
+        discussion: "Writes reference.csv into --output. Results are cached (see --cache); --no-cache recomputes."
+    )
+
+    @Option(name: .long, help: ArgumentHelp("A problem spec or glob; repeatable. Default: all.", valueName: "spec"))
+    var problem: [String] = []
+
+    @Option(name: .long, help: "Seed for generated problem data.")
+    var seed: UInt64 = 0
+
+    @Option(name: .long, help: "Folder for reference.csv.")
+    var output: String = "Results"
+
+    @Option(name: .long, help: "Reference cache file.")
+    var cache: String = References.defaultCache
+
+    @Flag(name: .long, help: "Recompute every reference and leave the cache alone.")
+    var noCache = false
+
+    func run() throws { var copy = self; try copy.run(registry: .standard, console: .standard) }
+
+    mutating func run(registry: Registry, console: Console) throws {
+        try registry.validate()
+        let problems = try registry.selectProblems(problem.isEmpty ? ["*"] : problem, seed: seed)
+        try ResultWriter.checkDestination(output)
+        let references = try References.certify(problems, cachePath: noCache ? nil : cache)
+        let rows = problems.map { p -> [String] in
+            let o = references[p.label]
+            return [p.label, String(p.problem.dimension), o.map { NumberFormat.scientific($0.value, digits: 6) } ?? "–",
+                    o?.source.rawValue ?? "–", o?.gradientNorm.map { NumberFormat.scientific($0) } ?? "–",
+                    o?.hessianEigenvalues.map { NumberFormat.scientific($0.min) } ?? "–",
+                    o?.hessianEigenvalues.map { NumberFormat.scientific($0.max) } ?? "–"]
+        }
+        let header = ["problem", "n", "f*", "source", "‖∇f(x*)‖", "λmin(∇²f)", "λmax(∇²f)"]
+        let csv = CSV.references(problems.map { ($0.label, $0.problem.dimension, references[$0.label]) })
+        do {
+            try ResultWriter.write([("reference.csv", csv)], to: output)
+        } catch {
+            throw SuiteError("\(error)", exitCode: SuiteExitCode.ioError)
+        }
+        console.out(TerminalTable.align([header] + rows, rightAligned: [1, 2, 4, 5, 6]))
+        console.out("\nWrote \(output)/reference.csv\n")
+    }
+}

@@ -1,0 +1,34 @@
+import DescentCore
+import DescentReference
+
+/// Certifies the reference optimum of every instance, through the cache unless it is disabled.
+enum References {
+    /// The default cache file, relative to the working directory.
+    static let defaultCache = ".descent-cache/references.csv"
+
+    static func certify(_ problems: [ProblemInstance], cachePath: String?) throws -> [String: Optimum] {
+        var cache = cachePath.map(ReferenceCache.init(path:))
+        var references: [String: Optimum] = [:]
+        var changed = false
+        for instance in problems {
+            let key = ReferenceCache.key(label: instance.label, seed: instance.seed, problem: instance.problem)
+            if let hit = cache?.lookup(key) {
+                references[instance.label] = hit
+                continue
+            }
+            do {
+                let optimum = try Reference.optimum(of: instance.problem, label: instance.label)
+                references[instance.label] = optimum
+                cache?.store(optimum, key: key)
+                changed = true
+            } catch {
+                throw SuiteError("\(error)", exitCode: SuiteExitCode.failure)
+            }
+        }
+        if changed, let cache {
+            // A cache that cannot be written costs time later, not correctness now: say so and go on.
+            do { try cache.save() } catch { writeStandardError("warning: could not write the reference cache \(cache.path): \(error)\n") }
+        }
+        return references
+    }
+}
