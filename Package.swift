@@ -51,7 +51,7 @@ let package = Package(
         // Shared helpers for the test targets (finite differences, small fixtures).
         .target(name: "DescentTestSupport", dependencies: ["DescentCore"], path: "Tests/DescentTestSupport"),
         .testTarget(name: "GSLTests", dependencies: ["GSL"]),
-        .testTarget(name: "ProblemTests", dependencies: ["DescentProblems", "DescentReference", "DescentTestSupport", "GSL"]),
+        .testTarget(name: "ProblemTests", dependencies: ["DescentProblems", "DescentReference", "DescentOptimizers", "DescentTestSupport", "GSL"]),
         .testTarget(name: "OptimizerTests", dependencies: ["DescentOptimizers", "DescentProblems", "DescentTestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["DescentCore", "DescentOptimizers", "DescentProblems", "DescentTestSupport"]),
         .testTarget(

@@ -97,7 +97,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                                                     options: options) {
                     result = .skipped(reason, optimalValue: fStar)
                 } else {
-                    result = Harness.run(problem: instance.problem, optimizer: configured.rule, optimalValue: fStar,
+                    result = Harness.run(problem: instance.problem, method: configured.method, optimalValue: fStar,
                                          options: options)
                 }
                 records.append(RunRecord(problem: instance.label, dimension: instance.problem.dimension,

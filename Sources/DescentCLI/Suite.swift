@@ -2,11 +2,13 @@ import ArgumentParser
 import DescentCore
 import DescentOptimizers
 import DescentProblems
+import DescentReference
 
 extension Registry {
     /// The built-in problems and optimizers.
     public static var standard: Registry {
-        Registry(problems: BuiltinProblems.all, optimizers: BuiltinOptimizers.all, modifiers: BuiltinOptimizers.modifiers)
+        Registry(problems: BuiltinProblems.all, optimizers: BuiltinOptimizers.all + ReferenceSolvers.all,
+                 modifiers: BuiltinOptimizers.modifiers)
     }
 
     /// The built-ins plus `problems` and `optimizers` from a plugin package, appended in order.

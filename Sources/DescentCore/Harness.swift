@@ -62,6 +62,15 @@ public enum Harness {
         return nil
     }
 
+    /// Runs a configured optimizer (a step-wise rule or a solver) on `problem`.
+    public static func run(problem: any Problem, method: ConfiguredOptimizer.Method, optimalValue: Double?,
+                           options: RunOptions = RunOptions()) -> RunResult {
+        switch method {
+        case .stepwise(let rule): return run(problem: problem, optimizer: rule, optimalValue: optimalValue, options: options)
+        case .solver(let solver): return solver.solve(problem: problem, optimalValue: optimalValue, options: options)
+        }
+    }
+
     /// Runs `optimizer` on `problem` from its initial point; `optimalValue` is the reference f*.
     public static func run(problem: any Problem, optimizer: any UpdateRule, optimalValue: Double?,
                            options: RunOptions = RunOptions()) -> RunResult {
@@ -73,7 +82,7 @@ public enum Harness {
 
     private static func runFullBatch<P: Problem, O: UpdateRule>(_ problem: P, _ optimizer: O, _ fStar: Double?,
                                                                _ options: RunOptions) -> RunResult {
-        var loop = Loop(problem: problem, fStar: fStar, options: options)
+        var loop = IterationMonitor(problem: problem, fStar: fStar, options: options)
         var state = optimizer.makeState(dimension: problem.dimension)
         let samplesPerGradient = (problem as? any FiniteSumProblem)?.sampleCount ?? 1
         while true {
@@ -90,7 +99,7 @@ public enum Harness {
 
     private static func runStochastic<P: FiniteSumProblem, O: UpdateRule>(_ problem: P, _ optimizer: O, _ fStar: Double?,
                                                                          _ options: RunOptions) -> RunResult {
-        var loop = Loop(problem: problem, fStar: fStar, options: options)
+        var loop = IterationMonitor(problem: problem, fStar: fStar, options: options)
         var state = optimizer.makeState(dimension: problem.dimension)
         let m = problem.sampleCount
         let batchSize = Swift.min(Swift.max(1, options.batchSize ?? m), m)
@@ -137,19 +146,36 @@ public enum Harness {
     }
 }
 
-/// The bookkeeping shared by both loops: buffers, counters, stopping rules and the trace.
-private struct Loop {
+/// A method that runs its own iterations and counts its own evaluations (GSL's minimizers, Newton's
+/// method with a line search). The harness hands it the problem and the options; it reports every
+/// iterate to an ``IterationMonitor``, which applies the same stopping rules and logging as the
+/// harness's own loop, and returns the monitor's result.
+public protocol Solver: Sendable {
+    /// Minimizes `problem` from its initial point under `options`.
+    func solve(problem: any Problem, optimalValue: Double?, options: RunOptions) -> RunResult
+}
+
+/// The bookkeeping of a run: buffers, counters, stopping rules and the trace. The harness's loops
+/// use it, and so can a ``Solver``: write the iterate into ``x`` (through ``advance(_:)``) and its
+/// gradient into ``g``, keep the counters current, and call ``check(_:)`` after each iteration.
+public struct IterationMonitor {
     let clock = ContinuousClock()
     let start: ContinuousClock.Instant
     let options: RunOptions
     let fStar: Double?
     let logEvery: Int
-    let x: Vector
-    let g: Vector
+    /// The current iterate.
+    public let x: Vector
+    /// The gradient at the current iterate.
+    public let g: Vector
     let previous: Vector
     var trace: [TraceRow] = []
-    var k = 0
-    var evaluations = 0
+    /// Iterations completed.
+    public internal(set) var k = 0
+    /// Gradient evaluations so far.
+    public var evaluations = 0
+    /// Function-only evaluations so far (in addition to those made with a gradient).
+    public var extraFunctionEvaluations = 0
     var sampleGradients = 0
     var monitoring: Duration = .zero
     var f0 = 0.0
@@ -160,10 +186,12 @@ private struct Loop {
     var value = Double.nan
     var gradientNorm = Double.nan
     var status: RunStatus = .maxIterations
+    var note: String? = nil
     /// Scores the iterate on held-out data at logged rows (not timed), for problems with a split.
     let validate: ((Vector) -> (loss: Double, accuracy: Double?))?
 
-    init(problem: some Problem, fStar: Double?, options: RunOptions) {
+    /// A monitor for a run of `problem` from its initial point (already in ``x``).
+    public init(problem: some Problem, fStar: Double?, options: RunOptions) {
         start = clock.now
         if let p = problem as? any ValidationMetrics, p.validation(at: Vector(p.initialPoint())).loss.isFinite {
             validate = { p.validation(at: $0) }
@@ -181,7 +209,26 @@ private struct Loop {
 
     var elapsed: Double { (clock.now - start - monitoring).seconds }
 
-    /// Applies the stopping rules to f(x_k) and ∇f(x_k) (in `g`), logs row k if due; true to stop.
+    /// Applies the stopping rules to f(x_k) and ∇f(x_k) (in ``g``), logs row k if due; true to stop.
+    public mutating func check(_ f: Double) -> Bool { check(f, samplesPerEpoch: 1) }
+
+    /// Moves to the next iterate: `update` writes x_{k+1} into ``x`` (the step norm is kept for logged rows).
+    public mutating func advance(_ update: (Vector) -> Void) {
+        beforeStep()
+        update(x)
+        afterStep()
+    }
+
+    /// Ends the run with `status` and a note, logging the current row if it was not.
+    public mutating func finish(_ s: RunStatus, note text: String?) {
+        status = s
+        note = text
+        if trace.last?.iteration != k { record(1) }
+    }
+
+    /// The run's result.
+    public func result() -> RunResult { result(samplesPerEpoch: 1) }
+
     mutating func check(_ f: Double, samplesPerEpoch m: Int) -> Bool {
         value = f
         gradientNorm = g.norm()
@@ -240,9 +287,12 @@ private struct Loop {
     }
 
     func result(samplesPerEpoch m: Int) -> RunResult {
-        RunResult(status: status, iterations: k, gradientEvaluations: evaluations, sampleGradients: sampleGradients,
-                  epochs: Double(sampleGradients) / Double(m), initialValue: f0, finalValue: value, optimalValue: fStar,
-                  gradientNorm: gradientNorm, time: elapsed, trace: trace, finalPoint: x.array)
+        RunResult(status: status, iterations: k, gradientEvaluations: evaluations,
+                  functionEvaluations: evaluations + extraFunctionEvaluations,
+                  sampleGradients: sampleGradients == 0 ? evaluations : sampleGradients,
+                  epochs: Double(sampleGradients == 0 ? evaluations : sampleGradients) / Double(m), initialValue: f0,
+                  finalValue: value, optimalValue: fStar, gradientNorm: gradientNorm, time: elapsed, trace: trace,
+                  finalPoint: x.array, note: note)
     }
 }
 

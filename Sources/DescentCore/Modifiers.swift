@@ -162,6 +162,7 @@ extension ConfiguredOptimizer {
     /// the optimizer does not have.
     func chained(with modifiers: [Modifier]) throws(SpecError) -> ConfiguredOptimizer {
         guard !modifiers.isEmpty else { return self }
+        guard rule != nil else { throw .invalid(owner: label, "runs its own iterations and takes no modifiers") }
         var parts = ChainParts()
         for m in modifiers {
             switch m.kind {

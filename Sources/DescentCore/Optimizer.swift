@@ -74,8 +74,21 @@ public struct ConfiguredOptimizer: Sendable {
     public let parameters: ParameterSet
     /// What it needs from a run.
     public let requirements: Requirements
-    /// The update rule the harness runs.
-    public let rule: any UpdateRule
+    /// How the harness runs it.
+    public enum Method: Sendable {
+        /// The harness's loop calls the rule once per step.
+        case stepwise(any UpdateRule)
+        /// The solver runs its own iterations.
+        case solver(any Solver)
+    }
+
+    /// How the harness runs it.
+    public let method: Method
+    /// The update rule, for step-wise optimizers.
+    public var rule: (any UpdateRule)? {
+        if case .stepwise(let r) = method { return r }
+        return nil
+    }
     /// Whether the base optimizer has a learning rate that schedules and decoupled decay can scale.
     public let hasLearningRate: Bool
     /// Builds the chain of this optimizer with modifiers, with the concrete type known (no boxing per step).
@@ -91,10 +104,20 @@ public struct ConfiguredOptimizer: Sendable {
         self.name = name
         parameters = c.parameters
         requirements = O.requirements
-        rule = c.value
+        method = .stepwise(c.value)
         hasLearningRate = O.learningRate != nil
         let base = c.value
         makeChain = { parts in Chain(base: base, parts: parts) }
+    }
+
+    init<S: Solver & Configurable>(solver c: Configured<S>, name: String, requirements: Requirements) {
+        label = c.label
+        self.name = name
+        parameters = c.parameters
+        self.requirements = requirements
+        method = .solver(c.value)
+        hasLearningRate = false
+        makeChain = { _ in preconditionFailure("solvers take no modifiers") }
     }
 
     init(label: String, copying other: ConfiguredOptimizer, rule: any UpdateRule) {
@@ -102,7 +125,7 @@ public struct ConfiguredOptimizer: Sendable {
         name = other.name
         parameters = other.parameters
         requirements = other.requirements
-        self.rule = rule
+        method = .stepwise(rule)
         hasLearningRate = other.hasLearningRate
         makeChain = other.makeChain
     }
@@ -136,6 +159,25 @@ public struct OptimizerEntry: Sendable {
         requirements = O.requirements
         configureSpec = { (spec: Spec) throws(SpecError) -> ConfiguredOptimizer in
             ConfiguredOptimizer(try Configured.make(spec, name: entryName, defaults: start), name: entryName)
+        }
+    }
+
+    /// Registers a solver (a method that runs its own iterations), declaring what it needs,
+    /// optionally under another name with changed defaults.
+    public init<S: Solver & Configurable>(solver type: S.Type, name: String? = nil, summary: String? = nil,
+                                          requirements: Requirements = .fullBatch,
+                                          defaults: @escaping @Sendable (inout S) -> Void = { _ in }) {
+        let entryName = name ?? S.name
+        var base = S()
+        defaults(&base)
+        let start = base
+        self.name = entryName
+        self.summary = summary ?? S.summary
+        parameters = S.hyperparameters.map { $0.spec(defaults: start) }
+        self.requirements = requirements
+        configureSpec = { (spec: Spec) throws(SpecError) -> ConfiguredOptimizer in
+            ConfiguredOptimizer(solver: try Configured.make(spec, name: entryName, defaults: start), name: entryName,
+                                requirements: requirements)
         }
     }
 

@@ -82,6 +82,8 @@ public struct RunResult: Sendable {
     /// Gradient evaluations that drove the steps (each also evaluates f); mini-batch gradients in
     /// stochastic runs, where the full-objective evaluations that monitor progress are not counted.
     public var gradientEvaluations: Int
+    /// Evaluations of f (each gradient evaluation also evaluates f; solvers with line searches add more).
+    public var functionEvaluations: Int
     /// Per-sample gradients computed for the steps (see ``TraceRow/sampleGradients``).
     public var sampleGradients: Int
     /// Passes over the data: sample gradients / m.
@@ -104,12 +106,13 @@ public struct RunResult: Sendable {
     public var finalPoint: [Double]
 
     /// Creates a result (the harness does; reports and tests may too).
-    public init(status: RunStatus, iterations: Int, gradientEvaluations: Int, sampleGradients: Int, epochs: Double,
-                initialValue: Double, finalValue: Double, optimalValue: Double?, gradientNorm: Double, time: Double,
-                trace: [TraceRow], finalPoint: [Double], note: String? = nil) {
+    public init(status: RunStatus, iterations: Int, gradientEvaluations: Int, functionEvaluations: Int? = nil,
+                sampleGradients: Int, epochs: Double, initialValue: Double, finalValue: Double, optimalValue: Double?,
+                gradientNorm: Double, time: Double, trace: [TraceRow], finalPoint: [Double], note: String? = nil) {
         self.status = status
         self.iterations = iterations
         self.gradientEvaluations = gradientEvaluations
+        self.functionEvaluations = functionEvaluations ?? gradientEvaluations
         self.sampleGradients = sampleGradients
         self.epochs = epochs
         self.note = note

@@ -107,7 +107,7 @@ public enum ReferenceError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Adapts a ``Problem`` to GSL's callback interface: two buffers, allocated once per solve.
-private final class ProblemObjective: GSLObjective {
+final class ProblemObjective: GSLObjective {
     let problem: any Problem
     let x: Vector
     let g: Vector

@@ -21,7 +21,7 @@ public enum CSV {
     /// The columns of `summary.csv`, in order.
     public static let summaryColumns = [
         "problem", "dimension", "optimizer", "seed", "batch_size", "status", "iterations", "gradient_evaluations",
-        "sample_gradients", "epochs", "f_initial", "f_final", "f_star", "suboptimality", "grad_norm", "note", "time_s",
+        "function_evaluations", "sample_gradients", "epochs", "f_initial", "f_final", "f_star", "suboptimality", "grad_norm", "note", "time_s",
     ]
 
     /// `summary.csv`: one row per run, in the order given.
@@ -33,7 +33,7 @@ public enum CSV {
             return [
                 field(r.problem), String(r.dimension), field(r.optimizer), String(r.seed), r.batchSize.map(String.init) ?? "",
                 r.result.status.rawValue, String(r.result.iterations), String(r.result.gradientEvaluations),
-                String(r.result.sampleGradients), number(r.result.epochs),
+                String(r.result.functionEvaluations), String(r.result.sampleGradients), number(r.result.epochs),
                 number(r.result.initialValue), number(r.result.finalValue), number(r.result.optimalValue),
                 number(r.result.suboptimality), number(r.result.gradientNorm), field(r.result.note ?? ""),
                 number(r.result.time),

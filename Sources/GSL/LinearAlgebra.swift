@@ -50,3 +50,33 @@ public enum LinearAlgebra {
         return eval.array.sorted()
     }
 }
+
+/// Solves symmetric positive definite systems of one size repeatedly, with GSL's storage
+/// allocated once (for Newton's method: one solve per iteration, no allocation).
+public final class CholeskyWorkspace {
+    private let matrix: GSLMatrix
+    private let rhs: GSLVector
+    private let solution: GSLVector
+    /// n.
+    public let dimension: Int
+
+    /// A workspace for n × n systems.
+    public init(dimension n: Int) {
+        dimension = n
+        matrix = GSLMatrix(rows: n, columns: n)
+        rhs = GSLVector(count: n)
+        solution = GSLVector(count: n)
+    }
+
+    /// Solves (A + shift·I) x = b for row-major A; throws `GSL_EDOM` when it is not positive definite.
+    public func solve(_ a: Span<Double>, shift: Double = 0, _ b: Span<Double>, into x: inout MutableSpan<Double>) throws(GSLError) {
+        let n = dimension
+        for i in 0..<n {
+            for j in 0..<n { gsl_matrix_set(matrix.raw, i, j, a[i * n + j] + (i == j ? shift : 0)) }
+            gsl_vector_set(rhs.raw, i, b[i])
+        }
+        try GSL.check(gsl_linalg_cholesky_decomp1(matrix.raw), "gsl_linalg_cholesky_decomp1")
+        try GSL.check(gsl_linalg_cholesky_solve(matrix.raw, rhs.raw, solution.raw), "gsl_linalg_cholesky_solve")
+        for i in 0..<n { x[i] = gsl_vector_get(solution.raw, i) }
+    }
+}

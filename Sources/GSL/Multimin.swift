@@ -40,6 +40,164 @@ public struct MinimizationResult: Sendable {
     public var stop: MinimizationStop
 }
 
+/// GSL's derivative-based minimizers (`gsl_multimin_fdfminimizer_*`).
+public enum GradientMethod: String, CaseIterable, Sendable {
+    /// Steepest descent with GSL's step-doubling line search.
+    case steepestDescent = "steepest_descent"
+    /// Fletcher–Reeves conjugate gradient.
+    case conjugateFR = "conjugate_fr"
+    /// Polak–Ribière conjugate gradient.
+    case conjugatePR = "conjugate_pr"
+    /// BFGS.
+    case bfgs = "vector_bfgs"
+    /// BFGS with Fletcher's line search (GSL's recommended method).
+    case bfgs2 = "vector_bfgs2"
+
+    var type: UnsafePointer<gsl_multimin_fdfminimizer_type> {
+        switch self {
+        case .steepestDescent: return descent_gsl_steepest_descent()
+        case .conjugateFR: return descent_gsl_conjugate_fr()
+        case .conjugatePR: return descent_gsl_conjugate_pr()
+        case .bfgs: return descent_gsl_vector_bfgs()
+        case .bfgs2: return descent_gsl_vector_bfgs2()
+        }
+    }
+}
+
+/// One GSL derivative-based minimizer, iterated by the caller. Owns the GSL state and the
+/// callback struct (heap-allocated: GSL keeps its address between calls); frees both in `deinit`.
+public final class GradientMinimizer {
+    private let minimizer: UnsafeMutablePointer<gsl_multimin_fdfminimizer>
+    private let function: UnsafeMutablePointer<gsl_multimin_function_fdf>
+    private let context: CallbackContext
+    private let start: GSLVector
+    private let initialStep: Double
+    private let lineSearchTolerance: Double
+    /// The number of variables.
+    public let dimension: Int
+
+    /// Sets up `method` on `objective` from `start`, with GSL's initial step size and line-search tolerance.
+    public init(_ method: GradientMethod, objective: some GSLObjective, start: [Double], initialStep: Double,
+                lineSearchTolerance: Double) throws(GSLError) {
+        GSL.prepare()
+        dimension = objective.dimension
+        precondition(start.count == dimension, "start has \(start.count) values, the objective has dimension \(dimension)")
+        context = CallbackContext(objective)
+        function = .allocate(capacity: 1)
+        function.initialize(to: gsl_multimin_function_fdf(
+            f: { x, params in Unmanaged<CallbackContext>.fromOpaque(params!).takeUnretainedValue().value(x!) },
+            df: { x, params, g in _ = Unmanaged<CallbackContext>.fromOpaque(params!).takeUnretainedValue().valueAndGradient(x!, g!) },
+            fdf: { x, params, f, g in
+                f!.pointee = Unmanaged<CallbackContext>.fromOpaque(params!).takeUnretainedValue().valueAndGradient(x!, g!)
+            },
+            n: dimension,
+            params: Unmanaged.passUnretained(context).toOpaque()
+        ))
+        guard let m = gsl_multimin_fdfminimizer_alloc(method.type, dimension) else {
+            fatalError("gsl_multimin_fdfminimizer_alloc failed: out of memory")
+        }
+        minimizer = m
+        self.start = GSLVector(start)
+        self.initialStep = initialStep
+        self.lineSearchTolerance = lineSearchTolerance
+        try restart(from: nil)
+    }
+
+    deinit {
+        gsl_multimin_fdfminimizer_free(minimizer)
+        function.deinitialize(count: 1)
+        function.deallocate()
+    }
+
+    /// Restarts from the current point (or from `point`), which resets any curvature memory.
+    public func restart(from point: [Double]? = nil) throws(GSLError) {
+        if let point {
+            for (i, v) in point.enumerated() { gsl_vector_set(start.raw, i, v) }
+        } else if context.functionCalls + context.gradientCalls > 0 {
+            try GSL.check(gsl_vector_memcpy(start.raw, minimizer.pointee.x), "gsl_vector_memcpy")
+        }
+        try GSL.check(gsl_multimin_fdfminimizer_set(minimizer, function, start.raw, initialStep, lineSearchTolerance),
+                      "gsl_multimin_fdfminimizer_set")
+    }
+
+    /// One GSL iteration; `false` when GSL reports that it cannot make progress (`GSL_ENOPROG`).
+    public func iterate() throws(GSLError) -> Bool {
+        let status = withExtendedLifetime(context) { gsl_multimin_fdfminimizer_iterate(minimizer) }
+        if status == GSL_ENOPROG { return false }
+        try GSL.check(status, "gsl_multimin_fdfminimizer_iterate")
+        return true
+    }
+
+    /// f at the current point.
+    public var value: Double { minimizer.pointee.f }
+    /// ‖∇f‖₂ at the current point.
+    public var gradientNorm: Double { gsl_blas_dnrm2(minimizer.pointee.gradient) }
+    /// Copies the current point into `x`.
+    public func point(into x: inout MutableSpan<Double>) { for i in 0..<dimension { x[i] = gsl_vector_get(minimizer.pointee.x, i) } }
+    /// Copies the gradient at the current point into `g`.
+    public func gradient(into g: inout MutableSpan<Double>) { for i in 0..<dimension { g[i] = gsl_vector_get(minimizer.pointee.gradient, i) } }
+    /// The current point.
+    public var point: [Double] { (0..<dimension).map { gsl_vector_get(minimizer.pointee.x, $0) } }
+    /// Calls of f alone so far.
+    public var functionEvaluations: Int { context.functionCalls }
+    /// Calls of ∇f (alone or with f) so far.
+    public var gradientEvaluations: Int { context.gradientCalls }
+}
+
+/// GSL's Nelder–Mead simplex (`nmsimplex2`), iterated by the caller; uses f only.
+public final class SimplexMinimizer {
+    private let minimizer: UnsafeMutablePointer<gsl_multimin_fminimizer>
+    private let function: UnsafeMutablePointer<gsl_multimin_function>
+    private let context: CallbackContext
+    private let start: GSLVector
+    private let steps: GSLVector
+    /// The number of variables.
+    public let dimension: Int
+
+    /// Sets up the simplex around `start` with initial edge `step` in every coordinate.
+    public init(objective: some GSLObjective, start: [Double], step: Double) throws(GSLError) {
+        GSL.prepare()
+        dimension = objective.dimension
+        context = CallbackContext(objective)
+        function = .allocate(capacity: 1)
+        function.initialize(to: gsl_multimin_function(
+            f: { x, params in Unmanaged<CallbackContext>.fromOpaque(params!).takeUnretainedValue().value(x!) },
+            n: dimension,
+            params: Unmanaged.passUnretained(context).toOpaque()
+        ))
+        guard let m = gsl_multimin_fminimizer_alloc(descent_gsl_nmsimplex2(), dimension) else {
+            fatalError("gsl_multimin_fminimizer_alloc failed: out of memory")
+        }
+        minimizer = m
+        self.start = GSLVector(start)
+        steps = GSLVector([Double](repeating: step, count: dimension))
+        try GSL.check(gsl_multimin_fminimizer_set(minimizer, function, self.start.raw, steps.raw), "gsl_multimin_fminimizer_set")
+    }
+
+    deinit {
+        gsl_multimin_fminimizer_free(minimizer)
+        function.deinitialize(count: 1)
+        function.deallocate()
+    }
+
+    /// One simplex iteration; `false` when GSL cannot make progress.
+    public func iterate() throws(GSLError) -> Bool {
+        let status = withExtendedLifetime(context) { gsl_multimin_fminimizer_iterate(minimizer) }
+        if status == GSL_ENOPROG { return false }
+        try GSL.check(status, "gsl_multimin_fminimizer_iterate")
+        return true
+    }
+
+    /// f at the best vertex.
+    public var value: Double { minimizer.pointee.fval }
+    /// The simplex's characteristic size (`gsl_multimin_fminimizer_size`).
+    public var size: Double { gsl_multimin_fminimizer_size(minimizer) }
+    /// Copies the best vertex into `x`.
+    public func point(into x: inout MutableSpan<Double>) { for i in 0..<dimension { x[i] = gsl_vector_get(minimizer.pointee.x, i) } }
+    /// Calls of f so far.
+    public var functionEvaluations: Int { context.functionCalls }
+}
+
 /// GSL's `gsl_multimin_fdfminimizer` family, behind a safe interface.
 public enum Multimin {
     /// Minimizes `objective` with `vector_bfgs2` from `start` until ‖∇f‖₂ ≤ `gradientTolerance`.
@@ -56,81 +214,35 @@ public enum Multimin {
         initialStep: Double = 0.01,
         lineSearchTolerance: Double = 0.1
     ) throws(GSLError) -> MinimizationResult {
-        GSL.prepare()
-        let n = objective.dimension
-        precondition(start.count == n, "start has \(start.count) values, the objective has dimension \(n)")
-        let context = CallbackContext(objective)
-        // GSL keeps this pointer between calls: it must be heap-allocated, never `&local`.
-        let function = UnsafeMutablePointer<gsl_multimin_function_fdf>.allocate(capacity: 1)
-        defer { function.deallocate() }
-        guard let minimizer = gsl_multimin_fdfminimizer_alloc(descent_gsl_vector_bfgs2(), n) else {
-            fatalError("gsl_multimin_fdfminimizer_alloc failed: out of memory")
-        }
-        defer { gsl_multimin_fdfminimizer_free(minimizer) }
-        let x = GSLVector(start)
-
-        return try withExtendedLifetime(context) { () throws(GSLError) -> MinimizationResult in
-            function.initialize(to: gsl_multimin_function_fdf(
-                f: { x, params in
-                    let ctx = Unmanaged<CallbackContext>.fromOpaque(params!).takeUnretainedValue()
-                    return ctx.value(x!)
-                },
-                df: { x, params, g in
-                    let ctx = Unmanaged<CallbackContext>.fromOpaque(params!).takeUnretainedValue()
-                    _ = ctx.valueAndGradient(x!, g!)
-                },
-                fdf: { x, params, f, g in
-                    let ctx = Unmanaged<CallbackContext>.fromOpaque(params!).takeUnretainedValue()
-                    f!.pointee = ctx.valueAndGradient(x!, g!)
-                },
-                n: n,
-                params: Unmanaged.passUnretained(context).toOpaque()
-            ))
-            var iterations = 0
-            var restarts = 0
-            var stop = MinimizationStop.iterationLimit
-            var lastRestartValue = Double.infinity
-            try GSL.check(gsl_multimin_fdfminimizer_set(minimizer, function, x.raw, initialStep, lineSearchTolerance),
-                          "gsl_multimin_fdfminimizer_set")
-            while iterations < maxIterations {
-                if gsl_blas_dnrm2(minimizer.pointee.gradient) <= gradientTolerance {
-                    stop = .gradientTolerance
-                    break
-                }
-                iterations += 1
-                let status = gsl_multimin_fdfminimizer_iterate(minimizer)
-                if status == GSL_ENOPROG {
-                    let f = minimizer.pointee.f
-                    if gsl_blas_dnrm2(minimizer.pointee.gradient) <= gradientTolerance {
-                        stop = .gradientTolerance
-                        break
-                    }
-                    // A restart that did not lower f since the previous restart: give up.
-                    if restarts >= maxRestarts || !(f < lastRestartValue) {
-                        stop = .noProgress
-                        break
-                    }
-                    lastRestartValue = f
-                    restarts += 1
-                    try GSL.check(gsl_vector_memcpy(x.raw, minimizer.pointee.x), "gsl_vector_memcpy")
-                    try GSL.check(gsl_multimin_fdfminimizer_set(minimizer, function, x.raw, initialStep, lineSearchTolerance),
-                                  "gsl_multimin_fdfminimizer_set")
-                    continue
-                }
-                try GSL.check(status, "gsl_multimin_fdfminimizer_iterate")
+        let m = try GradientMinimizer(.bfgs2, objective: objective, start: start, initialStep: initialStep,
+                                      lineSearchTolerance: lineSearchTolerance)
+        var iterations = 0
+        var restarts = 0
+        var stop = MinimizationStop.iterationLimit
+        var lastRestartValue = Double.infinity
+        while iterations < maxIterations {
+            if m.gradientNorm <= gradientTolerance {
+                stop = .gradientTolerance
+                break
             }
-            let point = (0..<n).map { gsl_vector_get(minimizer.pointee.x, $0) }
-            return MinimizationResult(
-                point: point,
-                value: minimizer.pointee.f,
-                gradientNorm: gsl_blas_dnrm2(minimizer.pointee.gradient),
-                iterations: iterations,
-                functionEvaluations: context.functionCalls,
-                gradientEvaluations: context.gradientCalls,
-                restarts: restarts,
-                stop: stop
-            )
+            iterations += 1
+            if try m.iterate() { continue }
+            if m.gradientNorm <= gradientTolerance {
+                stop = .gradientTolerance
+                break
+            }
+            // A restart that did not lower f since the previous restart: give up.
+            if restarts >= maxRestarts || !(m.value < lastRestartValue) {
+                stop = .noProgress
+                break
+            }
+            lastRestartValue = m.value
+            restarts += 1
+            try m.restart()
         }
+        return MinimizationResult(point: m.point, value: m.value, gradientNorm: m.gradientNorm, iterations: iterations,
+                                  functionEvaluations: m.functionEvaluations, gradientEvaluations: m.gradientEvaluations,
+                                  restarts: restarts, stop: stop)
     }
 }
 

@@ -16,6 +16,26 @@ static inline const gsl_multimin_fdfminimizer_type *descent_gsl_vector_bfgs2(voi
     return gsl_multimin_fdfminimizer_vector_bfgs2;
 }
 
+static inline const gsl_multimin_fdfminimizer_type *descent_gsl_vector_bfgs(void) {
+    return gsl_multimin_fdfminimizer_vector_bfgs;
+}
+
+static inline const gsl_multimin_fdfminimizer_type *descent_gsl_conjugate_fr(void) {
+    return gsl_multimin_fdfminimizer_conjugate_fr;
+}
+
+static inline const gsl_multimin_fdfminimizer_type *descent_gsl_conjugate_pr(void) {
+    return gsl_multimin_fdfminimizer_conjugate_pr;
+}
+
+static inline const gsl_multimin_fdfminimizer_type *descent_gsl_steepest_descent(void) {
+    return gsl_multimin_fdfminimizer_steepest_descent;
+}
+
+static inline const gsl_multimin_fminimizer_type *descent_gsl_nmsimplex2(void) {
+    return gsl_multimin_fminimizer_nmsimplex2;
+}
+
 static inline const char *descent_gsl_version(void) {
     return gsl_version;
 }

@@ -88,7 +88,7 @@ struct CLITests {
         }
         let summary = try String(contentsOfFile: "\(output)/summary.csv", encoding: .utf8)
         #expect(summary.split(separator: "\n").count == 1 + 4 * 2)  // parabola and three Rosenbrocks
-        #expect(summary.contains("parabola,1,gd(lr=0.1),0,,converged,48,49,49,49.0,16.0,"))
+        #expect(summary.contains("parabola,1,gd(lr=0.1),0,,converged,48,49,49,49,49.0,16.0,"))
         #expect(r.out.contains("Wrote 8 runs to \(output)/"))
         #expect(!fm.fileExists(atPath: "\(output)/.staging-\(ProcessInfo.processInfo.processIdentifier)"))
     }
@@ -166,7 +166,7 @@ struct PluginTests {
         #expect(r.code == 0, "\(r.err)")
         // θ: 4 → 3.5 → … → 0 after 8 steps of 0.5.
         let summary = try String(contentsOfFile: "\(output)/summary.csv", encoding: .utf8)
-        #expect(summary.contains("parabola,1,signgd(lr=0.5),0,,converged,8,9,9,9.0,16.0,0.0,"))
+        #expect(summary.contains("parabola,1,signgd(lr=0.5),0,,converged,8,9,9,9,9.0,16.0,0.0,"))
         #expect(suite(["list"], registry: registry).out.contains("signgd"))
     }
 }
@@ -207,8 +207,8 @@ struct ChainCLITests {
                        "--batch-size", "10", "--max-iterations", "50", "--seed", "2", "--output", output, "--quiet"])
         #expect(r.code == 0, "\(r.err)")
         let summary = try String(contentsOfFile: "\(output)/summary.csv", encoding: .utf8)
-        #expect(summary.contains("parabola,1,sgd(lr=0.1),2,10,skipped,0,0,0,,,,,,,--batch-size needs a finite-sum problem; this one is not,"))
-        #expect(summary.contains("logistic(samples=100),10,sgd(lr=0.1),2,10,max_iterations,50,50,500,5.0,"))
+        #expect(summary.contains("parabola,1,sgd(lr=0.1),2,10,skipped,0,0,0,0,,,,,,,--batch-size needs a finite-sum problem; this one is not,"))
+        #expect(summary.contains("logistic(samples=100),10,sgd(lr=0.1),2,10,max_iterations,50,50,50,500,5.0,"))
         #expect(FileManager.default.fileExists(atPath: "\(output)/traces/logistic_samples=100/sgd_lr=0.1-batch10-seed2.csv"))
         #expect(!FileManager.default.fileExists(atPath: "\(output)/traces/parabola"))
         let markdown = try String(contentsOfFile: "\(output)/summary.md", encoding: .utf8)

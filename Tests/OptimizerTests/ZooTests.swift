@@ -212,7 +212,7 @@ struct ChainTests {
     }
 
     func run(_ text: String, on problem: some Problem, steps: Int) throws -> [[Double]] {
-        try iterates(chain(text).rule, on: problem, steps: steps)
+        try iterates(#require(chain(text).rule), on: problem, steps: steps)
     }
 
     @Test("the label lists every term; '+' inside values is not a separator")
