@@ -14,6 +14,16 @@ import PackageDescription
 /// - `DescentCLI`        the `suite` command line, with a public entry point for plugin packages
 /// - `Descent`           umbrella module for plugin authors (`import Descent`)
 /// - `suite`             the executable (`swift run suite --all`)
+/// The numeric modules are compiled with optimization even in debug builds: their inner loops
+/// (gradients over data sets, optimizer steps) are 10–20× slower unoptimized, and a debug build is
+/// what `swift run suite --all` and `swift test` use. Everything else keeps debug settings.
+///
+/// SwiftPM refuses unsafe flags in a package fetched by URL, so when this manifest is evaluated
+/// as a checked-out dependency (a plugin package depending on Descent by URL) the flag is left
+/// out and those modules build with the dependent's settings.
+let isCheckedOutDependency = Context.packageDirectory.contains("/checkouts/")
+let optimizedInDebug: [SwiftSetting] = isCheckedOutDependency ? [] : [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "Descent",
     products: [
@@ -30,10 +40,10 @@ let package = Package(
             providers: [.apt(["libgsl-dev"])]
         ),
         .target(name: "GSL", dependencies: ["_CGSL"]),
-        .target(name: "DescentCore"),
-        .target(name: "DescentProblems", dependencies: ["DescentCore", "GSL"]),
-        .target(name: "DescentOptimizers", dependencies: ["DescentCore"]),
-        .target(name: "DescentReference", dependencies: ["DescentCore", "GSL"]),
+        .target(name: "DescentCore", swiftSettings: optimizedInDebug),
+        .target(name: "DescentProblems", dependencies: ["DescentCore", "GSL"], swiftSettings: optimizedInDebug),
+        .target(name: "DescentOptimizers", dependencies: ["DescentCore"], swiftSettings: optimizedInDebug),
+        .target(name: "DescentReference", dependencies: ["DescentCore", "GSL"], swiftSettings: optimizedInDebug),
         .target(name: "DescentReport", dependencies: ["DescentCore"]),
         .target(
             name: "DescentCLI",

@@ -9,9 +9,12 @@ struct ListCommand: ParsableCommand, RegistryCommand {
         abstract: "List the registered problems and optimizers with their parameters and defaults."
     )
 
+    @OptionGroup var instances: RegistryOptions
+
     func run() throws { var copy = self; try copy.run(registry: .standard, console: .standard) }
 
-    mutating func run(registry: Registry, console: Console) throws {
+    mutating func run(registry base: Registry, console: Console) throws {
+        let registry = try instances.registry(base)
         try registry.validate()
         console.out(Self.render(registry))
     }
@@ -20,7 +23,8 @@ struct ListCommand: ParsableCommand, RegistryCommand {
     static func render(_ registry: Registry) -> String {
         var out = "Problems (\(registry.problems.count)); select with --problem 'name(key=value,...)':\n"
         for p in registry.problems {
-            out += "  \(p.name)\(p.isSeeded ? " [seeded by --seed]" : "")\n      \(p.summary)\n"
+            out += "  \(p.name)\(p.isTemplate ? " [template: give its parameters, or use an instance file]" : "")\(p.isSeeded ? " [seeded by --seed]" : "")\(p.origin.map { " [file \($0)]" } ?? "")\n      \(p.summary)\n"
+            if let citation = p.citation { out += "      source: \(citation)\n" }
             out += parameterLines(p.parameters)
         }
         out += "\nOptimizers (\(registry.optimizers.count)); select with --optimizer 'name(key=value,...)':\n"

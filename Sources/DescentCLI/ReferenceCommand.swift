@@ -10,6 +10,8 @@ struct ReferenceCommand: ParsableCommand, RegistryCommand {
         discussion: "Writes reference.csv into --output. Results are cached (see --cache); --no-cache recomputes."
     )
 
+    @OptionGroup var instances: RegistryOptions
+
     @Option(name: .long, help: ArgumentHelp("A problem spec or glob; repeatable. Default: all.", valueName: "spec"))
     var problem: [String] = []
 
@@ -27,7 +29,8 @@ struct ReferenceCommand: ParsableCommand, RegistryCommand {
 
     func run() throws { var copy = self; try copy.run(registry: .standard, console: .standard) }
 
-    mutating func run(registry: Registry, console: Console) throws {
+    mutating func run(registry base: Registry, console: Console) throws {
+        let registry = try instances.registry(base)
         try registry.validate()
         let problems = try registry.selectProblems(problem.isEmpty ? ["*"] : problem, seed: seed)
         try ResultWriter.checkDestination(output)

@@ -9,6 +9,8 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         abstract: "Run optimizers on problems and write summary.csv, summary.md, reference.csv and traces/."
     )
 
+    @OptionGroup var instances: RegistryOptions
+
     @Flag(name: .long, help: "Run every registered optimizer on every registered problem.")
     var all = false
 
@@ -70,8 +72,9 @@ struct RunCommand: ParsableCommand, RegistryCommand {
 
     func run() throws { var copy = self; try copy.run(registry: .standard, console: .standard) }
 
-    mutating func run(registry: Registry, console: Console) throws {
+    mutating func run(registry base: Registry, console: Console) throws {
         // Everything that can be wrong with the input is checked before anything runs or is written.
+        let registry = try instances.registry(base)
         try registry.validate()
         let problems = try registry.selectProblems(problem.isEmpty ? ["*"] : problem, seed: seed)
         let optimizers = try registry.selectOptimizers(optimizer.isEmpty ? ["*"] : optimizer)

@@ -45,6 +45,7 @@ public enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
     case integer(Int)
     case flag(Bool)
     case choice(String)
+    case text(String)
 
     /// The value as written in labels and on the command line (`0.001`, `20`, `true`).
     public var description: String {
@@ -53,6 +54,7 @@ public enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
         case .integer(let n): return String(n)
         case .flag(let b): return b ? "true" : "false"
         case .choice(let c): return c
+        case .text(let t): return t
         }
     }
 }
@@ -75,15 +77,18 @@ public struct ParameterSpec: Sendable, Equatable {
     public var constraint: Constraint
     /// The valid values of a choice parameter; empty for other kinds.
     public var choices: [String]
+    /// Whether a text value is a file path (instance files resolve it against their own folder).
+    public var isPath: Bool
 
     /// Declares a parameter.
     public init(_ name: String, default defaultValue: ParameterValue, _ summary: String, _ constraint: Constraint = .any,
-                choices: [String] = []) {
+                choices: [String] = [], isPath: Bool = false) {
         self.name = name
         self.summary = summary
         self.defaultValue = defaultValue
         self.constraint = constraint
         self.choices = choices
+        self.isPath = isPath
     }
 
     /// The valid values in words (`a number > 0`, `an integer >= 2`, `true or false`).
@@ -93,11 +98,12 @@ public struct ParameterSpec: Sendable, Equatable {
         case .integer: return constraint == .any ? "an integer" : "an integer \(constraint.phrase)"
         case .flag: return "true or false"
         case .choice: return "one of " + choices.joined(separator: ", ")
+        case .text: return "a text value"
         }
     }
 
     /// Parses `raw` as a value of this parameter's kind and checks the constraint.
-    func parse(_ raw: String, owner: String) throws(SpecError) -> ParameterValue {
+    public func parse(_ raw: String, owner: String) throws(SpecError) -> ParameterValue {
         let bad = SpecError.badValue(owner: owner, parameter: name, value: raw, expected: expectation)
         switch defaultValue {
         case .real:
@@ -119,6 +125,9 @@ public struct ParameterSpec: Sendable, Equatable {
         case .choice:
             guard choices.contains(raw) else { throw bad }
             return .choice(raw)
+        case .text:
+            guard !raw.isEmpty else { throw bad }
+            return .text(raw)
         }
     }
 }
@@ -143,7 +152,7 @@ public struct ParameterSet: Sendable, Equatable {
         switch self[name] {
         case .real(let x): return x
         case .integer(let n): return Double(n)
-        case .flag, .choice: preconditionFailure("parameter '\(name)' is not a real")
+        case .flag, .choice, .text: preconditionFailure("parameter '\(name)' is not a real")
         }
     }
 
@@ -151,6 +160,14 @@ public struct ParameterSet: Sendable, Equatable {
     public func integer(_ name: String) -> Int {
         guard case .integer(let n) = self[name] else { preconditionFailure("parameter '\(name)' is not an integer") }
         return n
+    }
+
+    /// The text parameter `name` (file paths, column names).
+    public func text(_ name: String) -> String {
+        switch self[name] {
+        case .text(let t), .choice(let t): return t
+        default: preconditionFailure("parameter '\(name)' is not text")
+        }
     }
 
     /// The flag parameter `name`.

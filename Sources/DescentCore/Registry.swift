@@ -48,6 +48,11 @@ public struct ProblemEntry: Sendable {
     /// A minimum value stated in the literature for the default instance, and its relative precision;
     /// the tests check the certified f* against it.
     public let literatureMinimum: (value: Double, relativeTolerance: Double)?
+    /// The instance file that defined this entry, for file instances.
+    public private(set) var origin: String? = nil
+    /// A family with required parameters (a data file): usable by name or from an instance file,
+    /// left out of globs and `--all`.
+    public let isTemplate: Bool
     private let make: @Sendable (ParameterSet, UInt64) throws(SpecError) -> any Problem
 
     /// Registers a family. `make` receives resolved parameters and the run's seed; it throws
@@ -59,8 +64,10 @@ public struct ProblemEntry: Sendable {
         seeded: Bool = false,
         citation: String? = nil,
         literatureMinimum: (value: Double, relativeTolerance: Double)? = nil,
+        template: Bool = false,
         make: @escaping @Sendable (ParameterSet, UInt64) throws(SpecError) -> any Problem
     ) {
+        isTemplate = template
         self.name = name
         self.summary = summary
         self.parameters = parameters
@@ -68,6 +75,21 @@ public struct ProblemEntry: Sendable {
         self.citation = citation
         self.literatureMinimum = literatureMinimum
         self.make = make
+    }
+
+    /// This family under another name with other defaults (an instance file's entry).
+    public func instance(named name: String, summary: String?, citation: String?, defaults: [String: ParameterValue],
+                         origin: String) -> ProblemEntry {
+        var entry = ProblemEntry(
+            name: name, summary: summary ?? "\(self.name) instance from \(origin)",
+            parameters: parameters.map { p in
+                var p = p
+                if let value = defaults[p.name] { p.defaultValue = value }
+                return p
+            },
+            seeded: isSeeded, citation: citation ?? self.citation, literatureMinimum: nil, make: make)
+        entry.origin = origin
+        return entry
     }
 
     /// Builds and validates the instance that `spec` describes, drawing random data from `seed`.
@@ -133,7 +155,7 @@ public struct Registry: Sendable {
         var out: [ProblemInstance] = []
         for text in texts {
             let spec = try Spec(parsing: text)
-            for entry in try match(spec, in: problems, name: \.name, kind: "problem") {
+            for entry in try match(spec, in: problems, name: \.name, kind: "problem") where !(spec.isPattern && entry.isTemplate) {
                 let instance = try entry.instantiate(spec, seed: seed)
                 if !out.contains(where: { $0.label == instance.label }) { out.append(instance) }
             }

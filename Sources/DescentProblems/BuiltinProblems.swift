@@ -8,7 +8,7 @@ public enum BuiltinProblems {
     /// Every built-in family. `swift run suite --all` runs the default instance of each.
     public static var all: [ProblemEntry] {
         [parabola, quadratic, saddle, rosenbrock, extendedRosenbrock, chainedRosenbrock, leastSquares, logistic]
-            + classics
+            + classics + [leastSquaresData, logisticData]
     }
 
     /// The Moré–Garbow–Hillstrom classics besides Rosenbrock (#1) and extended Rosenbrock (#21).
@@ -158,6 +158,69 @@ public enum BuiltinProblems {
         } catch {
             throw .invalid(owner: "least-squares", "could not solve for w*: \(error)")
         }
+    }
+
+    /// Parameters shared by the data-backed families.
+    private static func dataParameters(target: String, lambda: Double) -> [ParameterSpec] {
+        [
+            ParameterSpec("data", default: .text("-"), "CSV file: a header row, then numeric rows", isPath: true),
+            ParameterSpec("target", default: .text(target), "the column to predict; every other column is a feature"),
+            ParameterSpec("lambda", default: .real(lambda), "L2 regularization λ", .nonNegative),
+            ParameterSpec("validation", default: .real(0.2), "fraction of rows held out (seeded split)", .unitInterval),
+            ParameterSpec("standardize", default: .flag(true), "scale features to mean 0, variance 1 (training statistics)"),
+            ParameterSpec("intercept", default: .flag(true), "append a constant feature 1 (a bias term, last coordinate)"),
+        ]
+    }
+
+    private static func load(_ p: ParameterSet, seed: UInt64, owner: String) throws(SpecError) -> (PreparedData, [String]) {
+        let path = p.text("data")
+        guard path != "-" else { throw .invalid(owner: owner, "give the data file: \(owner)(data=FILE.csv,target=COLUMN)") }
+        do {
+            let table = try DataTable(path: path)
+            let (x, y, names) = try table.split(target: p.text("target"), path: path)
+            return (PreparedData(features: x, targets: y, dimension: names.count, validationFraction: p.real("validation"),
+                                 standardize: p.flag("standardize"), intercept: p.flag("intercept"), seed: seed), names)
+        } catch {
+            throw .invalid(owner: owner, "\(error)")
+        }
+    }
+
+    /// Least squares on a CSV data set.
+    public static let leastSquaresData = ProblemEntry(
+        name: "least-squares-data",
+        summary: "linear regression on a CSV data set (seeded validation split, standardized features); w* by GSL QR",
+        parameters: dataParameters(target: "y", lambda: 0),
+        seeded: true,
+        template: true
+    ) { p, seed throws(SpecError) in
+        let (data, _) = try load(p, seed: seed, owner: "least-squares-data")
+        do {
+            return try LeastSquares(features: data.features, targets: data.targets, dimension: data.dimension,
+                                    regularization: p.real("lambda"), validationFeatures: data.validationFeatures,
+                                    validationTargets: data.validationTargets)
+        } catch {
+            throw .invalid(owner: "least-squares-data", "could not solve for w*: \(error)")
+        }
+    }
+
+    /// Logistic regression on a CSV data set with a two-valued target column.
+    public static let logisticData = ProblemEntry(
+        name: "logistic-data",
+        summary: "L2-regularized logistic regression on a CSV data set; the target's larger value is the +1 class",
+        parameters: dataParameters(target: "label", lambda: 1e-3),
+        seeded: true,
+        template: true
+    ) { p, seed throws(SpecError) in
+        guard p.real("lambda") > 0 else { throw .invalid(owner: "logistic-data", "lambda must be > 0 for a certified f*") }
+        let (data, _) = try load(p, seed: seed, owner: "logistic-data")
+        let classes = Set(data.targets + data.validationTargets).sorted()
+        guard classes.count == 2 else {
+            throw .invalid(owner: "logistic-data", "the target column must take exactly two values, found \(classes.count)")
+        }
+        let sign = { (v: Double) in v == classes[1] ? 1.0 : -1.0 }
+        return LogisticRegression(features: data.features, labels: data.targets.map(sign), dimension: data.dimension,
+                                  regularization: p.real("lambda"), validationFeatures: data.validationFeatures,
+                                  validationLabels: data.validationTargets.map(sign))
     }
 
     /// L2-regularized logistic regression on synthetic data.

@@ -1,0 +1,30 @@
+import ArgumentParser
+import DescentCore
+import FoundationEssentials
+
+/// The option every command that reads the registry shares: where problem instance files live.
+struct RegistryOptions: ParsableArguments {
+    /// The folder read when `--problems` is not given (skipped if it does not exist).
+    static let defaultFolder = "Problems"
+
+    @Option(name: .long, help: ArgumentHelp("Folder of problem instance files (*.toml). Default: ./Problems if it exists.",
+                                            valueName: "folder"))
+    var problems: String?
+
+    /// `base` plus the instances of the folder; a bad file stops with its path, line and field (exit 64).
+    func registry(_ base: Registry) throws -> Registry {
+        var registry = base
+        let folder = problems ?? Self.defaultFolder
+        var isDirectory = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory else {
+            if problems != nil { throw SuiteError("--problems \(folder) is not a folder", exitCode: SuiteExitCode.usage) }
+            return registry
+        }
+        do {
+            try registry.addInstances(from: folder)
+        } catch {
+            throw SuiteError("\(error)", exitCode: SuiteExitCode.usage)
+        }
+        return registry
+    }
+}
