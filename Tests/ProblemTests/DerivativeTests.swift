@@ -1,10 +1,17 @@
 import DescentCore
 import DescentProblems
 import DescentTestSupport
+import Foundation
 import Testing
 
-/// Every built-in family's default instance plus variants with non-default parameters.
-let problemSpecs: [String] = BuiltinProblems.all.map(\.name) + [
+/// The shipped data sets, for the template families.
+let dataFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../../Problems/data").standardized.path
+
+/// Every built-in family's default instance (templates on the shipped data) plus variants.
+let problemSpecs: [String] = BuiltinProblems.all.filter { !$0.isTemplate }.map(\.name) + [
+    "logistic-data(data=\(dataFolder)/breast_cancer.csv,target=malignant)",
+    "least-squares-data(data=\(dataFolder)/diabetes.csv,target=progression,lambda=0.1)",
     "parabola(start=-3)", "quadratic(n=5,kappa=1000)", "extended-rosenbrock(n=6)",
     "logistic(samples=40,features=3,lambda=0.5,noise=0)",
 ]
