@@ -72,19 +72,23 @@ public final class Vector {
         base.update(repeating: value, count: count)
     }
 
-    /// The Euclidean norm ‖v‖₂, computed with scaling so it neither overflows nor underflows.
+    /// The Euclidean norm ‖v‖₂: one pass summing squares, and a scaled second pass only when that
+    /// sum overflows or underflows (so huge or tiny vectors still get an accurate norm).
     @inlinable
     public func norm() -> Double {
+        var sum = 0.0
+        for i in 0..<count { sum += base[i] * base[i] }
+        if sum.isNormal && sum < 0x1p1000 { return sum.squareRoot() }
+        if sum.isNaN { return .nan }
         var scale = 0.0
         for i in 0..<count { scale = Swift.max(scale, Swift.abs(base[i])) }
-        if scale == 0 || !scale.isFinite { return scale.isNaN ? .nan : scale == 0 ? 0 : .infinity }
-        var sum = 0.0
+        if scale == 0 || scale.isInfinite { return scale }
+        var scaled = 0.0
         for i in 0..<count {
             let t = base[i] / scale
-            sum += t * t
+            scaled += t * t
         }
-        // A NaN element leaves `scale` finite but makes `sum` NaN.
-        return scale * sum.squareRoot()
+        return scale * scaled.squareRoot()
     }
 
     /// The Euclidean distance ‖self − other‖₂.

@@ -147,3 +147,17 @@ struct RegistryTests {
         #expect(globMatches("a?am", "adam"))
     }
 }
+
+@Suite("Vector")
+struct VectorTests {
+    @Test("norm is accurate for ordinary, huge, tiny and non-finite vectors")
+    func norm() {
+        #expect(Vector([3, 4]).norm() == 5)
+        #expect(Swift.abs(Vector([3e200, 4e200]).norm() / 5e200 - 1) < 1e-15)
+        #expect(Swift.abs(Vector([3e-200, 4e-200]).norm() / 5e-200 - 1) < 1e-15)
+        #expect(Vector([0, 0]).norm() == 0)
+        #expect(Vector([1, .infinity]).norm() == .infinity)
+        #expect(Vector([1, .nan]).norm().isNaN)
+        #expect(Vector([]).norm() == 0)
+    }
+}
