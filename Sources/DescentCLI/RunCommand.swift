@@ -44,6 +44,15 @@ struct RunCommand: ParsableCommand, RegistryCommand {
     @Flag(name: .long, help: "Print no progress lines.")
     var quiet = false
 
+    @Option(name: .long, help: ArgumentHelp("Where runs execute: 'process' (one child process per run: a crash or hang costs only that run) or 'none' (in this process).", valueName: "mode"))
+    var isolation: Isolation = .process
+
+    @Option(name: .long, help: "Wall-clock seconds per run; over it the run ends as 'timeout' (a worker is killed 1 s later).")
+    var timeLimit: Double?
+
+    @Flag(name: .long, help: "Keep the runs already finished in --output (same configuration and suite version) and run only the rest.")
+    var resume = false
+
     @Option(name: .long, help: "Reference cache file (certified f* per instance).")
     var cache: String = References.defaultCache
 
@@ -62,13 +71,18 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         guard logEvery >= 1 else { throw ValidationError("--log-every must be >= 1, got \(logEvery)") }
         guard patience >= 1 else { throw ValidationError("--patience must be >= 1, got \(patience)") }
         if let b = batchSize, b < 1 { throw ValidationError("--batch-size must be >= 1, got \(b)") }
+        if let t = timeLimit, !(t > 0 && t.isFinite) { throw ValidationError("--time-limit must be a number of seconds > 0, got \(t)") }
         guard !output.isEmpty else { throw ValidationError("--output must name a folder") }
     }
 
     var options: RunOptions {
         RunOptions(maxIterations: maxIterations, tolerance: tolerance, logEvery: logEvery, patience: patience,
-                   batchSize: batchSize, samplingSeed: seed ^ 0xD1B5_4A32_D192_ED03)
+                   batchSize: batchSize, samplingSeed: Self.samplingSeed(seed), timeLimit: timeLimit,
+                   cancellation: interruption)
     }
+
+    /// The shuffling seed derived from `--seed` (a different stream from the problem data's).
+    static func samplingSeed(_ seed: UInt64) -> UInt64 { seed ^ 0xD1B5_4A32_D192_ED03 }
 
     func run() throws { var copy = self; try copy.run(registry: .standard, console: .standard) }
 
@@ -90,27 +104,68 @@ struct RunCommand: ParsableCommand, RegistryCommand {
 
         let references = try References.certify(problems, cachePath: noCache ? nil : cache)
 
+        Signals.install()
+        let journal: Journal
+        do {
+            journal = try Journal(output: output, resume: resume)
+        } catch {
+            throw SuiteError("cannot create \(output)/.journal: \(error)", exitCode: SuiteExitCode.ioError)
+        }
         var records: [RunRecord] = []
+        var resumed = 0
         let total = problems.count * optimizers.count
-        for instance in problems {
-            for configured in optimizers {
-                let fStar = references[instance.label]?.value
-                let result: RunResult
-                if let reason = Harness.unfitReason(problem: instance.problem, requirements: configured.requirements,
-                                                    options: options) {
-                    result = .skipped(reason, optimalValue: fStar)
+        plan: for instance in problems {
+            let fStar = references[instance.label]?.value
+            // Decide every pair of this problem first: resumed, skipped, or to run.
+            var outcomes = [RunResult?](repeating: nil, count: optimizers.count)
+            var fromJournal = [Bool](repeating: false, count: optimizers.count)
+            var pending: [Int] = []
+            for (i, configured) in optimizers.enumerated() {
+                let key = Journal.key(problem: instance.label, optimizer: configured.label, seed: seed, options: options)
+                if resume, let done = journal.load(key) {
+                    outcomes[i] = done.result
+                    fromJournal[i] = true
+                } else if let reason = Harness.unfitReason(problem: instance.problem, requirements: configured.requirements,
+                                                           options: options) {
+                    outcomes[i] = .skipped(reason, optimalValue: fStar)
                 } else {
-                    result = Harness.run(problem: instance.problem, method: configured.method, optimalValue: fStar,
-                                         options: options)
+                    pending.append(i)
                 }
-                records.append(RunRecord(problem: instance.label, dimension: instance.problem.dimension,
-                                         optimizer: configured.label, seed: seed, batchSize: batchSize, result: result))
+            }
+            if isolation == .process && !pending.isEmpty {
+                let job = WorkerJob(problem: instance.label, optimizers: pending.map { optimizers[$0].label }, seed: seed,
+                                    batchSize: batchSize, options: options, optimalValue: fStar,
+                                    problemsFolder: instances.problems)
+                for (i, r) in zip(pending, ProcessIsolation.run(job, scratch: journal.scratch(instance.label))) { outcomes[i] = r }
+            } else {
+                for i in pending where !interruption.isSet {
+                    outcomes[i] = Harness.run(problem: instance.problem, method: optimizers[i].method, optimalValue: fStar,
+                                              options: options)
+                }
+            }
+            for (i, configured) in optimizers.enumerated() {
+                guard let result = outcomes[i], result.status != .interrupted else { break plan }
+                let record = RunRecord(problem: instance.label, dimension: instance.problem.dimension,
+                                       optimizer: configured.label, seed: seed, batchSize: batchSize, result: result)
+                if fromJournal[i] {
+                    resumed += 1
+                } else {
+                    let key = Journal.key(problem: instance.label, optimizer: configured.label, seed: seed, options: options)
+                    do {
+                        try journal.store(record, key: key)
+                    } catch {
+                        throw SuiteError("cannot journal a finished run in \(journal.folder): \(error)",
+                                         exitCode: SuiteExitCode.ioError)
+                    }
+                }
+                records.append(record)
                 if !quiet {
                     console.err("[\(records.count)/\(total)] \(instance.label) × \(configured.label): "
                         + "\(result.statusDescription) after \(result.iterations) iterations, "
                         + "\(NumberFormat.duration(result.time))\n")
                 }
             }
+            if interruption.isSet { break plan }
         }
 
         let files = ResultFiles.render(records: records, problems: problems, references: references)
@@ -121,6 +176,18 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         }
         console.out(TerminalTable.summary(records))
         console.out("\nWrote \(records.count) runs to \(output)/: summary.csv, summary.md, reference.csv, "
-            + "traces/<problem>/<optimizer>.csv\n")
+            + "traces/<problem>/<optimizer>.csv\(resumed > 0 ? " (\(resumed) reused from an earlier invocation)" : "")\n")
+        if interruption.isSet {
+            throw SuiteError("interrupted after \(records.count) of \(total) runs; the finished ones are written. "
+                + "Run the same command with --resume to do the rest.", exitCode: SuiteExitCode.interrupted)
+        }
     }
+}
+
+/// Where runs execute.
+enum Isolation: String, ExpressibleByArgument, CaseIterable {
+    /// One child process per run.
+    case process
+    /// In the suite's own process.
+    case none
 }

@@ -7,7 +7,9 @@ import DescentReference
 extension Registry {
     /// The built-in problems and optimizers.
     public static var standard: Registry {
-        Registry(problems: BuiltinProblems.all, optimizers: BuiltinOptimizers.all + ReferenceSolvers.all,
+        Registry(problems: BuiltinProblems.all,
+                 optimizers: BuiltinOptimizers.all + ReferenceSolvers.all
+                     + (FaultInjection.isEnabled ? [OptimizerEntry(FaultInjection.self)] : []),
                  modifiers: BuiltinOptimizers.modifiers)
     }
 
@@ -49,6 +51,7 @@ public struct Console {
 /// | 1 | a run could not be prepared (e.g. a reference optimum could not be certified) |
 /// | 64 | bad command line: unknown name or parameter, invalid value (nothing was written) |
 /// | 74 | the results could not be written (the previous results are left as they were) |
+/// | 130 | interrupted (Ctrl-C or SIGTERM): finished runs were written; `--resume` does the rest |
 public enum SuiteExitCode {
     /// Success.
     public static let success: Int32 = 0
@@ -58,6 +61,8 @@ public enum SuiteExitCode {
     public static let usage: Int32 = 64
     /// Output error (EX_IOERR).
     public static let ioError: Int32 = 74
+    /// Stopped by SIGINT or SIGTERM after writing the finished runs (128 + SIGINT).
+    public static let interrupted: Int32 = 130
 }
 
 /// The public entry point of the `suite` command line, for the executable and for plugin packages.
@@ -137,7 +142,7 @@ struct Suite: ParsableCommand {
               suite --problem logistic --optimizer sgd --batch-size 32 --seed 3
               suite list                                    problems, optimizers and their parameters
             """,
-        subcommands: [RunCommand.self, ListCommand.self, ReferenceCommand.self],
+        subcommands: [RunCommand.self, ListCommand.self, ReferenceCommand.self, WorkerCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

@@ -1,5 +1,18 @@
 /// Stopping rules, sampling and logging for one run. Defaults are documented in the README.
 public struct RunOptions: Sendable, Equatable {
+    /// Wall-clock seconds one run may take (checked every iteration; `nil` for no limit).
+    public var timeLimit: Double? = nil
+    /// Set to stop runs early (Ctrl-C): the run ends as `interrupted`.
+    public var cancellation: CancellationFlag? = nil
+    /// Receives each trace row as it is logged.
+    public var observer: RowObserver? = nil
+
+    public static func == (a: RunOptions, b: RunOptions) -> Bool {
+        a.maxIterations == b.maxIterations && a.tolerance == b.tolerance && a.logEvery == b.logEvery
+            && a.patience == b.patience && a.divergenceFactor == b.divergenceFactor && a.batchSize == b.batchSize
+            && a.samplingSeed == b.samplingSeed && a.timeLimit == b.timeLimit
+    }
+
     /// The most optimizer steps to take.
     public var maxIterations: Int = 5000
     /// Target on f − f* where f* is known, else on ‖∇f‖₂. `0` disables the target.
@@ -20,7 +33,11 @@ public struct RunOptions: Sendable, Equatable {
 
     /// Options with the given fields changed.
     public init(maxIterations: Int = 5000, tolerance: Double = 1e-8, logEvery: Int = 10, patience: Int = 500,
-                divergenceFactor: Double = 1e10, batchSize: Int? = nil, samplingSeed: UInt64 = 0) {
+                divergenceFactor: Double = 1e10, batchSize: Int? = nil, samplingSeed: UInt64 = 0,
+                timeLimit: Double? = nil, cancellation: CancellationFlag? = nil, observer: RowObserver? = nil) {
+        self.timeLimit = timeLimit
+        self.cancellation = cancellation
+        self.observer = observer
         self.maxIterations = maxIterations
         self.tolerance = tolerance
         self.logEvery = logEvery
@@ -241,6 +258,10 @@ public struct IterationMonitor {
             stop = .converged
         } else if k >= options.maxIterations {
             stop = .maxIterations
+        } else if options.cancellation?.isSet == true {
+            stop = .interrupted
+        } else if let limit = options.timeLimit, elapsed > limit {
+            stop = .timeout
         } else if f < best {
             best = f
             lastBestIteration = k
@@ -268,11 +289,13 @@ public struct IterationMonitor {
             scores = validate(x)
             monitoring += clock.now - started
         }
-        trace.append(TraceRow(iteration: k, gradientEvaluations: evaluations, sampleGradients: sampleGradients,
-                              epochs: Double(sampleGradients) / Double(m), value: value,
-                              suboptimality: fStar.map { value - $0 }, gradientNorm: gradientNorm,
-                              stepNorm: k == 0 ? nil : stepNorm, time: time,
-                              validationLoss: scores?.loss, validationAccuracy: scores?.accuracy ?? nil))
+        let row = TraceRow(iteration: k, gradientEvaluations: evaluations, sampleGradients: sampleGradients,
+                           epochs: Double(sampleGradients) / Double(m), value: value,
+                           suboptimality: fStar.map { value - $0 }, gradientNorm: gradientNorm,
+                           stepNorm: k == 0 ? nil : stepNorm, time: time,
+                           validationLoss: scores?.loss, validationAccuracy: scores?.accuracy ?? nil)
+        trace.append(row)
+        options.observer?.receive(row)
     }
 
     /// Keeps x_k only when row k+1 is scheduled, so the step norm costs nothing otherwise.

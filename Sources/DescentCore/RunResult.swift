@@ -6,12 +6,18 @@
 /// | `max_iterations` | the iteration budget ran out first |
 /// | `diverged` | f or ∇f became NaN/±∞, or f rose above f(x₀) + threshold·max(1, \|f(x₀)\|) |
 /// | `stalled` | f did not improve on its best value for `patience` consecutive iterations |
+/// | `timeout` | the run exceeded `--time-limit` (a worker process is killed; its last streamed row is kept) |
+/// | `interrupted` | stopped by Ctrl-C or SIGTERM; not recorded as finished, so `--resume` reruns it |
+/// | `crashed` | the worker process died (a trap, a signal); the note has the signal and the end of its stderr |
 /// | `skipped` | not run: the optimizer needs something the run does not offer (the note says what) |
 public enum RunStatus: String, Sendable, CaseIterable, Comparable {
     case converged
     case maxIterations = "max_iterations"
     case stalled
     case diverged
+    case timeout
+    case interrupted
+    case crashed
     case skipped
 
     /// Order used to sort table rows: converged first, diverged last.
@@ -20,8 +26,11 @@ public enum RunStatus: String, Sendable, CaseIterable, Comparable {
         case .converged: return 0
         case .maxIterations: return 1
         case .stalled: return 2
-        case .diverged: return 3
-        case .skipped: return 4
+        case .timeout: return 3
+        case .diverged: return 4
+        case .crashed: return 5
+        case .interrupted: return 6
+        case .skipped: return 7
         }
     }
 
@@ -140,6 +149,8 @@ public struct RunResult: Sendable {
         switch status {
         case .diverged: return "diverged at iteration \(iterations)"
         case .skipped: return "skipped: " + (note ?? "unfit")
+        case .crashed: return "crashed: " + (note ?? "unknown cause")
+        case .timeout: return "timeout at iteration \(iterations)"
         default: return status.rawValue.replacingUnderscores()
         }
     }

@@ -49,14 +49,30 @@ public enum CSV {
 
     /// `traces/<problem>/<optimizer>.csv`: one row per logged iterate.
     public static func trace(_ rows: [TraceRow]) -> String {
-        table(header: traceColumns, rows: rows.map { r in
-            [
-                String(r.iteration), String(r.gradientEvaluations), String(r.sampleGradients), number(r.epochs),
-                number(r.value), number(r.suboptimality),
-                number(r.gradientNorm), number(r.stepNorm), number(r.validationLoss), number(r.validationAccuracy),
-                number(r.time),
-            ]
-        })
+        table(header: traceColumns, rows: rows.map(traceFields))
+    }
+
+    /// One trace row as a CSV line (no line end), in ``traceColumns`` order.
+    public static func traceLine(_ r: TraceRow) -> String { traceFields(r).joined(separator: ",") }
+
+    static func traceFields(_ r: TraceRow) -> [String] {
+        [
+            String(r.iteration), String(r.gradientEvaluations), String(r.sampleGradients), number(r.epochs),
+            number(r.value), number(r.suboptimality),
+            number(r.gradientNorm), number(r.stepNorm), number(r.validationLoss), number(r.validationAccuracy),
+            number(r.time),
+        ]
+    }
+
+    /// Parses a line written by ``traceLine(_:)``; `nil` when it is not one (a torn write).
+    public static func parseTraceLine<S: StringProtocol>(_ line: S) -> TraceRow? {
+        let f = line.split(separator: ",", omittingEmptySubsequences: false)
+        guard f.count == traceColumns.count, let k = Int(f[0]), let ge = Int(f[1]), let sg = Int(f[2]),
+              let ep = Double(f[3]), let value = Double(f[4]), let gn = Double(f[6]), let t = Double(f[10]) else { return nil }
+        let opt = { (s: S.SubSequence) in s.isEmpty ? nil : Double(s) }
+        return TraceRow(iteration: k, gradientEvaluations: ge, sampleGradients: sg, epochs: ep, value: value,
+                        suboptimality: opt(f[5]), gradientNorm: gn, stepNorm: opt(f[7]), time: t,
+                        validationLoss: opt(f[8]), validationAccuracy: opt(f[9]))
     }
 
     /// The columns of `reference.csv`, in order.

@@ -4,8 +4,9 @@ import DescentCore
 public enum Markdown {
     /// The documented row order, printed under the title of `summary.md`.
     public static let orderRule = "Rows within a problem: converged runs by gradient evaluations (fewest first); "
-        + "then runs that hit the iteration limit or stalled, by final f − f* (‖∇f‖ where f* is unknown); "
-        + "then diverged runs; skipped runs last, with the reason; ties by optimizer label. "
+        + "then runs that hit the iteration or time limit, stalled or were interrupted, by final f − f* "
+        + "(‖∇f‖ where f* is unknown); then diverged and crashed runs; skipped runs last, with the reason; "
+        + "ties by optimizer label. "
         + "Numbers have 3 significant digits; "
         + "exact values are in summary.csv."
 
@@ -18,8 +19,8 @@ public enum Markdown {
             func group(_ s: RunStatus) -> Int {
                 switch s {
                 case .converged: return 0
-                case .maxIterations, .stalled: return 1
-                case .diverged: return 2
+                case .maxIterations, .stalled, .timeout, .interrupted: return 1
+                case .diverged, .crashed: return 2
                 case .skipped: return 3
                 }
             }

@@ -5,7 +5,14 @@ import Foundation
 import Testing
 
 /// Runs `suite` in-process with `arguments`; returns the exit code and what it printed.
+/// `run` invocations execute in-process (`--isolation none`) unless the arguments say otherwise:
+/// worker processes would not know the test's plugin registries.
 func suite(_ arguments: [String], registry: Registry = .standard) -> (code: Int32, out: String, err: String) {
+    var arguments = arguments
+    let isRun = !["list", "reference", "--help"].contains(arguments.first ?? "")
+    if isRun && !arguments.contains("--isolation") && !arguments.contains(where: { $0.hasPrefix("--isolation=") }) {
+        arguments += ["--isolation", "none"]
+    }
     let captured = CapturedOutput()
     let console = Console(out: { captured.out += $0 }, err: { captured.err += $0 })
     let code = SuiteMain.run(arguments: arguments, registry: registry, console: console)

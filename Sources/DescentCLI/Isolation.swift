@@ -1,0 +1,211 @@
+import ArgumentParser
+import DescentCore
+import DescentReport
+import Foundation
+
+/// The process-wide stop flag that SIGINT and SIGTERM set (see ``Signals``).
+let interruption = CancellationFlag()
+
+/// Installs SIGINT/SIGTERM handlers that only set ``interruption``: runs stop at their next
+/// iteration, finished runs are written, and the exit code is 130.
+enum Signals {
+    static func install() {
+        signal(SIGINT) { _ in interruption.set() }
+        signal(SIGTERM) { _ in interruption.set() }
+    }
+}
+
+/// What a parent needs to run the pairs of one problem in worker processes.
+struct WorkerJob {
+    var problem: String
+    var optimizers: [String]
+    var seed: UInt64
+    var batchSize: Int?
+    var options: RunOptions
+    var optimalValue: Double?
+    var problemsFolder: String?
+}
+
+/// Runs pairs in child processes (`suite _worker`), one worker per problem running its optimizers
+/// in order, so a crashing or hanging optimizer costs only its own run: the parent records it as
+/// `crashed` or `timeout` and starts a new worker for the rest of the problem's runs.
+enum ProcessIsolation {
+    /// Seconds a run may overrun `--time-limit` (its own soft check) before its worker is killed.
+    static let grace = 1.0
+
+    /// The worker executable: the running one (a plugin package's own executable works too), or
+    /// `DESCENT_WORKER` when set (tests run the suite in-process and point this at the built `suite`).
+    static var executable: String {
+        if let path = ProcessInfo.processInfo.environment["DESCENT_WORKER"], !path.isEmpty { return path }
+        return (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// The results of `job.optimizers` in order (one per optimizer; `nil` where interrupted before it ran).
+    static func run(_ job: WorkerJob, scratch: String) -> [RunResult?] {
+        var results = [RunResult?](repeating: nil, count: job.optimizers.count)
+        var next = 0
+        while next < job.optimizers.count && !interruption.isSet {
+            next = runWorker(job, from: next, scratch: scratch, into: &results)
+        }
+        return results
+    }
+
+    /// One worker for optimizers `first...`; fills `results` and returns the index to continue from.
+    private static func runWorker(_ job: WorkerJob, from first: Int, scratch: String, into results: inout [RunResult?]) -> Int {
+        let fm = FileManager.default
+        let errors = "\(scratch).\(first).stderr"
+        func rows(_ i: Int) -> String { "\(scratch).\(i).rows" }
+        func result(_ i: Int) -> String { "\(scratch).\(i).result" }
+        defer {
+            try? fm.removeItem(atPath: errors)
+            for i in first..<job.optimizers.count { try? fm.removeItem(atPath: rows(i)); try? fm.removeItem(atPath: result(i)) }
+        }
+        _ = fm.createFile(atPath: errors, contents: nil)
+        var arguments = ["_worker", "--problem=\(job.problem)", "--seed=\(job.seed)", "--first-index=\(first)",
+                         "--max-iterations=\(job.options.maxIterations)", "--tolerance=\(NumberFormat.exact(job.options.tolerance))",
+                         "--log-every=\(job.options.logEvery)", "--patience=\(job.options.patience)", "--scratch=\(scratch)"]
+        arguments += job.optimizers[first...].map { "--optimizer=\($0)" }
+        if let b = job.batchSize { arguments.append("--batch-size=\(b)") }
+        if let t = job.options.timeLimit { arguments.append("--time-limit=\(NumberFormat.exact(t))") }
+        if let f = job.optimalValue { arguments.append("--f-star=\(NumberFormat.exact(f))") }
+        if let p = job.problemsFolder { arguments.append("--problems=\(p)") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: errors)
+        do {
+            try process.run()
+        } catch {
+            results[first] = partial(.crashed, rows: [], job, note: "could not start the worker: \(error)")
+            return first + 1
+        }
+        var current = first
+        var currentStarted = Date()
+        var killedForTime = false, forwarded = false
+        while process.isRunning {
+            while current < job.optimizers.count && fm.fileExists(atPath: result(current)) {
+                current += 1
+                currentStarted = Date()
+            }
+            if interruption.isSet && !forwarded {
+                kill(process.processIdentifier, SIGTERM)
+                forwarded = true
+            }
+            if let limit = job.options.timeLimit, Date().timeIntervalSince(currentStarted) > limit + grace {
+                kill(process.processIdentifier, SIGKILL)
+                killedForTime = true
+                break
+            }
+            usleep(1000)
+        }
+        process.waitUntilExit()
+        // Collect every finished run; the first one without a result is where the worker stopped.
+        var stop = first
+        while stop < job.optimizers.count, let data = fm.contents(atPath: result(stop)),
+              let record = RunCodec.decode(String(decoding: data, as: UTF8.self)) {
+            results[stop] = record.result
+            stop += 1
+        }
+        guard stop < job.optimizers.count else { return stop }
+        let streamed = String(decoding: fm.contents(atPath: rows(stop)) ?? Data(), as: UTF8.self)
+            .split(separator: "\n").compactMap(CSV.parseTraceLine)
+        if killedForTime {
+            results[stop] = partial(.timeout, rows: streamed, job,
+                                    note: "killed after \(NumberFormat.exact(job.options.timeLimit ?? 0)) s + \(grace) s grace")
+            return stop + 1
+        }
+        if interruption.isSet { return job.optimizers.count }
+        let tail = String(decoding: fm.contents(atPath: errors) ?? Data(), as: UTF8.self)
+            .split(separator: "\n").suffix(4).joined(separator: " | ")
+        let cause = process.terminationReason == .uncaughtSignal
+            ? "signal \(process.terminationStatus) (\(signalName(process.terminationStatus)))"
+            : "exit status \(process.terminationStatus)"
+        results[stop] = partial(.crashed, rows: streamed, job, note: cause + (tail.isEmpty ? "" : "; stderr: " + tail))
+        return stop + 1
+    }
+
+    /// A result from the rows a worker streamed before it stopped.
+    static func partial(_ status: RunStatus, rows: [TraceRow], _ job: WorkerJob, note: String?) -> RunResult {
+        guard let last = rows.last else {
+            return RunResult(status: status, iterations: 0, gradientEvaluations: 0, sampleGradients: 0, epochs: 0,
+                             initialValue: .nan, finalValue: .nan, optimalValue: job.optimalValue, gradientNorm: .nan,
+                             time: 0, trace: [], finalPoint: [], note: note)
+        }
+        return RunResult(status: status, iterations: last.iteration, gradientEvaluations: last.gradientEvaluations,
+                         sampleGradients: last.sampleGradients, epochs: last.epochs, initialValue: rows[0].value,
+                         finalValue: last.value, optimalValue: job.optimalValue, gradientNorm: last.gradientNorm,
+                         time: last.time, trace: rows, finalPoint: [], note: note)
+    }
+
+    static func signalName(_ s: Int32) -> String {
+        switch s {
+        case SIGILL: return "SIGILL: a trap, e.g. fatalError, precondition, overflow or out-of-bounds"
+        case SIGTRAP: return "SIGTRAP: a trap"
+        case SIGSEGV: return "SIGSEGV: invalid memory access or stack overflow"
+        case SIGBUS: return "SIGBUS"
+        case SIGABRT: return "SIGABRT: abort"
+        case SIGFPE: return "SIGFPE"
+        case SIGKILL: return "SIGKILL"
+        case SIGTERM: return "SIGTERM"
+        default: return "signal \(s)"
+        }
+    }
+}
+
+extension RunResult {
+    func with(_ status: RunStatus) -> RunResult {
+        var r = self
+        r.status = status
+        return r
+    }
+}
+
+/// `suite _worker`: runs one problem's pairs and writes each result for the parent (internal).
+struct WorkerCommand: ParsableCommand, RegistryCommand {
+    static let configuration = CommandConfiguration(commandName: "_worker", shouldDisplay: false)
+
+    @OptionGroup var instances: RegistryOptions
+    @Option var problem: String
+    @Option var optimizer: [String] = []
+    @Option var firstIndex: Int = 0
+    @Option var seed: UInt64 = 0
+    @Option var batchSize: Int?
+    @Option var maxIterations: Int
+    @Option var tolerance: Double
+    @Option var logEvery: Int
+    @Option var patience: Int
+    @Option var timeLimit: Double?
+    @Option var fStar: Double?
+    @Option var scratch: String
+
+    func run() throws { var copy = self; try copy.run(registry: .standard, console: .standard) }
+
+    mutating func run(registry base: Registry, console: Console) throws {
+        Signals.install()
+        let registry = try instances.registry(base)
+        guard let instance = try registry.selectProblems([problem], seed: seed).first else {
+            throw SuiteError("worker: no problem \(problem)", exitCode: SuiteExitCode.failure)
+        }
+        for (offset, label) in optimizer.enumerated() {
+            guard let configured = try registry.selectOptimizers([label]).first else {
+                throw SuiteError("worker: no optimizer \(label)", exitCode: SuiteExitCode.failure)
+            }
+            let index = firstIndex + offset
+            let fd = open("\(scratch).\(index).rows", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            let options = RunOptions(maxIterations: maxIterations, tolerance: tolerance, logEvery: logEvery, patience: patience,
+                                     batchSize: batchSize, samplingSeed: RunCommand.samplingSeed(seed), timeLimit: timeLimit,
+                                     cancellation: interruption, observer: RowObserver { row in
+                                         let line = Array((CSV.traceLine(row) + "\n").utf8)
+                                         _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                                     })
+            let outcome = Harness.run(problem: instance.problem, method: configured.method, optimalValue: fStar, options: options)
+            if fd >= 0 { close(fd) }
+            if outcome.status == .interrupted { return }
+            let record = RunRecord(problem: instance.label, dimension: instance.problem.dimension, optimizer: configured.label,
+                                   seed: seed, batchSize: batchSize, result: outcome)
+            try Data(RunCodec.encode(record).utf8).write(to: URL(fileURLWithPath: "\(scratch).\(index).result"),
+                                                         options: .atomic)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import DescentCore
+import DescentReport
+import Foundation
+
+/// Finished runs, one file each under `<output>/.journal/`, so an interrupted or crashed matrix
+/// can be resumed (`--resume`) without redoing what finished. Each file is written atomically;
+/// a run is journaled only once it has finished (interrupted runs are not).
+struct Journal {
+    let folder: String
+
+    /// Suite version, part of every key: results of another version are never reused.
+    static let suiteVersion = "0.3.0"
+
+    /// Opens the journal of `output`; without `resume`, starts it empty.
+    init(output: String, resume: Bool) throws {
+        folder = output + "/.journal"
+        let fm = FileManager.default
+        if !resume { try? fm.removeItem(atPath: folder) }
+        try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    /// The key of a run: a hash of the problem, the optimizer (hyperparameters included in its
+    /// label), the seed, the batch size, the stopping options and the suite version.
+    static func key(problem: String, optimizer: String, seed: UInt64, options: RunOptions) -> String {
+        let text = [problem, optimizer, String(seed), options.batchSize.map(String.init) ?? "full",
+                    String(options.maxIterations), options.tolerance.description, String(options.logEvery),
+                    String(options.patience), options.timeLimit.map { $0.description } ?? "-", suiteVersion]
+            .joined(separator: "\u{1F}")
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return String(hash, radix: 16)
+    }
+
+    /// The journaled record of `key`, if it finished in an earlier invocation.
+    func load(_ key: String) -> RunRecord? {
+        guard let data = FileManager.default.contents(atPath: "\(folder)/\(key).run"),
+              let text = String(data: data, encoding: .utf8) else { return nil }
+        return RunCodec.decode(text)
+    }
+
+    /// Journals a finished run.
+    func store(_ record: RunRecord, key: String) throws {
+        try Data(RunCodec.encode(record).utf8).write(to: URL(fileURLWithPath: "\(folder)/\(key).run"), options: .atomic)
+    }
+
+    /// A scratch path prefix for a worker's files (one per problem).
+    func scratch(_ label: String) -> String {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in label.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return "\(folder)/work-\(getpid())-\(String(hash, radix: 16))"
+    }
+}

@@ -1,0 +1,93 @@
+import DescentCore
+
+/// A text form of one finished run (its record and trace), exact to the last bit, for a worker
+/// process's result file and for the resume journal.
+///
+/// ```
+/// descent-run 1
+/// key=value            (one per field; \ and line ends escaped as \\ and \n)
+/// trace
+/// <trace rows as CSV lines, as in traces/*.csv without the header>
+/// ```
+public enum RunCodec {
+    static let magic = "descent-run 1"
+
+    /// Encodes `record` (the final point is not kept).
+    public static func encode(_ record: RunRecord) -> String {
+        let r = record.result
+        let fields: [(String, String)] = [
+            ("problem", record.problem), ("dimension", String(record.dimension)), ("optimizer", record.optimizer),
+            ("seed", String(record.seed)), ("batch_size", record.batchSize.map(String.init) ?? ""),
+            ("status", r.status.rawValue), ("iterations", String(r.iterations)),
+            ("gradient_evaluations", String(r.gradientEvaluations)), ("function_evaluations", String(r.functionEvaluations)),
+            ("sample_gradients", String(r.sampleGradients)), ("epochs", NumberFormat.exact(r.epochs)),
+            ("f_initial", NumberFormat.exact(r.initialValue)), ("f_final", NumberFormat.exact(r.finalValue)),
+            ("f_star", r.optimalValue.map(NumberFormat.exact) ?? ""), ("grad_norm", NumberFormat.exact(r.gradientNorm)),
+            ("time_s", NumberFormat.exact(r.time)), ("note", r.note ?? ""),
+        ]
+        var out = magic + "\n"
+        for (k, v) in fields { out += k + "=" + escape(v) + "\n" }
+        out += "trace\n"
+        for row in r.trace { out += CSV.traceLine(row) + "\n" }
+        return out
+    }
+
+    /// Decodes text written by ``encode(_:)``; `nil` when it is incomplete or not such text.
+    public static func decode(_ text: String) -> RunRecord? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.first == Substring(magic), let traceStart = lines.firstIndex(of: "trace") else { return nil }
+        var f: [String: String] = [:]
+        for line in lines[1..<traceStart] {
+            guard let eq = line.firstIndex(of: "=") else { return nil }
+            f[String(line[..<eq])] = unescape(String(line[line.index(after: eq)...]))
+        }
+        var trace: [TraceRow] = []
+        for line in lines[(traceStart + 1)...] where !line.isEmpty {
+            guard let row = CSV.parseTraceLine(line) else { return nil }
+            trace.append(row)
+        }
+        guard let problem = f["problem"], let dimension = f["dimension"].flatMap({ Int($0) }), let optimizer = f["optimizer"],
+              let seed = f["seed"].flatMap({ UInt64($0) }), let status = f["status"].flatMap({ RunStatus(rawValue: $0) }),
+              let iterations = f["iterations"].flatMap({ Int($0) }), let ge = f["gradient_evaluations"].flatMap({ Int($0) }),
+              let fe = f["function_evaluations"].flatMap({ Int($0) }), let sg = f["sample_gradients"].flatMap({ Int($0) }),
+              let epochs = f["epochs"].flatMap({ Double($0) }), let f0 = f["f_initial"].flatMap({ Double($0) }),
+              let f1 = f["f_final"].flatMap({ Double($0) }), let gn = f["grad_norm"].flatMap({ Double($0) }),
+              let time = f["time_s"].flatMap({ Double($0) }) else { return nil }
+        let fStar = f["f_star"].flatMap { $0.isEmpty ? nil : Double($0) }
+        let note = f["note"].flatMap { $0.isEmpty ? nil : $0 }
+        let result = RunResult(status: status, iterations: iterations, gradientEvaluations: ge, functionEvaluations: fe,
+                               sampleGradients: sg, epochs: epochs, initialValue: f0, finalValue: f1, optimalValue: fStar,
+                               gradientNorm: gn, time: time, trace: trace, finalPoint: [], note: note)
+        return RunRecord(problem: problem, dimension: dimension, optimizer: optimizer, seed: seed,
+                         batchSize: f["batch_size"].flatMap { Int($0) }, result: result)
+    }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    static func unescape(_ s: String) -> String {
+        var out = ""
+        var escaped = false
+        for c in s {
+            if escaped {
+                out.append(c == "n" ? "\n" : c == "r" ? "\r" : c)
+                escaped = false
+            } else if c == "\\" {
+                escaped = true
+            } else {
+                out.append(c)
+            }
+        }
+        return out
+    }
+}
