@@ -6,12 +6,26 @@ import Foundation
 /// The process-wide stop flag that SIGINT and SIGTERM set (see ``Signals``).
 let interruption = CancellationFlag()
 
-/// Installs SIGINT/SIGTERM handlers that only set ``interruption``: runs stop at their next
-/// iteration, finished runs are written, and the exit code is 130.
+/// Installs SIGINT/SIGTERM handlers. The first signal only sets ``interruption``: runs stop at their
+/// next iteration (a worker that does not stop within the grace period is killed), finished runs
+/// are written, and the exit code is 130. A second signal exits at once with 130 (for a step that
+/// never returns in `--isolation none`); finished runs are still in the journal for `--resume`.
 enum Signals {
     static func install() {
-        signal(SIGINT) { _ in interruption.set() }
-        signal(SIGTERM) { _ in interruption.set() }
+        signal(SIGINT) { _ in Signals.received() }
+        signal(SIGTERM) { _ in Signals.received() }
+        // A parent may have started us with these signals blocked (Foundation's Process and some
+        // test runners pass their mask on); a blocked SIGTERM would stay pending forever.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+
+    static func received() {
+        if interruption.isSet { _exit(130) }
+        interruption.set()
     }
 }
 
@@ -82,15 +96,21 @@ enum ProcessIsolation {
         }
         var current = first
         var currentStarted = Date()
-        var killedForTime = false, forwarded = false
+        var killedForTime = false
+        var forwarded: Date? = nil
         while process.isRunning {
             while current < job.optimizers.count && fm.fileExists(atPath: result(current)) {
                 current += 1
                 currentStarted = Date()
             }
-            if interruption.isSet && !forwarded {
-                kill(process.processIdentifier, SIGTERM)
-                forwarded = true
+            if interruption.isSet {
+                if let since = forwarded {
+                    // A worker stuck in a step that never returns does not see its stop flag.
+                    if Date().timeIntervalSince(since) > grace { kill(process.processIdentifier, SIGKILL) }
+                } else {
+                    kill(process.processIdentifier, SIGTERM)
+                    forwarded = Date()
+                }
             }
             if let limit = job.options.timeLimit, Date().timeIntervalSince(currentStarted) > limit + grace {
                 kill(process.processIdentifier, SIGKILL)
@@ -116,8 +136,11 @@ enum ProcessIsolation {
             return stop + 1
         }
         if interruption.isSet { return job.optimizers.count }
-        let tail = String(decoding: fm.contents(atPath: errors) ?? Data(), as: UTF8.self)
-            .split(separator: "\n").suffix(4).joined(separator: " | ")
+        // The error line (Swift prints "Fatal error: …" before its backtrace) and the last lines.
+        let lines = String(decoding: fm.contents(atPath: errors) ?? Data(), as: UTF8.self).split(separator: "\n")
+        let errorLine = lines.first { $0.contains("Fatal error") || $0.lowercased().contains("error:") }
+        let tail = ((errorLine.map { [$0] } ?? []) + lines.suffix(2).filter { $0 != errorLine })
+            .map { String($0.prefix(300)) }.joined(separator: " | ")
         let cause = process.terminationReason == .uncaughtSignal
             ? "signal \(process.terminationStatus) (\(signalName(process.terminationStatus)))"
             : "exit status \(process.terminationStatus)"

@@ -20,11 +20,13 @@ struct Journal {
     }
 
     /// The key of a run: a hash of the problem, the optimizer (hyperparameters included in its
-    /// label), the seed, the batch size, the stopping options and the suite version.
+    /// label), the seed, the batch size, the stopping options and the suite version. The time
+    /// limit is not part of it: a run that finished did so within any limit, and resuming after a
+    /// hang with a limit must reuse what finished.
     static func key(problem: String, optimizer: String, seed: UInt64, options: RunOptions) -> String {
         let text = [problem, optimizer, String(seed), options.batchSize.map(String.init) ?? "full",
                     String(options.maxIterations), options.tolerance.description, String(options.logEvery),
-                    String(options.patience), options.timeLimit.map { $0.description } ?? "-", suiteVersion]
+                    String(options.patience), suiteVersion]
             .joined(separator: "\u{1F}")
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
