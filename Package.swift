@@ -32,6 +32,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -70,6 +71,10 @@ let package = Package(
             resources: [.copy("Golden")]
         ),
         .testTarget(name: "CLITests", dependencies: ["DescentCLI", "DescentTestSupport"]),
+        .testTarget(
+            name: "PropertyTests",
+            dependencies: ["DescentCore", "DescentReport", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -165,3 +165,47 @@ struct ReliabilityTests {
         #expect(r.err.contains("/proc/descent-results"))
     }
 }
+
+/// Mounts a 64 KiB tmpfs at a new folder, or returns nil where mounting is not permitted.
+func tinyFileSystem() -> String? {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("descent-full-\(UUID().uuidString)").path
+    guard (try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)) != nil else { return nil }
+    let mount = Process()
+    mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+    mount.arguments = ["-t", "tmpfs", "-o", "size=64k", "tmpfs", path]
+    mount.standardError = FileHandle.nullDevice
+    guard (try? mount.run()) != nil else { return nil }
+    mount.waitUntilExit()
+    return mount.terminationStatus == 0 ? path : nil
+}
+
+func unmount(_ path: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/umount")
+    p.arguments = [path]
+    try? p.run()
+    p.waitUntilExit()
+    try? FileManager.default.removeItem(atPath: path)
+}
+
+@Suite("Reliability: a full disk")
+struct FullDiskTests {
+    @Test("a full disk is an I/O error (exit 74) and the previous results stay as they were",
+          .enabled(if: tinyFileSystem().map { unmount($0); return true } ?? false, "needs permission to mount a tmpfs"))
+    func fullDisk() throws {
+        let disk = try #require(tinyFileSystem())
+        defer { unmount(disk) }
+        let output = disk + "/results"
+        let small = try runSuite(["--problem", "parabola", "--optimizer", "gd(lr=0.1)", "--output", output, "--quiet",
+                                  "--no-cache", "--isolation", "none"])
+        #expect(small.code == 0, "\(small.err)")
+        let before = try String(contentsOfFile: output + "/summary.csv", encoding: .utf8)
+        let big = try runSuite(["--problem", "extended-rosenbrock", "--optimizer", "*", "--log-every", "1", "--output", output,
+                                "--quiet", "--no-cache", "--isolation", "none"])
+        #expect(big.code == 74, "\(big.err)")
+        #expect(big.err.contains("No space left") || big.err.contains("cannot"), "\(big.err)")
+        #expect(try String(contentsOfFile: output + "/summary.csv", encoding: .utf8) == before)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: output).filter { $0.hasPrefix(".staging") }
+        #expect(leftovers.isEmpty)
+    }
+}

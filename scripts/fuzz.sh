@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Fuzzes the spec and instance-file parsers with libFuzzer for SECONDS (default 60).
+#   bash scripts/fuzz.sh 30
+# Builds Fuzz/ParserFuzzer.swift together with DescentCore's sources (-sanitize=fuzzer,address)
+# into .build/fuzz/parsers, seeds a scratch corpus from Fuzz/corpus, and exits non-zero on a finding
+# (the crashing input is left in .build/fuzz/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"
+out=.build/fuzz
+mkdir -p "$out/corpus"
+cp Fuzz/corpus/* "$out/corpus/"
+swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name ParserFuzzer \
+    Sources/DescentCore/*.swift Fuzz/ParserFuzzer.swift -o "$out/parsers" 2>&1 | { grep -v "Cannot export local symbol" || true; }
+cd "$out"
+./parsers -max_total_time="$seconds" -max_len=2048 -print_final_stats=1 corpus 2>&1 | tail -12
