@@ -103,3 +103,32 @@ struct RequirementTests {
         #expect(Harness.unfitReason(problem: smallLogistic, requirements: [], options: RunOptions()) == nil)
     }
 }
+
+/// A finite sum whose mini-batch gradient becomes NaN once w₀ passes 1 (the full objective stays finite).
+struct PoisonedFiniteSum: FiniteSumProblem {
+    var dimension: Int { 1 }
+    var sampleCount: Int { 10 }
+    func initialPoint() -> [Double] { [0] }
+    func value(at x: Vector) -> Double { (x[0] - 2) * (x[0] - 2) }
+    func valueAndGradient(at x: Vector, gradient g: Vector) -> Double {
+        g[0] = 2 * (x[0] - 2)
+        return value(at: x)
+    }
+    func batchValueAndGradient(at x: Vector, batch: ArraySlice<Int>, gradient g: Vector) -> Double {
+        let f = valueAndGradient(at: x, gradient: g)
+        if x[0] > 1 { g[0] = .nan }
+        return f
+    }
+}
+
+@Suite("Stochastic faults")
+struct StochasticFaultTests {
+    @Test("a non-finite mini-batch gradient ends the run as diverged at that step")
+    func nanBatch() {
+        // w: 0 → 0.4 → 0.72 → 0.976 → 1.1808: the batch at iterate 4 is NaN.
+        let r = Harness.run(problem: PoisonedFiniteSum(), optimizer: SGD(lr: 0.1), optimalValue: 0,
+                            options: RunOptions(maxIterations: 100, tolerance: 0, logEvery: 1, batchSize: 2))
+        #expect(r.status == .diverged)
+        #expect(r.iterations == 4)
+    }
+}
