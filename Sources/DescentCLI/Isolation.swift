@@ -86,6 +86,9 @@ enum ProcessIsolation {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_BACKTRACE"] = "enable=no"  // the signal and the error line are what the note keeps
+        process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: errors)
         do {
@@ -139,8 +142,7 @@ enum ProcessIsolation {
         // The error line (Swift prints "Fatal error: …" before its backtrace) and the last lines.
         let lines = String(decoding: fm.contents(atPath: errors) ?? Data(), as: UTF8.self).split(separator: "\n")
         let errorLine = lines.first { $0.contains("Fatal error") || $0.lowercased().contains("error:") }
-        let tail = ((errorLine.map { [$0] } ?? []) + lines.suffix(2).filter { $0 != errorLine })
-            .map { String($0.prefix(300)) }.joined(separator: " | ")
+        let tail = (errorLine.map { [$0] } ?? Array(lines.suffix(2))).map { String($0.prefix(300)) }.joined(separator: " | ")
         let cause = process.terminationReason == .uncaughtSignal
             ? "signal \(process.terminationStatus) (\(signalName(process.terminationStatus)))"
             : "exit status \(process.terminationStatus)"

@@ -149,16 +149,8 @@ public struct OptimizerEntry: Sendable {
     /// Registers optimizer type `O`, optionally under another name with changed defaults.
     public init<O: Optimizer>(_ type: O.Type, name: String? = nil, summary: String? = nil,
                               defaults: @escaping @Sendable (inout O) -> Void = { _ in }) {
-        let entryName = name ?? O.name
-        var base = O()
-        defaults(&base)
-        let start = base
-        self.name = entryName
-        self.summary = summary ?? O.summary
-        parameters = O.hyperparameters.map { $0.spec(defaults: start) }
-        requirements = O.requirements
-        configureSpec = { (spec: Spec) throws(SpecError) -> ConfiguredOptimizer in
-            ConfiguredOptimizer(try Configured.make(spec, name: entryName, defaults: start), name: entryName)
+        self.init(O.self, name: name, summary: summary, requirements: O.requirements, defaults: defaults) { c, entryName in
+            ConfiguredOptimizer(c, name: entryName)
         }
     }
 
@@ -167,17 +159,25 @@ public struct OptimizerEntry: Sendable {
     public init<S: Solver & Configurable>(solver type: S.Type, name: String? = nil, summary: String? = nil,
                                           requirements: Requirements = .fullBatch,
                                           defaults: @escaping @Sendable (inout S) -> Void = { _ in }) {
-        let entryName = name ?? S.name
-        var base = S()
-        defaults(&base)
-        let start = base
+        self.init(S.self, name: name, summary: summary, requirements: requirements, defaults: defaults) { c, entryName in
+            ConfiguredOptimizer(solver: c, name: entryName, requirements: requirements)
+        }
+    }
+
+    /// An entry for `C` with changed defaults; `wrap` turns a configured value into the optimizer.
+    private init<C: Configurable>(_ type: C.Type, name: String?, summary: String?, requirements: Requirements,
+                                  defaults: @Sendable (inout C) -> Void,
+                                  wrap: @escaping @Sendable (Configured<C>, String) -> ConfiguredOptimizer) {
+        let entryName = name ?? C.name
+        var start = C()
+        defaults(&start)
+        let base = start
         self.name = entryName
-        self.summary = summary ?? S.summary
-        parameters = S.hyperparameters.map { $0.spec(defaults: start) }
+        self.summary = summary ?? C.summary
+        parameters = C.hyperparameters.map { $0.spec(defaults: base) }
         self.requirements = requirements
         configureSpec = { (spec: Spec) throws(SpecError) -> ConfiguredOptimizer in
-            ConfiguredOptimizer(solver: try Configured.make(spec, name: entryName, defaults: start), name: entryName,
-                                requirements: requirements)
+            wrap(try Configured.make(spec, name: entryName, defaults: base), entryName)
         }
     }
 

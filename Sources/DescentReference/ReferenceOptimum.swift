@@ -106,21 +106,24 @@ public enum ReferenceError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// Adapts a ``Problem`` to GSL's callback interface: two buffers, allocated once per solve.
-final class ProblemObjective: GSLObjective {
-    let problem: any Problem
+/// Adapts a ``Problem`` to GSL's callback interface (for `Multimin` and the GSL minimizers):
+/// two buffers, allocated once per solve; each call copies x in and ∇f out.
+public final class ProblemObjective: GSLObjective {
+    /// The problem.
+    public let problem: any Problem
     let x: Vector
     let g: Vector
 
-    init(_ problem: any Problem) {
+    /// An objective evaluating `problem`.
+    public init(_ problem: any Problem) {
         self.problem = problem
         x = Vector(count: problem.dimension)
         g = Vector(count: problem.dimension)
     }
 
-    var dimension: Int { problem.dimension }
+    public var dimension: Int { problem.dimension }
 
-    func evaluate(_ point: Span<Double>, gradient: inout MutableSpan<Double>?) -> Double {
+    public func evaluate(_ point: Span<Double>, gradient: inout MutableSpan<Double>?) -> Double {
         for i in 0..<point.count { x[i] = point[i] }
         guard gradient != nil else { return problem.value(at: x) }
         let f = problem.valueAndGradient(at: x, gradient: g)

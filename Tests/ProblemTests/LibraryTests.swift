@@ -68,7 +68,7 @@ struct SolverTests {
         let p = LogisticRegression(samples: 300, features: 6, regularization: 1e-2, noise: 0.1, seed: 4)
         let newton = Newton().solve(problem: p, optimalValue: nil, options: RunOptions(maxIterations: 50, tolerance: 1e-12))
         #expect(newton.status == .converged && newton.iterations < 10, "\(newton.statusDescription)")
-        let bfgs = try Multimin.bfgs2(ProblemObjectiveForTests(p), start: p.initialPoint(), gradientTolerance: 1e-12)
+        let bfgs = try Multimin.bfgs2(ProblemObjective(p), start: p.initialPoint(), gradientTolerance: 1e-12)
         // f* agrees to 1e-10 relative (both are certified minima of the same strictly convex f) ...
         #expect(Swift.abs(newton.finalValue - bfgs.value) <= 1e-10 * newton.finalValue)
         // ... and x* as closely as BFGS2's own certificate allows: ‖x − x*‖ ≤ ‖∇f(x)‖/λmin, λmin ≥ λ = 0.01.
@@ -119,22 +119,5 @@ struct CacheTests {
         #expect(reloaded.lookup(key) == optimum)
         let other = LogisticRegression(samples: 50, features: 3, regularization: 0.1, noise: 0.1, seed: 2)
         #expect(ReferenceCache.key(label: "logistic", seed: 1, problem: other) != key)
-    }
-}
-
-final class ProblemObjectiveForTests: GSLObjective {
-    let problem: any Problem
-    let x: Vector, g: Vector
-    init(_ problem: any Problem) {
-        self.problem = problem
-        x = Vector(count: problem.dimension)
-        g = Vector(count: problem.dimension)
-    }
-    var dimension: Int { problem.dimension }
-    func evaluate(_ point: Span<Double>, gradient: inout MutableSpan<Double>?) -> Double {
-        for i in 0..<point.count { x[i] = point[i] }
-        let f = problem.valueAndGradient(at: x, gradient: g)
-        if gradient != nil { for i in 0..<g.count { gradient![i] = g[i] } }
-        return f
     }
 }
