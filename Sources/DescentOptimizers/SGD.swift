@@ -63,14 +63,27 @@ public struct SGD: Optimizer {
     public func makeState(dimension: Int) -> State { State(buffer: Vector(count: momentum == 0 ? 0 : dimension)) }
 
     public func step(_ x: Vector, gradient g: Vector, state: inout State, iteration: Int) {
-        let b = state.buffer
-        for i in 0..<x.count {
-            var d = weightDecay == 0 ? g[i] : g[i] + weightDecay * x[i]
-            if momentum != 0 {
-                b[i] = iteration == 1 ? d : b[i] * momentum + (1 - dampening) * d
-                d = nesterov ? d + momentum * b[i] : b[i]
+        let n = x.count, lr = lr, wd = weightDecay, mu = momentum, keep = 1 - dampening
+        x.withUnsafeMutableBufferPointer { x in
+            g.withUnsafeBufferPointer { g in
+                if mu == 0 {
+                    // Plain (stochastic) gradient descent: the loop the compiler can vectorize.
+                    if wd == 0 {
+                        for i in 0..<n { x[i] -= lr * g[i] }
+                    } else {
+                        for i in 0..<n { x[i] -= lr * (g[i] + wd * x[i]) }
+                    }
+                    return
+                }
+                state.buffer.withUnsafeMutableBufferPointer { b in
+                    for i in 0..<n {
+                        var d = wd == 0 ? g[i] : g[i] + wd * x[i]
+                        b[i] = iteration == 1 ? d : b[i] * mu + keep * d
+                        d = nesterov ? d + mu * b[i] : b[i]
+                        x[i] -= lr * d
+                    }
+                }
             }
-            x[i] -= lr * d
         }
     }
 }
