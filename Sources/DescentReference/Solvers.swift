@@ -156,14 +156,9 @@ public struct GSLGradientSolver: Solver, Configurable {
                 monitor.extraFunctionEvaluations = m.functionEvaluations
             }
             sync(&monitor)
-            while !monitor.check(m.value) {
-                let progressed = try m.iterate()
-                monitor.advance { x in x.withUnsafeMutableBufferPointer { var s = $0.mutableSpan; m.point(into: &s) } }
+            try drive(&monitor, first: m.value, iterate: m.iterate, point: m.point(into:)) { monitor in
                 sync(&monitor)
-                if !progressed {
-                    if !monitor.check(m.value) { monitor.finish(.stalled, note: "GSL: no progress") }
-                    break
-                }
+                return m.value
             }
         } catch {
             monitor.finish(.diverged, note: "\(error)")
@@ -199,23 +194,36 @@ public struct GSLSimplexSolver: Solver, Configurable {
         do {
             let m = try SimplexMinimizer(objective: objective, start: problem.initialPoint(), step: step)
             // GSL's fval means nothing before the first iteration: row 0 is f(x₀), evaluated here.
-            var f = problem.valueAndGradient(at: monitor.x, gradient: monitor.g)
+            let f0 = problem.valueAndGradient(at: monitor.x, gradient: monitor.g)
             monitor.extraFunctionEvaluations = m.functionEvaluations
-            while !monitor.check(f) {
-                let progressed = try m.iterate()
-                monitor.advance { x in x.withUnsafeMutableBufferPointer { var s = $0.mutableSpan; m.point(into: &s) } }
+            try drive(&monitor, first: f0, iterate: m.iterate, point: m.point(into:)) { monitor in
                 _ = problem.valueAndGradient(at: monitor.x, gradient: monitor.g)
-                f = m.value
                 monitor.extraFunctionEvaluations = m.functionEvaluations
-                if !progressed {
-                    if !monitor.check(f) { monitor.finish(.stalled, note: "GSL: no progress") }
-                    break
-                }
+                return m.value
             }
         } catch {
             monitor.finish(.diverged, note: "\(error)")
         }
         return monitor.result()
+    }
+}
+
+/// The loop both GSL solvers share: check the current iterate, take one GSL iteration, copy GSL's
+/// point into the monitor, let `update` refresh the gradient and counts and return f; a GSL
+/// iteration without progress (`GSL_ENOPROG`) ends the run as `stalled` unless that point already
+/// meets a stopping rule.
+private func drive(_ monitor: inout IterationMonitor, first f0: Double, iterate: () throws(GSLError) -> Bool,
+                   point: (inout MutableSpan<Double>) -> Void,
+                   update: (inout IterationMonitor) -> Double) throws(GSLError) {
+    var f = f0
+    while !monitor.check(f) {
+        let progressed = try iterate()
+        monitor.advance { x in x.withUnsafeMutableBufferPointer { var s = $0.mutableSpan; point(&s) } }
+        f = update(&monitor)
+        if !progressed {
+            if !monitor.check(f) { monitor.finish(.stalled, note: "GSL: no progress") }
+            return
+        }
     }
 }
 
