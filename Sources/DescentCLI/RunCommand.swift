@@ -1,4 +1,7 @@
 import ArgumentParser
+import Dispatch
+import Foundation
+import Synchronization
 import DescentCore
 import DescentReport
 
@@ -53,6 +56,9 @@ struct RunCommand: ParsableCommand, RegistryCommand {
     @Flag(name: .long, help: "Keep the runs already finished in --output (same configuration and suite version) and run only the rest.")
     var resume = false
 
+    @Option(name: .long, help: "Problems run at the same time (default: the number of cores); results do not depend on it.")
+    var jobs: Int?
+
     @Option(name: .long, help: "Reference cache file (certified f* per instance).")
     var cache: String = References.defaultCache
 
@@ -71,6 +77,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         guard logEvery >= 1 else { throw ValidationError("--log-every must be >= 1, got \(logEvery)") }
         guard patience >= 1 else { throw ValidationError("--patience must be >= 1, got \(patience)") }
         if let b = batchSize, b < 1 { throw ValidationError("--batch-size must be >= 1, got \(b)") }
+        if let j = jobs, j < 1 { throw ValidationError("--jobs must be >= 1, got \(j)") }
         if let t = timeLimit, !(t > 0 && t.isFinite) { throw ValidationError("--time-limit must be a number of seconds > 0, got \(t)") }
         guard !output.isEmpty else { throw ValidationError("--output must name a folder") }
     }
@@ -111,62 +118,81 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         } catch {
             throw SuiteError("cannot create \(output)/.journal: \(error)", exitCode: SuiteExitCode.ioError)
         }
-        var records: [RunRecord] = []
-        var resumed = 0
         let total = problems.count * optimizers.count
-        plan: for instance in problems {
-            let fStar = references[instance.label]?.value
-            // Decide every pair of this problem first: resumed, skipped, or to run.
-            var outcomes = [RunResult?](repeating: nil, count: optimizers.count)
-            var fromJournal = [Bool](repeating: false, count: optimizers.count)
-            var pending: [Int] = []
-            for (i, configured) in optimizers.enumerated() {
-                let key = Journal.key(problem: instance.label, optimizer: configured.label, seed: seed, options: options)
-                if resume, let done = journal.load(key) {
-                    outcomes[i] = done.result
-                    fromJournal[i] = true
-                } else if let reason = Harness.unfitReason(problem: instance.problem, requirements: configured.requirements,
-                                                           options: options) {
-                    outcomes[i] = .skipped(reason, optimalValue: fStar)
-                } else {
-                    pending.append(i)
-                }
-            }
-            if isolation == .process && !pending.isEmpty {
-                let job = WorkerJob(problem: instance.label, optimizers: pending.map { optimizers[$0].label }, seed: seed,
-                                    batchSize: batchSize, options: options, optimalValue: fStar,
-                                    problemsFolder: instances.problems)
-                for (i, r) in zip(pending, ProcessIsolation.run(job, scratch: journal.scratch(instance.label))) { outcomes[i] = r }
-            } else {
-                for i in pending where !interruption.isSet {
-                    outcomes[i] = Harness.run(problem: instance.problem, method: optimizers[i].method, optimalValue: fStar,
-                                              options: options)
-                }
-            }
-            for (i, configured) in optimizers.enumerated() {
-                guard let result = outcomes[i], result.status != .interrupted else { break plan }
-                let record = RunRecord(problem: instance.label, dimension: instance.problem.dimension,
-                                       optimizer: configured.label, seed: seed, batchSize: batchSize, result: result)
-                if fromJournal[i] {
-                    resumed += 1
-                } else {
+        let jobs = Swift.max(1, Swift.min(self.jobs ?? ProcessInfo.processInfo.activeProcessorCount, problems.count))
+        let progress = SharedConsole(console)
+        let failure = Mutex<SuiteError?>(nil)
+        let finished = Mutex<[[RunRecord]?]>(Array(repeating: nil, count: problems.count))
+        let reused = Atomic<Int>(0)
+        let done = Atomic<Int>(0)
+        let nextProblem = Atomic<Int>(0)
+        let (seed, resume, isolation, batchSize, quiet, options) = (self.seed, self.resume, self.isolation, self.batchSize, self.quiet, self.options)
+        let problemsFolder = instances.problems
+        // `jobs` workers take problems in turn; each problem's runs execute in order within one worker.
+        DispatchQueue.concurrentPerform(iterations: jobs) { _ in
+            while !interruption.isSet && failure.withLock({ $0 == nil }) {
+                let p = nextProblem.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard p < problems.count else { return }
+                let instance = problems[p]
+                let fStar = references[instance.label]?.value
+                // Decide every pair of this problem first: resumed, skipped, or to run.
+                var outcomes = [RunResult?](repeating: nil, count: optimizers.count)
+                var fromJournal = [Bool](repeating: false, count: optimizers.count)
+                var pending: [Int] = []
+                for (i, configured) in optimizers.enumerated() {
                     let key = Journal.key(problem: instance.label, optimizer: configured.label, seed: seed, options: options)
-                    do {
-                        try journal.store(record, key: key)
-                    } catch {
-                        throw SuiteError("cannot journal a finished run in \(journal.folder): \(error)",
-                                         exitCode: SuiteExitCode.ioError)
+                    if resume, let previous = journal.load(key) {
+                        outcomes[i] = previous.result
+                        fromJournal[i] = true
+                    } else if let reason = Harness.unfitReason(problem: instance.problem, requirements: configured.requirements,
+                                                               options: options) {
+                        outcomes[i] = .skipped(reason, optimalValue: fStar)
+                    } else {
+                        pending.append(i)
                     }
                 }
-                records.append(record)
-                if !quiet {
-                    console.err("[\(records.count)/\(total)] \(instance.label) × \(configured.label): "
-                        + "\(result.statusDescription) after \(result.iterations) iterations, "
-                        + "\(NumberFormat.duration(result.time))\n")
+                if isolation == .process && !pending.isEmpty {
+                    let job = WorkerJob(problem: instance.label, optimizers: pending.map { optimizers[$0].label }, seed: seed,
+                                        batchSize: batchSize, options: options, optimalValue: fStar, problemsFolder: problemsFolder)
+                    for (i, r) in zip(pending, ProcessIsolation.run(job, scratch: journal.scratch(instance.label))) { outcomes[i] = r }
+                } else {
+                    for i in pending where !interruption.isSet {
+                        outcomes[i] = Harness.run(problem: instance.problem, method: optimizers[i].method, optimalValue: fStar,
+                                                  options: options)
+                    }
                 }
+                var records: [RunRecord] = []
+                var lines = ""
+                for (i, configured) in optimizers.enumerated() {
+                    // An interrupted problem keeps the runs that finished before the interruption.
+                    guard let result = outcomes[i], result.status != .interrupted else { break }
+                    let record = RunRecord(problem: instance.label, dimension: instance.problem.dimension,
+                                           optimizer: configured.label, seed: seed, batchSize: batchSize, result: result)
+                    if fromJournal[i] {
+                        reused.add(1, ordering: .relaxed)
+                    } else {
+                        let key = Journal.key(problem: instance.label, optimizer: configured.label, seed: seed, options: options)
+                        do {
+                            try journal.store(record, key: key)
+                        } catch {
+                            failure.withLock { $0 = $0 ?? SuiteError("cannot journal a finished run in \(journal.folder): \(error)",
+                                                                     exitCode: SuiteExitCode.ioError) }
+                            return
+                        }
+                    }
+                    records.append(record)
+                    let count = done.add(1, ordering: .relaxed).newValue
+                    lines += "[\(count)/\(total)] \(instance.label) × \(configured.label): \(result.statusDescription) after "
+                        + "\(result.iterations) iterations, \(NumberFormat.duration(result.time))\n"
+                }
+                if !quiet { progress.err(lines) }
+                finished.withLock { $0[p] = records }
             }
-            if interruption.isSet { break plan }
         }
+        if let error = failure.withLock({ $0 }) { throw error }
+        // Problems in their selection order, so the tables do not depend on --jobs.
+        let records = finished.withLock { $0.compactMap { $0 }.flatMap { $0 } }
+        let resumed = reused.load(ordering: .relaxed)
 
         let files = ResultFiles.render(records: records, problems: problems, references: references)
         do {
@@ -190,4 +216,17 @@ enum Isolation: String, ExpressibleByArgument, CaseIterable {
     case process
     /// In the suite's own process.
     case none
+}
+
+/// A console several workers may print to; each call prints whole.
+final class SharedConsole: @unchecked Sendable {
+    private let console: Console
+    private let lock = Mutex<Void>(())
+
+    init(_ console: Console) { self.console = console }
+
+    func err(_ text: String) {
+        guard !text.isEmpty else { return }
+        lock.withLock { _ in console.err(text) }
+    }
 }

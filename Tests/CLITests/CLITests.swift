@@ -247,3 +247,23 @@ struct ChainCLITests {
         }
     }
 }
+
+@Suite("suite --jobs")
+struct JobsTests {
+    @Test("problems run concurrently give the same files as a serial run, apart from times", arguments: ["none", "process"])
+    func parallelEqualsSerial(isolation: String) throws {
+        let a = try temporaryFolder(), b = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: a); try? FileManager.default.removeItem(atPath: b) }
+        let args = ["--problem", "quadratic(n=8)", "--problem", "logistic(samples=80,features=4)", "--problem", "bard",
+                    "--problem", "rosenbrock", "--optimizer", "adam", "--optimizer", "momentum", "--optimizer", "newton",
+                    "--max-iterations", "300", "--quiet", "--no-cache", "--isolation", isolation]
+        if isolation == "process" { setenv("DESCENT_WORKER", suiteExecutable, 1) }
+        #expect(suite(args + ["--jobs", "1", "--output", a]).code == 0)
+        #expect(suite(args + ["--jobs", "3", "--output", b]).code == 0)
+        for file in ["summary.csv", "traces/bard/adam.csv", "traces/logistic_samples=80_features=4/newton.csv"] {
+            let x = try String(contentsOfFile: "\(a)/\(file)", encoding: .utf8)
+            let y = try String(contentsOfFile: "\(b)/\(file)", encoding: .utf8)
+            #expect(withoutTimeColumn(x) == withoutTimeColumn(y), "\(file)")
+        }
+    }
+}

@@ -131,7 +131,7 @@ struct ReliabilityTests {
         let output = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: output) }
         let args = ["--problem", "parabola", "--problem", "beale", "--optimizer", "gd(lr=0.1)", "--optimizer", "fault(mode=hang)",
-                    "--output", output, "--quiet", "--no-cache"]
+                    "--output", output, "--quiet", "--no-cache", "--jobs", "1"]
         // parabola × gd finishes at once; parabola × fault hangs in its worker until SIGTERM reaches the
         // parent, which forwards it and kills the stuck worker after the grace period.
         let r = try runSuite(args, terminateAfter: 1.5)
