@@ -178,14 +178,6 @@ enum ProcessIsolation {
     }
 }
 
-extension RunResult {
-    func with(_ status: RunStatus) -> RunResult {
-        var r = self
-        r.status = status
-        return r
-    }
-}
-
 /// `suite _worker`: runs one problem's pairs and writes each result for the parent (internal).
 struct WorkerCommand: ParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(commandName: "_worker", shouldDisplay: false)

@@ -28,9 +28,7 @@ struct Journal {
                     String(options.maxIterations), options.tolerance.description, String(options.logEvery),
                     String(options.patience), suiteVersion]
             .joined(separator: "\u{1F}")
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        return String(hash, radix: 16)
+        return StableHash.hex(text)
     }
 
     /// The journaled record of `key`, if it finished in an earlier invocation.
@@ -46,9 +44,5 @@ struct Journal {
     }
 
     /// A scratch path prefix for a worker's files (one per problem).
-    func scratch(_ label: String) -> String {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in label.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        return "\(folder)/work-\(getpid())-\(String(hash, radix: 16))"
-    }
+    func scratch(_ label: String) -> String { "\(folder)/work-\(getpid())-\(StableHash.hex(label))" }
 }

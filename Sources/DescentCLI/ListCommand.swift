@@ -43,7 +43,6 @@ struct ListCommand: ParsableCommand, RegistryCommand {
     private static func parameterLines(_ specs: [ParameterSpec]) -> String {
         guard !specs.isEmpty else { return "" }
         let rows = specs.map { ["        \($0.name)=\($0.defaultValue)", $0.summary + " (" + $0.expectation + ")"] }
-        return TerminalTable.align([["        parameter=default", "meaning"]] + rows)
-            .split(separator: "\n").enumerated().filter { $0.offset != 1 }.map { $0.element + "\n" }.joined()
+        return TerminalTable.align([["        parameter=default", "meaning"]] + rows, rule: false)
     }
 }

@@ -31,21 +31,14 @@ public struct ReferenceCache: Sendable {
 
     /// The key of an instance: label, seed and fingerprint.
     public static func key(label: String, seed: UInt64?, problem: any Problem) -> String {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        func mix(_ x: Double) {
-            var bits = x.bitPattern
-            for _ in 0..<8 {
-                hash = (hash ^ (bits & 0xFF)) &* 0x100_0000_01B3
-                bits >>= 8
-            }
-        }
+        var hash = StableHash()
         let x0 = problem.initialPoint()
         let g = Vector(count: problem.dimension)
-        x0.forEach(mix)
-        mix(problem.valueAndGradient(at: Vector(x0), gradient: g))
-        for i in 0..<g.count { mix(g[i]) }
+        x0.forEach { hash.combine($0) }
+        hash.combine(problem.valueAndGradient(at: Vector(x0), gradient: g))
+        for i in 0..<g.count { hash.combine(g[i]) }
         let safe = String(label.map { $0 == "," || $0 == "\n" ? "_" : $0 })
-        return "\(safe)|seed=\(seed.map(String.init) ?? "-")|\(String(hash, radix: 16))|v\(Reference.version)"
+        return "\(safe)|seed=\(seed.map(String.init) ?? "-")|\(String(hash.value, radix: 16))|v\(Reference.version)"
     }
 
     /// The cached optimum for `key`, marked as cached.

@@ -141,13 +141,7 @@ public struct GSLGradientSolver: Solver, Configurable {
     public init() {}
 
     public func solve(problem: any Problem, optimalValue: Double?, options: RunOptions) -> RunResult {
-        run(problem, optimalValue, options)
-    }
-
-    private func run<P: Problem>(_ problem: P, _ fStar: Double?, _ options: RunOptions) -> RunResult {
-        var monitor = IterationMonitor(problem: problem, fStar: fStar, options: options)
-        let objective = ProblemObjective(problem)
-        do {
+        monitored(problem, optimalValue, options) { (monitor: inout IterationMonitor, objective) throws(GSLError) in
             let m = try GradientMinimizer(method, objective: objective, start: problem.initialPoint(), initialStep: step,
                                           lineSearchTolerance: tol)
             func sync(_ monitor: inout IterationMonitor) {
@@ -160,10 +154,7 @@ public struct GSLGradientSolver: Solver, Configurable {
                 sync(&monitor)
                 return m.value
             }
-        } catch {
-            monitor.finish(.diverged, note: "\(error)")
         }
-        return monitor.result()
     }
 }
 
@@ -185,13 +176,7 @@ public struct GSLSimplexSolver: Solver, Configurable {
     public init() {}
 
     public func solve(problem: any Problem, optimalValue: Double?, options: RunOptions) -> RunResult {
-        run(problem, optimalValue, options)
-    }
-
-    private func run<P: Problem>(_ problem: P, _ fStar: Double?, _ options: RunOptions) -> RunResult {
-        var monitor = IterationMonitor(problem: problem, fStar: fStar, options: options)
-        let objective = ProblemObjective(problem)
-        do {
+        monitored(problem, optimalValue, options) { (monitor: inout IterationMonitor, objective) throws(GSLError) in
             let m = try SimplexMinimizer(objective: objective, start: problem.initialPoint(), step: step)
             // GSL's fval means nothing before the first iteration: row 0 is f(x₀), evaluated here.
             let f0 = problem.valueAndGradient(at: monitor.x, gradient: monitor.g)
@@ -201,11 +186,21 @@ public struct GSLSimplexSolver: Solver, Configurable {
                 monitor.extraFunctionEvaluations = m.functionEvaluations
                 return m.value
             }
-        } catch {
-            monitor.finish(.diverged, note: "\(error)")
         }
-        return monitor.result()
     }
+}
+
+/// A GSL solver's run: a monitor and an objective for `problem`; a GSL error ends the run as
+/// `diverged` with GSL's message.
+private func monitored(_ problem: any Problem, _ fStar: Double?, _ options: RunOptions,
+                       _ body: (inout IterationMonitor, ProblemObjective) throws(GSLError) -> Void) -> RunResult {
+    var monitor = IterationMonitor(problem: problem, fStar: fStar, options: options)
+    do {
+        try body(&monitor, ProblemObjective(problem))
+    } catch {
+        monitor.finish(.diverged, note: "\(error)")
+    }
+    return monitor.result()
 }
 
 /// The loop both GSL solvers share: check the current iterate, take one GSL iteration, copy GSL's

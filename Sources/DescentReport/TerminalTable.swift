@@ -15,8 +15,9 @@ public enum TerminalTable {
         return align([header] + rows, rightAligned: [3, 4, 5, 6])
     }
 
-    /// Pads columns to equal width; columns in `rightAligned` are right-aligned.
-    public static func align(_ rows: [[String]], rightAligned: Set<Int> = []) -> String {
+    /// Pads columns to equal width; columns in `rightAligned` are right-aligned; with `rule`, a line
+    /// of dashes follows the first row.
+    public static func align(_ rows: [[String]], rightAligned: Set<Int> = [], rule: Bool = true) -> String {
         guard let width = rows.first?.count else { return "" }
         var widths = [Int](repeating: 0, count: width)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = Swift.max(widths[i], cell.count) } }
@@ -27,7 +28,7 @@ public enum TerminalTable {
                 return rightAligned.contains(i) ? pad + cell : cell + pad
             }
             out += cells.joined(separator: "  ").trailingSpacesRemoved() + "\n"
-            if index == 0 { out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
+            if index == 0 && rule { out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
         }
         return out
     }
