@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "DescentCLI",
             dependencies: [
-                "DescentCore", "DescentProblems", "DescentOptimizers", "DescentReference", "DescentReport",
+                "DescentCore", "DescentProblems", "DescentOptimizers", "DescentReference", "DescentReport", "GSL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -34,6 +34,8 @@ struct WorkerJob {
     var problem: String
     var optimizers: [String]
     var seed: UInt64
+    /// The run's seed (the shuffles); the problem's data come from `seed`.
+    var runSeed: UInt64
     var batchSize: Int?
     var options: RunOptions
     var optimalValue: Double?
@@ -75,7 +77,7 @@ enum ProcessIsolation {
             for i in first..<job.optimizers.count { try? fm.removeItem(atPath: rows(i)); try? fm.removeItem(atPath: result(i)) }
         }
         _ = fm.createFile(atPath: errors, contents: nil)
-        var arguments = ["_worker", "--problem=\(job.problem)", "--seed=\(job.seed)", "--first-index=\(first)",
+        var arguments = ["_worker", "--problem=\(job.problem)", "--seed=\(job.seed)", "--run-seed=\(job.runSeed)", "--first-index=\(first)",
                          "--max-iterations=\(job.options.maxIterations)", "--tolerance=\(NumberFormat.exact(job.options.tolerance))",
                          "--log-every=\(job.options.logEvery)", "--patience=\(job.options.patience)", "--scratch=\(scratch)"]
         arguments += job.optimizers[first...].map { "--optimizer=\($0)" }
@@ -187,6 +189,7 @@ struct WorkerCommand: ParsableCommand, RegistryCommand {
     @Option var optimizer: [String] = []
     @Option var firstIndex: Int = 0
     @Option var seed: UInt64 = 0
+    @Option var runSeed: UInt64?
     @Option var batchSize: Int?
     @Option var maxIterations: Int
     @Option var tolerance: Double
@@ -211,7 +214,7 @@ struct WorkerCommand: ParsableCommand, RegistryCommand {
             let index = firstIndex + offset
             let fd = open("\(scratch).\(index).rows", O_WRONLY | O_CREAT | O_APPEND, 0o644)
             let options = RunOptions(maxIterations: maxIterations, tolerance: tolerance, logEvery: logEvery, patience: patience,
-                                     batchSize: batchSize, samplingSeed: RunCommand.samplingSeed(seed), timeLimit: timeLimit,
+                                     batchSize: batchSize, samplingSeed: RunCommand.samplingSeed(runSeed ?? seed), timeLimit: timeLimit,
                                      cancellation: interruption, observer: RowObserver { row in
                                          let line = Array((CSV.traceLine(row) + "\n").utf8)
                                          _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -220,7 +223,7 @@ struct WorkerCommand: ParsableCommand, RegistryCommand {
             if fd >= 0 { close(fd) }
             if outcome.status == .interrupted { return }
             let record = RunRecord(problem: instance.label, dimension: instance.problem.dimension, optimizer: configured.label,
-                                   seed: seed, batchSize: batchSize, result: outcome)
+                                   seed: runSeed ?? seed, batchSize: batchSize, result: outcome)
             try Data(RunCodec.encode(record).utf8).write(to: URL(fileURLWithPath: "\(scratch).\(index).result"),
                                                          options: .atomic)
         }

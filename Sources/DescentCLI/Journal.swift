@@ -9,7 +9,7 @@ struct Journal {
     let folder: String
 
     /// Suite version, part of every key: results of another version are never reused.
-    static let suiteVersion = "0.3.0"
+    static let suiteVersion = "0.4.0"
 
     /// Opens the journal of `output`; without `resume`, starts it empty.
     init(output: String, resume: Bool) throws {
@@ -23,8 +23,8 @@ struct Journal {
     /// label), the seed, the batch size, the stopping options and the suite version. The time
     /// limit is not part of it: a run that finished did so within any limit, and resuming after a
     /// hang with a limit must reuse what finished.
-    static func key(problem: String, optimizer: String, seed: UInt64, options: RunOptions) -> String {
-        let text = [problem, optimizer, String(seed), options.batchSize.map(String.init) ?? "full",
+    static func key(problem: String, optimizer: String, seed: UInt64, dataSeed: UInt64, options: RunOptions) -> String {
+        let text = [problem, optimizer, String(seed), String(dataSeed), options.batchSize.map(String.init) ?? "full",
                     String(options.maxIterations), options.tolerance.description, String(options.logEvery),
                     String(options.patience), suiteVersion]
             .joined(separator: "\u{1F}")

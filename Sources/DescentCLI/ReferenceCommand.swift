@@ -43,7 +43,8 @@ struct ReferenceCommand: ParsableCommand, RegistryCommand {
                     o?.hessianEigenvalues.map { NumberFormat.scientific($0.max) } ?? "–"]
         }
         let header = ["problem", "n", "f*", "source", "‖∇f(x*)‖", "λmin(∇²f)", "λmax(∇²f)"]
-        let csv = CSV.references(problems.map { ($0.label, $0.problem.dimension, references[$0.label]) })
+        let kappas = References.conditionNumbers(problems, references)
+        let csv = CSV.references(problems.map { ($0.label, $0.problem.dimension, references[$0.label], kappas[$0.label]) })
         do {
             try ResultWriter.write([("reference.csv", csv)], to: output)
         } catch {

@@ -32,3 +32,14 @@ enum References {
         return references
     }
 }
+
+extension References {
+    /// κ = λmax/λmin of each instance whose Hessian is constant (``QuadraticProblem``) and certified positive definite.
+    static func conditionNumbers(_ problems: [ProblemInstance], _ references: [String: Optimum]) -> [String: Double] {
+        var out: [String: Double] = [:]
+        for p in problems where p.problem is any QuadraticProblem {
+            if let e = references[p.label]?.hessianEigenvalues, e.min > 0 { out[p.label] = e.max / e.min }
+        }
+        return out
+    }
+}

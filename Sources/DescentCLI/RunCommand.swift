@@ -9,7 +9,7 @@ import DescentReport
 struct RunCommand: ParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run optimizers on problems and write summary.csv, summary.md, reference.csv and traces/."
+        abstract: "Run optimizers on problems and write the data, tables and plots (see the README: What it writes)."
     )
 
     @OptionGroup var instances: RegistryOptions
@@ -40,6 +40,18 @@ struct RunCommand: ParsableCommand, RegistryCommand {
 
     @Option(name: .long, help: "Seed for generated problem data and for the per-epoch shuffles of stochastic runs.")
     var seed: UInt64 = 0
+
+    @Option(name: .long, help: "Runs per pair with seeds --seed, --seed+1, …: each reshuffles the mini-batches (needs --batch-size); tables show the median and interquartile range.")
+    var seeds: Int = 1
+
+    @Flag(name: .long, help: "Tune each optimizer's learning rate per problem on a log grid (see --tune-grid), then run the chosen one.")
+    var tune = false
+
+    @Option(name: .long, help: ArgumentHelp("The learning-rate grid of --tune: LOW:HIGH:POINTS, log-spaced, rounded to 3 digits.", valueName: "grid"))
+    var tuneGrid: String = Tuning.defaultGrid
+
+    @Option(name: .long, help: "The target f − f* of the performance and data profiles.")
+    var profileTarget: Double = ReportFiles.defaultProfileTarget
 
     @Option(name: .long, help: "Folder for the results.")
     var output: String = "Results"
@@ -80,6 +92,14 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         if let j = jobs, j < 1 { throw ValidationError("--jobs must be >= 1, got \(j)") }
         if let t = timeLimit, !(t > 0 && t.isFinite) { throw ValidationError("--time-limit must be a number of seconds > 0, got \(t)") }
         guard !output.isEmpty else { throw ValidationError("--output must name a folder") }
+        guard seeds >= 1 else { throw ValidationError("--seeds must be >= 1, got \(seeds)") }
+        if seeds > 1 && batchSize == nil {
+            throw ValidationError("--seeds \(seeds) needs --batch-size: full-batch runs are deterministic, so every seed would repeat the same run")
+        }
+        guard Targets.all.contains(profileTarget) else {
+            throw ValidationError("--profile-target must be one of the table targets \(Targets.all.map(Targets.label).joined(separator: ", ")), got \(profileTarget)")
+        }
+        if tune { _ = try Tuning.grid(tuneGrid) }
     }
 
     var options: RunOptions {
@@ -108,8 +128,10 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                 }
             }
         }
+        let grid = tune ? try Tuning.grid(tuneGrid) : []
 
         let references = try References.certify(problems, cachePath: noCache ? nil : cache)
+        let started = ContinuousClock.now
 
         Signals.install()
         let journal: Journal
@@ -118,15 +140,92 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         } catch {
             throw SuiteError("cannot create \(output)/.journal: \(error)", exitCode: SuiteExitCode.ioError)
         }
-        let total = problems.count * optimizers.count
+        let runSeeds = (0..<seeds).map { seed &+ UInt64($0) }
+        var plan = problems.map { _ in optimizers }
+        var tuning: [Tuning.Choice] = []
+        var reused = 0
+        if tune {
+            // The sweep: every learning rate of the grid, first seed only, then the choice per (problem, optimizer).
+            let variants = try optimizers.map { o in try grid.compactMap { try registry.withLearningRate(o.label, $0) } }
+            let sweep = try execute(problems: problems, plan: problems.map { _ in variants.flatMap { $0 } }, seeds: [runSeeds[0]],
+                                    references: references, journal: journal, console: console, phase: "tuning sweep")
+            reused += sweep.reused
+            for (p, records) in sweep.records.enumerated() {
+                for (o, configured) in optimizers.enumerated() where !variants[o].isEmpty {
+                    let candidates = records.filter { r in variants[o].contains { $0.label == r.optimizer } }
+                    guard let choice = Tuning.choose(problem: problems[p].label, optimizer: configured.label, candidates: candidates,
+                                                     grid: grid) else { continue }
+                    tuning.append(choice)
+                    plan[p][o] = variants[o][choice.index]
+                }
+            }
+        }
+        let main = try execute(problems: problems, plan: plan, seeds: runSeeds, references: references, journal: journal,
+                               console: console, phase: tune ? "tuned runs" : nil)
+        reused += main.reused
+        let records = main.records.flatMap { $0 }
+
+        var metadata = Metadata(configuration: configuration(problems: problems, optimizers: optimizers),
+                                environment: Metadata.currentEnvironment(arguments: CommandLine.arguments))
+        metadata.environment["wall_clock_s"] = (ContinuousClock.now - started).seconds
+        metadata.environment["jobs"] = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        metadata.environment["isolation"] = isolation.rawValue
+        let set = ResultSet(records: records, references: references,
+                            conditionNumbers: References.conditionNumbers(problems, references), hash: metadata.hash)
+        var files = ReportFiles.raw(set, problemOrder: problems.map { ($0.label, $0.problem.dimension) })
+        files += ReportFiles.derived(set, profileTarget: profileTarget)
+        files.append(("metadata.json", metadata.text))
+        if tune { files += Tuning.files(tuning, grid: grid, hash: metadata.hash) }
+        do {
+            try ResultWriter.write(files, to: output)
+        } catch {
+            throw SuiteError("\(error)", exitCode: SuiteExitCode.ioError)
+        }
+        console.out(TerminalTable.summary(records))
+        console.out("\nWrote \(records.count) runs to \(output)/ (run \(metadata.hash)): summary.csv, targets.csv, tables/, plots/, "
+            + "metadata.json\(tune ? ", tuning.csv" : "")\(reused > 0 ? " (\(reused) runs reused from an earlier invocation)" : "")\n")
+        if interruption.isSet {
+            let total = problems.count * optimizers.count * seeds
+            throw SuiteError("interrupted after \(records.count) of \(total) runs; the finished ones are written. "
+                + "Run the same command with --resume to do the rest.", exitCode: SuiteExitCode.interrupted)
+        }
+    }
+
+    /// What decides the numbers; its hash goes into every caption.
+    func configuration(problems: [ProblemInstance], optimizers: [ConfiguredOptimizer]) -> [String: Any] {
+        var c: [String: Any] = [
+            "suite_version": Journal.suiteVersion,
+            "problems": problems.map(\.label),
+            "optimizers": optimizers.map(\.label),
+            "max_iterations": maxIterations,
+            "tolerance": tolerance.description,
+            "log_every": logEvery,
+            "patience": patience,
+            "seed": seed,
+            "seeds": seeds,
+            "batch_size": batchSize.map { $0 as Any } ?? NSNull(),
+            "profile_target": profileTarget.description,
+            "targets": Targets.all.map(\.description),
+        ]
+        if let t = timeLimit { c["time_limit"] = t.description }
+        if tune { c["tune_grid"] = tuneGrid }
+        if let folder = instances.problems { c["problems_folder"] = folder }
+        return c
+    }
+
+    /// Runs `plan[p]` on problem p for every seed, `jobs` problems at a time; records per problem, in plan order
+    /// (seed-major), so the files do not depend on `--jobs`.
+    func execute(problems: [ProblemInstance], plan: [[ConfiguredOptimizer]], seeds runSeeds: [UInt64],
+                 references: [String: Optimum], journal: Journal, console: Console, phase: String?) throws
+        -> (records: [[RunRecord]], reused: Int) {
+        let total = plan.map(\.count).reduce(0, +) * runSeeds.count
         let jobs = Swift.max(1, Swift.min(self.jobs ?? ProcessInfo.processInfo.activeProcessorCount, problems.count))
-        let progress = SharedConsole(console)
+        let progress = Progress(console: console, total: total, phase: phase, quiet: quiet)
         let failure = Mutex<SuiteError?>(nil)
         let finished = Mutex<[[RunRecord]?]>(Array(repeating: nil, count: problems.count))
         let reused = Atomic<Int>(0)
-        let done = Atomic<Int>(0)
         let nextProblem = Atomic<Int>(0)
-        let (seed, resume, isolation, batchSize, quiet, options) = (self.seed, self.resume, self.isolation, self.batchSize, self.quiet, self.options)
+        let (dataSeed, resume, isolation, batchSize, baseOptions) = (self.seed, self.resume, self.isolation, self.batchSize, self.options)
         let problemsFolder = instances.problems
         // `jobs` workers take problems in turn; each problem's runs execute in order within one worker.
         DispatchQueue.concurrentPerform(iterations: jobs) { _ in
@@ -134,79 +233,71 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                 let p = nextProblem.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard p < problems.count else { return }
                 let instance = problems[p]
+                let optimizers = plan[p]
                 let fStar = references[instance.label]?.value
-                // Decide every pair of this problem first: resumed, skipped, or to run.
-                var outcomes = [RunResult?](repeating: nil, count: optimizers.count)
-                var fromJournal = [Bool](repeating: false, count: optimizers.count)
-                var pending: [Int] = []
-                for (i, configured) in optimizers.enumerated() {
-                    let key = Journal.key(problem: instance.label, optimizer: configured.label, seed: seed, options: options)
-                    if resume, let previous = journal.load(key) {
-                        outcomes[i] = previous.result
-                        fromJournal[i] = true
-                    } else if let reason = Harness.unfitReason(problem: instance.problem, requirements: configured.requirements,
-                                                               options: options) {
-                        outcomes[i] = .skipped(reason, optimalValue: fStar)
-                    } else {
-                        pending.append(i)
-                    }
-                }
-                if isolation == .process && !pending.isEmpty {
-                    let job = WorkerJob(problem: instance.label, optimizers: pending.map { optimizers[$0].label }, seed: seed,
-                                        batchSize: batchSize, options: options, optimalValue: fStar, problemsFolder: problemsFolder)
-                    for (i, r) in zip(pending, ProcessIsolation.run(job, scratch: journal.scratch(instance.label))) { outcomes[i] = r }
-                } else {
-                    for i in pending where !interruption.isSet {
-                        outcomes[i] = Harness.run(problem: instance.problem, method: optimizers[i].method, optimalValue: fStar,
-                                                  options: options)
-                    }
-                }
                 var records: [RunRecord] = []
-                var lines = ""
-                for (i, configured) in optimizers.enumerated() {
-                    // An interrupted problem keeps the runs that finished before the interruption.
-                    guard let result = outcomes[i], result.status != .interrupted else { break }
-                    let record = RunRecord(problem: instance.label, dimension: instance.problem.dimension,
-                                           optimizer: configured.label, seed: seed, batchSize: batchSize, result: result)
-                    if fromJournal[i] {
-                        reused.add(1, ordering: .relaxed)
-                    } else {
-                        let key = Journal.key(problem: instance.label, optimizer: configured.label, seed: seed, options: options)
-                        do {
-                            try journal.store(record, key: key)
-                        } catch {
-                            failure.withLock { $0 = $0 ?? SuiteError("cannot journal a finished run in \(journal.folder): \(error)",
-                                                                     exitCode: SuiteExitCode.ioError) }
-                            return
+                seedLoop: for runSeed in runSeeds {
+                    var options = baseOptions
+                    options.samplingSeed = Self.samplingSeed(runSeed)
+                    // Decide every pair of this problem first: resumed, skipped, or to run.
+                    var outcomes = [RunResult?](repeating: nil, count: optimizers.count)
+                    var fromJournal = [Bool](repeating: false, count: optimizers.count)
+                    var pending: [Int] = []
+                    let keys = optimizers.map {
+                        Journal.key(problem: instance.label, optimizer: $0.label, seed: runSeed, dataSeed: dataSeed, options: options)
+                    }
+                    for (i, configured) in optimizers.enumerated() {
+                        if resume, let previous = journal.load(keys[i]) {
+                            outcomes[i] = previous.result
+                            fromJournal[i] = true
+                        } else if let reason = Harness.unfitReason(problem: instance.problem, requirements: configured.requirements,
+                                                                   options: options) {
+                            outcomes[i] = .skipped(reason, optimalValue: fStar)
+                        } else {
+                            pending.append(i)
                         }
                     }
-                    records.append(record)
-                    let count = done.add(1, ordering: .relaxed).newValue
-                    lines += "[\(count)/\(total)] \(instance.label) × \(configured.label): \(result.statusDescription) after "
-                        + "\(result.iterations) iterations, \(NumberFormat.duration(result.time))\n"
+                    if isolation == .process && !pending.isEmpty {
+                        let job = WorkerJob(problem: instance.label, optimizers: pending.map { optimizers[$0].label }, seed: dataSeed,
+                                            runSeed: runSeed, batchSize: batchSize, options: options, optimalValue: fStar,
+                                            problemsFolder: problemsFolder)
+                        for (i, r) in zip(pending, ProcessIsolation.run(job, scratch: journal.scratch(instance.label))) { outcomes[i] = r }
+                    } else {
+                        for i in pending where !interruption.isSet {
+                            outcomes[i] = Harness.run(problem: instance.problem, method: optimizers[i].method, optimalValue: fStar,
+                                                      options: options)
+                        }
+                    }
+                    var lines: [String] = []
+                    for (i, configured) in optimizers.enumerated() {
+                        // An interrupted problem keeps the runs that finished before the interruption.
+                        guard let result = outcomes[i], result.status != .interrupted else { break seedLoop }
+                        let record = RunRecord(problem: instance.label, dimension: instance.problem.dimension,
+                                               optimizer: configured.label, seed: runSeed, batchSize: batchSize, result: result)
+                        if fromJournal[i] {
+                            reused.add(1, ordering: .relaxed)
+                        } else {
+                            do {
+                                try journal.store(record, key: keys[i])
+                            } catch {
+                                failure.withLock { $0 = $0 ?? SuiteError("cannot journal a finished run in \(journal.folder): \(error)",
+                                                                         exitCode: SuiteExitCode.ioError) }
+                                return
+                            }
+                        }
+                        records.append(record)
+                        lines.append("\(instance.label) × \(configured.label)\(runSeeds.count > 1 ? " (seed \(runSeed))" : ""): "
+                            + "\(result.statusDescription) after \(result.iterations) iterations, \(NumberFormat.duration(result.time))")
+                    }
+                    progress.finished(lines)
                 }
-                if !quiet { progress.err(lines) }
                 finished.withLock { $0[p] = records }
             }
         }
+        progress.done()
         if let error = failure.withLock({ $0 }) { throw error }
         // Problems in their selection order, so the tables do not depend on --jobs.
-        let records = finished.withLock { $0.compactMap { $0 }.flatMap { $0 } }
-        let resumed = reused.load(ordering: .relaxed)
-
-        let files = ResultFiles.render(records: records, problems: problems, references: references)
-        do {
-            try ResultWriter.write(files, to: output)
-        } catch {
-            throw SuiteError("\(error)", exitCode: SuiteExitCode.ioError)
-        }
-        console.out(TerminalTable.summary(records))
-        console.out("\nWrote \(records.count) runs to \(output)/: summary.csv, summary.md, reference.csv, "
-            + "traces/<problem>/<optimizer>.csv\(resumed > 0 ? " (\(resumed) reused from an earlier invocation)" : "")\n")
-        if interruption.isSet {
-            throw SuiteError("interrupted after \(records.count) of \(total) runs; the finished ones are written. "
-                + "Run the same command with --resume to do the rest.", exitCode: SuiteExitCode.interrupted)
-        }
+        return (finished.withLock { $0.map { $0 ?? [] } }, reused.load(ordering: .relaxed))
     }
 }
 
@@ -218,15 +309,3 @@ enum Isolation: String, ExpressibleByArgument, CaseIterable {
     case none
 }
 
-/// A console several workers may print to; each call prints whole.
-final class SharedConsole: @unchecked Sendable {
-    private let console: Console
-    private let lock = Mutex<Void>(())
-
-    init(_ console: Console) { self.console = console }
-
-    func err(_ text: String) {
-        guard !text.isEmpty else { return }
-        lock.withLock { _ in console.err(text) }
-    }
-}

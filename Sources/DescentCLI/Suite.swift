@@ -30,16 +30,19 @@ public struct Console {
     public var out: (String) -> Void
     /// Writes to standard error.
     public var err: (String) -> Void
+    /// Whether standard error is a terminal (progress is then one redrawn bar instead of lines).
+    public var errIsTerminal: Bool
 
     /// A console writing to the given sinks.
-    public init(out: @escaping (String) -> Void, err: @escaping (String) -> Void) {
+    public init(out: @escaping (String) -> Void, err: @escaping (String) -> Void, errIsTerminal: Bool = false) {
         self.out = out
         self.err = err
+        self.errIsTerminal = errIsTerminal
     }
 
     /// The process's standard output and standard error.
     public static var standard: Console {
-        Console(out: { print($0, terminator: "") }, err: { writeStandardError($0) })
+        Console(out: { print($0, terminator: "") }, err: { writeStandardError($0) }, errIsTerminal: isatty(2) == 1)
     }
 }
 

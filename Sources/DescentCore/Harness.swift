@@ -204,6 +204,7 @@ public struct IterationMonitor {
     var gradientNorm = Double.nan
     var status: RunStatus = .maxIterations
     var note: String? = nil
+    var hits: [TargetHit] = []
     /// Scores the iterate on held-out data at logged rows (not timed), for problems with a split.
     let validate: ((Vector) -> (loss: Double, accuracy: Double?))?
 
@@ -268,9 +269,21 @@ public struct IterationMonitor {
         } else if k - lastBestIteration >= options.patience {
             stop = .stalled
         }
+        if stop != .diverged { recordHits(suboptimality ?? gradientNorm, m) }
         if stop != nil || k % logEvery == 0 { record(m) }
         if let stop { status = stop }
         return stop != nil
+    }
+
+    /// Records every target of ``Targets/all`` that `measure` reaches for the first time.
+    @inline(__always) mutating func recordHits(_ measure: Double, _ m: Int) {
+        while hits.count < Targets.all.count && measure <= Targets.all[hits.count] {
+            hits.append(TargetHit(target: Targets.all[hits.count], iteration: k, gradientEvaluations: evaluations,
+                                  functionEvaluations: evaluations + extraFunctionEvaluations,
+                                  sampleGradients: sampleGradients == 0 ? evaluations : sampleGradients,
+                                  epochs: Double(sampleGradients == 0 ? evaluations : sampleGradients) / Double(m),
+                                  time: elapsed))
+        }
     }
 
     /// Stops at once with `status` (a non-finite mini-batch), logging the row.
@@ -315,7 +328,7 @@ public struct IterationMonitor {
                   sampleGradients: sampleGradients == 0 ? evaluations : sampleGradients,
                   epochs: Double(sampleGradients == 0 ? evaluations : sampleGradients) / Double(m), initialValue: f0,
                   finalValue: value, optimalValue: fStar, gradientNorm: gradientNorm, time: elapsed, trace: trace,
-                  finalPoint: x.array, note: note)
+                  finalPoint: x.array, note: note, hits: hits)
     }
 }
 

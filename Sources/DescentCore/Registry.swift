@@ -191,6 +191,20 @@ public struct Registry: Sendable {
         return out
     }
 
+    /// The optimizer `label` names with its learning rate `lr` set to `learningRate` (modifiers kept),
+    /// or `nil` when its base optimizer has no parameter `lr`.
+    public func withLearningRate(_ label: String, _ learningRate: Double) throws(SpecError) -> ConfiguredOptimizer? {
+        let terms = try Self.splitChain(label)
+        var spec = try Spec(parsing: terms[0])
+        guard let entry = optimizers.first(where: { $0.name == spec.name }), entry.parameters.contains(where: { $0.name == "lr" }) else {
+            return nil
+        }
+        spec.arguments.removeAll { $0.name == "lr" }
+        spec.arguments.insert(Spec.Argument(name: "lr", value: learningRate.description), at: 0)
+        let text = ([spec.description] + terms.dropFirst().map { $0.trimmingWhitespace() }).joined(separator: " + ")
+        return try selectOptimizers([text]).first
+    }
+
     /// Splits `a(x=1) + b(y=1e+3)` at the `+` signs outside parentheses.
     static func splitChain(_ text: String) throws(SpecError) -> [String] {
         var terms: [String] = []

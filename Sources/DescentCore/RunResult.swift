@@ -82,6 +82,52 @@ public struct TraceRow: Sendable, Equatable {
     }
 }
 
+/// The suboptimality targets every run is measured against: 10⁻¹, 10⁻², …, 10⁻⁸.
+///
+/// A target τ is reached at the first iterate with f − f* ≤ τ (‖∇f‖₂ ≤ τ when f* is unknown), the
+/// same absolute measure as `--tolerance`. The harness checks it at every iterate of a full-batch
+/// run and at every logged iterate of a stochastic run (where f is only evaluated there).
+public enum Targets {
+    /// 10⁻¹ … 10⁻⁸, loosest first.
+    public static let all: [Double] = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8]
+
+    /// `1e-3` for 10⁻³: the form used in CSV columns and labels.
+    public static func label(_ target: Double) -> String {
+        let e = Int((-_log10Target(target)).rounded())
+        return "1e-\(e)"
+    }
+}
+
+/// The work a run had done when it first reached a target.
+public struct TargetHit: Sendable, Equatable {
+    /// The target τ (one of ``Targets/all``).
+    public var target: Double
+    /// Steps taken.
+    public var iteration: Int
+    /// Gradient evaluations so far (mini-batch gradients in stochastic runs).
+    public var gradientEvaluations: Int
+    /// Function evaluations so far (gradient evaluations included).
+    public var functionEvaluations: Int
+    /// Per-sample gradients so far.
+    public var sampleGradients: Int
+    /// Passes over the data so far.
+    public var epochs: Double
+    /// Seconds since the run started.
+    public var time: Double
+
+    /// Creates a hit.
+    public init(target: Double, iteration: Int, gradientEvaluations: Int, functionEvaluations: Int,
+                sampleGradients: Int, epochs: Double, time: Double) {
+        self.target = target
+        self.iteration = iteration
+        self.gradientEvaluations = gradientEvaluations
+        self.functionEvaluations = functionEvaluations
+        self.sampleGradients = sampleGradients
+        self.epochs = epochs
+        self.time = time
+    }
+}
+
 /// The outcome of one run of one optimizer on one problem.
 public struct RunResult: Sendable {
     /// Why it stopped.
@@ -113,11 +159,15 @@ public struct RunResult: Sendable {
     public var trace: [TraceRow]
     /// The last iterate.
     public var finalPoint: [Double]
+    /// The targets of ``Targets/all`` the run reached, loosest first, with the work it took.
+    public var hits: [TargetHit]
 
     /// Creates a result (the harness does; reports and tests may too).
     public init(status: RunStatus, iterations: Int, gradientEvaluations: Int, functionEvaluations: Int? = nil,
                 sampleGradients: Int, epochs: Double, initialValue: Double, finalValue: Double, optimalValue: Double?,
-                gradientNorm: Double, time: Double, trace: [TraceRow], finalPoint: [Double], note: String? = nil) {
+                gradientNorm: Double, time: Double, trace: [TraceRow], finalPoint: [Double], note: String? = nil,
+                hits: [TargetHit] = []) {
+        self.hits = hits
         self.status = status
         self.iterations = iterations
         self.gradientEvaluations = gradientEvaluations
@@ -185,3 +235,11 @@ public struct RunRecord: Sendable {
         self.result = result
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+@inline(__always) private func _log10Target(_ x: Double) -> Double { Glibc.log10(x) }
+#elseif canImport(Darwin)
+import Darwin
+@inline(__always) private func _log10Target(_ x: Double) -> Double { Darwin.log10(x) }
+#endif

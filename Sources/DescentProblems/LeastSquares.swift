@@ -6,7 +6,7 @@ import GSL
 ///
 /// f* has a certified closed form: w* from GSL's Householder QR least-squares solve (λ = 0) or the
 /// Cholesky solve of (XᵀX/m + λI) w = Xᵀy/m (λ > 0); f* = f(w*).
-public struct LeastSquares: TwiceDifferentiable, FiniteSumProblem, ValidationMetrics {
+public struct LeastSquares: QuadraticProblem, FiniteSumProblem, ValidationMetrics {
     /// d = n.
     public let dimension: Int
     /// λ.

@@ -4,7 +4,7 @@ import DescentCore
 ///
 /// Gradient descent with step α gives θ_{k+1} = (1 − 2α) θ_k; with α = 0.1: 3.2, 2.56, 2.048.
 /// f* = 0 at θ* = 0.
-public struct Parabola: TwiceDifferentiable {
+public struct Parabola: QuadraticProblem {
     /// The start point θ₀.
     public var start: Double
 

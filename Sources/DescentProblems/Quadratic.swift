@@ -18,7 +18,7 @@ public enum Spectrum: String, CaseIterable, Sendable {
 /// stored as its diagonal and n can reach 10⁷). b is seeded standard normal; x₀ = 0.
 /// x* = A⁻¹b (GSL Cholesky when rotated, bᵢ/λᵢ when diagonal); f* = f(x*).
 /// Dense (rotated) instances are limited to n ≤ 2000.
-public struct Quadratic: TwiceDifferentiable {
+public struct Quadratic: QuadraticProblem {
     /// n.
     public let dimension: Int
     /// A, row-major n × n, when rotated; empty when diagonal.

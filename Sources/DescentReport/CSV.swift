@@ -21,12 +21,13 @@ public enum CSV {
     /// The columns of `summary.csv`, in order.
     public static let summaryColumns = [
         "problem", "dimension", "optimizer", "seed", "batch_size", "status", "iterations", "gradient_evaluations",
-        "function_evaluations", "sample_gradients", "epochs", "f_initial", "f_final", "f_star", "suboptimality", "grad_norm", "note", "time_s",
+        "function_evaluations", "sample_gradients", "epochs", "f_initial", "f_final", "f_star", "suboptimality", "grad_norm", "note", "trace",
     ]
 
-    /// `summary.csv`: one row per run, in the order given.
-    public static func summary(_ records: [RunRecord]) -> String {
-        table(header: summaryColumns, rows: records.map { r in
+    /// `summary.csv`: one row per run, in the order given. Deterministic: times are in `timing.csv`.
+    public static func summary(_ records: [RunRecord], tracePaths: [String?]? = nil) -> String {
+        let paths = tracePaths ?? ReportFiles.tracePaths(records)
+        return table(header: summaryColumns, rows: zip(records, paths).map { r, path in
             // A skipped run computed nothing: its numeric fields are empty, not nan.
             let ran = r.result.status != .skipped
             let number = { (x: Double?) in ran ? CSV.number(x) : "" }
@@ -36,9 +37,103 @@ public enum CSV {
                 String(r.result.functionEvaluations), String(r.result.sampleGradients), number(r.result.epochs),
                 number(r.result.initialValue), number(r.result.finalValue), number(r.result.optimalValue),
                 number(r.result.suboptimality), number(r.result.gradientNorm), field(r.result.note ?? ""),
-                number(r.result.time),
+                field(path ?? ""),
             ]
         })
+    }
+
+    /// The columns of `targets.csv`, in order.
+    public static let targetColumns = [
+        "problem", "optimizer", "seed", "batch_size", "target", "reached", "iterations", "gradient_evaluations",
+        "function_evaluations", "sample_gradients", "epochs",
+    ]
+
+    /// `targets.csv`, tidy long format: one row per run and target of ``Targets/all``; the work columns
+    /// are empty where the target was not reached. Skipped runs have no rows.
+    public static func targets(_ records: [RunRecord]) -> String {
+        var rows: [[String]] = []
+        for r in records where r.result.status != .skipped {
+            for target in Targets.all {
+                let head = [field(r.problem), field(r.optimizer), String(r.seed), r.batchSize.map(String.init) ?? "",
+                            NumberFormat.exact(target)]
+                if let h = r.result.hits.first(where: { $0.target == target }) {
+                    rows.append(head + ["true", String(h.iteration), String(h.gradientEvaluations), String(h.functionEvaluations),
+                                        String(h.sampleGradients), NumberFormat.exact(h.epochs)])
+                } else {
+                    rows.append(head + ["false", "", "", "", "", ""])
+                }
+            }
+        }
+        return table(header: targetColumns, rows: rows)
+    }
+
+    /// The columns of `timing/timing.csv`, in order.
+    public static let timingColumns = ["problem", "optimizer", "seed", "batch_size", "target", "time_s"]
+
+    /// `timing/timing.csv`: wall-clock seconds per run (`target` empty) and to each target reached.
+    /// Kept apart from the deterministic files.
+    public static func timing(_ records: [RunRecord]) -> String {
+        var rows: [[String]] = []
+        for r in records where r.result.status != .skipped {
+            let head = [field(r.problem), field(r.optimizer), String(r.seed), r.batchSize.map(String.init) ?? ""]
+            rows.append(head + ["", NumberFormat.exact(r.result.time)])
+            for h in r.result.hits { rows.append(head + [NumberFormat.exact(h.target), NumberFormat.exact(h.time)]) }
+        }
+        return table(header: timingColumns, rows: rows)
+    }
+
+    /// Parses CSV text (RFC 4180: quoted fields may hold commas, doubled quotes and line ends) into
+    /// rows of fields; the header is the first row. Throws on an unterminated quote.
+    public static func parse(_ text: String) throws(CSVError) -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var fieldText = ""
+        var quoted = false
+        var atFieldStart = true
+        var line = 1
+        var iterator = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+        func next() -> Unicode.Scalar? {
+            if let p = pending { pending = nil; return p }
+            return iterator.next()
+        }
+        while let c = next() {
+            if quoted {
+                if c == "\"" {
+                    if let d = next() {
+                        if d == "\"" { fieldText.unicodeScalars.append("\"") } else { quoted = false; pending = d }
+                    } else { quoted = false }
+                } else {
+                    if c == "\n" { line += 1 }
+                    fieldText.unicodeScalars.append(c)
+                }
+                continue
+            }
+            switch c {
+            case "\"" where atFieldStart:
+                quoted = true
+                atFieldStart = false
+            case ",":
+                row.append(fieldText)
+                fieldText = ""
+                atFieldStart = true
+            case "\r":
+                continue
+            case "\n":
+                row.append(fieldText)
+                rows.append(row)
+                row = []
+                fieldText = ""
+                atFieldStart = true
+                line += 1
+            default:
+                fieldText.unicodeScalars.append(c)
+                atFieldStart = false
+            }
+        }
+        if quoted { throw CSVError(line: line, message: "a quoted field is not closed") }
+        if !atFieldStart || !row.isEmpty { row.append(fieldText); rows.append(row) }
+        return rows
     }
 
     /// The columns of a trace file, in order.
@@ -78,18 +173,28 @@ public enum CSV {
     /// The columns of `reference.csv`, in order.
     public static let referenceColumns = [
         "problem", "dimension", "f_star", "source", "grad_norm_at_x_star", "hessian_min_eigenvalue",
-        "hessian_max_eigenvalue", "x_star",
+        "hessian_max_eigenvalue", "condition_number", "x_star",
     ]
 
-    /// `reference.csv`: the certificate of every problem's optimum; x* as `;`-separated values for n ≤ 100.
-    public static func references(_ entries: [(problem: String, dimension: Int, optimum: Optimum?)]) -> String {
+    /// `reference.csv`: the certificate of every problem's optimum; x* as `;`-separated values for n ≤ 100;
+    /// `condition_number` is κ for problems with a constant Hessian.
+    public static func references(_ entries: [(problem: String, dimension: Int, optimum: Optimum?, conditionNumber: Double?)]) -> String {
         table(header: referenceColumns, rows: entries.map { e in
             let point = e.dimension <= 100 ? (e.optimum?.point ?? []).map(NumberFormat.exact).joined(separator: ";") : ""
             return [field(e.problem), String(e.dimension), number(e.optimum?.value), e.optimum?.source.rawValue ?? "",
                     number(e.optimum?.gradientNorm), number(e.optimum?.hessianEigenvalues?.min),
-                    number(e.optimum?.hessianEigenvalues?.max), point]
+                    number(e.optimum?.hessianEigenvalues?.max), number(e.conditionNumber), point]
         })
     }
+}
+
+/// Malformed CSV text.
+public struct CSVError: Error, Sendable, CustomStringConvertible {
+    /// The line where the problem was found (1-based).
+    public var line: Int
+    /// What is wrong.
+    public var message: String
+    public var description: String { "line \(line): \(message)" }
 }
 
 extension String {

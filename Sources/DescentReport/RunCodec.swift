@@ -24,6 +24,7 @@ public enum RunCodec {
             ("f_initial", NumberFormat.exact(r.initialValue)), ("f_final", NumberFormat.exact(r.finalValue)),
             ("f_star", r.optimalValue.map(NumberFormat.exact) ?? ""), ("grad_norm", NumberFormat.exact(r.gradientNorm)),
             ("time_s", NumberFormat.exact(r.time)), ("note", r.note ?? ""),
+            ("hits", r.hits.map(encodeHit).joined(separator: ";")),
         ]
         var out = magic + "\n"
         for (k, v) in fields { out += k + "=" + escape(v) + "\n" }
@@ -55,11 +56,29 @@ public enum RunCodec {
               let time = f["time_s"].flatMap({ Double($0) }) else { return nil }
         let fStar = f["f_star"].flatMap { $0.isEmpty ? nil : Double($0) }
         let note = f["note"].flatMap { $0.isEmpty ? nil : $0 }
+        var hits: [TargetHit] = []
+        for text in (f["hits"] ?? "").split(separator: ";") {
+            guard let hit = decodeHit(text) else { return nil }
+            hits.append(hit)
+        }
         let result = RunResult(status: status, iterations: iterations, gradientEvaluations: ge, functionEvaluations: fe,
                                sampleGradients: sg, epochs: epochs, initialValue: f0, finalValue: f1, optimalValue: fStar,
-                               gradientNorm: gn, time: time, trace: trace, finalPoint: [], note: note)
+                               gradientNorm: gn, time: time, trace: trace, finalPoint: [], note: note, hits: hits)
         return RunRecord(problem: problem, dimension: dimension, optimizer: optimizer, seed: seed,
                          batchSize: f["batch_size"].flatMap { Int($0) }, result: result)
+    }
+
+    static func encodeHit(_ h: TargetHit) -> String {
+        [NumberFormat.exact(h.target), String(h.iteration), String(h.gradientEvaluations), String(h.functionEvaluations),
+         String(h.sampleGradients), NumberFormat.exact(h.epochs), NumberFormat.exact(h.time)].joined(separator: ":")
+    }
+
+    static func decodeHit(_ text: Substring) -> TargetHit? {
+        let p = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard p.count == 7, let t = Double(p[0]), let k = Int(p[1]), let ge = Int(p[2]), let fe = Int(p[3]),
+              let sg = Int(p[4]), let ep = Double(p[5]), let time = Double(p[6]) else { return nil }
+        return TargetHit(target: t, iteration: k, gradientEvaluations: ge, functionEvaluations: fe, sampleGradients: sg,
+                         epochs: ep, time: time)
     }
 
     static func escape(_ s: String) -> String {

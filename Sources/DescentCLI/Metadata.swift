@@ -1,0 +1,124 @@
+import DescentCore
+import Foundation
+import GSL
+
+/// `metadata.json`: what produced a results folder.
+///
+/// `configuration` holds everything that decides the numbers (suite version, selection, stopping
+/// options, seeds); its hash, 8 hex digits, is printed in every caption, so a table in a paper
+/// names the configuration it came from. `environment` says where and when it ran (git commit,
+/// Swift, GSL and BLAS, OS, CPU, date, the command line); it does not enter the hash, so the same
+/// configuration gives the same tables on any machine and date.
+struct Metadata {
+    var configuration: [String: Any]
+    var environment: [String: Any]
+
+    /// The hash of the configuration (FNV-1a of its canonical JSON, first 8 hex digits).
+    var hash: String {
+        let text = Self.json(configuration)
+        let full = StableHash.hex(text)
+        return String(String(repeating: "0", count: Swift.max(0, 16 - full.count)) + full).prefix(8).description
+    }
+
+    /// The file's text: sorted keys, two-space indentation, a final newline.
+    var text: String {
+        Self.json(["hash": hash, "configuration": configuration, "environment": environment], pretty: true) + "\n"
+    }
+
+    static func json(_ object: [String: Any], pretty: Bool = false) -> String {
+        let options: JSONSerialization.WritingOptions = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: options)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Reads `DIR/metadata.json`; throws a usage error naming the file when it is missing or malformed.
+    static func load(folder: String) throws -> (hash: String, configuration: [String: Any]) {
+        let path = folder + "/metadata.json"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SuiteError("\(path) is missing: \(folder) is not a folder written by 'suite run'", exitCode: SuiteExitCode.usage)
+        }
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+              let hash = object["hash"] as? String, let configuration = object["configuration"] as? [String: Any] else {
+            throw SuiteError("\(path) is not valid metadata (needs \"hash\" and \"configuration\")", exitCode: SuiteExitCode.usage)
+        }
+        return (hash, configuration)
+    }
+
+    /// Where and when this process runs.
+    static func currentEnvironment(arguments: [String]) -> [String: Any] {
+        [
+            "command": (["suite"] + arguments.dropFirst()).joined(separator: " "),
+            "git_commit": gitCommit(),
+            "swift": swiftVersion,
+            "gsl": GSL.version,
+            "blas": linkedBLAS(),
+            "os": osName(),
+            "cpu": cpuName(),
+            "cores": ProcessInfo.processInfo.activeProcessorCount,
+            "date": ISO8601DateFormatter().string(from: Date()),
+        ]
+    }
+
+    static var swiftVersion: String {
+        #if compiler(>=6.4)
+        return "6.4 or later"
+        #elseif compiler(>=6.3)
+        return "6.3"
+        #elseif compiler(>=6.2)
+        return "6.2"
+        #else
+        return "6.1"
+        #endif
+    }
+
+    /// `git rev-parse HEAD` in the working directory, with `+dirty` when there are uncommitted changes.
+    static func gitCommit() -> String {
+        func git(_ args: [String]) -> String? {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["git"] + args
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            do { try process.run() } catch { return nil }
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { return nil }
+            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard let commit = git(["rev-parse", "HEAD"]) else { return "unknown (not a git checkout)" }
+        let dirty = !(git(["status", "--porcelain", "--untracked-files=no"]) ?? "").isEmpty
+        return commit + (dirty ? "+dirty" : "")
+    }
+
+    /// The BLAS library mapped into this process (GSL's reference CBLAS or OpenBLAS), from /proc/self/maps.
+    static func linkedBLAS() -> String {
+        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return "unknown" }
+        var found: [String] = []
+        for line in maps.split(separator: "\n") {
+            guard let path = line.split(separator: " ").last, path.hasPrefix("/") else { continue }
+            let name = String(path.split(separator: "/").last ?? "")
+            if (name.hasPrefix("libopenblas") || name.hasPrefix("libgslcblas") || name.hasPrefix("libblas") || name.hasPrefix("libmkl"))
+                && !found.contains(name) {
+                found.append(name)
+            }
+        }
+        return found.isEmpty ? "none loaded" : found.sorted().joined(separator: ", ")
+    }
+
+    static func osName() -> String {
+        guard let text = try? String(contentsOfFile: "/etc/os-release", encoding: .utf8) else { return ProcessInfo.processInfo.operatingSystemVersionString }
+        for line in text.split(separator: "\n") where line.hasPrefix("PRETTY_NAME=") {
+            return line.dropFirst("PRETTY_NAME=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        }
+        return ProcessInfo.processInfo.operatingSystemVersionString
+    }
+
+    static func cpuName() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
+        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+            return line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown"
+        }
+        return "unknown"
+    }
+}

@@ -1,0 +1,157 @@
+import DescentCore
+
+/// Everything the tables and plots are made from: the runs (with traces and target hits), the
+/// certified optima, and the provenance hash. A run builds it in memory; `suite report` parses it
+/// back from the CSV files, exactly (numbers are written in shortest round-trip form).
+public struct ResultSet: Sendable {
+    /// The runs, in run order.
+    public var records: [RunRecord]
+    /// Certified optima by problem label.
+    public var references: [String: Optimum]
+    /// κ = λmax/λmin for problems with a constant Hessian (``QuadraticProblem``), by label.
+    public var conditionNumbers: [String: Double]
+    /// The short hash of the run's configuration (see `metadata.json`), printed in every caption.
+    public var hash: String
+
+    /// A result set.
+    public init(records: [RunRecord], references: [String: Optimum], conditionNumbers: [String: Double] = [:], hash: String) {
+        self.records = records
+        self.references = references
+        self.conditionNumbers = conditionNumbers
+        self.hash = hash
+    }
+
+    /// The records grouped by problem and optimizer.
+    public var problems: [ProblemGroup] { Grouping.problems(records, references: references) }
+
+    /// What is wrong with a results folder.
+    public struct LoadError: Error, Sendable, CustomStringConvertible {
+        /// The file, relative to the folder.
+        public var file: String
+        /// What is wrong with it.
+        public var message: String
+        public var description: String { "\(file): \(message)" }
+    }
+
+    /// Parses the files of a results folder; `read` returns a file's text by relative path, or `nil`
+    /// when it does not exist. Needs `summary.csv`, `targets.csv` and `reference.csv`; traces and
+    /// `timing/timing.csv` are read when present (without them plots are empty and times are NaN).
+    public static func parse(hash: String, read: (String) -> String?) throws(LoadError) -> ResultSet {
+        func table(_ name: String, _ columns: [String]) throws(LoadError) -> [[String: String]] {
+            guard let text = read(name) else { throw LoadError(file: name, message: "missing") }
+            let rows: [[String]]
+            switch Result(catching: { () throws(CSVError) -> [[String]] in try CSV.parse(text) }) {
+            case .success(let r): rows = r
+            case .failure(let error): throw LoadError(file: name, message: "\(error)")
+            }
+            guard let header = rows.first else { throw LoadError(file: name, message: "empty") }
+            for c in columns where !header.contains(c) {
+                throw LoadError(file: name, message: "no column '\(c)'; found \(header.joined(separator: ", "))")
+            }
+            var out: [[String: String]] = []
+            for (i, row) in rows.dropFirst().enumerated() {
+                guard row.count == header.count else {
+                    throw LoadError(file: name, message: "row \(i + 2) has \(row.count) fields, the header \(header.count)")
+                }
+                out.append(Dictionary(uniqueKeysWithValues: zip(header, row)))
+            }
+            return out
+        }
+        func number(_ row: [String: String], _ key: String, _ file: String) throws(LoadError) -> Double? {
+            guard let text = row[key], !text.isEmpty else { return nil }
+            guard let x = Double(text) else { throw LoadError(file: file, message: "'\(text)' in column \(key) is not a number") }
+            return x
+        }
+        func integer(_ row: [String: String], _ key: String, _ file: String) throws(LoadError) -> Int {
+            guard let text = row[key], let x = Int(text) else {
+                throw LoadError(file: file, message: "'\(row[key] ?? "")' in column \(key) is not an integer")
+            }
+            return x
+        }
+
+        // reference.csv
+        var references: [String: Optimum] = [:]
+        var kappas: [String: Double] = [:]
+        for row in try table("reference.csv", ["problem", "f_star", "source"]) {
+            let label = row["problem"]!
+            if let k = try number(row, "condition_number", "reference.csv") { kappas[label] = k }
+            guard let value = try number(row, "f_star", "reference.csv") else { continue }
+            guard let source = OptimumSource(rawValue: row["source"]!) else {
+                throw LoadError(file: "reference.csv", message: "unknown source '\(row["source"]!)'")
+            }
+            let lo = try number(row, "hessian_min_eigenvalue", "reference.csv")
+            let hi = try number(row, "hessian_max_eigenvalue", "reference.csv")
+            let point = row["x_star"].flatMap { $0.isEmpty ? nil : $0.split(separator: ";").compactMap { Double($0) } }
+            references[label] = Optimum(value: value, point: point, source: source,
+                                        gradientNorm: try number(row, "grad_norm_at_x_star", "reference.csv"),
+                                        hessianEigenvalues: lo.flatMap { l in hi.map { (l, $0) } })
+        }
+
+        // timing/timing.csv (optional): run times and times to targets.
+        typealias RunKey = String
+        func runKey(_ row: [String: String]) -> RunKey {
+            [row["problem"]!, row["optimizer"]!, row["seed"]!, row["batch_size"]!].joined(separator: "\u{1}")
+        }
+        var runTimes: [RunKey: Double] = [:]
+        var hitTimes: [RunKey: [Double: Double]] = [:]
+        if read("timing/timing.csv") != nil {
+            for row in try table("timing/timing.csv", CSV.timingColumns) {
+                let t = try number(row, "time_s", "timing/timing.csv") ?? .nan
+                if let target = try number(row, "target", "timing/timing.csv") {
+                    hitTimes[runKey(row), default: [:]][target] = t
+                } else {
+                    runTimes[runKey(row)] = t
+                }
+            }
+        }
+
+        // targets.csv
+        var hits: [RunKey: [TargetHit]] = [:]
+        for row in try table("targets.csv", CSV.targetColumns) where row["reached"] == "true" {
+            let key = runKey(row)
+            let target = try number(row, "target", "targets.csv") ?? .nan
+            hits[key, default: []].append(TargetHit(
+                target: target, iteration: try integer(row, "iterations", "targets.csv"),
+                gradientEvaluations: try integer(row, "gradient_evaluations", "targets.csv"),
+                functionEvaluations: try integer(row, "function_evaluations", "targets.csv"),
+                sampleGradients: try integer(row, "sample_gradients", "targets.csv"),
+                epochs: try number(row, "epochs", "targets.csv") ?? .nan, time: hitTimes[key]?[target] ?? .nan))
+        }
+
+        // summary.csv, with each run's trace.
+        var records: [RunRecord] = []
+        for row in try table("summary.csv", CSV.summaryColumns) {
+            guard let status = RunStatus(rawValue: row["status"]!) else {
+                throw LoadError(file: "summary.csv", message: "unknown status '\(row["status"]!)'")
+            }
+            let key = runKey(row)
+            var trace: [TraceRow] = []
+            if let path = row["trace"], !path.isEmpty, let text = read(path) {
+                for line in text.split(separator: "\n").dropFirst() {
+                    guard let r = CSV.parseTraceLine(line) else { throw LoadError(file: path, message: "malformed row '\(line)'") }
+                    trace.append(r)
+                }
+            }
+            let skipped = status == .skipped
+            let result = RunResult(
+                status: status, iterations: try integer(row, "iterations", "summary.csv"),
+                gradientEvaluations: try integer(row, "gradient_evaluations", "summary.csv"),
+                functionEvaluations: try integer(row, "function_evaluations", "summary.csv"),
+                sampleGradients: try integer(row, "sample_gradients", "summary.csv"),
+                epochs: try number(row, "epochs", "summary.csv") ?? (skipped ? 0 : .nan),
+                initialValue: try number(row, "f_initial", "summary.csv") ?? .nan,
+                finalValue: try number(row, "f_final", "summary.csv") ?? .nan,
+                optimalValue: try number(row, "f_star", "summary.csv"),
+                gradientNorm: try number(row, "grad_norm", "summary.csv") ?? .nan,
+                time: runTimes[key] ?? (skipped ? 0 : .nan), trace: trace, finalPoint: [],
+                note: row["note"].flatMap { $0.isEmpty ? nil : $0 }, hits: hits[key] ?? [])
+            guard let seed = UInt64(row["seed"]!) else {
+                throw LoadError(file: "summary.csv", message: "seed '\(row["seed"]!)' is not an integer")
+            }
+            records.append(RunRecord(problem: row["problem"]!, dimension: try integer(row, "dimension", "summary.csv"),
+                                     optimizer: row["optimizer"]!, seed: seed,
+                                     batchSize: row["batch_size"].flatMap { Int($0) }, result: result))
+        }
+        return ResultSet(records: records, references: references, conditionNumbers: kappas, hash: hash)
+    }
+}

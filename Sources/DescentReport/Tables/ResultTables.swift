@@ -1,0 +1,207 @@
+import DescentCore
+
+/// The paper tables: per problem, the work each optimizer needs to reach each target; across
+/// problems, targets reached, work relative to the best, and rank.
+public enum ResultTables {
+    /// The documented row order of a per-problem table.
+    public static let rowOrder = "Rows: most targets reached first, then least work to the tightest target reached, "
+        + "then smallest final error; skipped runs last; ties by label."
+
+    /// Sorts a problem's groups by ``rowOrder``.
+    public static func ordered(_ groups: [RunGroup], measure: WorkMeasure) -> [RunGroup] {
+        func key(_ g: RunGroup) -> (skipped: Bool, reached: Int, work: Double, error: Double) {
+            let solved = Targets.all.compactMap { g.solved($0, in: measure) }
+            let error = g.finalError?.median ?? .infinity
+            return (g.isSkipped, solved.count, solved.last?.median ?? .infinity, error.isNaN ? .infinity : error)
+        }
+        return groups.enumerated().sorted { a, b in
+            let (x, y) = (key(a.element), key(b.element))
+            if x.skipped != y.skipped { return !x.skipped }
+            if x.reached != y.reached { return x.reached > y.reached }
+            if x.work != y.work { return x.work < y.work }
+            if x.error != y.error { return x.error < y.error }
+            if a.element.optimizer != b.element.optimizer { return a.element.optimizer < b.element.optimizer }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// A work value as table text: integers exactly up to 10⁶, else 3 significant digits.
+    public static func workText(_ x: Double, _ measure: WorkMeasure) -> String {
+        switch measure {
+        case .evaluations, .gradientEvaluations, .iterations:
+            return x.rounded() == x && Swift.abs(x) < 1e6 ? String(Int(x)) : NumberFormat.scientific(x)
+        case .epochs, .seconds:
+            return NumberFormat.fixed(x)
+        }
+    }
+
+    /// `median [Q1–Q3]` (the bracket only when the quartiles differ), formatted by `format`.
+    static func spreadText(_ s: Spread, _ format: (Double) -> String) -> String {
+        s.isPoint ? format(s.median) : format(s.median) + " [" + format(s.lower) + "–" + format(s.upper) + "]"
+    }
+
+    /// The label of a group in tables: the optimizer, with `, B=32` for mini-batch runs.
+    public static func rowLabel(_ g: RunGroup) -> String {
+        g.batchSize.map { g.optimizer + " (B=\($0))" } ?? g.optimizer
+    }
+
+    /// The footnote that says how a group ended, for cells it never reached.
+    static func endNote(_ g: RunGroup, fStarKnown: Bool) -> String {
+        if g.isSkipped { return rowLabel(g) + ": " + g.runs[0].result.statusDescription }
+        var text = rowLabel(g) + ": " + g.statusText
+        if let e = g.finalError {
+            text += "; final " + (fStarKnown ? "f − f* = " : "‖∇f‖ = ") + spreadText(e) { NumberFormat.scientific($0) }
+        }
+        return text
+    }
+
+    /// The per-problem table: work to each target of ``Targets/all``, final error, final ‖∇f‖ and status.
+    public static func targets(_ p: ProblemGroup, measure: WorkMeasure, hash: String) -> Table {
+        let fStarKnown = p.optimum != nil
+        let groups = ordered(p.groups, measure: measure)
+        let seeds = p.seedCount
+        // Bold: the fewest in a column, when its upper quartile is below every other lower quartile.
+        var best: [Double: String] = [:]
+        for t in Targets.all {
+            let solved = groups.compactMap { g in g.solved(t, in: measure).map { (g.optimizer + "\(g.batchSize ?? 0)", $0) } }
+            guard let winner = solved.min(by: { $0.1.median < $1.1.median }) else { continue }
+            if solved.allSatisfy({ $0.0 == winner.0 || winner.1.upper < $0.1.lower }) { best[t] = winner.0 }
+        }
+        var rows: [[Table.Cell]] = []
+        var footnotes: [(String, String)] = []
+        for g in groups {
+            var row = [Table.Cell(rowLabel(g))]
+            var marker: String? = nil
+            func noteMarker() -> String {
+                if let marker { return marker }
+                let m = Table.marker(footnotes.count)
+                footnotes.append((m, endNote(g, fStarKnown: fStarKnown)))
+                marker = m
+                return m
+            }
+            for t in Targets.all {
+                let w = g.work(to: t, in: measure)
+                if w.reached == 0 {
+                    row.append(Table.Cell("–", marker: noteMarker()))
+                    continue
+                }
+                var text = spreadText(Spread(w.values)) { workText($0, measure) }
+                if w.reached < w.total { text += " (\(w.reached)/\(w.total))" }
+                row.append(Table.Cell(text, numeric: true, bold: best[t] == g.optimizer + "\(g.batchSize ?? 0)",
+                                      marker: w.reached < w.total ? noteMarker() : nil))
+            }
+            row.append(Table.Cell(g.finalError.map { spreadText($0) { NumberFormat.scientific($0) } } ?? "–", numeric: true))
+            row.append(Table.Cell(g.finalGradient.map { spreadText($0) { NumberFormat.scientific($0) } } ?? "–", numeric: true))
+            row.append(Table.Cell(g.isSkipped ? "skipped" : g.statusText))
+            rows.append(row)
+        }
+        let measureName = fStarKnown ? "f − f*" : "‖∇f‖"
+        var columns = [Table.Column("optimizer", right: false)]
+        for t in Targets.all {
+            columns.append(Table.Column(Targets.label(t), latex: "\\ensuremath{10^{-\(Targets.label(t).dropFirst(3))}}"))
+        }
+        columns += [Table.Column(fStarKnown ? "final f − f*" : "final ‖∇f‖"), Table.Column("final ‖∇f‖"),
+                    Table.Column("status", right: false)]
+        var caption = fStarKnown
+            ? "f* = \(NumberFormat.scientific(p.optimum!.value, digits: 6)) (\(p.optimum!.source.rawValue)). "
+            : "f* unknown: targets are on ‖∇f‖. "
+        caption += "Column τ: \(measure.words) until \(measureName) first fell to τ or below"
+        caption += seeds > 1
+            ? "; median [interquartile range] over \(seeds) seeds, (k/\(seeds)) when only k seeds reached τ. "
+            : ". "
+        caption += "Bold: fewest, by more than the spread. – : never reached (the note says how the run ended). "
+        caption += rowOrder + " Descent run \(hash)."
+        return Table(title: "\(p.problem) (n = \(p.dimension))", caption: caption,
+                     label: "descent:" + LaTeX.key(p.problem), columns: columns, rows: rows, footnotes: footnotes)
+    }
+
+    /// One optimizer's standing across problems (see ``overview(_:measure:hash:)``).
+    public struct Standing: Sendable, Equatable {
+        /// The row label (optimizer, with the batch size for mini-batch runs).
+        public var label: String
+        /// Problems it ran on (not skipped).
+        public var problems: Int
+        /// (problem, target) cells every seed reached.
+        public var reached: Int
+        /// Cells it could have reached: problems run × targets.
+        public var possible: Int
+        /// Problems where every seed converged.
+        public var converged: Int
+        /// Problems where some seed diverged.
+        public var diverged: Int
+        /// Median over its reached cells of its work / the least work any optimizer needed there.
+        public var medianRatio: Double?
+        /// 1 = best; equal (reached, ratio) share a rank.
+        public var rank: Int
+    }
+
+    /// Every optimizer's standing: ranked by targets reached (most first), then by median work ratio.
+    public static func standings(_ problems: [ProblemGroup], measure: (ProblemGroup) -> WorkMeasure) -> [Standing] {
+        var labels: [String] = []
+        var ratios: [String: [Double]] = [:]
+        var table: [String: Standing] = [:]
+        for p in problems {
+            let m = measure(p)
+            var bestWork: [Double: Double] = [:]
+            for t in Targets.all {
+                let medians = p.groups.compactMap { $0.solved(t, in: m)?.median }
+                if let b = medians.min() { bestWork[t] = b }
+            }
+            for g in p.groups {
+                let label = rowLabel(g)
+                if table[label] == nil {
+                    labels.append(label)
+                    table[label] = Standing(label: label, problems: 0, reached: 0, possible: 0, converged: 0, diverged: 0,
+                                            medianRatio: nil, rank: 0)
+                }
+                guard !g.isSkipped else { continue }
+                table[label]!.problems += 1
+                table[label]!.possible += Targets.all.count
+                if g.ran.allSatisfy({ $0.result.status == .converged }) { table[label]!.converged += 1 }
+                if g.ran.contains(where: { $0.result.status == .diverged }) { table[label]!.diverged += 1 }
+                for t in Targets.all {
+                    guard let s = g.solved(t, in: m), let b = bestWork[t] else { continue }
+                    table[label]!.reached += 1
+                    ratios[label, default: []].append(b > 0 ? s.median / b : (s.median == 0 ? 1 : .infinity))
+                }
+            }
+        }
+        var out = labels.map { label -> Standing in
+            var s = table[label]!
+            if let r = ratios[label], !r.isEmpty { s.medianRatio = Spread(r).median }
+            return s
+        }
+        out.sort { a, b in
+            if a.reached != b.reached { return a.reached > b.reached }
+            let (ra, rb) = (a.medianRatio ?? .infinity, b.medianRatio ?? .infinity)
+            if ra != rb { return ra < rb }
+            return a.label < b.label
+        }
+        for i in out.indices {
+            let tied = i > 0 && out[i - 1].reached == out[i].reached && out[i - 1].medianRatio == out[i].medianRatio
+            out[i].rank = tied ? out[i - 1].rank : i + 1
+        }
+        return out
+    }
+
+    /// The cross-problem summary table.
+    public static func overview(_ problems: [ProblemGroup], hash: String) -> Table {
+        let standings = standings(problems) { $0.defaultMeasure }
+        let rows = standings.map { s in
+            [Table.Cell(String(s.rank), numeric: true), Table.Cell(s.label), Table.Cell(String(s.problems), numeric: true),
+             Table.Cell("\(s.reached)/\(s.possible)"), Table.Cell(String(s.converged), numeric: true),
+             Table.Cell(String(s.diverged), numeric: true),
+             Table.Cell(s.medianRatio.map { NumberFormat.fixed($0) } ?? "–", numeric: s.medianRatio != nil, bold: s.rank == 1)]
+        }
+        let columns = [Table.Column("rank"), Table.Column("optimizer", right: false), Table.Column("problems"),
+                       Table.Column("targets reached"), Table.Column("converged"), Table.Column("diverged"),
+                       Table.Column("median work ratio")]
+        let caption = "Over \(problems.count) problems and the targets f − f* ≤ 10⁻¹ … 10⁻⁸ (‖∇f‖ where f* is unknown). "
+            + "Targets reached: (problem, target) pairs every seed reached, of those possible on the problems it ran on. "
+            + "Median work ratio: over those pairs, its work (evaluations; epochs in mini-batch runs) divided by the "
+            + "least work any optimizer needed for the same pair (1 = always the fastest). "
+            + "Rank: most targets reached, then smallest median ratio; equal pairs share a rank. Descent run \(hash)."
+        return Table(title: "All problems: targets reached and work relative to the best", caption: caption,
+                     label: "descent:overview", columns: columns, rows: rows)
+    }
+}
