@@ -93,7 +93,9 @@ struct Metadata {
 
     /// The BLAS library mapped into this process (GSL's reference CBLAS or OpenBLAS), from /proc/self/maps.
     static func linkedBLAS() -> String {
-        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return "unknown" }
+        // /proc files report size 0: read to the end rather than by size.
+        guard let handle = FileHandle(forReadingAtPath: "/proc/self/maps") else { return "unknown" }
+        let maps = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
         var found: [String] = []
         for line in maps.split(separator: "\n") {
             guard let path = line.split(separator: " ").last, path.hasPrefix("/") else { continue }

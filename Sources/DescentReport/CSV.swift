@@ -67,10 +67,10 @@ public enum CSV {
         return table(header: targetColumns, rows: rows)
     }
 
-    /// The columns of `timing/timing.csv`, in order.
+    /// The columns of `timing.csv`, in order.
     public static let timingColumns = ["problem", "optimizer", "seed", "batch_size", "target", "time_s"]
 
-    /// `timing/timing.csv`: wall-clock seconds per run (`target` empty) and to each target reached.
+    /// `timing.csv`: wall-clock seconds per run (`target` empty) and to each target reached.
     /// Kept apart from the deterministic files.
     public static func timing(_ records: [RunRecord]) -> String {
         var rows: [[String]] = []

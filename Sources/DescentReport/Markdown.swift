@@ -6,7 +6,7 @@ public enum Markdown {
     public static let orderRule = "Rows within a problem: converged runs by gradient evaluations (fewest first); "
         + "then runs that hit the iteration or time limit, stalled or were interrupted, by final f − f* "
         + "(‖∇f‖ where f* is unknown); then diverged and crashed runs; skipped runs last, with the reason; "
-        + "ties by optimizer label. "
+        + "ties by optimizer label. Times are in timing.csv and timing/tables.md. "
         + "Numbers have 3 significant digits; "
         + "exact values are in summary.csv."
 
@@ -56,18 +56,18 @@ public enum Markdown {
                 out += "f* unknown: the target is on ‖∇f‖.\n\n"
             }
             let stochastic = rows.contains { $0.batchSize != nil }
-            out += "| optimizer | status | iterations |" + (stochastic ? " epochs |" : "") + " f − f* | ‖∇f‖ | time |\n"
-            out += "|---|---|---:|" + (stochastic ? "---:|" : "") + "---:|---:|---:|\n"
+            out += "| optimizer | status | iterations |" + (stochastic ? " epochs |" : "") + " f − f* | ‖∇f‖ |\n"
+            out += "|---|---|---:|" + (stochastic ? "---:|" : "") + "---:|---:|\n"
             for r in rows {
                 if r.result.status == .skipped {
                     out += "| \(escape(r.optimizer)) | \(escape(r.result.statusDescription)) | – |" + (stochastic ? " – |" : "")
-                        + " – | – | – |\n"
+                        + " – | – |\n"
                     continue
                 }
                 let sub = r.result.suboptimality.map { NumberFormat.scientific($0) } ?? "–"
                 out += "| \(escape(r.optimizer)) | \(r.result.statusDescription) | \(r.result.iterations) |"
                     + (stochastic ? " \(NumberFormat.fixed(r.result.epochs)) |" : "")
-                    + " \(sub) | \(NumberFormat.scientific(r.result.gradientNorm)) | \(NumberFormat.duration(r.result.time)) |\n"
+                    + " \(sub) | \(NumberFormat.scientific(r.result.gradientNorm)) |\n"
             }
         }
         return out

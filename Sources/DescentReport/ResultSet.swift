@@ -35,7 +35,7 @@ public struct ResultSet: Sendable {
 
     /// Parses the files of a results folder; `read` returns a file's text by relative path, or `nil`
     /// when it does not exist. Needs `summary.csv`, `targets.csv` and `reference.csv`; traces and
-    /// `timing/timing.csv` are read when present (without them plots are empty and times are NaN).
+    /// `timing.csv` are read when present (without them plots are empty and times are NaN).
     public static func parse(hash: String, read: (String) -> String?) throws(LoadError) -> ResultSet {
         func table(_ name: String, _ columns: [String]) throws(LoadError) -> [[String: String]] {
             guard let text = read(name) else { throw LoadError(file: name, message: "missing") }
@@ -94,10 +94,10 @@ public struct ResultSet: Sendable {
         }
         var runTimes: [RunKey: Double] = [:]
         var hitTimes: [RunKey: [Double: Double]] = [:]
-        if read("timing/timing.csv") != nil {
-            for row in try table("timing/timing.csv", CSV.timingColumns) {
-                let t = try number(row, "time_s", "timing/timing.csv") ?? .nan
-                if let target = try number(row, "target", "timing/timing.csv") {
+        if read("timing.csv") != nil {
+            for row in try table("timing.csv", CSV.timingColumns) {
+                let t = try number(row, "time_s", "timing.csv") ?? .nan
+                if let target = try number(row, "target", "timing.csv") {
                     hitTimes[runKey(row), default: [:]][target] = t
                 } else {
                     runTimes[runKey(row)] = t

@@ -148,7 +148,12 @@ struct Axis {
             let e = Int(_log10(v).rounded())
             return "1e\(e)"
         }
-        return NumberFormat.fixed(v, digits: 4)
+        var text = NumberFormat.fixed(v, digits: 6)
+        if text.contains(".") {
+            while text.last == "0" { text.removeLast() }
+            if text.last == "." { text.removeLast() }
+        }
+        return text
     }
 
     /// 1, 2 or 5 times a power of ten, at least `raw`.

@@ -188,10 +188,10 @@ public enum ResultTables {
     public static func overview(_ problems: [ProblemGroup], hash: String) -> Table {
         let standings = standings(problems) { $0.defaultMeasure }
         let rows = standings.map { s in
-            [Table.Cell(String(s.rank), numeric: true), Table.Cell(s.label), Table.Cell(String(s.problems), numeric: true),
+            [Table.Cell(String(s.rank), numeric: true), Table.Cell(s.label, bold: s.rank == 1), Table.Cell(String(s.problems), numeric: true),
              Table.Cell("\(s.reached)/\(s.possible)"), Table.Cell(String(s.converged), numeric: true),
              Table.Cell(String(s.diverged), numeric: true),
-             Table.Cell(s.medianRatio.map { NumberFormat.fixed($0) } ?? "–", numeric: s.medianRatio != nil, bold: s.rank == 1)]
+             Table.Cell(s.medianRatio.map { NumberFormat.fixed($0) } ?? "–", numeric: s.medianRatio != nil)]
         }
         let columns = [Table.Column("rank"), Table.Column("optimizer", right: false), Table.Column("problems"),
                        Table.Column("targets reached"), Table.Column("converged"), Table.Column("diverged"),

@@ -1,0 +1,181 @@
+import ArgumentParser
+import DescentCore
+import DescentReport
+import Foundation
+
+/// Reads a results folder: the raw CSV files (and traces, when present) with the provenance hash.
+enum ResultFolder {
+    /// Parses `folder`; `traces` false skips reading traces (comparisons do not need them).
+    static func load(_ folder: String, traces: Bool = true) throws -> ResultSet {
+        let (hash, _) = try Metadata.load(folder: folder)
+        do {
+            return try ResultSet.parse(hash: hash) { relative in
+                if !traces && relative.hasPrefix("traces/") { return nil }
+                guard let data = FileManager.default.contents(atPath: folder + "/" + relative) else { return nil }
+                return String(decoding: data, as: UTF8.self)
+            }
+        } catch {
+            throw SuiteError("\(folder)/\(error)", exitCode: SuiteExitCode.usage)
+        }
+    }
+
+    /// The problems in `reference.csv` order with their dimensions (from the runs).
+    static func problemOrder(_ set: ResultSet) -> [(label: String, dimension: Int)] {
+        set.problems.map { ($0.problem, $0.dimension) }
+    }
+}
+
+/// `suite report DIR`: regenerate every table and plot of a results folder from its CSV files.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Regenerate the tables, plots and profiles of a results folder from its CSV files, without rerunning."
+    )
+
+    @Argument(help: "A folder written by 'suite run' (default: Results).")
+    var folder: String = "Results"
+
+    @Option(name: .long, help: "The target f − f* of the performance and data profiles.")
+    var profileTarget: Double = ReportFiles.defaultProfileTarget
+
+    @Flag(name: .long, help: "Print nothing but errors.")
+    var quiet = false
+
+    func validate() throws {
+        guard Targets.all.contains(profileTarget) else {
+            throw ValidationError("--profile-target must be one of \(Targets.all.map(Targets.label).joined(separator: ", ")), got \(profileTarget)")
+        }
+    }
+
+    func run() throws { try run(console: .standard) }
+
+    func run(console: Console) throws {
+        let set = try ResultFolder.load(folder)
+        let files = ReportFiles.derived(set, profileTarget: profileTarget)
+        do {
+            try ResultWriter.write(files, to: folder)
+        } catch {
+            throw SuiteError("\(error)", exitCode: SuiteExitCode.ioError)
+        }
+        if !quiet {
+            console.out("Regenerated \(files.count) files in \(folder)/ from \(set.records.count) runs (run \(set.hash)): "
+                + "summary.md, tables/, plots/, profiles.csv, timing/\n")
+        }
+    }
+}
+
+/// `suite diff A B`: compare two results folders cell by cell; exit 1 when something moved beyond the seed spread.
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Compare two results folders; exit 1 when a cell moved beyond the seed spread (a regression gate).",
+        discussion: """
+            Compared per (problem, optimizer, batch size): the status, whether each target was reached, the work to it,
+            and the final f − f*. A number has moved when |a − b| > max(IQR_a, IQR_b) + rtol · max(|a|, |b|)
+            (the interquartile range over seeds; 0 for a single seed). Times are never compared.
+            With --strict, every deterministic file (CSV, Markdown, LaTeX, SVG; not timing/ or traces/) must also be
+            byte-identical: the check CI runs against the committed Results/.
+            """
+    )
+
+    @Argument(help: "The reference folder (e.g. the committed Results).")
+    var reference: String
+
+    @Argument(help: "The folder to check.")
+    var candidate: String
+
+    @Option(name: .long, help: "Relative tolerance added to the spread (default 1e-9).")
+    var rtol: Double = 1e-9
+
+    @Flag(name: .long, help: "Also require the deterministic files to be byte-identical.")
+    var strict = false
+
+    func validate() throws {
+        guard rtol >= 0, rtol.isFinite else { throw ValidationError("--rtol must be a finite number >= 0, got \(rtol)") }
+    }
+
+    func run() throws { try run(console: .standard) }
+
+    func run(console: Console) throws {
+        let a = try ResultFolder.load(reference, traces: false)
+        let b = try ResultFolder.load(candidate, traces: false)
+        var flagged = Diff.compare(a, b, rtol: rtol)
+        if strict { flagged += Diff.files(reference, candidate) }
+        if a.hash != b.hash { console.out("configurations differ: run \(a.hash) vs \(b.hash)\n") }
+        if flagged.isEmpty {
+            console.out("No differences beyond the spread: \(a.records.count) runs in \(reference), \(b.records.count) in \(candidate)"
+                + (strict ? "; deterministic files identical" : "") + ".\n")
+            return
+        }
+        console.out(flagged.map { "  " + $0 }.joined(separator: "\n") + "\n")
+        throw SuiteError("\(flagged.count) difference\(flagged.count == 1 ? "" : "s") between \(reference) and \(candidate)",
+                         exitCode: SuiteExitCode.failure)
+    }
+}
+
+/// Cell-by-cell comparison of two result sets.
+enum Diff {
+    static func compare(_ a: ResultSet, _ b: ResultSet, rtol: Double) -> [String] {
+        var out: [String] = []
+        func groups(_ s: ResultSet) -> [(String, RunGroup, ProblemGroup)] {
+            s.problems.flatMap { p in p.groups.map { (p.problem + " × " + ResultTables.rowLabel($0), $0, p) } }
+        }
+        let (ga, gb) = (groups(a), groups(b))
+        let keysB = Set(gb.map(\.0))
+        let keysA = Set(ga.map(\.0))
+        for (key, _, _) in ga where !keysB.contains(key) { out.append("\(key): only in the reference") }
+        for (key, _, _) in gb where !keysA.contains(key) { out.append("\(key): only in the candidate") }
+        let byKey = Dictionary(gb.map { ($0.0, ($0.1, $0.2)) }, uniquingKeysWith: { x, _ in x })
+        func moved(_ x: Spread, _ y: Spread) -> Bool {
+            let spread = Swift.max(x.upper - x.lower, y.upper - y.lower)
+            if x.median.isNaN || y.median.isNaN { return x.median.isNaN != y.median.isNaN }
+            if x.median == y.median { return false }
+            return Swift.abs(x.median - y.median) > spread + rtol * Swift.max(Swift.abs(x.median), Swift.abs(y.median))
+        }
+        for (key, g, p) in ga {
+            guard let (h, q) = byKey[key] else { continue }
+            if g.statusText != h.statusText { out.append("\(key): status \(g.statusText) → \(h.statusText)") }
+            let measure = p.defaultMeasure
+            for t in Targets.all {
+                let (x, y) = (g.work(to: t, in: measure), h.work(to: t, in: q.defaultMeasure))
+                if x.reached != y.reached {
+                    out.append("\(key): \(Targets.label(t)) reached by \(x.reached)/\(x.total) → \(y.reached)/\(y.total)")
+                } else if x.reached > 0, moved(Spread(x.values), Spread(y.values)) {
+                    out.append("\(key): \(measure.rawValue) to \(Targets.label(t)) \(ResultTables.workText(Spread(x.values).median, measure)) → "
+                        + ResultTables.workText(Spread(y.values).median, measure))
+                }
+            }
+            if let x = g.finalError, let y = h.finalError, moved(x, y) {
+                out.append("\(key): final error \(NumberFormat.scientific(x.median)) → \(NumberFormat.scientific(y.median))")
+            }
+        }
+        return out
+    }
+
+    /// Deterministic files that differ or exist on one side only.
+    static func files(_ a: String, _ b: String) -> [String] {
+        let (fa, fb) = (deterministicFiles(a), deterministicFiles(b))
+        var out: [String] = []
+        for f in fa.union(fb).sorted() {
+            if !fa.contains(f) { out.append("\(f): only in \(b)"); continue }
+            if !fb.contains(f) { out.append("\(f): only in \(a)"); continue }
+            if FileManager.default.contents(atPath: a + "/" + f) != FileManager.default.contents(atPath: b + "/" + f) {
+                out.append("\(f): contents differ")
+            }
+        }
+        return out
+    }
+
+    static func deterministicFiles(_ root: String) -> Set<String> {
+        var out = Set<String>()
+        let top = ["summary.csv", "targets.csv", "reference.csv", "summary.md", "profiles.csv", "tuning.csv"]
+        for f in top where FileManager.default.fileExists(atPath: root + "/" + f) { out.insert(f) }
+        for folder in ["tables", "plots"] {
+            guard let items = FileManager.default.enumerator(atPath: root + "/" + folder) else { continue }
+            for case let item as String in items where item.hasSuffix(".md") || item.hasSuffix(".tex") || item.hasSuffix(".svg") {
+                out.insert(folder + "/" + item)
+            }
+        }
+        return out
+    }
+}
