@@ -26,7 +26,7 @@ enum ResultFolder {
 }
 
 /// `suite report DIR`: regenerate every table and plot of a results folder from its CSV files.
-struct ReportCommand: ParsableCommand {
+struct ReportCommand: ParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Regenerate the tables, plots and profiles of a results folder from its CSV files, without rerunning."
@@ -49,6 +49,8 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws { try run(console: .standard) }
 
+    mutating func run(registry: Registry, console: Console) throws { try run(console: console) }
+
     func run(console: Console) throws {
         let set = try ResultFolder.load(folder)
         let files = ReportFiles.derived(set, profileTarget: profileTarget)
@@ -65,7 +67,7 @@ struct ReportCommand: ParsableCommand {
 }
 
 /// `suite diff A B`: compare two results folders cell by cell; exit 1 when something moved beyond the seed spread.
-struct DiffCommand: ParsableCommand {
+struct DiffCommand: ParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
         abstract: "Compare two results folders; exit 1 when a cell moved beyond the seed spread (a regression gate).",
@@ -95,6 +97,8 @@ struct DiffCommand: ParsableCommand {
     }
 
     func run() throws { try run(console: .standard) }
+
+    mutating func run(registry: Registry, console: Console) throws { try run(console: console) }
 
     func run(console: Console) throws {
         let a = try ResultFolder.load(reference, traces: false)

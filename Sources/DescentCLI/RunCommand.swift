@@ -99,7 +99,9 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         guard Targets.all.contains(profileTarget) else {
             throw ValidationError("--profile-target must be one of the table targets \(Targets.all.map(Targets.label).joined(separator: ", ")), got \(profileTarget)")
         }
-        if tune { _ = try Tuning.grid(tuneGrid) }
+        if tune {
+            do { _ = try Tuning.grid(tuneGrid) } catch { throw ValidationError("\(error)") }
+        }
     }
 
     var options: RunOptions {
@@ -183,7 +185,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         }
         console.out(TerminalTable.summary(records))
         console.out("\nWrote \(records.count) runs to \(output)/ (run \(metadata.hash)): summary.csv, targets.csv, tables/, plots/, "
-            + "metadata.json\(tune ? ", tuning.csv" : "")\(reused > 0 ? " (\(reused) runs reused from an earlier invocation)" : "")\n")
+            + "metadata.json\(tune ? ", tuning.csv" : "")\(reused > 0 ? " (\(reused) reused from an earlier invocation)" : "")\n")
         if interruption.isSet {
             let total = problems.count * optimizers.count * seeds
             throw SuiteError("interrupted after \(records.count) of \(total) runs; the finished ones are written. "

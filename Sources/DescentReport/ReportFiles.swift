@@ -15,7 +15,7 @@ public enum ReportFiles {
         var used = Set<String>()
         return records.map { r in
             guard r.result.status != .skipped else { return nil }
-            let stem = fileName(r.optimizer) + (r.batchSize.map { "-batch\($0)-seed\(r.seed)" } ?? (r.seed != 0 ? "-seed\(r.seed)" : ""))
+            let stem = fileName(r.optimizer) + (r.batchSize.map { "-batch\($0)-seed\(r.seed)" } ?? "")
             var path = "traces/\(fileName(r.problem))/\(stem)"
             var suffix = 2
             while used.contains(path) { path = "traces/\(fileName(r.problem))/\(stem)-\(suffix)"; suffix += 1 }

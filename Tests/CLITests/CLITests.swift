@@ -9,7 +9,7 @@ import Testing
 /// worker processes would not know the test's plugin registries.
 func suite(_ arguments: [String], registry: Registry = .standard) -> (code: Int32, out: String, err: String) {
     var arguments = arguments
-    let isRun = !["list", "reference", "--help"].contains(arguments.first ?? "")
+    let isRun = !["list", "reference", "report", "diff", "--help"].contains(arguments.first ?? "")
     if isRun && !arguments.contains("--isolation") && !arguments.contains(where: { $0.hasPrefix("--isolation=") }) {
         arguments += ["--isolation", "none"]
     }
@@ -265,5 +265,90 @@ struct JobsTests {
             let y = try String(contentsOfFile: "\(b)/\(file)", encoding: .utf8)
             #expect(withoutTimeColumn(x) == withoutTimeColumn(y), "\(file)")
         }
+    }
+}
+
+@Suite("Paper workflow: report, diff, seeds, tuning")
+struct PaperWorkflowTests {
+    let args = ["--problem", "rosenbrock", "--problem", "quadratic(n=8)", "--optimizer", "gd", "--optimizer", "adam(lr=0.01)",
+                "--optimizer", "newton", "--max-iterations", "400", "--quiet"]
+
+    @Test("suite report regenerates every table and plot from the CSV files, byte for byte")
+    func report() throws {
+        let out = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        #expect(suite(args + ["--output", out]).code == 0)
+        let fm = FileManager.default
+        let tables = try String(contentsOfFile: out + "/tables/tables.md", encoding: .utf8)
+        let plot = try String(contentsOfFile: out + "/plots/rosenbrock.svg", encoding: .utf8)
+        try fm.removeItem(atPath: out + "/tables")
+        try fm.removeItem(atPath: out + "/plots")
+        let r = suite(["report", out])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(try String(contentsOfFile: out + "/tables/tables.md", encoding: .utf8) == tables)
+        #expect(try String(contentsOfFile: out + "/plots/rosenbrock.svg", encoding: .utf8) == plot)
+        for file in ["tables/overview.tex", "tables/numbers.tex", "tables/rosenbrock.tex", "plots/performance-profile.tex",
+                     "plots/data-profile.svg", "profiles.csv", "timing/tables.md", "timing/plots/rosenbrock-time.svg"] {
+            #expect(fm.fileExists(atPath: out + "/" + file), "\(file)")
+        }
+        let metadata = try String(contentsOfFile: out + "/metadata.json", encoding: .utf8)
+        #expect(metadata.contains("\"gsl\" : \"2.") && metadata.contains("\"suite_version\""))
+        // Not a results folder: a clear error, exit 64.
+        let bad = suite(["report", out + "/tables"])
+        #expect(bad.code == 64 && bad.err.contains("metadata.json is missing"))
+    }
+
+    @Test("suite diff passes on a rerun and flags a cell that moved")
+    func diff() throws {
+        let a = try temporaryFolder(), b = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: a); try? FileManager.default.removeItem(atPath: b) }
+        #expect(suite(args + ["--output", a]).code == 0)
+        #expect(suite(args + ["--output", b, "--jobs", "1"]).code == 0)
+        let same = suite(["diff", a, b, "--strict"])
+        #expect(same.code == 0, "\(same.out)")
+        // Move one number in the candidate: newton now needs one more evaluation to reach 1e-1 on rosenbrock.
+        let path = b + "/targets.csv"
+        var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let i = try #require(lines.firstIndex { $0.hasPrefix("rosenbrock,newton,0,,0.1,true,") })
+        var fields = lines[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        fields[8] = String(Int(fields[8])! + 1)
+        lines[i] = fields.joined(separator: ",")
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let moved = suite(["diff", a, b])
+        #expect(moved.code == 1)
+        #expect(moved.out.contains("rosenbrock × newton: evaluations to 1e-1"))
+    }
+
+    @Test("--seeds needs --batch-size, and mini-batch seeds give medians with spreads")
+    func seeds() throws {
+        let bad = suite(["--problem", "logistic", "--optimizer", "sgd", "--seeds", "3"])
+        #expect(bad.code == 64 && bad.err.contains("--seeds 3 needs --batch-size"))
+        let out = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let r = suite(["--problem", "logistic(samples=80,features=4)", "--optimizer", "sgd(lr=0.1)", "--batch-size", "8", "--seeds", "3",
+                       "--max-iterations", "300", "--output", out, "--quiet"])
+        #expect(r.code == 0, "\(r.err)")
+        let rows = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8).split(separator: "\n")
+        #expect(rows.count == 4)
+        #expect(rows[1].contains(",0,8,") && rows[2].contains(",1,8,") && rows[3].contains(",2,8,"))
+        let md = try String(contentsOfFile: out + "/tables/tables.md", encoding: .utf8)
+        #expect(md.contains("over 3 seeds"))
+    }
+
+    @Test("--tune sweeps the grid, keeps the documented choice and writes the sensitivity table and plot")
+    func tune() throws {
+        let out = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let r = suite(["--problem", "rosenbrock", "--optimizer", "gd", "--optimizer", "newton", "--tune", "--tune-grid", "1e-4:1e-2:3",
+                       "--max-iterations", "2000", "--output", out, "--quiet"])
+        #expect(r.code == 0, "\(r.err)")
+        let csv = try String(contentsOfFile: out + "/tuning.csv", encoding: .utf8).split(separator: "\n")
+        // 3 learning rates for gd; newton has none and is not tuned.
+        #expect(csv.count == 4)
+        #expect(csv.filter { $0.hasSuffix(",true") }.count == 1)
+        #expect(csv.contains { $0.hasPrefix("rosenbrock,gd,0.001,") && $0.hasSuffix(",true") })
+        #expect(FileManager.default.fileExists(atPath: out + "/plots/tuning-rosenbrock.svg"))
+        let bad = suite(["--problem", "rosenbrock", "--optimizer", "gd", "--tune", "--tune-grid", "1:0.1:3"])
+        #expect(bad.code == 64 && bad.err.contains("--tune-grid must be LOW:HIGH:POINTS"))
     }
 }

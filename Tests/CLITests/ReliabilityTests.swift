@@ -172,7 +172,7 @@ func tinyFileSystem() -> String? {
     guard (try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)) != nil else { return nil }
     let mount = Process()
     mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-    mount.arguments = ["-t", "tmpfs", "-o", "size=64k", "tmpfs", path]
+    mount.arguments = ["-t", "tmpfs", "-o", "size=256k", "tmpfs", path]
     mount.standardError = FileHandle.nullDevice
     guard (try? mount.run()) != nil else { return nil }
     mount.waitUntilExit()

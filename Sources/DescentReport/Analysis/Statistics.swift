@@ -22,7 +22,10 @@ public struct Spread: Sendable, Equatable {
         let h = Double(sorted.count - 1) * q
         let i = Int(h.rounded(.down))
         let j = Swift.min(i + 1, sorted.count - 1)
-        return sorted[i] + (h - Double(i)) * (sorted[j] - sorted[i])
+        let w = h - Double(i)
+        // Equal neighbours (or an exact order statistic) need no interpolation: keeps ±∞ out of ∞ − ∞.
+        if w == 0 || sorted[i] == sorted[j] { return sorted[i] }
+        return sorted[i] + w * (sorted[j] - sorted[i])
     }
 
     /// Whether the interquartile range is empty (one seed, or every seed agrees).
