@@ -59,6 +59,9 @@ struct ReportCommand: ParsableCommand, RegistryCommand {
         } catch {
             throw SuiteError("\(error)", exitCode: SuiteExitCode.ioError)
         }
+        if !quiet && !files.contains(where: { $0.0.hasPrefix("plots/") }) {
+            console.out("\(folder)/traces/ is missing: tables regenerated, plots left as they were (a run writes the traces).\n")
+        }
         if !quiet {
             console.out("Regenerated \(files.count) files in \(folder)/ from \(set.records.count) runs (run \(set.hash)): "
                 + "summary.md, tables/, plots/, profiles.csv, timing/\n")

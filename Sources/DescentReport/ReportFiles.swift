@@ -50,8 +50,11 @@ public enum ReportFiles {
         return files
     }
 
-    /// Tables, plots and profiles made from the raw data.
+    /// Tables, plots and profiles made from the raw data. Without traces (a clone of a repository
+    /// that commits tables but not traces) nothing under `plots/` or `timing/plots/` is written,
+    /// so existing plots are left as they are instead of being replaced by empty ones.
     public static func derived(_ set: ResultSet, profileTarget: Double = defaultProfileTarget) -> [(String, String)] {
+        let havePlots = set.records.contains { !$0.result.trace.isEmpty } || set.records.isEmpty
         let problems = set.problems
         var files: [(String, String)] = []
         files.append(("summary.md", Markdown.summary(set.records, references: set.references)))
@@ -90,6 +93,7 @@ public enum ReportFiles {
         files.append(("tables/numbers.tex", macros.text))
         files.append(("timing/tables.md", timing))
 
+        guard havePlots else { return files }
         // Plots.
         for p in problems {
             let stem = fileName(p.problem)
