@@ -7,7 +7,7 @@ import Foundation
 enum ResultFolder {
     /// Parses `folder`; `traces` false skips reading traces (comparisons do not need them).
     static func load(_ folder: String, traces: Bool = true) throws -> ResultSet {
-        let (hash, _) = try Metadata.load(folder: folder)
+        let hash = try Metadata.hash(folder: folder)
         do {
             return try ResultSet.parse(hash: hash) { relative in
                 if !traces && relative.hasPrefix("traces/") { return nil }
@@ -18,10 +18,15 @@ enum ResultFolder {
             throw SuiteError("\(folder)/\(error)", exitCode: SuiteExitCode.usage)
         }
     }
+}
 
-    /// The problems in `reference.csv` order with their dimensions (from the runs).
-    static func problemOrder(_ set: ResultSet) -> [(label: String, dimension: Int)] {
-        set.problems.map { ($0.problem, $0.dimension) }
+extension ResultFolder {
+    /// `--profile-target` must be one of the table targets (profiles are made from the target hits).
+    static func checkProfileTarget(_ target: Double) throws {
+        guard Targets.all.contains(target) else {
+            throw ValidationError("--profile-target must be one of the table targets "
+                + "\(Targets.all.map(Targets.label).joined(separator: ", ")), got \(target)")
+        }
     }
 }
 
@@ -41,11 +46,7 @@ struct ReportCommand: ParsableCommand, RegistryCommand {
     @Flag(name: .long, help: "Print nothing but errors.")
     var quiet = false
 
-    func validate() throws {
-        guard Targets.all.contains(profileTarget) else {
-            throw ValidationError("--profile-target must be one of \(Targets.all.map(Targets.label).joined(separator: ", ")), got \(profileTarget)")
-        }
-    }
+    func validate() throws { try ResultFolder.checkProfileTarget(profileTarget) }
 
     func run() throws { try run(console: .standard) }
 

@@ -96,9 +96,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         if seeds > 1 && batchSize == nil {
             throw ValidationError("--seeds \(seeds) needs --batch-size: full-batch runs are deterministic, so every seed would repeat the same run")
         }
-        guard Targets.all.contains(profileTarget) else {
-            throw ValidationError("--profile-target must be one of the table targets \(Targets.all.map(Targets.label).joined(separator: ", ")), got \(profileTarget)")
-        }
+        try ResultFolder.checkProfileTarget(profileTarget)
         if tune {
             do { _ = try Tuning.grid(tuneGrid) } catch { throw ValidationError("\(error)") }
         }

@@ -46,14 +46,9 @@ enum Tuning {
         guard candidates.count == grid.count else { return nil }
         let groups = candidates.map { RunGroup(problem: problem, optimizer: $0.optimizer, batchSize: $0.batchSize, runs: [$0]) }
         let measure: WorkMeasure = candidates.first?.batchSize != nil ? .epochs : .evaluations
-        // The row order sorts ties by label; break them by the smaller learning rate instead, so take the first in grid order.
-        let ranked = ResultTables.ordered(groups, measure: measure)
-        guard let best = ranked.first else { return nil }
-        func key(_ g: RunGroup) -> [Double] {
-            let solved = Targets.all.compactMap { g.solved($0, in: measure) }
-            return [g.isSkipped ? 1 : 0, -Double(solved.count), solved.last?.median ?? .infinity, g.finalError?.median ?? .infinity]
-        }
-        let index = groups.firstIndex { key($0) == key(best) } ?? 0
+        // The tables' rank; ties go to the smaller learning rate (the first in grid order), not to the label.
+        let ranks = groups.map { ResultTables.rank($0, measure: measure) }
+        guard let best = ranks.min(), let index = ranks.firstIndex(of: best) else { return nil }
         return Choice(problem: problem, optimizer: optimizer, index: index, chosen: grid[index],
                       sweep: Array(zip(grid, candidates)))
     }
@@ -66,7 +61,7 @@ enum Tuning {
                 let reached = r.result.hits.count
                 rows.append([CSV.field(c.problem), CSV.field(c.optimizer), NumberFormat.exact(lr), r.result.status.rawValue,
                              String(reached), reached > 0 ? String(r.result.hits[reached - 1].functionEvaluations) : "",
-                             r.result.status == .skipped ? "" : NumberFormat.exact(r.result.suboptimality ?? r.result.gradientNorm),
+                             r.result.status == .skipped ? "" : NumberFormat.exact(r.result.finalError),
                              lr == c.chosen ? "true" : "false"])
             }
         }
@@ -85,7 +80,7 @@ enum Tuning {
                 [Table.Cell(NumberFormat.scientific(lr), numeric: true)] + mine.map { c in
                     guard let r = c.sweep.first(where: { $0.0 == lr })?.1 else { return Table.Cell("–") }
                     let text = r.result.status == .diverged ? "diverged"
-                        : NumberFormat.scientific(r.result.suboptimality ?? r.result.gradientNorm)
+                        : NumberFormat.scientific(r.result.finalError)
                     return Table.Cell(text, numeric: r.result.status != .diverged, bold: lr == c.chosen)
                 }
             }
@@ -100,7 +95,7 @@ enum Tuning {
                 title: "Learning-rate sensitivity on \(problem)", xLabel: "learning rate", yLabel: "final f − f*", logX: true,
                 series: mine.map { c in
                     Figure.Series(name: c.optimizer + " (chose \(NumberFormat.scientific(c.chosen)))",
-                                  points: c.sweep.map { ($0.0, $0.1.result.status == .diverged ? .nan : $0.1.result.suboptimality ?? $0.1.result.gradientNorm) })
+                                  points: c.sweep.map { ($0.0, $0.1.result.status == .diverged ? .nan : $0.1.result.finalError) })
                 },
                 caption: "Final f − f* against the learning rate, one line per optimizer; diverged runs are left out. Descent run \(hash).")
             files.append(("plots/tuning-\(ReportFiles.fileName(problem)).svg", SVG.render(figure)))

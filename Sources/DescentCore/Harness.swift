@@ -251,11 +251,11 @@ public struct IterationMonitor {
         value = f
         gradientNorm = g.norm()
         if k == 0 { f0 = f }
-        let suboptimality = fStar.map { f - $0 }
+        let error = fStar.map { f - $0 } ?? gradientNorm
         var stop: RunStatus? = nil
         if !f.isFinite || !gradientNorm.isFinite || f > f0 + options.divergenceFactor * Swift.max(1, Swift.abs(f0)) {
             stop = .diverged
-        } else if options.tolerance > 0 && (suboptimality ?? gradientNorm) <= options.tolerance {
+        } else if options.tolerance > 0 && error <= options.tolerance {
             stop = .converged
         } else if k >= options.maxIterations {
             stop = .maxIterations
@@ -269,7 +269,7 @@ public struct IterationMonitor {
         } else if k - lastBestIteration >= options.patience {
             stop = .stalled
         }
-        if stop != .diverged { recordHits(suboptimality ?? gradientNorm, m) }
+        if stop != .diverged { recordHits(error, m) }
         if stop != nil || k % logEvery == 0 { record(m) }
         if let stop { status = stop }
         return stop != nil
@@ -280,8 +280,7 @@ public struct IterationMonitor {
         while hits.count < Targets.all.count && measure <= Targets.all[hits.count] {
             hits.append(TargetHit(target: Targets.all[hits.count], iteration: k, gradientEvaluations: evaluations,
                                   functionEvaluations: evaluations + extraFunctionEvaluations,
-                                  sampleGradients: sampleGradients == 0 ? evaluations : sampleGradients,
-                                  epochs: Double(sampleGradients == 0 ? evaluations : sampleGradients) / Double(m),
+                                  sampleGradients: countedSampleGradients, epochs: Double(countedSampleGradients) / Double(m),
                                   time: elapsed))
         }
     }
@@ -322,11 +321,13 @@ public struct IterationMonitor {
         k += 1
     }
 
+    /// Sample gradients so far; gradient evaluations for a solver that never counted them.
+    var countedSampleGradients: Int { sampleGradients == 0 ? evaluations : sampleGradients }
+
     func result(samplesPerEpoch m: Int) -> RunResult {
         RunResult(status: status, iterations: k, gradientEvaluations: evaluations,
                   functionEvaluations: evaluations + extraFunctionEvaluations,
-                  sampleGradients: sampleGradients == 0 ? evaluations : sampleGradients,
-                  epochs: Double(sampleGradients == 0 ? evaluations : sampleGradients) / Double(m), initialValue: f0,
+                  sampleGradients: countedSampleGradients, epochs: Double(countedSampleGradients) / Double(m), initialValue: f0,
                   finalValue: value, optimalValue: fStar, gradientNorm: gradientNorm, time: elapsed, trace: trace,
                   finalPoint: x.array, note: note, hits: hits)
     }

@@ -59,6 +59,9 @@ public struct TraceRow: Sendable, Equatable {
     public var stepNorm: Double?
     /// Seconds since the run started (allocation of the state included).
     public var time: Double
+    /// The quantity targets and `--tolerance` measure: f − f* when f* is known, else ‖∇f‖₂.
+    public var error: Double { suboptimality ?? gradientNorm }
+
     /// Loss on the problem's validation split, for problems with one (``ValidationMetrics``).
     public var validationLoss: Double?
     /// Accuracy on the validation split, for classification problems with one.
@@ -91,10 +94,9 @@ public enum Targets {
     /// 10⁻¹ … 10⁻⁸, loosest first.
     public static let all: [Double] = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8]
 
-    /// `1e-3` for 10⁻³: the form used in CSV columns and labels.
+    /// `1e-3` for 10⁻³: the form used in labels; any other value in its shortest round-trip form.
     public static func label(_ target: Double) -> String {
-        let e = Int((-_log10Target(target)).rounded())
-        return "1e-\(e)"
+        all.firstIndex(of: target).map { "1e-\($0 + 1)" } ?? target.description
     }
 }
 
@@ -187,6 +189,9 @@ public struct RunResult: Sendable {
     /// f − f* at the last iterate, when f* is known.
     public var suboptimality: Double? { optimalValue.map { finalValue - $0 } }
 
+    /// The quantity targets and `--tolerance` measure at the last iterate: f − f* when f* is known, else ‖∇f‖₂.
+    public var finalError: Double { suboptimality ?? gradientNorm }
+
     /// A run that did not happen, with the reason.
     public static func skipped(_ reason: String, optimalValue: Double?) -> RunResult {
         RunResult(status: .skipped, iterations: 0, gradientEvaluations: 0, sampleGradients: 0, epochs: 0,
@@ -236,10 +241,3 @@ public struct RunRecord: Sendable {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-@inline(__always) private func _log10Target(_ x: Double) -> Double { Glibc.log10(x) }
-#elseif canImport(Darwin)
-import Darwin
-@inline(__always) private func _log10Target(_ x: Double) -> Double { Darwin.log10(x) }
-#endif

@@ -30,8 +30,8 @@ public enum Markdown {
                 return x.result.gradientEvaluations < y.result.gradientEvaluations
             }
             if gx == 1 {
-                let ex = x.result.suboptimality ?? x.result.gradientNorm
-                let ey = y.result.suboptimality ?? y.result.gradientNorm
+                let ex = x.result.finalError
+                let ey = y.result.finalError
                 if ex != ey { return ex < ey }
             }
             if x.optimizer != y.optimizer { return x.optimizer < y.optimizer }

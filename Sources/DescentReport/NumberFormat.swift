@@ -70,13 +70,3 @@ public enum NumberFormat {
         return a * _pow10(k)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func _log10(_ x: Double) -> Double { Glibc.log10(x) }
-@inline(__always) func _pow10(_ k: Int) -> Double { Glibc.pow(10, Double(k)) }
-#elseif canImport(Darwin)
-import Darwin
-@inline(__always) func _log10(_ x: Double) -> Double { Darwin.log10(x) }
-@inline(__always) func _pow10(_ k: Int) -> Double { Darwin.pow(10, Double(k)) }
-#endif

@@ -25,17 +25,6 @@ public enum WorkMeasure: String, Sendable, CaseIterable {
         }
     }
 
-    /// The work a whole run did.
-    public func value(_ r: RunResult) -> Double {
-        switch self {
-        case .evaluations: return Double(r.functionEvaluations)
-        case .gradientEvaluations: return Double(r.gradientEvaluations)
-        case .iterations: return Double(r.iterations)
-        case .epochs: return r.epochs
-        case .seconds: return r.time
-        }
-    }
-
     /// The x-coordinate of a trace row.
     public func value(_ row: TraceRow) -> Double {
         switch self {
@@ -56,9 +45,6 @@ public enum WorkMeasure: String, Sendable, CaseIterable {
         case .seconds: return "seconds"
         }
     }
-
-    /// Whether the measure is exact and repeatable (everything but seconds).
-    public var isDeterministic: Bool { self != .seconds }
 }
 
 /// Every run of one optimizer on one problem: one per seed.
@@ -100,7 +86,7 @@ public struct RunGroup: Sendable {
 
     /// The final f − f* (‖∇f‖ where f* is unknown) of every run that ran.
     public var finalError: Spread? {
-        let values = ran.map { $0.result.suboptimality ?? $0.result.gradientNorm }
+        let values = ran.map(\.result.finalError)
         return values.isEmpty ? nil : Spread(values)
     }
 

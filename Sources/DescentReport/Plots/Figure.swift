@@ -86,6 +86,25 @@ public struct Figure: Sendable {
         return out
     }
 
+    /// The band of a series as drawn: points whose bounds cannot be drawn are dropped, the rest clamped.
+    func drawnBand(_ s: Series) -> [(x: Double, lower: Double, upper: Double)] {
+        s.band.compactMap { b in
+            guard let lo = drawable(b.lower), let hi = drawable(b.upper) else { return nil }
+            return (b.x, lo, hi)
+        }
+    }
+
+    /// The style of each series, in order: `nil` for a reference line (dashed black), else the
+    /// index into ``style(_:)`` (reference lines do not use up a palette colour).
+    func styleIndices() -> [Int?] {
+        var next = 0
+        return series.map { s in
+            guard !s.isReference else { return nil }
+            defer { next += 1 }
+            return next
+        }
+    }
+
     /// Keeps at most `limit` points, evenly spaced by index, always the first and the last.
     public static func thin<T>(_ points: [T], limit: Int = 120) -> [T] {
         guard points.count > limit, limit >= 2 else { return points }
@@ -105,9 +124,7 @@ public struct Figure: Sendable {
         var ys: [Double] = []
         for s in series {
             for p in drawnPoints(s) { xs.append(p.x); ys.append(p.y) }
-            for b in s.band {
-                if let lo = drawable(b.lower), let hi = drawable(b.upper) { xs.append(b.x); ys += [lo, hi] }
-            }
+            for b in drawnBand(s) { xs.append(b.x); ys += [b.lower, b.upper] }
         }
         var x = (xs.min() ?? 0, xs.max() ?? 1)
         var y = yRange ?? (ys.min() ?? (logY ? 1e-16 : 0), ys.max() ?? 1)

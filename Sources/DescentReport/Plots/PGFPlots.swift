@@ -18,22 +18,17 @@ public enum PGFPlots {
         out += "  legend style={at={(1.03,1)}, anchor=north west, font=\\tiny, draw=none},\n"
         out += "  legend cell align=left, tick label style={font=\\footnotesize}, label style={font=\\small},\n"
         out += "]\n"
-        var colour = 0
-        for s in figure.series {
+        for (s, index) in zip(figure.series, figure.styleIndices()) {
             let style: String
-            if s.isReference {
-                style = "black, dashed"
-            } else {
-                let st = Figure.style(colour)
-                colour += 1
+            if let index {
+                let st = Figure.style(index)
                 style = "color={rgb,255:red,\(st.rgb.0);green,\(st.rgb.1);blue,\(st.rgb.2)}" + ["", ", dashed", ", dotted"][st.dash]
+            } else {
+                style = "black, dashed"
             }
-            let band = s.band.compactMap { b -> (Double, Double, Double)? in
-                guard let lo = figure.drawable(b.lower), let hi = figure.drawable(b.upper) else { return nil }
-                return (b.x, lo, hi)
-            }
+            let band = figure.drawnBand(s)
             if band.count >= 2 {
-                let polygon = band.map { "(\(number($0.0)),\(number($0.2)))" } + band.reversed().map { "(\(number($0.0)),\(number($0.1)))" }
+                let polygon = band.map { "(\(number($0.x)),\(number($0.upper)))" } + band.reversed().map { "(\(number($0.x)),\(number($0.lower)))" }
                 out += "\\addplot[\(style), fill, draw=none, fill opacity=0.18, forget plot] coordinates {"
                     + polygon.joined(separator: " ") + "} -- cycle;\n"
             }

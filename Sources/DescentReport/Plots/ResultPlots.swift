@@ -26,11 +26,10 @@ public enum ResultPlots {
         for g in ResultTables.ordered(p.groups, measure: p.defaultMeasure) where !g.isSkipped {
             let traces = g.ran.map(\.result.trace).filter { !$0.isEmpty }
             guard !traces.isEmpty else { continue }
-            func y(_ r: TraceRow) -> Double { r.suboptimality ?? r.gradientNorm }
             var points: [(x: Double, y: Double)] = []
             var band: [(x: Double, lower: Double, upper: Double)] = []
             if traces.count == 1 {
-                points = traces[0].map { (measure.value($0), y($0)) }
+                points = traces[0].map { (measure.value($0), $0.error) }
             } else {
                 // Rows at the same iteration in every seed's trace (seeds log on the same schedule).
                 var byIteration: [[TraceRow]] = []
@@ -45,7 +44,7 @@ public enum ResultPlots {
                 }
                 for rows in byIteration {
                     let x = Spread(rows.map(measure.value)).median
-                    let s = Spread(rows.map(y).map { $0.isNaN ? .infinity : $0 })
+                    let s = Spread(rows.map { $0.error.isNaN ? .infinity : $0.error })
                     points.append((x, s.median))
                     band.append((x, s.lower, s.upper))
                 }
@@ -75,11 +74,3 @@ public enum ResultPlots {
                       yLabel: fStarKnown ? "f − f*" : "‖∇f‖", series: series, caption: caption)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
-#elseif canImport(Darwin)
-import Darwin
-@inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Darwin.pow(x, y) }
-#endif

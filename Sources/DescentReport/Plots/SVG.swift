@@ -38,25 +38,20 @@ public enum SVG {
         // Clip the data to the plotting area.
         out += "<clipPath id=\"plot\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(width - right - left))\" height=\"\(f(height - bottom - top))\"/></clipPath>\n"
         out += "<g clip-path=\"url(#plot)\" fill=\"none\" stroke-width=\"1.5\">\n"
-        var colour = 0
         var legend: [(String, String, String)] = []
-        for s in figure.series {
+        for (s, index) in zip(figure.series, figure.styleIndices()) {
             let (stroke, dash): (String, String)
-            if s.isReference {
-                (stroke, dash) = ("#000", "6 3")
-            } else {
-                let style = Figure.style(colour)
-                colour += 1
+            if let index {
+                let style = Figure.style(index)
                 stroke = "rgb(\(style.rgb.0),\(style.rgb.1),\(style.rgb.2))"
                 dash = ["", "6 3", "1.5 2.5"][style.dash]
+            } else {
+                (stroke, dash) = ("#000", "6 3")
             }
-            let band = s.band.compactMap { b -> (Double, Double, Double)? in
-                guard let lo = figure.drawable(b.lower), let hi = figure.drawable(b.upper) else { return nil }
-                return (b.x, lo, hi)
-            }
+            let band = figure.drawnBand(s)
             if band.count >= 2 {
-                let upper = band.map { "\(f(xAxis.map($0.0))),\(f(yAxis.map($0.2)))" }
-                let lower = band.reversed().map { "\(f(xAxis.map($0.0))),\(f(yAxis.map($0.1)))" }
+                let upper = band.map { "\(f(xAxis.map($0.x))),\(f(yAxis.map($0.upper)))" }
+                let lower = band.reversed().map { "\(f(xAxis.map($0.x))),\(f(yAxis.map($0.lower)))" }
                 out += "<polygon class=\"band\" data-name=\"\(escape(s.name))\" points=\"\((upper + lower).joined(separator: " "))\" "
                     + "fill=\"\(stroke)\" fill-opacity=\"0.18\" stroke=\"none\"/>\n"
             }
@@ -113,13 +108,13 @@ struct Axis {
         self.from = from
         self.to = to
         if log {
-            lo = _floor(_log10(Swift.max(range.0, 1e-300)))
-            hi = _ceil(_log10(Swift.max(range.1, 1e-300)))
+            lo = _log10(Swift.max(range.0, 1e-300)).rounded(.down)
+            hi = _log10(Swift.max(range.1, 1e-300)).rounded(.up)
             if hi <= lo { hi = lo + 1 }
         } else {
             let step = Axis.niceStep((range.1 - range.0) / 6)
-            lo = _floor(range.0 / step) * step
-            hi = _ceil(range.1 / step) * step
+            lo = (range.0 / step).rounded(.down) * step
+            hi = (range.1 / step).rounded(.up) * step
             if hi <= lo { hi = lo + step }
         }
     }
@@ -134,7 +129,7 @@ struct Axis {
         if log {
             let decades = Int(hi - lo)
             let every = Swift.max(1, (decades + 7) / 8)
-            return stride(from: Int(lo), through: Int(hi), by: every).map { _pow10(Double($0)) }
+            return stride(from: Int(lo), through: Int(hi), by: every).map { _pow10($0) }
         }
         let step = Axis.niceStep((hi - lo) / 6)
         var out: [Double] = []
@@ -159,20 +154,8 @@ struct Axis {
     /// 1, 2 or 5 times a power of ten, at least `raw`.
     static func niceStep(_ raw: Double) -> Double {
         guard raw > 0, raw.isFinite else { return 1 }
-        let p = _pow10(_floor(_log10(raw)))
+        let p = _pow10(Int(_log10(raw).rounded(.down)))
         for m in [1.0, 2, 5, 10] where m * p >= raw { return m * p }
         return 10 * p
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func _floor(_ x: Double) -> Double { Glibc.floor(x) }
-@inline(__always) func _ceil(_ x: Double) -> Double { Glibc.ceil(x) }
-@inline(__always) func _pow10(_ x: Double) -> Double { Glibc.pow(10, x) }
-#elseif canImport(Darwin)
-import Darwin
-@inline(__always) func _floor(_ x: Double) -> Double { Darwin.floor(x) }
-@inline(__always) func _ceil(_ x: Double) -> Double { Darwin.ceil(x) }
-@inline(__always) func _pow10(_ x: Double) -> Double { Darwin.pow(10, x) }
-#endif

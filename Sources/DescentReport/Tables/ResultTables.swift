@@ -7,22 +7,37 @@ public enum ResultTables {
     public static let rowOrder = "Rows: most targets reached first, then least work to the tightest target reached, "
         + "then smallest final error; skipped runs last; ties by label."
 
-    /// Sorts a problem's groups by ``rowOrder``.
-    public static func ordered(_ groups: [RunGroup], measure: WorkMeasure) -> [RunGroup] {
-        func key(_ g: RunGroup) -> (skipped: Bool, reached: Int, work: Double, error: Double) {
-            let solved = Targets.all.compactMap { g.solved($0, in: measure) }
-            let error = g.finalError?.median ?? .infinity
-            return (g.isSkipped, solved.count, solved.last?.median ?? .infinity, error.isNaN ? .infinity : error)
-        }
-        return groups.enumerated().sorted { a, b in
-            let (x, y) = (key(a.element), key(b.element))
+    /// Where a group stands by ``rowOrder`` before ties: smaller is better.
+    public struct Rank: Comparable, Sendable {
+        var skipped: Bool
+        var reached: Int
+        var work: Double
+        var error: Double
+
+        public static func < (x: Rank, y: Rank) -> Bool {
             if x.skipped != y.skipped { return !x.skipped }
             if x.reached != y.reached { return x.reached > y.reached }
             if x.work != y.work { return x.work < y.work }
-            if x.error != y.error { return x.error < y.error }
-            if a.element.optimizer != b.element.optimizer { return a.element.optimizer < b.element.optimizer }
-            return a.offset < b.offset
-        }.map(\.element)
+            return x.error < y.error
+        }
+    }
+
+    /// The rank of `g`: skipped last, then most targets reached, least work to the tightest, smallest final error.
+    public static func rank(_ g: RunGroup, measure: WorkMeasure) -> Rank {
+        let solved = Targets.all.compactMap { g.solved($0, in: measure) }
+        let error = g.finalError?.median ?? .infinity
+        return Rank(skipped: g.isSkipped, reached: solved.count, work: solved.last?.median ?? .infinity,
+                    error: error.isNaN ? .infinity : error)
+    }
+
+    /// Sorts a problem's groups by ``rowOrder``.
+    public static func ordered(_ groups: [RunGroup], measure: WorkMeasure) -> [RunGroup] {
+        let ranks = groups.map { rank($0, measure: measure) }
+        return groups.indices.sorted { a, b in
+            if ranks[a] != ranks[b] { return ranks[a] < ranks[b] }
+            if groups[a].optimizer != groups[b].optimizer { return groups[a].optimizer < groups[b].optimizer }
+            return a < b
+        }.map { groups[$0] }
     }
 
     /// A work value as table text: integers exactly up to 10⁶, else 3 significant digits.
@@ -115,7 +130,7 @@ public enum ResultTables {
                      label: "descent:" + LaTeX.key(p.problem), columns: columns, rows: rows, footnotes: footnotes)
     }
 
-    /// One optimizer's standing across problems (see ``overview(_:measure:hash:)``).
+    /// One optimizer's standing across problems (see ``overview(_:problemCount:hash:)``).
     public struct Standing: Sendable, Equatable {
         /// The row label (optimizer, with the batch size for mini-batch runs).
         public var label: String
@@ -135,13 +150,14 @@ public enum ResultTables {
         public var rank: Int
     }
 
-    /// Every optimizer's standing: ranked by targets reached (most first), then by median work ratio.
-    public static func standings(_ problems: [ProblemGroup], measure: (ProblemGroup) -> WorkMeasure) -> [Standing] {
+    /// Every optimizer's standing, work counted in each problem's default measure: ranked by targets
+    /// reached (most first), then by median work ratio.
+    public static func standings(_ problems: [ProblemGroup]) -> [Standing] {
         var labels: [String] = []
         var ratios: [String: [Double]] = [:]
         var table: [String: Standing] = [:]
         for p in problems {
-            let m = measure(p)
+            let m = p.defaultMeasure
             var bestWork: [Double: Double] = [:]
             for t in Targets.all {
                 let medians = p.groups.compactMap { $0.solved(t, in: m)?.median }
@@ -184,9 +200,8 @@ public enum ResultTables {
         return out
     }
 
-    /// The cross-problem summary table.
-    public static func overview(_ problems: [ProblemGroup], hash: String) -> Table {
-        let standings = standings(problems) { $0.defaultMeasure }
+    /// The cross-problem summary table of ``standings(_:)`` over `problemCount` problems.
+    public static func overview(_ standings: [Standing], problemCount: Int, hash: String) -> Table {
         let rows = standings.map { s in
             [Table.Cell(String(s.rank), numeric: true), Table.Cell(s.label, bold: s.rank == 1), Table.Cell(String(s.problems), numeric: true),
              Table.Cell("\(s.reached)/\(s.possible)"), Table.Cell(String(s.converged), numeric: true),
@@ -196,7 +211,7 @@ public enum ResultTables {
         let columns = [Table.Column("rank"), Table.Column("optimizer", right: false), Table.Column("problems"),
                        Table.Column("targets reached"), Table.Column("converged"), Table.Column("diverged"),
                        Table.Column("median work ratio")]
-        let caption = "Over \(problems.count) problems and the targets f − f* ≤ 10⁻¹ … 10⁻⁸ (‖∇f‖ where f* is unknown). "
+        let caption = "Over \(problemCount) problems and the targets f − f* ≤ 10⁻¹ … 10⁻⁸ (‖∇f‖ where f* is unknown). "
             + "Targets reached: (problem, target) pairs every seed reached, of those possible on the problems it ran on. "
             + "Median work ratio: over those pairs, its work (evaluations; epochs in mini-batch runs) divided by the "
             + "least work any optimizer needed for the same pair (1 = always the fastest). "

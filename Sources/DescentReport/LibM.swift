@@ -1,0 +1,13 @@
+// The few libm functions the report needs, in one place (Glibc on Linux, Darwin on macOS).
+#if canImport(Glibc)
+import Glibc
+@inline(__always) func _log10(_ x: Double) -> Double { Glibc.log10(x) }
+@inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
+#elseif canImport(Darwin)
+import Darwin
+@inline(__always) func _log10(_ x: Double) -> Double { Darwin.log10(x) }
+@inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Darwin.pow(x, y) }
+#endif
+
+/// 10^k.
+@inline(__always) func _pow10(_ k: Int) -> Double { _pow(10, Double(k)) }
