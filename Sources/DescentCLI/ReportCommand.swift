@@ -60,7 +60,7 @@ struct ReportCommand: ParsableCommand, RegistryCommand {
         } catch {
             throw SuiteError("\(error)", exitCode: SuiteExitCode.ioError)
         }
-        if !quiet && !files.contains(where: { $0.0.hasPrefix("plots/") }) {
+        if !quiet && !files.contains(where: { $0.0.hasPrefix("plots/") && !$0.0.hasPrefix("plots/tuning-") }) {
             console.out("\(folder)/traces/ is missing: tables regenerated, plots left as they were (a run writes the traces).\n")
         }
         if !quiet {

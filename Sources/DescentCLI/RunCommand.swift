@@ -142,7 +142,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         }
         let runSeeds = (0..<seeds).map { seed &+ UInt64($0) }
         var plan = problems.map { _ in optimizers }
-        var tuning: [Tuning.Choice] = []
+        var tuning: [TuningSweep] = []
         var reused = 0
         if tune {
             // The sweep: every learning rate of the grid, first seed only, then the choice per (problem, optimizer).
@@ -155,7 +155,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                     let candidates = records.filter { r in variants[o].contains { $0.label == r.optimizer } }
                     guard let choice = Tuning.choose(problem: problems[p].label, optimizer: configured.label, candidates: candidates,
                                                      grid: grid) else { continue }
-                    tuning.append(choice)
+                    tuning.append(choice.sweep)
                     plan[p][o] = variants[o][choice.index]
                 }
             }
@@ -171,11 +171,11 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         metadata.environment["jobs"] = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         metadata.environment["isolation"] = isolation.rawValue
         let set = ResultSet(records: records, references: references,
-                            conditionNumbers: References.conditionNumbers(problems, references), hash: metadata.hash)
+                            conditionNumbers: References.conditionNumbers(problems, references), hash: metadata.hash,
+                            tuning: tuning)
         var files = ReportFiles.raw(set, problemOrder: problems.map { ($0.label, $0.problem.dimension) })
         files += ReportFiles.derived(set, profileTarget: profileTarget)
         files.append(("metadata.json", metadata.text))
-        if tune { files += Tuning.files(tuning, grid: grid, hash: metadata.hash) }
         do {
             try ResultWriter.write(files, to: output)
         } catch {

@@ -44,6 +44,7 @@ public enum ReportFiles {
             ("reference.csv", CSV.references(problemOrder.map { ($0.label, $0.dimension, set.references[$0.label], set.conditionNumbers[$0.label]) })),
             ("timing.csv", CSV.timing(set.records)),
         ]
+        if !set.tuning.isEmpty { files.append(("tuning.csv", TuningTables.csv(set.tuning))) }
         for (r, path) in zip(set.records, paths) {
             if let path { files.append((path, CSV.trace(r.result.trace))) }
         }
@@ -93,6 +94,8 @@ public enum ReportFiles {
         files.append(("tables/tables.md", md))
         files.append(("tables/numbers.tex", macros.text))
         files.append(("timing/tables.md", timing))
+        // The learning-rate sweeps (tables and plots from tuning.csv; no traces needed).
+        if !set.tuning.isEmpty { files += TuningTables.derived(set.tuning, hash: set.hash) }
 
         guard havePlots else { return files }
         // Plots.

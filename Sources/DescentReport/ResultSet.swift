@@ -12,13 +12,17 @@ public struct ResultSet: Sendable {
     public var conditionNumbers: [String: Double]
     /// The short hash of the run's configuration (see `metadata.json`), printed in every caption.
     public var hash: String
+    /// The learning-rate sweeps of `--tune` (empty without it).
+    public var tuning: [TuningSweep]
 
     /// A result set.
-    public init(records: [RunRecord], references: [String: Optimum], conditionNumbers: [String: Double] = [:], hash: String) {
+    public init(records: [RunRecord], references: [String: Optimum], conditionNumbers: [String: Double] = [:], hash: String,
+                tuning: [TuningSweep] = []) {
         self.records = records
         self.references = references
         self.conditionNumbers = conditionNumbers
         self.hash = hash
+        self.tuning = tuning
     }
 
     /// The records grouped by problem and optimizer.
@@ -35,7 +39,7 @@ public struct ResultSet: Sendable {
 
     /// Parses the files of a results folder; `read` returns a file's text by relative path, or `nil`
     /// when it does not exist. Needs `summary.csv`, `targets.csv` and `reference.csv`; traces and
-    /// `timing.csv` are read when present (without them plots are empty and times are NaN).
+    /// `timing.csv` and `tuning.csv` are read when present (without them plots are empty and times are NaN).
     public static func parse(hash: String, read: (String) -> String?) throws(LoadError) -> ResultSet {
         func table(_ name: String, _ columns: [String]) throws(LoadError) -> [[String: String]] {
             guard let text = read(name) else { throw LoadError(file: name, message: "missing") }
@@ -152,6 +156,7 @@ public struct ResultSet: Sendable {
                                      optimizer: row["optimizer"]!, seed: seed,
                                      batchSize: row["batch_size"].flatMap { Int($0) }, result: result))
         }
-        return ResultSet(records: records, references: references, conditionNumbers: kappas, hash: hash)
+        let tuning = try read("tuning.csv").map { text throws(LoadError) in try TuningTables.parse(text) } ?? []
+        return ResultSet(records: records, references: references, conditionNumbers: kappas, hash: hash, tuning: tuning)
     }
 }

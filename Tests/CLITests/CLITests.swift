@@ -348,6 +348,19 @@ struct PaperWorkflowTests {
         #expect(csv.filter { $0.hasSuffix(",true") }.count == 1)
         #expect(csv.contains { $0.hasPrefix("rosenbrock,gd,0.001,") && $0.hasSuffix(",true") })
         #expect(FileManager.default.fileExists(atPath: out + "/plots/tuning-rosenbrock.svg"))
+        // `suite report` regenerates the sensitivity table and plot from tuning.csv alone, byte for byte.
+        let names = ["tables/tuning.md", "tables/tuning-rosenbrock.tex", "plots/tuning-rosenbrock.svg", "plots/tuning-rosenbrock.tex"]
+        let written = names.map { FileManager.default.contents(atPath: out + "/" + $0) }
+        for name in names { try FileManager.default.removeItem(atPath: out + "/" + name) }
+        let report = suite(["report", out, "--quiet"])
+        #expect(report.code == 0, "\(report.err)")
+        #expect(names.map { FileManager.default.contents(atPath: out + "/" + $0) } == written)
+        #expect(written.allSatisfy { $0 != nil })
+        // A tuning.csv without a chosen value is refused with the file and what is wrong.
+        let text = try String(contentsOfFile: out + "/tuning.csv", encoding: .utf8)
+        try text.replacingOccurrences(of: ",true\n", with: ",false\n").write(toFile: out + "/tuning.csv", atomically: true, encoding: .utf8)
+        let broken = suite(["report", out, "--quiet"])
+        #expect(broken.code == 64 && broken.err.contains("tuning.csv: no chosen learning rate for gd on rosenbrock"), "\(broken.err)")
         let bad = suite(["--problem", "rosenbrock", "--optimizer", "gd", "--tune", "--tune-grid", "1:0.1:3"])
         #expect(bad.code == 64 && bad.err.contains("--tune-grid must be LOW:HIGH:POINTS"))
     }
