@@ -59,6 +59,19 @@ let package = Package(
         ),
         .executableTarget(name: "suite", dependencies: ["DescentCLI"]),
 
+        // Benchmarks: the peer kit's workloads W1–W4 (`swift run -c release descent-bench`), with a
+        // malloc counter that replaces glibc's allocator entry points in that executable only.
+        .target(name: "_MallocCounter", path: "Benchmarks/_MallocCounter"),
+        .executableTarget(
+            name: "descent-bench",
+            dependencies: [
+                "DescentCore", "DescentProblems", "DescentOptimizers", "DescentReference", "GSL", "_MallocCounter",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/DescentBench",
+            swiftSettings: optimizedInDebug
+        ),
+
         // Shared helpers for the test targets (finite differences, small fixtures).
         .target(name: "DescentTestSupport", dependencies: ["DescentCore"], path: "Tests/DescentTestSupport"),
         .testTarget(name: "GSLTests", dependencies: ["GSL"]),

@@ -82,6 +82,7 @@ enum ProcessIsolation {
                          "--log-every=\(job.options.logEvery)", "--patience=\(job.options.patience)", "--scratch=\(scratch)"]
         arguments += job.optimizers[first...].map { "--optimizer=\($0)" }
         if let b = job.batchSize { arguments.append("--batch-size=\(b)") }
+        if !job.options.shuffle { arguments.append("--no-shuffle") }
         if let t = job.options.timeLimit { arguments.append("--time-limit=\(NumberFormat.exact(t))") }
         if let f = job.optimalValue { arguments.append("--f-star=\(NumberFormat.exact(f))") }
         if let p = job.problemsFolder { arguments.append("--problems=\(p)") }
@@ -191,6 +192,7 @@ struct WorkerCommand: ParsableCommand, RegistryCommand {
     @Option var seed: UInt64 = 0
     @Option var runSeed: UInt64?
     @Option var batchSize: Int?
+    @Flag(inversion: .prefixedNo) var shuffle = true
     @Option var maxIterations: Int
     @Option var tolerance: Double
     @Option var logEvery: Int
@@ -214,7 +216,7 @@ struct WorkerCommand: ParsableCommand, RegistryCommand {
             let index = firstIndex + offset
             let fd = open("\(scratch).\(index).rows", O_WRONLY | O_CREAT | O_APPEND, 0o644)
             let options = RunOptions(maxIterations: maxIterations, tolerance: tolerance, logEvery: logEvery, patience: patience,
-                                     batchSize: batchSize, samplingSeed: RunCommand.samplingSeed(runSeed ?? seed), timeLimit: timeLimit,
+                                     batchSize: batchSize, samplingSeed: RunCommand.samplingSeed(runSeed ?? seed), shuffle: shuffle, timeLimit: timeLimit,
                                      cancellation: interruption, observer: RowObserver { row in
                                          let line = Array((CSV.traceLine(row) + "\n").utf8)
                                          _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }

@@ -24,10 +24,11 @@ struct Journal {
     /// limit is not part of it: a run that finished did so within any limit, and resuming after a
     /// hang with a limit must reuse what finished.
     static func key(problem: String, optimizer: String, seed: UInt64, dataSeed: UInt64, options: RunOptions) -> String {
-        let text = [problem, optimizer, String(seed), String(dataSeed), options.batchSize.map(String.init) ?? "full",
-                    String(options.maxIterations), options.tolerance.description, String(options.logEvery),
-                    String(options.patience), suiteVersion]
-            .joined(separator: "\u{1F}")
+        var fields: [String] = [problem, optimizer, String(seed), String(dataSeed), options.batchSize.map(String.init) ?? "full",
+                                String(options.maxIterations), options.tolerance.description, String(options.logEvery),
+                                String(options.patience), suiteVersion]
+        if !options.shuffle { fields.append("no-shuffle") }
+        let text = fields.joined(separator: "\u{1F}")
         return StableHash.hex(text)
     }
 

@@ -38,6 +38,9 @@ struct RunCommand: ParsableCommand, RegistryCommand {
     @Option(name: .long, help: "Mini-batch size for finite-sum problems (1 = SGD); default: full batch.")
     var batchSize: Int?
 
+    @Flag(name: .long, inversion: .prefixedNo, help: "Reshuffle the samples every epoch of a stochastic run (--no-shuffle: batches in row order).")
+    var shuffle = true
+
     @Option(name: .long, help: "Seed for generated problem data and for the per-epoch shuffles of stochastic runs.")
     var seed: UInt64 = 0
 
@@ -70,6 +73,9 @@ struct RunCommand: ParsableCommand, RegistryCommand {
 
     @Option(name: .long, help: "Problems run at the same time (default: the number of cores); results do not depend on it.")
     var jobs: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Run only shard K of N: the (problem, optimizer) pairs whose index in the matrix is K−1 modulo N (all seeds of a pair together); 'suite merge' combines the shards' folders.", valueName: "K/N"))
+    var shard: Shard?
 
     @Option(name: .long, help: "Reference cache file (certified f* per instance).")
     var cache: String = References.defaultCache
@@ -104,7 +110,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
 
     var options: RunOptions {
         RunOptions(maxIterations: maxIterations, tolerance: tolerance, logEvery: logEvery, patience: patience,
-                   batchSize: batchSize, samplingSeed: Self.samplingSeed(seed), timeLimit: timeLimit,
+                   batchSize: batchSize, samplingSeed: Self.samplingSeed(seed), shuffle: shuffle, timeLimit: timeLimit,
                    cancellation: interruption)
     }
 
@@ -117,8 +123,12 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         // Everything that can be wrong with the input is checked before anything runs or is written.
         let registry = try instances.registry(base)
         try registry.validate()
-        let problems = try registry.selectProblems(problem.isEmpty ? ["*"] : problem, seed: seed)
+        let selected = try registry.selectProblems(problem.isEmpty ? ["*"] : problem, seed: seed)
         let optimizers = try registry.selectOptimizers(optimizer.isEmpty ? ["*"] : optimizer)
+        // This shard's pairs, as optimizer indices per problem; problems without a pair are not run.
+        let shardPlan = selected.indices.map { p in optimizers.indices.filter { shard?.contains(p * optimizers.count + $0) ?? true } }
+        let problems = selected.indices.filter { !shardPlan[$0].isEmpty }.map { selected[$0] }
+        let pairs = shardPlan.filter { !$0.isEmpty }
         try ResultWriter.checkDestination(output)
         if let b = batchSize {
             for instance in problems {
@@ -141,22 +151,23 @@ struct RunCommand: ParsableCommand, RegistryCommand {
             throw SuiteError("cannot create \(output)/.journal: \(error)", exitCode: SuiteExitCode.ioError)
         }
         let runSeeds = (0..<seeds).map { seed &+ UInt64($0) }
-        var plan = problems.map { _ in optimizers }
+        var plan = pairs.map { $0.map { optimizers[$0] } }
         var tuning: [TuningSweep] = []
         var reused = 0
         if tune {
             // The sweep: every learning rate of the grid, first seed only, then the choice per (problem, optimizer).
             let variants = try optimizers.map { o in try grid.compactMap { try registry.withLearningRate(o.label, $0) } }
-            let sweep = try execute(problems: problems, plan: problems.map { _ in variants.flatMap { $0 } }, seeds: [runSeeds[0]],
+            let sweep = try execute(problems: problems, plan: pairs.map { $0.flatMap { variants[$0] } }, seeds: [runSeeds[0]],
                                     references: references, journal: journal, console: console, phase: "tuning sweep")
             reused += sweep.reused
             for (p, records) in sweep.records.enumerated() {
-                for (o, configured) in optimizers.enumerated() where !variants[o].isEmpty {
+                for (slot, o) in pairs[p].enumerated() where !variants[o].isEmpty {
+                    let configured = optimizers[o]
                     let candidates = records.filter { r in variants[o].contains { $0.label == r.optimizer } }
                     guard let choice = Tuning.choose(problem: problems[p].label, optimizer: configured.label, candidates: candidates,
                                                      grid: grid) else { continue }
                     tuning.append(choice.sweep)
-                    plan[p][o] = variants[o][choice.index]
+                    plan[p][slot] = variants[o][choice.index]
                 }
             }
         }
@@ -165,11 +176,13 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         reused += main.reused
         let records = main.records.flatMap { $0 }
 
-        var metadata = Metadata(configuration: configuration(problems: problems, optimizers: optimizers),
+        // The configuration names the whole matrix, so every shard and the merged folder carry the unsharded hash.
+        var metadata = Metadata(configuration: configuration(problems: selected, optimizers: optimizers),
                                 environment: Metadata.currentEnvironment(arguments: CommandLine.arguments))
         metadata.environment["wall_clock_s"] = (ContinuousClock.now - started).seconds
         metadata.environment["jobs"] = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         metadata.environment["isolation"] = isolation.rawValue
+        if let shard { metadata.environment["shard"] = shard.description }
         let set = ResultSet(records: records, references: references,
                             conditionNumbers: References.conditionNumbers(problems, references), hash: metadata.hash,
                             tuning: tuning)
@@ -185,7 +198,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         console.out("\nWrote \(records.count) runs to \(output)/ (run \(metadata.hash)): summary.csv, targets.csv, tables/, plots/, "
             + "metadata.json\(tune ? ", tuning.csv" : "")\(reused > 0 ? " (\(reused) reused from an earlier invocation)" : "")\n")
         if interruption.isSet {
-            let total = problems.count * optimizers.count * seeds
+            let total = pairs.map(\.count).reduce(0, +) * seeds
             throw SuiteError("interrupted after \(records.count) of \(total) runs; the finished ones are written. "
                 + "Run the same command with --resume to do the rest.", exitCode: SuiteExitCode.interrupted)
         }
@@ -204,6 +217,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
             "seed": seed,
             "seeds": seeds,
             "batch_size": batchSize.map { $0 as Any } ?? NSNull(),
+            "shuffle": shuffle,
             "profile_target": profileTarget.description,
             "targets": Targets.all.map(\.description),
         ]

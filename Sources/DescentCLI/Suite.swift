@@ -145,7 +145,7 @@ struct Suite: ParsableCommand {
               suite --problem logistic --optimizer sgd --batch-size 32 --seed 3
               suite list                                    problems, optimizers and their parameters
             """,
-        subcommands: [RunCommand.self, ReportCommand.self, DiffCommand.self, ListCommand.self, ReferenceCommand.self, WorkerCommand.self],
+        subcommands: [RunCommand.self, ReportCommand.self, DiffCommand.self, MergeCommand.self, ListCommand.self, ReferenceCommand.self, WorkerCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

@@ -10,7 +10,7 @@ public struct RunOptions: Sendable, Equatable {
     public static func == (a: RunOptions, b: RunOptions) -> Bool {
         a.maxIterations == b.maxIterations && a.tolerance == b.tolerance && a.logEvery == b.logEvery
             && a.patience == b.patience && a.divergenceFactor == b.divergenceFactor && a.batchSize == b.batchSize
-            && a.samplingSeed == b.samplingSeed && a.timeLimit == b.timeLimit
+            && a.samplingSeed == b.samplingSeed && a.shuffle == b.shuffle && a.timeLimit == b.timeLimit
     }
 
     /// The most optimizer steps to take.
@@ -27,14 +27,18 @@ public struct RunOptions: Sendable, Equatable {
     public var batchSize: Int? = nil
     /// Seed of the per-epoch shuffles in stochastic runs.
     public var samplingSeed: UInt64 = 0
+    /// Whether stochastic runs shuffle the samples every epoch; `false` takes the batches in row
+    /// order every epoch (the peer kit's W3b: rows [bk, bk + b)).
+    public var shuffle = true
 
     /// Default options.
     public init() {}
 
     /// Options with the given fields changed.
     public init(maxIterations: Int = 5000, tolerance: Double = 1e-8, logEvery: Int = 10, patience: Int = 500,
-                divergenceFactor: Double = 1e10, batchSize: Int? = nil, samplingSeed: UInt64 = 0,
+                divergenceFactor: Double = 1e10, batchSize: Int? = nil, samplingSeed: UInt64 = 0, shuffle: Bool = true,
                 timeLimit: Double? = nil, cancellation: CancellationFlag? = nil, observer: RowObserver? = nil) {
+        self.shuffle = shuffle
         self.timeLimit = timeLimit
         self.cancellation = cancellation
         self.observer = observer
@@ -56,7 +60,8 @@ public struct RunOptions: Sendable, Equatable {
 ///
 /// Stochastic (`batchSize` set, finite-sum problems): each step uses the gradient of the next
 /// mini-batch of a permutation of the samples, reshuffled every epoch from `samplingSeed`
-/// (the last batch of an epoch may be smaller, as PyTorch's DataLoader without drop_last).
+/// (the last batch of an epoch may be smaller, as PyTorch's DataLoader without drop_last), or in
+/// row order every epoch when `shuffle` is off.
 /// The full objective is evaluated only at logged iterates, for the trace and the stopping
 /// rules; those monitoring evaluations count neither as work nor as time. A non-finite
 /// mini-batch loss or gradient stops the run as `diverged` at once.
@@ -100,18 +105,31 @@ public enum Harness {
     private static func runFullBatch<P: Problem, O: UpdateRule>(_ problem: P, _ optimizer: O, _ fStar: Double?,
                                                                _ options: RunOptions) -> RunResult {
         var loop = IterationMonitor(problem: problem, fStar: fStar, options: options)
-        var state = optimizer.makeState(dimension: problem.dimension)
         let samplesPerGradient = (problem as? any FiniteSumProblem)?.sampleCount ?? 1
+        loopFullBatch(problem, optimizer, &loop, samplesPerGradient)
+        return loop.result(samplesPerEpoch: samplesPerGradient)
+    }
+
+    /// The loop, in its own function so the optimizer's state is freed before the result copies x.
+    private static func loopFullBatch<P: Problem, O: UpdateRule>(_ problem: P, _ optimizer: O, _ loop: inout IterationMonitor,
+                                                                _ samplesPerGradient: Int) {
+        var state = optimizer.makeState(dimension: problem.dimension)
+        let fused = problem as? any FusedGradientNorm
         while true {
-            let f = problem.valueAndGradient(at: loop.x, gradient: loop.g)
+            let f: Double
+            var squaredNorm: Double? = nil
+            if let fused {
+                (f, squaredNorm) = fused.valueGradientAndSquaredNorm(at: loop.x, gradient: loop.g)
+            } else {
+                f = problem.valueAndGradient(at: loop.x, gradient: loop.g)
+            }
             loop.evaluations += 1
             loop.sampleGradients += samplesPerGradient
-            if loop.check(f, samplesPerEpoch: samplesPerGradient) { break }
+            if loop.check(f, samplesPerEpoch: samplesPerGradient, squaredNorm: squaredNorm) { break }
             loop.beforeStep()
             optimizer.step(loop.x, gradient: loop.g, state: &state, iteration: loop.k + 1)
             loop.afterStep()
         }
-        return loop.result(samplesPerEpoch: samplesPerGradient)
     }
 
     private static func runStochastic<P: FiniteSumProblem, O: UpdateRule>(_ problem: P, _ optimizer: O, _ fStar: Double?,
@@ -122,7 +140,7 @@ public enum Harness {
         let batchSize = Swift.min(Swift.max(1, options.batchSize ?? m), m)
         var order = Array(0..<m)
         var rng = SeededGenerator(seed: options.samplingSeed)
-        shuffle(&order, &rng)
+        if options.shuffle { shuffle(&order, &rng) }
         var cursor = 0
         let logEvery = Swift.max(1, options.logEvery)
         while true {
@@ -138,7 +156,7 @@ public enum Harness {
             loop.sampleGradients += end - cursor
             cursor = end
             if cursor == m {
-                shuffle(&order, &rng)
+                if options.shuffle { shuffle(&order, &rng) }
                 cursor = 0
             }
             if !fb.isFinite || !loop.g.norm().isFinite {
@@ -223,6 +241,7 @@ public struct IterationMonitor {
         g = Vector(count: problem.dimension)
         previous = Vector(count: problem.dimension)
         trace.reserveCapacity(Swift.min(options.maxIterations / logEvery + 2, 1 << 16))
+        hits.reserveCapacity(Targets.all.count)
     }
 
     var elapsed: Double { (clock.now - start - monitoring).seconds }
@@ -247,9 +266,10 @@ public struct IterationMonitor {
     /// The run's result.
     public func result() -> RunResult { result(samplesPerEpoch: 1) }
 
-    mutating func check(_ f: Double, samplesPerEpoch m: Int) -> Bool {
+    /// `squaredNorm`: Σgᵢ² when the problem summed it in its gradient pass (``FusedGradientNorm``).
+    mutating func check(_ f: Double, samplesPerEpoch m: Int, squaredNorm: Double? = nil) -> Bool {
         value = f
-        gradientNorm = g.norm()
+        gradientNorm = squaredNorm.map { Kernels.norm(squaredSum: $0, g.pointer, g.count) } ?? g.norm()
         if k == 0 { f0 = f }
         let error = fStar.map { f - $0 } ?? gradientNorm
         var stop: RunStatus? = nil

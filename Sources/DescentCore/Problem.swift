@@ -68,6 +68,14 @@ extension Problem {
     public var analyticOptimum: Optimum? { nil }
 }
 
+/// A problem whose gradient pass also sums ‖∇f‖², saving the harness a second pass over the
+/// gradient at every step (for large n, that pass costs as much as the optimizer's step).
+public protocol FusedGradientNorm: Problem {
+    /// Returns f(x) and Σᵢ gᵢ², and writes g = ∇f(x) into `gradient`. The squares are summed with
+    /// ``Kernels/sum(_:_:)`` or ``Kernels/sum2(_:_:)`` (deterministic partial sums). Must not allocate.
+    func valueGradientAndSquaredNorm(at x: Vector, gradient: Vector) -> (value: Double, squaredNorm: Double)
+}
+
 /// A problem with an exact Hessian.
 public protocol TwiceDifferentiable: Problem {
     /// Writes ∇²f(x) into `hessian` as a row-major n × n matrix (n² elements).

@@ -72,43 +72,28 @@ public final class Vector {
         base.update(repeating: value, count: count)
     }
 
-    /// The Euclidean norm ‖v‖₂: one pass summing squares, and a scaled second pass only when that
-    /// sum overflows or underflows (so huge or tiny vectors still get an accurate norm).
+    /// The Euclidean norm ‖v‖₂ (``Kernels/norm(_:_:)``: eight partial sums, rescaled only on
+    /// overflow or underflow).
     @inlinable
-    public func norm() -> Double {
-        var sum = 0.0
-        for i in 0..<count { sum += base[i] * base[i] }
-        if sum.isNormal && sum < 0x1p1000 { return sum.squareRoot() }
-        if sum.isNaN { return .nan }
-        var scale = 0.0
-        for i in 0..<count { scale = Swift.max(scale, Swift.abs(base[i])) }
-        if scale == 0 || scale.isInfinite { return scale }
-        var scaled = 0.0
-        for i in 0..<count {
-            let t = base[i] / scale
-            scaled += t * t
-        }
-        return scale * scaled.squareRoot()
-    }
+    public func norm() -> Double { Kernels.norm(base, count) }
 
     /// The Euclidean distance ‖self − other‖₂.
     @inlinable
     public func distance(to other: Vector) -> Double {
         precondition(other.count == count, "Vector.distance: count \(other.count) vs \(count)")
-        var sum = 0.0
-        for i in 0..<count {
-            let d = base[i] - other.base[i]
-            sum += d * d
-        }
-        return sum.squareRoot()
+        let a = base, b = other.base
+        return Kernels.sum(count) { i in let d = a[i] - b[i]; return d * d }.squareRoot()
     }
 
-    /// The inner product ⟨self, other⟩.
+    /// The inner product ⟨self, other⟩ (``Kernels/dot(_:_:_:)``).
     @inlinable
     public func dot(_ other: Vector) -> Double {
         precondition(other.count == count, "Vector.dot: count \(other.count) vs \(count)")
-        var sum = 0.0
-        for i in 0..<count { sum += base[i] * other.base[i] }
-        return sum
+        return Kernels.dot(base, other.base, count)
     }
+
+    /// The start of the storage, for kernels that loop over several vectors at once. Valid while
+    /// the vector is alive; a `Vector`'s storage never moves.
+    @inlinable
+    public var pointer: UnsafeMutablePointer<Double> { base }
 }

@@ -97,6 +97,26 @@ public struct Adam: Optimizer {
             let stepSize = lr / correction1
             let root2 = correction2.squareRoot()
             let keep = 1 - lr * weightDecay
+            if !amsgrad && weightDecay == 0 {
+                // The common case as one branch-free loop over raw storage (vectorizes); same arithmetic.
+                let x = x.pointer, g = g.pointer, m = m.pointer, v = v.pointer, beta2 = beta2, eps = eps
+                if w1 < 0.5 {
+                    for i in 0..<state.m.count {
+                        let d = g[i], mi = m[i] + w1 * (d - m[i]), vi = v[i] * beta2 + w2 * d * d
+                        m[i] = mi
+                        v[i] = vi
+                        x[i] -= stepSize * mi / (vi.squareRoot() / root2 + eps)
+                    }
+                } else {
+                    for i in 0..<state.m.count {
+                        let d = g[i], mi = d - (d - m[i]) * (1 - w1), vi = v[i] * beta2 + w2 * d * d
+                        m[i] = mi
+                        v[i] = vi
+                        x[i] -= stepSize * mi / (vi.squareRoot() / root2 + eps)
+                    }
+                }
+                return
+            }
             for i in 0..<x.count {
                 if decoupledWeightDecay && weightDecay != 0 { x[i] *= keep }
                 let d = coupled == 0 ? g[i] : g[i] + coupled * x[i]

@@ -8,7 +8,7 @@ public enum BuiltinProblems {
     /// Every built-in family. `swift run suite --all` runs the default instance of each.
     public static var all: [ProblemEntry] {
         [parabola, quadratic, saddle, rosenbrock, extendedRosenbrock, chainedRosenbrock, leastSquares, logistic]
-            + classics + [leastSquaresData, logisticData]
+            + classics + [leastSquaresData, logisticData, logisticArrays]
     }
 
     /// The Moré–Garbow–Hillstrom classics besides Rosenbrock (#1) and extended Rosenbrock (#21).
@@ -84,6 +84,8 @@ public enum BuiltinProblems {
             ParameterSpec("spectrum", default: .choice("log"), "spread of the eigenvalues",
                           choices: Spectrum.allCases.map(\.rawValue)),
             ParameterSpec("rotated", default: .flag(true), "rotate by a seeded orthogonal Q (dense) or keep A diagonal"),
+            ParameterSpec("linear", default: .choice("gaussian"), "the linear term b: seeded N(0, 1), or all ones (W1)",
+                          choices: LinearTerm.allCases.map(\.rawValue)),
         ],
         seeded: true,
         citation: "e.g. Nesterov, Introductory Lectures on Convex Optimization, 2004, §2.1"
@@ -96,8 +98,12 @@ public enum BuiltinProblems {
         guard case .choice(let raw) = p["spectrum"], let spectrum = Spectrum(rawValue: raw) else {
             throw .invalid(owner: "quadratic", "unknown spectrum")
         }
+        guard case .choice(let rawLinear) = p["linear"], let linear = LinearTerm(rawValue: rawLinear) else {
+            throw .invalid(owner: "quadratic", "unknown linear term")
+        }
         do {
-            return try Quadratic(dimension: n, conditionNumber: p.real("kappa"), spectrum: spectrum, rotated: rotated, seed: seed)
+            return try Quadratic(dimension: n, conditionNumber: p.real("kappa"), spectrum: spectrum, rotated: rotated,
+                                 linearTerm: linear, seed: seed)
         } catch {
             throw .invalid(owner: "quadratic", "could not build the instance: \(error)")
         }
@@ -221,6 +227,55 @@ public enum BuiltinProblems {
         return LogisticRegression(features: data.features, labels: data.targets.map(sign), dimension: data.dimension,
                                   regularization: p.real("lambda"), validationFeatures: data.validationFeatures,
                                   validationLabels: data.validationTargets.map(sign))
+    }
+
+    /// Logistic regression on a design matrix and labels stored as NumPy `.npy` or raw float64 files.
+    public static let logisticArrays = ProblemEntry(
+        name: "logistic-arrays",
+        summary: "L2-regularized logistic regression on X and y from .npy or raw float64 files (the peer kit's W3)",
+        parameters: [
+            ParameterSpec("x", default: .text("-"), "the design matrix: .npy (m × d) or raw little-endian float64, row-major",
+                          isPath: true),
+            ParameterSpec("y", default: .text("-"), "the labels: .npy or raw float64, m values taking two values", isPath: true),
+            ParameterSpec("features", default: .integer(0), "d, required for a raw X file (0: from the .npy header)", .atLeast(0)),
+            ParameterSpec("lambda", default: .real(1e-4), "L2 regularization λ", .positive),
+            ParameterSpec("validation", default: .real(0), "fraction of rows held out (seeded split)", .unitInterval),
+            ParameterSpec("standardize", default: .flag(false), "scale features to mean 0, variance 1 (training statistics)"),
+        ],
+        seeded: true,
+        citation: "the peer kit's W3: m = 10⁵, d = 100, λ = 10⁻⁴ (../shared/peers/README.md)",
+        template: true
+    ) { p, seed throws(SpecError) in
+        let owner = "logistic-arrays"
+        guard p.text("x") != "-", p.text("y") != "-" else {
+            throw .invalid(owner: owner, "give both files: logistic-arrays(x=X.npy,y=y.npy) or (x=X.f64,y=y.f64,features=D)")
+        }
+        let x: ArrayFile, y: ArrayFile
+        do {
+            let d = p.integer("features")
+            x = try ArrayFile(path: p.text("x"), columns: d == 0 ? nil : d)
+            y = try ArrayFile(path: p.text("y"), columns: 1)
+        } catch {
+            throw .invalid(owner: owner, "\(error)")
+        }
+        guard x.rows == y.rows else {
+            throw .invalid(owner: owner, "X has \(x.rows) rows but y has \(y.rows) values")
+        }
+        let classes = Set(y.values).sorted()
+        guard classes.count == 2 else {
+            throw .invalid(owner: owner, "the labels must take exactly two values, found \(classes.count)")
+        }
+        let sign = { (v: Double) in v == classes[1] ? 1.0 : -1.0 }
+        let labels = y.values.map(sign)
+        if p.real("validation") == 0 && !p.flag("standardize") {
+            // As stored: the peer kit's W3, row order kept (no copy through a split).
+            return LogisticRegression(features: x.values, labels: labels, dimension: x.columns, regularization: p.real("lambda"))
+        }
+        let data = PreparedData(features: x.values, targets: labels, dimension: x.columns, validationFraction: p.real("validation"),
+                                standardize: p.flag("standardize"), seed: seed)
+        return LogisticRegression(features: data.features, labels: data.targets, dimension: data.dimension,
+                                  regularization: p.real("lambda"), validationFeatures: data.validationFeatures,
+                                  validationLabels: data.validationTargets)
     }
 
     /// L2-regularized logistic regression on synthetic data.

@@ -66,13 +66,19 @@ public struct LogisticRegression: TwiceDifferentiable, FiniteSumProblem, Validat
         return e / (1 + e)
     }
 
+    /// softplus(t) and σ(t) from one exponential e^{−|t|}.
+    @inline(__always) static func softplusAndSigmoid(_ t: Double) -> (Double, Double) {
+        let e = _exp(-Swift.abs(t))
+        let s = t >= 0 ? 1 / (1 + e) : e / (1 + e)
+        return (Swift.max(t, 0) + _log1p(e), s)
+    }
+
     public func value(at w: Vector) -> Double {
         let d = dimension
         var loss = 0.0
-        for i in 0..<samples {
-            var margin = 0.0
-            for j in 0..<d { margin += features[i * d + j] * w[j] }
-            loss += Self.softplus(-labels[i] * margin)
+        features.withUnsafeBufferPointer { x in
+            let x = x.baseAddress!, w = w.pointer
+            for i in 0..<samples { loss += Self.softplus(-labels[i] * Kernels.dot(x + i * d, w, d)) }
         }
         return loss / Double(samples) + 0.5 * regularization * w.dot(w)
     }
@@ -99,15 +105,15 @@ public struct LogisticRegression: TwiceDifferentiable, FiniteSumProblem, Validat
                 w.withUnsafeBufferPointer { w in
                     g.withUnsafeMutableBufferPointer { g in
                         for j in 0..<d { g[j] = regularization * w[j] }
+                        let wp = w.baseAddress!, gp = g.baseAddress!
                         for i in rows {
-                            let row = i * d
-                            var margin = 0.0
-                            for j in 0..<d { margin += x[row + j] * w[j] }
-                            let t = -y[i] * margin
-                            loss += Self.softplus(t)
+                            let xi = x.baseAddress! + i * d
+                            let t = -y[i] * Kernels.dot(xi, wp, d)
+                            let (softplus, sigmoid) = Self.softplusAndSigmoid(t)
+                            loss += softplus
                             // d/dw softplus(−y xᵀw) = −y σ(−y xᵀw) x
-                            let c = -y[i] * Self.sigmoid(t) / count
-                            for j in 0..<d { g[j] += c * x[row + j] }
+                            let c = -y[i] * sigmoid / count
+                            for j in 0..<d { gp[j] += c * xi[j] }
                         }
                     }
                 }
@@ -135,14 +141,17 @@ public struct LogisticRegression: TwiceDifferentiable, FiniteSumProblem, Validat
     public func hessian(at w: Vector, into h: Vector) {
         let d = dimension
         h.fill(0)
-        for i in 0..<samples {
-            var margin = 0.0
-            for j in 0..<d { margin += features[i * d + j] * w[j] }
-            let s = Self.sigmoid(-labels[i] * margin)
-            let c = s * (1 - s) / Double(samples)
-            for j in 0..<d {
-                let cx = c * features[i * d + j]
-                for k in j..<d { h[j * d + k] += cx * features[i * d + k] }
+        features.withUnsafeBufferPointer { x in
+            let hp = h.pointer, wp = w.pointer
+            for i in 0..<samples {
+                let xi = x.baseAddress! + i * d
+                let s = Self.sigmoid(-labels[i] * Kernels.dot(xi, wp, d))
+                let c = s * (1 - s) / Double(samples)
+                for j in 0..<d {
+                    let cx = c * xi[j]
+                    let row = hp + j * d
+                    for k in j..<d { row[k] += cx * xi[k] }
+                }
             }
         }
         // Fill the lower triangle from the upper one, so H is exactly symmetric.

@@ -11,31 +11,48 @@ public enum Spectrum: String, CaseIterable, Sendable {
     case clustered
 }
 
+/// How the linear term b of a quadratic is chosen.
+public enum LinearTerm: String, CaseIterable, Sendable {
+    /// bᵢ ~ N(0, 1), drawn from the seed.
+    case gaussian
+    /// bᵢ = 1 (the peer kit's W1); a diagonal instance stores it as one number.
+    case ones
+}
+
 /// A strongly convex quadratic f(x) = ½ xᵀAx − bᵀx with a prescribed spectrum.
 ///
 /// A = Q diag(λ) Qᵀ with λ spread from μ = 1 to L = κ by `spectrum`, and Q the orthogonal factor
 /// of the QR factorization (GSL) of a seeded Gaussian matrix when `rotated`, else Q = I (then A is
-/// stored as its diagonal and n can reach 10⁷). b is seeded standard normal; x₀ = 0.
+/// stored as its diagonal and n can reach 10⁷). b is seeded standard normal, or all ones; x₀ = 0.
+/// The diagonal form with log spectrum, κ = 10³ and b = 1 is the peer kit's W1.
 /// x* = A⁻¹b (GSL Cholesky when rotated, bᵢ/λᵢ when diagonal); f* = f(x*).
 /// Dense (rotated) instances are limited to n ≤ 2000.
-public struct Quadratic: QuadraticProblem {
+public struct Quadratic: QuadraticProblem, FusedGradientNorm {
     /// n.
     public let dimension: Int
     /// A, row-major n × n, when rotated; empty when diagonal.
     public let matrix: [Double]
-    /// b.
+    /// b; empty for a diagonal instance with constant b (see ``constantLinear``).
     public let linear: [Double]
+    /// The value of every bᵢ when b is constant and not stored.
+    public let constantLinear: Double?
     /// The eigenvalues of A (for a diagonal A, its diagonal), in construction order.
     public let eigenvalues: [Double]
-    /// x*.
-    public let minimizer: [Double]
+    /// x* (computed on request for a diagonal A, so a large instance holds only A's diagonal).
+    public var minimizer: [Double] {
+        if let x = storedMinimizer { return x }
+        if let c = constantLinear { return eigenvalues.map { c / $0 } }
+        return (0..<dimension).map { linear[$0] / eigenvalues[$0] }
+    }
+    /// x* from the Cholesky solve (rotated instances only).
+    private let storedMinimizer: [Double]?
 
     /// The largest n of a rotated (dense) instance.
     public static let denseLimit = 2000
 
     /// Generates the instance from `seed`.
     public init(dimension n: Int, conditionNumber kappa: Double, spectrum: Spectrum = .log, rotated: Bool = true,
-                seed: UInt64) throws(GSLError) {
+                linearTerm: LinearTerm = .gaussian, seed: UInt64) throws(GSLError) {
         var rng = SeededGenerator(seed: seed)
         let lambda = (0..<n).map { i -> Double in
             let t = n == 1 ? 0 : Double(i) / Double(n - 1)
@@ -49,7 +66,7 @@ public struct Quadratic: QuadraticProblem {
         eigenvalues = lambda
         if rotated {
             let gaussian = (0..<(n * n)).map { _ in rng.nextNormal() }
-            let b = (0..<n).map { _ in rng.nextNormal() }
+            let b = linearTerm == .ones ? [Double](repeating: 1, count: n) : (0..<n).map { _ in rng.nextNormal() }
             let q = try LinearAlgebra.orthogonalFactor(gaussian, dimension: n)
             var a = [Double](repeating: 0, count: n * n)
             for i in 0..<n {
@@ -62,12 +79,18 @@ public struct Quadratic: QuadraticProblem {
             }
             matrix = a
             linear = b
-            minimizer = try LinearAlgebra.choleskySolve(a, b)
-        } else {
-            let b = (0..<n).map { _ in rng.nextNormal() }
+            constantLinear = nil
+            storedMinimizer = try LinearAlgebra.choleskySolve(a, b)
+        } else if linearTerm == .ones {
             matrix = []
-            linear = b
-            minimizer = (0..<n).map { b[$0] / lambda[$0] }
+            linear = []
+            constantLinear = 1
+            storedMinimizer = nil
+        } else {
+            matrix = []
+            linear = (0..<n).map { _ in rng.nextNormal() }
+            constantLinear = nil
+            storedMinimizer = nil
         }
     }
 
@@ -81,43 +104,63 @@ public struct Quadratic: QuadraticProblem {
     public func initialPoint() -> [Double] { [Double](repeating: 0, count: dimension) }
 
     public func value(at x: Vector) -> Double {
-        valueAndGradient(at: x, gradient: nil)
+        if !isRotated { return diagonal(x, nil).value }
+        return dense(x, nil)
     }
 
     public func valueAndGradient(at x: Vector, gradient g: Vector) -> Double {
-        valueAndGradient(at: x, gradient: Optional(g))
+        if !isRotated { return diagonal(x, g).value }
+        return dense(x, g)
     }
 
-    private func valueAndGradient(at x: Vector, gradient g: Vector?) -> Double {
+    public func valueGradientAndSquaredNorm(at x: Vector, gradient g: Vector) -> (value: Double, squaredNorm: Double) {
+        if !isRotated { return diagonal(x, g) }
+        return (dense(x, g), Kernels.sum(dimension) { g[$0] * g[$0] })
+    }
+
+    /// One pass: fᵢ = ½ xᵢ(aᵢxᵢ) − bᵢxᵢ summed with ``Kernels/sum2(_:_:)``, gᵢ = aᵢxᵢ − bᵢ written and squared.
+    @inline(__always)
+    private func diagonal(_ x: Vector, _ gradient: Vector?) -> (value: Double, squaredNorm: Double) {
         let n = dimension
-        var f = 0.0
-        if !isRotated {
-            eigenvalues.withUnsafeBufferPointer { a in
-                linear.withUnsafeBufferPointer { b in
-                    x.withUnsafeBufferPointer { x in
-                        for i in 0..<n {
-                            let ax = a[i] * x[i]
-                            g?[i] = ax - b[i]
-                            f += 0.5 * x[i] * ax - b[i] * x[i]
-                        }
-                    }
+        return eigenvalues.withUnsafeBufferPointer { a in
+            let a = a.baseAddress!, x = x.pointer
+            if let c = constantLinear {
+                guard let g = gradient?.pointer else {
+                    return (Kernels.sum(n) { i in let ax = a[i] * x[i]; return 0.5 * x[i] * ax - c * x[i] }, .nan)
+                }
+                return Kernels.sum2(n) { i in
+                    let ax = a[i] * x[i], gi = ax - c
+                    g[i] = gi
+                    return (0.5 * x[i] * ax - c * x[i], gi * gi)
                 }
             }
-            return f
+            return linear.withUnsafeBufferPointer { b in
+                let b = b.baseAddress!
+                guard let g = gradient?.pointer else {
+                    return (Kernels.sum(n) { i in let ax = a[i] * x[i]; return 0.5 * x[i] * ax - b[i] * x[i] }, .nan)
+                }
+                return Kernels.sum2(n) { i in
+                    let ax = a[i] * x[i], gi = ax - b[i]
+                    g[i] = gi
+                    return (0.5 * x[i] * ax - b[i] * x[i], gi * gi)
+                }
+            }
         }
-        matrix.withUnsafeBufferPointer { a in
+    }
+
+    /// Row by row: (Ax)ᵢ as ``Kernels/dot(_:_:_:)``, fᵢ = ½ xᵢ(Ax)ᵢ − bᵢxᵢ summed with ``Kernels/sum(_:_:)``.
+    private func dense(_ x: Vector, _ g: Vector?) -> Double {
+        let n = dimension
+        return matrix.withUnsafeBufferPointer { a in
             linear.withUnsafeBufferPointer { b in
-                x.withUnsafeBufferPointer { x in
-                    for i in 0..<n {
-                        var ax = 0.0
-                        for j in 0..<n { ax += a[i * n + j] * x[j] }
-                        g?[i] = ax - b[i]
-                        f += 0.5 * x[i] * ax - b[i] * x[i]
-                    }
+                let a = a.baseAddress!, b = b.baseAddress!, x = x.pointer, g = g?.pointer
+                return Kernels.sum(n) { i in
+                    let ax = Kernels.dot(a + i * n, x, n)
+                    g?[i] = ax - b[i]
+                    return 0.5 * x[i] * ax - b[i] * x[i]
                 }
             }
         }
-        return f
     }
 
     public func hessian(at x: Vector, into h: Vector) {
@@ -129,7 +172,8 @@ public struct Quadratic: QuadraticProblem {
     /// x* from the solve; f* = f(x*) evaluated by ``value(at:)``, the same arithmetic the runs use,
     /// so f − f* is never negative by rounding at x* itself.
     public var analyticOptimum: Optimum? {
-        Optimum(value: value(at: Vector(minimizer)), point: minimizer, source: isRotated ? .linearSolve : .analytic)
+        let x = minimizer
+        return Optimum(value: value(at: Vector(x)), point: x, source: isRotated ? .linearSolve : .analytic)
     }
 }
 

@@ -6,7 +6,7 @@ import DescentCore
 /// from x₀ = (−1.2, 1, −1.2, 1, …). f* = 0 at x* = (1, …, 1).
 /// Source: J. J. Moré, B. S. Garbow, K. E. Hillstrom, "Testing Unconstrained Optimization
 /// Software", ACM TOMS 7(1):17–41, 1981; H. H. Rosenbrock, Comput. J. 3(3):175–184, 1960.
-public struct ExtendedRosenbrock: TwiceDifferentiable {
+public struct ExtendedRosenbrock: TwiceDifferentiable, FusedGradientNorm {
     /// n, even.
     public let dimension: Int
 
@@ -18,28 +18,29 @@ public struct ExtendedRosenbrock: TwiceDifferentiable {
 
     public func initialPoint() -> [Double] { (0..<dimension).map { $0 % 2 == 0 ? -1.2 : 1.0 } }
 
+    /// Pair j contributes 100 r² + (1 − u)², u = x₂ⱼ, r = x₂ⱼ₊₁ − u²; pairs summed with ``Kernels/sum(_:_:)``.
     public func value(at x: Vector) -> Double {
-        var f = 0.0
-        var j = 0
-        while j < dimension {
-            let u = x[j], r = x[j + 1] - u * u
-            f += 100 * r * r + (1 - u) * (1 - u)
-            j += 2
+        let x = x.pointer
+        return Kernels.sum(dimension / 2) { j in
+            let u = x[2 * j], r = x[2 * j + 1] - u * u
+            return 100 * r * r + (1 - u) * (1 - u)
         }
-        return f
     }
 
     public func valueAndGradient(at x: Vector, gradient g: Vector) -> Double {
-        var f = 0.0
-        var j = 0
-        while j < dimension {
-            let u = x[j], r = x[j + 1] - u * u
-            f += 100 * r * r + (1 - u) * (1 - u)
-            g[j] = -400 * u * r - 2 * (1 - u)
-            g[j + 1] = 200 * r
-            j += 2
+        valueGradientAndSquaredNorm(at: x, gradient: g).value
+    }
+
+    /// One pass over the pairs: f, g = (−400ur − 2(1 − u), 200r) per pair, and Σgᵢ² (pair by pair).
+    public func valueGradientAndSquaredNorm(at x: Vector, gradient g: Vector) -> (value: Double, squaredNorm: Double) {
+        let x = x.pointer, g = g.pointer
+        return Kernels.sum2(dimension / 2) { j in
+            let u = x[2 * j], r = x[2 * j + 1] - u * u
+            let g0 = -400 * u * r - 2 * (1 - u), g1 = 200 * r
+            g[2 * j] = g0
+            g[2 * j + 1] = g1
+            return (100 * r * r + (1 - u) * (1 - u), g0 * g0 + g1 * g1)
         }
-        return f
     }
 
     /// Block diagonal: each pair (u, v) contributes [[1200u² − 400v + 2, −400u], [−400u, 200]].
@@ -79,24 +80,23 @@ public struct ChainedRosenbrock: TwiceDifferentiable {
     public func initialPoint() -> [Double] { (0..<dimension).map { $0 % 2 == 0 ? -1.2 : 1.0 } }
 
     public func value(at x: Vector) -> Double {
-        var f = 0.0
-        for i in 0..<(dimension - 1) {
+        let x = x.pointer
+        return Kernels.sum(dimension - 1) { i in
             let r = x[i + 1] - x[i] * x[i]
-            f += 100 * r * r + (1 - x[i]) * (1 - x[i])
+            return 100 * r * r + (1 - x[i]) * (1 - x[i])
         }
-        return f
     }
 
+    /// gᵢ = −400xᵢrᵢ − 2(1 − xᵢ) + 200rᵢ₋₁ with rᵢ = xᵢ₊₁ − xᵢ² (the first and last terms as they exist).
     public func valueAndGradient(at x: Vector, gradient g: Vector) -> Double {
-        g.fill(0)
-        var f = 0.0
-        for i in 0..<(dimension - 1) {
+        let n = dimension, x = x.pointer, g = g.pointer
+        g[0] = 0
+        return Kernels.sum(n - 1) { i in
             let r = x[i + 1] - x[i] * x[i]
-            f += 100 * r * r + (1 - x[i]) * (1 - x[i])
             g[i] += -400 * x[i] * r - 2 * (1 - x[i])
-            g[i + 1] += 200 * r
+            g[i + 1] = 200 * r
+            return 100 * r * r + (1 - x[i]) * (1 - x[i])
         }
-        return f
     }
 
     public func hessian(at x: Vector, into h: Vector) {

@@ -1,0 +1,122 @@
+import DescentCore
+import _MallocCounter
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What one workload measured.
+struct Measurement {
+    var name: String
+    var steps: Int
+    /// Median seconds per step of the bare loop (gradient + step, nothing else).
+    var bare: Double
+    /// Median seconds per step through `Harness.run` (trace, stopping tests, timing).
+    var harness: Double
+    /// Heap allocations per step inside the bare loop (after set-up) and through the harness
+    /// (the difference between a run of 2N and of N steps, divided by N).
+    var bareMallocs: Double?
+    var harnessMallocs: Double?
+    /// f at the final point of the bare loop, and through the harness.
+    var finalBare: Double
+    var finalHarness: Double
+    var expected: Double?
+}
+
+enum Measure {
+    static let clock = ContinuousClock()
+
+    /// The median of `values`.
+    static func median(_ values: [Double]) -> Double {
+        let s = values.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    /// Allocations made by `body`, or nil where they cannot be counted.
+    static func mallocs(_ body: () -> Void) -> Int? {
+        guard descent_malloc_counter_available() == 1 else { body(); return nil }
+        descent_malloc_counter_start()
+        body()
+        return descent_malloc_counter_stop()
+    }
+
+    /// The bare loop: x ← x₀; repeat `steps` times: g = ∇f(x) (or a mini-batch gradient, batches in
+    /// row order), x ← step(x, g). Returns seconds, f(x_final) and the allocations inside the loop.
+    static func bare<P: Problem, O: UpdateRule>(_ problem: P, _ optimizer: O, steps: Int, batchSize: Int?)
+        -> (seconds: Double, final: Double, mallocs: Int?) {
+        let started = clock.now
+        let x = Vector(problem.initialPoint())
+        let g = Vector(count: problem.dimension)
+        var state = optimizer.makeState(dimension: problem.dimension)
+        var order: [Int] = []
+        if batchSize != nil, let finite = problem as? any FiniteSumProblem { order = Array(0..<finite.sampleCount) }
+        let finite = problem as? any FiniteSumProblem
+        var cursor = 0
+        let count = mallocs {
+            for k in 0..<steps {
+                if let b = batchSize, let finite {
+                    let end = Swift.min(cursor + b, order.count)
+                    _ = finite.batchValueAndGradient(at: x, batch: order[cursor..<end], gradient: g)
+                    cursor = end == order.count ? 0 : end
+                } else {
+                    _ = problem.valueAndGradient(at: x, gradient: g)
+                }
+                optimizer.step(x, gradient: g, state: &state, iteration: k + 1)
+            }
+        }
+        let seconds = (clock.now - started).seconds
+        return (seconds, problem.value(at: x), count)
+    }
+
+    /// Options for a harness run of exactly `steps` steps: no target, no stalling, rows at the ends.
+    static func options(steps: Int, batchSize: Int?) -> RunOptions {
+        RunOptions(maxIterations: steps, tolerance: 0, logEvery: steps, patience: Int.max / 2,
+                   batchSize: batchSize, shuffle: false)
+    }
+
+    /// Runs `workload` `repeats` times each way.
+    static func run(_ w: Workload, repeats: Int) throws -> Measurement {
+        let problem = try w.problem()
+        var bareTimes: [Double] = [], harnessTimes: [Double] = []
+        var finalBare = Double.nan, finalHarness = Double.nan
+        var bareMallocs: Int? = nil
+        for _ in 0..<repeats {
+            let r = bare(problem, w.optimizer, steps: w.steps, batchSize: w.batchSize)
+            bareTimes.append(r.seconds / Double(w.steps))
+            finalBare = r.final
+            bareMallocs = r.mallocs
+            let h = Harness.run(problem: problem, optimizer: w.optimizer, optimalValue: nil,
+                                options: options(steps: w.steps, batchSize: w.batchSize))
+            harnessTimes.append(h.time / Double(w.steps))
+            finalHarness = h.finalValue
+        }
+        // Allocations per harness step: runs of N and 2N steps (set-up and the result cancel out).
+        let short = Swift.max(2, Swift.min(w.steps, 50))
+        let a = mallocs { _ = Harness.run(problem: problem, optimizer: w.optimizer, optimalValue: nil,
+                                          options: options(steps: short, batchSize: w.batchSize)) }
+        let b = mallocs { _ = Harness.run(problem: problem, optimizer: w.optimizer, optimalValue: nil,
+                                          options: options(steps: 2 * short, batchSize: w.batchSize)) }
+        return Measurement(name: w.name, steps: w.steps, bare: median(bareTimes), harness: median(harnessTimes),
+                           bareMallocs: bareMallocs.map { Double($0) / Double(w.steps) },
+                           harnessMallocs: a.flatMap { a in b.map { Double($0 - a) / Double(short) } },
+                           finalBare: finalBare, finalHarness: finalHarness, expected: w.expected)
+    }
+
+    /// The process's peak resident set so far, in bytes (Linux: ru_maxrss is in KiB).
+    static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss * 1024
+    }
+
+    /// The resident set now, in bytes (from /proc/self/statm).
+    static func residentBytes() -> Int {
+        guard let f = fopen("/proc/self/statm", "r") else { return 0 }
+        defer { fclose(f) }
+        var size = 0, resident = 0
+        guard withUnsafeMutablePointer(to: &size, { s in withUnsafeMutablePointer(to: &resident) { r in
+            withVaList([s, r]) { vfscanf(f, "%ld %ld", $0) }
+        } }) == 2 else { return 0 }
+        return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
+

@@ -1,0 +1,89 @@
+/// Deterministic, vectorizable reductions for the hot loops of problems and the harness.
+///
+/// A strictly ordered sum `s += tᵢ` is latency-bound (one addition in flight) and cannot be
+/// vectorized. These kernels keep eight partial sums, element i going to partial sum i mod 8,
+/// and combine them in a fixed tree. The order depends only on n, never on the machine, the
+/// thread count or the SIMD width, so results are the same everywhere (and differ from a
+/// sequential sum only in the last bits).
+public enum Kernels {
+    /// Σ term(i) for i in 0..<n: eight partial sums by i mod 8, combined as
+    /// ((s₀+s₄)+(s₂+s₆))+((s₁+s₅)+(s₃+s₇)). `term` may write (a gradient element) as it goes.
+    @inlinable @inline(__always)
+    public static func sum(_ n: Int, _ term: (Int) -> Double) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0
+        var i = 0
+        let end = n & ~7
+        while i < end {
+            s0 += term(i); s1 += term(i + 1); s2 += term(i + 2); s3 += term(i + 3)
+            s4 += term(i + 4); s5 += term(i + 5); s6 += term(i + 6); s7 += term(i + 7)
+            i += 8
+        }
+        let r = n - end
+        if r > 0 { s0 += term(end) }
+        if r > 1 { s1 += term(end + 1) }
+        if r > 2 { s2 += term(end + 2) }
+        if r > 3 { s3 += term(end + 3) }
+        if r > 4 { s4 += term(end + 4) }
+        if r > 5 { s5 += term(end + 5) }
+        if r > 6 { s6 += term(end + 6) }
+        return combine(s0, s1, s2, s3, s4, s5, s6, s7)
+    }
+
+    /// Two sums in one pass, each as ``sum(_:_:)`` (same partial sums, same tree): for a value and
+    /// a squared gradient norm computed while the gradient is written.
+    @inlinable @inline(__always)
+    public static func sum2(_ n: Int, _ term: (Int) -> (Double, Double)) -> (Double, Double) {
+        var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0, a4 = 0.0, a5 = 0.0, a6 = 0.0, a7 = 0.0
+        var b0 = 0.0, b1 = 0.0, b2 = 0.0, b3 = 0.0, b4 = 0.0, b5 = 0.0, b6 = 0.0, b7 = 0.0
+        var i = 0
+        let end = n & ~7
+        @inline(__always) func add(_ a: inout Double, _ b: inout Double, _ t: (Double, Double)) { a += t.0; b += t.1 }
+        while i < end {
+            add(&a0, &b0, term(i)); add(&a1, &b1, term(i + 1)); add(&a2, &b2, term(i + 2)); add(&a3, &b3, term(i + 3))
+            add(&a4, &b4, term(i + 4)); add(&a5, &b5, term(i + 5)); add(&a6, &b6, term(i + 6)); add(&a7, &b7, term(i + 7))
+            i += 8
+        }
+        let r = n - end
+        if r > 0 { add(&a0, &b0, term(end)) }
+        if r > 1 { add(&a1, &b1, term(end + 1)) }
+        if r > 2 { add(&a2, &b2, term(end + 2)) }
+        if r > 3 { add(&a3, &b3, term(end + 3)) }
+        if r > 4 { add(&a4, &b4, term(end + 4)) }
+        if r > 5 { add(&a5, &b5, term(end + 5)) }
+        if r > 6 { add(&a6, &b6, term(end + 6)) }
+        return (combine(a0, a1, a2, a3, a4, a5, a6, a7), combine(b0, b1, b2, b3, b4, b5, b6, b7))
+    }
+
+    /// The fixed combination tree of the eight partial sums.
+    @inlinable @inline(__always)
+    public static func combine(_ s0: Double, _ s1: Double, _ s2: Double, _ s3: Double,
+                               _ s4: Double, _ s5: Double, _ s6: Double, _ s7: Double) -> Double {
+        ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7))
+    }
+
+    /// ⟨a, b⟩ over n elements, as ``sum(_:_:)``.
+    @inlinable @inline(__always)
+    public static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
+        sum(n) { a[$0] * b[$0] }
+    }
+
+    /// ‖v‖₂ from Σvᵢ² (summed as ``sum(_:_:)``), with a scaled second pass only when that sum
+    /// overflows or underflows, so huge or tiny vectors still get an accurate norm.
+    @inlinable
+    public static func norm(_ v: UnsafePointer<Double>, _ n: Int) -> Double {
+        norm(squaredSum: sum(n) { v[$0] * v[$0] }, v, n)
+    }
+
+    /// ‖v‖₂ given Σvᵢ² already summed as ``sum(_:_:)`` (by a fused pass); rescans `v` only when
+    /// the sum overflowed or underflowed.
+    @inlinable
+    public static func norm(squaredSum: Double, _ v: UnsafePointer<Double>, _ n: Int) -> Double {
+        if squaredSum.isNormal && squaredSum < 0x1p1000 { return squaredSum.squareRoot() }
+        if squaredSum.isNaN { return squaredSum }
+        var scale = 0.0
+        for i in 0..<n { scale = Swift.max(scale, Swift.abs(v[i])) }
+        if scale == 0 || scale.isInfinite { return scale }
+        let inverse = 1 / scale
+        return scale * sum(n) { let t = v[$0] * inverse; return t * t }.squareRoot()
+    }
+}
