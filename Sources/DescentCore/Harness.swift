@@ -106,8 +106,47 @@ public enum Harness {
                                                                _ options: RunOptions) -> RunResult {
         var loop = IterationMonitor(problem: problem, fStar: fStar, options: options)
         let samplesPerGradient = (problem as? any FiniteSumProblem)?.sampleCount ?? 1
-        loopFullBatch(problem, optimizer, &loop, samplesPerGradient)
+        if let separable = problem as? any SeparableProblem, separable.chunkAlignment > 0,
+           let elementwise = optimizer as? any RangeUpdateRule, elementwise.isElementwise {
+            loopTiled(separable, elementwise, &loop, samplesPerGradient)
+        } else {
+            loopFullBatch(problem, optimizer, &loop, samplesPerGradient)
+        }
         return loop.result(samplesPerEpoch: samplesPerGradient)
+    }
+
+    /// Coordinates per chunk of the tiled loop (rounded to the problem's alignment): x, ∇f and two
+    /// moment buffers of a chunk take 64 KiB, within a core's L2 (1024 to 16384 measured alike).
+    static let tile = 2048
+
+    /// The loop for an elementwise rule on a separable problem: iteration k's step and iteration
+    /// k + 1's gradient run chunk by chunk, so each chunk is read from memory once per iteration.
+    /// The stopping rules still see f(x_k) and ‖∇f(x_k)‖ before step k, and every number is the
+    /// same as in ``loopFullBatch`` (elementwise arithmetic; sums fed in order, see ``Kernels/Sums``).
+    private static func loopTiled<P: SeparableProblem, O: RangeUpdateRule>(_ problem: P, _ optimizer: O,
+                                                                          _ loop: inout IterationMonitor, _ samplesPerGradient: Int) {
+        var state = optimizer.makeState(dimension: problem.dimension)
+        let n = problem.dimension
+        let alignment = problem.chunkAlignment
+        let chunk = Swift.max(alignment, tile / alignment * alignment)
+        var (f, squaredNorm) = problem.valueGradientAndSquaredNorm(at: loop.x, gradient: loop.g)
+        loop.evaluations += 1
+        loop.sampleGradients += samplesPerGradient
+        while !loop.check(f, samplesPerEpoch: samplesPerGradient, squaredNorm: squaredNorm) {
+            loop.beforeStep()
+            var sums = Kernels.Sums()
+            var start = 0
+            while start < n {
+                let end = Swift.min(start + chunk, n)
+                optimizer.step(loop.x, gradient: loop.g, state: &state, iteration: loop.k + 1, range: start..<end)
+                problem.accumulate(at: loop.x, gradient: loop.g, range: start..<end, into: &sums)
+                start = end
+            }
+            loop.afterStep()
+            (f, squaredNorm) = sums.totals
+            loop.evaluations += 1
+            loop.sampleGradients += samplesPerGradient
+        }
     }
 
     /// The loop, in its own function so the optimizer's state is freed before the result copies x.

@@ -33,25 +33,70 @@ public enum Kernels {
     /// a squared gradient norm computed while the gradient is written.
     @inlinable @inline(__always)
     public static func sum2(_ n: Int, _ term: (Int) -> (Double, Double)) -> (Double, Double) {
-        var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0, a4 = 0.0, a5 = 0.0, a6 = 0.0, a7 = 0.0
-        var b0 = 0.0, b1 = 0.0, b2 = 0.0, b3 = 0.0, b4 = 0.0, b5 = 0.0, b6 = 0.0, b7 = 0.0
-        var i = 0
-        let end = n & ~7
-        @inline(__always) func add(_ a: inout Double, _ b: inout Double, _ t: (Double, Double)) { a += t.0; b += t.1 }
-        while i < end {
-            add(&a0, &b0, term(i)); add(&a1, &b1, term(i + 1)); add(&a2, &b2, term(i + 2)); add(&a3, &b3, term(i + 3))
-            add(&a4, &b4, term(i + 4)); add(&a5, &b5, term(i + 5)); add(&a6, &b6, term(i + 6)); add(&a7, &b7, term(i + 7))
-            i += 8
+        var sums = Sums()
+        sums.add(0..<n, term)
+        return sums.totals
+    }
+
+    /// Two running sums of eight partial sums each, by term index mod 8, that can be fed range by
+    /// range: feeding 0..<n in pieces whose bounds are multiples of 8 gives exactly ``sum2(_:_:)``.
+    /// The harness's tiled loop uses it to evaluate a separable problem chunk by chunk.
+    public struct Sums: Sendable {
+        @usableFromInline var a = SIMD8<Double>()
+        @usableFromInline var b = SIMD8<Double>()
+
+        /// Zero sums.
+        @inlinable public init() {}
+
+        /// Adds term(i) for i in `range` (its lower bound a multiple of 8, unless it is the last piece).
+        @inlinable @inline(__always)
+        public mutating func add(_ range: Range<Int>, _ term: (Int) -> (Double, Double)) {
+            var a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4], a5 = a[5], a6 = a[6], a7 = a[7]
+            var b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3], b4 = b[4], b5 = b[5], b6 = b[6], b7 = b[7]
+            @inline(__always) func add(_ a: inout Double, _ b: inout Double, _ t: (Double, Double)) { a += t.0; b += t.1 }
+            var i = range.lowerBound
+            let end = range.lowerBound + (range.count & ~7)
+            while i < end {
+                add(&a0, &b0, term(i)); add(&a1, &b1, term(i + 1)); add(&a2, &b2, term(i + 2)); add(&a3, &b3, term(i + 3))
+                add(&a4, &b4, term(i + 4)); add(&a5, &b5, term(i + 5)); add(&a6, &b6, term(i + 6)); add(&a7, &b7, term(i + 7))
+                i += 8
+            }
+            let r = range.upperBound - end
+            if r > 0 { add(&a0, &b0, term(end)) }
+            if r > 1 { add(&a1, &b1, term(end + 1)) }
+            if r > 2 { add(&a2, &b2, term(end + 2)) }
+            if r > 3 { add(&a3, &b3, term(end + 3)) }
+            if r > 4 { add(&a4, &b4, term(end + 4)) }
+            if r > 5 { add(&a5, &b5, term(end + 5)) }
+            if r > 6 { add(&a6, &b6, term(end + 6)) }
+            a = SIMD8(a0, a1, a2, a3, a4, a5, a6, a7)
+            b = SIMD8(b0, b1, b2, b3, b4, b5, b6, b7)
         }
-        let r = n - end
-        if r > 0 { add(&a0, &b0, term(end)) }
-        if r > 1 { add(&a1, &b1, term(end + 1)) }
-        if r > 2 { add(&a2, &b2, term(end + 2)) }
-        if r > 3 { add(&a3, &b3, term(end + 3)) }
-        if r > 4 { add(&a4, &b4, term(end + 4)) }
-        if r > 5 { add(&a5, &b5, term(end + 5)) }
-        if r > 6 { add(&a6, &b6, term(end + 6)) }
-        return (combine(a0, a1, a2, a3, a4, a5, a6, a7), combine(b0, b1, b2, b3, b4, b5, b6, b7))
+
+        /// As ``add(_:_:)``, with blocks of 8 terms computed as vectors: `block(i)` returns terms
+        /// i…i+7 lane by lane (lane k is term i + k, so the sums are the same, bit for bit), and
+        /// `term` the scalar ones of a ragged end.
+        @inlinable @inline(__always)
+        public mutating func add(_ range: Range<Int>, block: (Int) -> (SIMD8<Double>, SIMD8<Double>),
+                                 term: (Int) -> (Double, Double)) {
+            var i = range.lowerBound
+            let end = range.lowerBound + (range.count & ~7)
+            var (a, b) = (self.a, self.b)
+            while i < end {
+                let (ta, tb) = block(i)
+                a += ta
+                b += tb
+                i += 8
+            }
+            (self.a, self.b) = (a, b)
+            if end < range.upperBound { add(end..<range.upperBound, term) }
+        }
+
+        /// The two sums, each combined by ``Kernels/combine(_:_:_:_:_:_:_:_:)``.
+        @inlinable
+        public var totals: (Double, Double) {
+            (combine(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]), combine(b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]))
+        }
     }
 
     /// The fixed combination tree of the eight partial sums.
@@ -59,6 +104,18 @@ public enum Kernels {
     public static func combine(_ s0: Double, _ s1: Double, _ s2: Double, _ s3: Double,
                                _ s4: Double, _ s5: Double, _ s6: Double, _ s7: Double) -> Double {
         ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7))
+    }
+
+    /// Loads 8 doubles from `p` (any alignment).
+    @inlinable @inline(__always)
+    public static func load(_ p: UnsafePointer<Double>) -> SIMD8<Double> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self)
+    }
+
+    /// Stores 8 doubles at `p` (any alignment).
+    @inlinable @inline(__always)
+    public static func store(_ v: SIMD8<Double>, _ p: UnsafeMutablePointer<Double>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Double>.self)
     }
 
     /// ⟨a, b⟩ over n elements, as ``sum(_:_:)``.

@@ -15,6 +15,19 @@ public protocol UpdateRule: Sendable {
     func step(_ x: Vector, gradient: Vector, state: inout State, iteration: Int)
 }
 
+/// An update rule that is elementwise: the step of coordinates in a range reads and writes only
+/// those coordinates (of x, the gradient and the state). The harness tiles such steps with a
+/// ``SeparableProblem``'s gradient (see there).
+public protocol RangeUpdateRule: UpdateRule {
+    /// Whether this configuration is elementwise (a momentum-free, decay-free Adam is; a rule whose
+    /// step needs a global quantity is not).
+    var isElementwise: Bool { get }
+
+    /// The step of ``UpdateRule/step(_:gradient:state:iteration:)`` restricted to `range`; the
+    /// steps of disjoint ranges covering 0..<n make exactly one full step.
+    func step(_ x: Vector, gradient: Vector, state: inout State, iteration: Int, range: Range<Int>)
+}
+
 /// What an optimizer needs from a run; the harness skips unfit pairs and says why.
 public struct Requirements: OptionSet, Sendable, Hashable {
     public let rawValue: Int

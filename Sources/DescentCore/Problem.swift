@@ -76,6 +76,19 @@ public protocol FusedGradientNorm: Problem {
     func valueGradientAndSquaredNorm(at x: Vector, gradient: Vector) -> (value: Double, squaredNorm: Double)
 }
 
+/// A separable problem: f(x) = Σ_b f_b(x_b) over blocks of consecutive coordinates, so f and ∇f can be
+/// computed range by range. The harness then runs a tiled loop: for each cache-sized chunk, the
+/// optimizer's step (``RangeUpdateRule``) and at once the new gradient, while the chunk is in cache —
+/// one pass over memory per iteration instead of two, with the same arithmetic and the same results.
+public protocol SeparableProblem: FusedGradientNorm {
+    /// Ranges passed to ``accumulate(at:gradient:range:into:)`` start on multiples of this (a multiple of 8 blocks).
+    var chunkAlignment: Int { get }
+
+    /// Writes ∇f over `range` and adds the range's terms of f and of Σgᵢ² into `sums`, fed in
+    /// increasing ranges so that the totals equal ``FusedGradientNorm/valueGradientAndSquaredNorm(at:gradient:)``'s, bit for bit.
+    func accumulate(at x: Vector, gradient: Vector, range: Range<Int>, into sums: inout Kernels.Sums)
+}
+
 /// A problem with an exact Hessian.
 public protocol TwiceDifferentiable: Problem {
     /// Writes ∇²f(x) into `hessian` as a row-major n × n matrix (n² elements).

@@ -12,7 +12,7 @@ import DescentCore
 /// decoupled decay adds weight_decay · x to u; x ← x − lr · u.
 /// Defaults (torch.optim.Adam): lr = 1e-3, β₁ = 0.9, β₂ = 0.999, ε = 1e-8, weight_decay = 0;
 /// `adamw` is the alias with decoupled decay and weight_decay = 1e-2 (torch.optim.AdamW).
-public struct Adam: Optimizer {
+public struct Adam: Optimizer, RangeUpdateRule {
     public static let name = "adam"
     public static let summary = "Adam m ← β₁m+(1−β₁)d, v ← β₂v+(1−β₂)d², x ← x − lr·m̂/(√v̂ + ε); amsgrad, decoupled decay (torch.optim.Adam)"
     public static var hyperparameters: [Hyperparameter<Self>] {
@@ -86,6 +86,12 @@ public struct Adam: Optimizer {
     }
 
     public func step(_ x: Vector, gradient g: Vector, state: inout State, iteration: Int) {
+        step(x, gradient: g, state: &state, iteration: iteration, range: 0..<x.count)
+    }
+
+    public var isElementwise: Bool { true }
+
+    public func step(_ x: Vector, gradient g: Vector, state: inout State, iteration: Int, range: Range<Int>) {
         let t = Double(iteration)
         let correction1 = 1 - _pow(beta1, t)
         let correction2 = 1 - _pow(beta2, t)
@@ -101,14 +107,24 @@ public struct Adam: Optimizer {
                 // The common case as one branch-free loop over raw storage (vectorizes); same arithmetic.
                 let x = x.pointer, g = g.pointer, m = m.pointer, v = v.pointer, beta2 = beta2, eps = eps
                 if w1 < 0.5 {
-                    for i in 0..<state.m.count {
+                    // Eight lanes at a time (lane by lane the same operations as the scalar loop).
+                    var i = range.lowerBound
+                    while i + 8 <= range.upperBound {
+                        let d = Kernels.load(g + i), m0 = Kernels.load(m + i), v0 = Kernels.load(v + i)
+                        let mi = m0 + w1 * (d - m0), vi = v0 * beta2 + w2 * d * d
+                        Kernels.store(mi, m + i)
+                        Kernels.store(vi, v + i)
+                        Kernels.store(Kernels.load(x + i) - stepSize * mi / (vi.squareRoot() / root2 + eps), x + i)
+                        i += 8
+                    }
+                    for i in i..<range.upperBound {
                         let d = g[i], mi = m[i] + w1 * (d - m[i]), vi = v[i] * beta2 + w2 * d * d
                         m[i] = mi
                         v[i] = vi
                         x[i] -= stepSize * mi / (vi.squareRoot() / root2 + eps)
                     }
                 } else {
-                    for i in 0..<state.m.count {
+                    for i in range {
                         let d = g[i], mi = d - (d - m[i]) * (1 - w1), vi = v[i] * beta2 + w2 * d * d
                         m[i] = mi
                         v[i] = vi
@@ -117,7 +133,7 @@ public struct Adam: Optimizer {
                 }
                 return
             }
-            for i in 0..<x.count {
+            for i in range {
                 if decoupledWeightDecay && weightDecay != 0 { x[i] *= keep }
                 let d = coupled == 0 ? g[i] : g[i] + coupled * x[i]
                 m[i] = lerp(m[i], d, w1)
@@ -130,7 +146,7 @@ public struct Adam: Optimizer {
                 x[i] -= stepSize * m[i] / (second.squareRoot() / root2 + eps)
             }
         case .optax:
-            for i in 0..<x.count {
+            for i in range {
                 let d = coupled == 0 ? g[i] : g[i] + coupled * x[i]
                 m[i] = w1 * d + beta1 * m[i]
                 v[i] = w2 * (d * d) + beta2 * v[i]

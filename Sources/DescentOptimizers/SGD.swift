@@ -11,7 +11,7 @@ import DescentCore
 /// References: H. Robbins, S. Monro, Ann. Math. Stat. 22(3), 1951 (SGD); B. T. Polyak, USSR Comput.
 /// Math. Math. Phys. 4(5), 1964 (heavy ball); Y. Nesterov, Soviet Math. Dokl. 27, 1983; I. Sutskever
 /// et al., ICML 2013 (the form PyTorch uses).
-public struct SGD: Optimizer {
+public struct SGD: Optimizer, RangeUpdateRule {
     public static let name = "sgd"
     public static let summary = "SGD with momentum/Nesterov: b ← μb + (1−τ)d, x ← x − lr·(b or d + μb) (torch.optim.SGD)"
     public static var hyperparameters: [Hyperparameter<Self>] {
@@ -63,27 +63,34 @@ public struct SGD: Optimizer {
     public func makeState(dimension: Int) -> State { State(buffer: Vector(count: momentum == 0 ? 0 : dimension)) }
 
     public func step(_ x: Vector, gradient g: Vector, state: inout State, iteration: Int) {
-        let n = x.count, lr = lr, wd = weightDecay, mu = momentum, keep = 1 - dampening
-        x.withUnsafeMutableBufferPointer { x in
-            g.withUnsafeBufferPointer { g in
-                if mu == 0 {
-                    // Plain (stochastic) gradient descent: the loop the compiler can vectorize.
-                    if wd == 0 {
-                        for i in 0..<n { x[i] -= lr * g[i] }
-                    } else {
-                        for i in 0..<n { x[i] -= lr * (g[i] + wd * x[i]) }
-                    }
-                    return
+        step(x, gradient: g, state: &state, iteration: iteration, range: 0..<x.count)
+    }
+
+    public var isElementwise: Bool { true }
+
+    public func step(_ x: Vector, gradient g: Vector, state: inout State, iteration: Int, range: Range<Int>) {
+        let lr = lr, wd = weightDecay, mu = momentum, keep = 1 - dampening
+        let x = x.pointer, g = g.pointer
+        if mu == 0 {
+            // Plain (stochastic) gradient descent: the loop the compiler can vectorize.
+            if wd == 0 {
+                var i = range.lowerBound
+                while i + 8 <= range.upperBound {
+                    Kernels.store(Kernels.load(x + i) - lr * Kernels.load(g + i), x + i)
+                    i += 8
                 }
-                state.buffer.withUnsafeMutableBufferPointer { b in
-                    for i in 0..<n {
-                        var d = wd == 0 ? g[i] : g[i] + wd * x[i]
-                        b[i] = iteration == 1 ? d : b[i] * mu + keep * d
-                        d = nesterov ? d + mu * b[i] : b[i]
-                        x[i] -= lr * d
-                    }
-                }
+                while i < range.upperBound { x[i] -= lr * g[i]; i += 1 }
+            } else {
+                for i in range { x[i] -= lr * (g[i] + wd * x[i]) }
             }
+            return
+        }
+        let b = state.buffer.pointer
+        for i in range {
+            var d = wd == 0 ? g[i] : g[i] + wd * x[i]
+            b[i] = iteration == 1 ? d : b[i] * mu + keep * d
+            d = nesterov ? d + mu * b[i] : b[i]
+            x[i] -= lr * d
         }
     }
 }

@@ -27,7 +27,7 @@ public enum LinearTerm: String, CaseIterable, Sendable {
 /// The diagonal form with log spectrum, κ = 10³ and b = 1 is the peer kit's W1.
 /// x* = A⁻¹b (GSL Cholesky when rotated, bᵢ/λᵢ when diagonal); f* = f(x*).
 /// Dense (rotated) instances are limited to n ≤ 2000.
-public struct Quadratic: QuadraticProblem, FusedGradientNorm {
+public struct Quadratic: QuadraticProblem, SeparableProblem {
     /// n.
     public let dimension: Int
     /// A, row-major n × n, when rotated; empty when diagonal.
@@ -118,28 +118,49 @@ public struct Quadratic: QuadraticProblem, FusedGradientNorm {
         return (dense(x, g), Kernels.sum(dimension) { g[$0] * g[$0] })
     }
 
-    /// One pass: fᵢ = ½ xᵢ(aᵢxᵢ) − bᵢxᵢ summed with ``Kernels/sum2(_:_:)``, gᵢ = aᵢxᵢ − bᵢ written and squared.
+    /// One pass: fᵢ = ½ xᵢ(aᵢxᵢ) − bᵢxᵢ and gᵢ = aᵢxᵢ − bᵢ, summed as ``Kernels/Sums`` (value only: ``Kernels/sum(_:_:)``).
     @inline(__always)
     private func diagonal(_ x: Vector, _ gradient: Vector?) -> (value: Double, squaredNorm: Double) {
+        if let g = gradient {
+            var sums = Kernels.Sums()
+            accumulate(at: x, gradient: g, range: 0..<dimension, into: &sums)
+            return sums.totals
+        }
         let n = dimension
         return eigenvalues.withUnsafeBufferPointer { a in
             let a = a.baseAddress!, x = x.pointer
             if let c = constantLinear {
-                guard let g = gradient?.pointer else {
-                    return (Kernels.sum(n) { i in let ax = a[i] * x[i]; return 0.5 * x[i] * ax - c * x[i] }, .nan)
-                }
-                return Kernels.sum2(n) { i in
-                    let ax = a[i] * x[i], gi = ax - c
-                    g[i] = gi
-                    return (0.5 * x[i] * ax - c * x[i], gi * gi)
-                }
+                return (Kernels.sum(n) { i in let ax = a[i] * x[i]; return 0.5 * x[i] * ax - c * x[i] }, .nan)
             }
             return linear.withUnsafeBufferPointer { b in
                 let b = b.baseAddress!
-                guard let g = gradient?.pointer else {
-                    return (Kernels.sum(n) { i in let ax = a[i] * x[i]; return 0.5 * x[i] * ax - b[i] * x[i] }, .nan)
-                }
-                return Kernels.sum2(n) { i in
+                return (Kernels.sum(n) { i in let ax = a[i] * x[i]; return 0.5 * x[i] * ax - b[i] * x[i] }, .nan)
+            }
+        }
+    }
+
+    /// 8 for a diagonal instance (coordinates are independent); 0 for a rotated one, which is not separable.
+    public var chunkAlignment: Int { isRotated ? 0 : 8 }
+
+    public func accumulate(at x: Vector, gradient g: Vector, range: Range<Int>, into sums: inout Kernels.Sums) {
+        precondition(!isRotated, "a rotated quadratic is not separable")
+        eigenvalues.withUnsafeBufferPointer { a in
+            let a = a.baseAddress!, x = x.pointer, g = g.pointer
+            if let c = constantLinear {
+                sums.add(range, block: { i in
+                    let xv = Kernels.load(x + i), ax = Kernels.load(a + i) * xv, gv = ax - c
+                    Kernels.store(gv, g + i)
+                    return (0.5 * xv * ax - c * xv, gv * gv)
+                }, term: { i in
+                    let ax = a[i] * x[i], gi = ax - c
+                    g[i] = gi
+                    return (0.5 * x[i] * ax - c * x[i], gi * gi)
+                })
+                return
+            }
+            linear.withUnsafeBufferPointer { b in
+                let b = b.baseAddress!
+                sums.add(range) { i in
                     let ax = a[i] * x[i], gi = ax - b[i]
                     g[i] = gi
                     return (0.5 * x[i] * ax - b[i] * x[i], gi * gi)

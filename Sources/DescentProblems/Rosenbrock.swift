@@ -6,7 +6,7 @@ import DescentCore
 /// from x₀ = (−1.2, 1, −1.2, 1, …). f* = 0 at x* = (1, …, 1).
 /// Source: J. J. Moré, B. S. Garbow, K. E. Hillstrom, "Testing Unconstrained Optimization
 /// Software", ACM TOMS 7(1):17–41, 1981; H. H. Rosenbrock, Comput. J. 3(3):175–184, 1960.
-public struct ExtendedRosenbrock: TwiceDifferentiable, FusedGradientNorm {
+public struct ExtendedRosenbrock: TwiceDifferentiable, SeparableProblem {
     /// n, even.
     public let dimension: Int
 
@@ -33,8 +33,18 @@ public struct ExtendedRosenbrock: TwiceDifferentiable, FusedGradientNorm {
 
     /// One pass over the pairs: f, g = (−400ur − 2(1 − u), 200r) per pair, and Σgᵢ² (pair by pair).
     public func valueGradientAndSquaredNorm(at x: Vector, gradient g: Vector) -> (value: Double, squaredNorm: Double) {
+        var sums = Kernels.Sums()
+        accumulate(at: x, gradient: g, range: 0..<dimension, into: &sums)
+        return sums.totals
+    }
+
+    /// 16 coordinates: 8 pairs, so chunks keep the pair sums' partial-sum lanes.
+    public var chunkAlignment: Int { 16 }
+
+    /// The pairs within `range` (which starts and ends on pair boundaries); sums are over pairs.
+    public func accumulate(at x: Vector, gradient g: Vector, range: Range<Int>, into sums: inout Kernels.Sums) {
         let x = x.pointer, g = g.pointer
-        return Kernels.sum2(dimension / 2) { j in
+        sums.add((range.lowerBound / 2)..<(range.upperBound / 2)) { j in
             let u = x[2 * j], r = x[2 * j + 1] - u * u
             let g0 = -400 * u * r - 2 * (1 - u), g1 = 200 * r
             g[2 * j] = g0

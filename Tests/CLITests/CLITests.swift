@@ -9,7 +9,7 @@ import Testing
 /// worker processes would not know the test's plugin registries.
 func suite(_ arguments: [String], registry: Registry = .standard) -> (code: Int32, out: String, err: String) {
     var arguments = arguments
-    let isRun = !["list", "reference", "report", "diff", "--help"].contains(arguments.first ?? "")
+    let isRun = !["list", "reference", "report", "diff", "merge", "--help"].contains(arguments.first ?? "")
     if isRun && !arguments.contains("--isolation") && !arguments.contains(where: { $0.hasPrefix("--isolation=") }) {
         arguments += ["--isolation", "none"]
     }
@@ -333,6 +333,31 @@ struct PaperWorkflowTests {
         #expect(rows[1].contains(",0,8,") && rows[2].contains(",1,8,") && rows[3].contains(",2,8,"))
         let md = try String(contentsOfFile: out + "/tables/tables.md", encoding: .utf8)
         #expect(md.contains("over 3 seeds"))
+    }
+
+    @Test("--shard K/N runs a deterministic part; suite merge rebuilds the unsharded folder byte for byte")
+    func shardAndMerge() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let selection = ["--problem", "quadratic", "--problem", "rosenbrock", "--optimizer", "gd", "--optimizer", "adam",
+                         "--optimizer", "newton", "--max-iterations", "300", "--no-cache", "--quiet"]
+        #expect(suite(selection + ["--output", root + "/full"]).code == 0)
+        var counts: [Int] = []
+        for k in 1...4 {
+            let r = suite(selection + ["--shard", "\(k)/4", "--output", root + "/s\(k)"])
+            #expect(r.code == 0, "\(r.err)")
+            counts.append(try String(contentsOfFile: root + "/s\(k)/summary.csv", encoding: .utf8).split(separator: "\n").count - 1)
+        }
+        #expect(counts == [2, 2, 1, 1])  // 6 pairs: indices k−1, k+3
+        let incomplete = suite(["merge", "--output", root + "/bad", root + "/s1", root + "/s2", root + "/s3"])
+        #expect(incomplete.code == 64 && incomplete.err.contains("missing: rosenbrock × gd"), "\(incomplete.err)")
+        let twice = suite(["merge", "--output", root + "/bad", root + "/s1", root + "/s1", root + "/s2", root + "/s3", root + "/s4"])
+        #expect(twice.code == 64 && twice.err.contains("is in two shards"))
+        let merged = suite(["merge", "--output", root + "/merged", root + "/s4", root + "/s2", root + "/s3", root + "/s1"])
+        #expect(merged.code == 0, "\(merged.err)")
+        let diff = suite(["diff", root + "/full", root + "/merged", "--strict"])
+        #expect(diff.code == 0, "\(diff.out)")
+        #expect(suite(selection + ["--shard", "5/4"]).err.contains("--shard"))
     }
 
     @Test("--tune sweeps the grid, keeps the documented choice and writes the sensitivity table and plot")

@@ -1,0 +1,108 @@
+@testable import DescentCore
+import DescentOptimizers
+import DescentProblems
+import Testing
+
+/// Hides every fast-path conformance of a problem: the harness then takes its plain loop.
+private struct Plain<P: Problem>: Problem {
+    let inner: P
+    var dimension: Int { inner.dimension }
+    func initialPoint() -> [Double] { inner.initialPoint() }
+    func value(at x: Vector) -> Double { inner.value(at: x) }
+    func valueAndGradient(at x: Vector, gradient: Vector) -> Double { inner.valueAndGradient(at: x, gradient: gradient) }
+}
+
+/// Hides the tiling conformance but keeps the fused gradient norm (whose sum order the problem defines).
+private struct Fused<P: FusedGradientNorm>: FusedGradientNorm {
+    let inner: P
+    var dimension: Int { inner.dimension }
+    func initialPoint() -> [Double] { inner.initialPoint() }
+    func value(at x: Vector) -> Double { inner.value(at: x) }
+    func valueAndGradient(at x: Vector, gradient: Vector) -> Double { inner.valueAndGradient(at: x, gradient: gradient) }
+    func valueGradientAndSquaredNorm(at x: Vector, gradient: Vector) -> (value: Double, squaredNorm: Double) {
+        inner.valueGradientAndSquaredNorm(at: x, gradient: gradient)
+    }
+}
+
+@Suite("Fast paths: tiled loop, fused norm, vector kernels give the plain loop's numbers bit for bit")
+struct PerformancePathTests {
+    static let options = RunOptions(maxIterations: 300, tolerance: 0, logEvery: 7, patience: 1_000_000)
+
+    func expectSameRun(_ a: RunResult, _ b: RunResult) {
+        #expect(a.finalPoint == b.finalPoint)
+        #expect(a.finalValue.bitPattern == b.finalValue.bitPattern)
+        #expect(a.gradientNorm.bitPattern == b.gradientNorm.bitPattern)
+        #expect(a.trace.map(\.value) == b.trace.map(\.value))
+        #expect(a.trace.map(\.gradientNorm) == b.trace.map(\.gradientNorm))
+        #expect(a.trace.map { $0.stepNorm ?? -1 } == b.trace.map { $0.stepNorm ?? -1 })
+        #expect(a.iterations == b.iterations && a.gradientEvaluations == b.gradientEvaluations)
+    }
+
+    @Test("diagonal quadratic (n not a multiple of the tile or of 8): SGD, momentum, Adam, AMSGrad, AdamW",
+          arguments: [10_007, 13])
+    func quadratic(n: Int) throws {
+        let q = try Quadratic(dimension: n, conditionNumber: 1e3, rotated: false, linearTerm: .ones, seed: 0)
+        let g = try Quadratic(dimension: n, conditionNumber: 50, rotated: false, seed: 3)
+        let rules: [any RangeUpdateRule] = [SGD(lr: 1e-3), SGD(lr: 1e-3, momentum: 0.9, nesterov: true), Adam(lr: 1e-2),
+                                            Adam(lr: 1e-2, amsgrad: true), Adam(lr: 1e-2, weightDecay: 0.01, decoupledWeightDecay: true)]
+        for problem in [q, g] {
+            for rule in rules {
+                expectSameRun(Harness.run(problem: problem, optimizer: rule, optimalValue: nil, options: Self.options),
+                              Harness.run(problem: Plain(inner: problem), optimizer: rule, optimalValue: nil, options: Self.options))
+            }
+        }
+    }
+
+    @Test("extended Rosenbrock: Adam and GD through the tiled loop equal the untiled loop (‖∇f‖² summed by pairs in both)")
+    func rosenbrock() {
+        let p = ExtendedRosenbrock(dimension: 9_002)
+        for rule in [Adam(lr: 1e-3), SGD(lr: 1e-4)] as [any RangeUpdateRule] {
+            let tiled = Harness.run(problem: p, optimizer: rule, optimalValue: 0, options: Self.options)
+            expectSameRun(tiled, Harness.run(problem: Fused(inner: p), optimizer: rule, optimalValue: 0, options: Self.options))
+            // Without the fused norm the iterates are the same; only ‖∇f‖'s last bits may differ (element order).
+            let plain = Harness.run(problem: Plain(inner: p), optimizer: rule, optimalValue: 0, options: Self.options)
+            #expect(tiled.finalPoint == plain.finalPoint && tiled.trace.map(\.value) == plain.trace.map(\.value))
+            #expect(abs(tiled.gradientNorm / plain.gradientNorm - 1) < 1e-14)
+        }
+    }
+
+    @Test("Kernels: 8 lanes by index mod 8 in a fixed tree; Sums fed in pieces equal one sum; vectors equal scalars")
+    func kernels() {
+        var rng = SeededGenerator(seed: 5)
+        let n = 1_003
+        let v = (0..<n).map { _ in rng.nextNormal() * 1e3 }
+        var lanes = [Double](repeating: 0, count: 8)
+        for i in 0..<n { lanes[i % 8] += v[i] * v[i] }
+        let byHand = ((lanes[0] + lanes[4]) + (lanes[2] + lanes[6])) + ((lanes[1] + lanes[5]) + (lanes[3] + lanes[7]))
+        let vector = Vector(v)
+        #expect(Kernels.sum(n) { v[$0] * v[$0] } == byHand)
+        #expect(vector.norm() == byHand.squareRoot())
+        var pieces = Kernels.Sums()
+        for r in [0..<16, 16..<512, 512..<n] { pieces.add(r) { (v[$0], v[$0] * v[$0]) } }
+        var simd = Kernels.Sums()
+        v.withUnsafeBufferPointer { p in
+            let p = p.baseAddress!
+            simd.add(0..<n, block: { i in let x = Kernels.load(p + i); return (x, x * x) }, term: { (p[$0], p[$0] * p[$0]) })
+        }
+        #expect(pieces.totals.1 == byHand && simd.totals.1 == byHand)
+        #expect(pieces.totals.0 == Kernels.sum(n) { v[$0] } && simd.totals.0 == pieces.totals.0)
+    }
+
+    @Test("no shuffling: batches in row order every epoch")
+    func noShuffle() {
+        let p = LogisticRegression(samples: 300, features: 4, regularization: 1e-2, noise: 0.1, seed: 1)
+        var o = RunOptions(maxIterations: 12, tolerance: 0, logEvery: 100, batchSize: 100)
+        o.shuffle = false
+        let r = Harness.run(problem: p, optimizer: SGD(lr: 0.1), optimalValue: nil, options: o)
+        // By hand: w ← w − 0.1 ∇f_B(w) for B = rows 0–99, 100–199, 200–299, four times.
+        let w = Vector(count: 4), g = Vector(count: 4)
+        for k in 0..<12 {
+            let start = (k % 3) * 100
+            _ = p.batchValueAndGradient(at: w, batch: Array(start..<(start + 100))[...], gradient: g)
+            for j in 0..<4 { w[j] -= 0.1 * g[j] }
+        }
+        #expect(r.finalPoint == w.array)
+        o.shuffle = true
+        #expect(Harness.run(problem: p, optimizer: SGD(lr: 0.1), optimalValue: nil, options: o).finalPoint != w.array)
+    }
+}
