@@ -5,6 +5,7 @@ import PackageDescription
 ///
 /// Module map (each folder under Sources/ is one module):
 /// - `_CGSL`             system-library shim for the GNU Scientific Library (C headers only)
+/// - `_DescentSIMD`      C header shim: a vector square root (SSE2 `sqrtpd`) for the kernels
 /// - `GSL`               safe Swift layer over GSL: errors, linear algebra, BFGS2
 /// - `DescentCore`       protocols and the harness: Problem, Optimizer, Vector, run loop, results
 /// - `DescentProblems`   built-in test problems (parabola, quadratic, Rosenbrock, logistic regression)
@@ -41,7 +42,8 @@ let package = Package(
             providers: [.apt(["libgsl-dev"])]
         ),
         .target(name: "GSL", dependencies: ["_CGSL"]),
-        .target(name: "DescentCore", swiftSettings: optimizedInDebug),
+        .target(name: "_DescentSIMD"),
+        .target(name: "DescentCore", dependencies: ["_DescentSIMD"], swiftSettings: optimizedInDebug),
         .target(name: "DescentProblems", dependencies: ["DescentCore", "GSL"], swiftSettings: optimizedInDebug),
         .target(name: "DescentOptimizers", dependencies: ["DescentCore"], swiftSettings: optimizedInDebug),
         .target(name: "DescentReference", dependencies: ["DescentCore", "GSL"], swiftSettings: optimizedInDebug),

@@ -39,32 +39,28 @@ enum Measure {
         return descent_malloc_counter_stop()
     }
 
-    /// The bare loop: x ← x₀; repeat `steps` times: g = ∇f(x) (or a mini-batch gradient, batches in
-    /// row order), x ← step(x, g). Returns seconds, f(x_final) and the allocations inside the loop.
+    /// The bare loop: the harness's arithmetic with nothing else (`Harness.bareLoop`: the tiled
+    /// loop where it applies, else gradient then step); for mini-batches, x ← step(x, ∇f_B(x)) with
+    /// batches in row order. Returns seconds and f(x_final).
     static func bare<P: Problem, O: UpdateRule>(_ problem: P, _ optimizer: O, steps: Int, batchSize: Int?)
-        -> (seconds: Double, final: Double, mallocs: Int?) {
+        -> (seconds: Double, final: Double) {
         let started = clock.now
+        guard let b = batchSize, let finite = problem as? any FiniteSumProblem else {
+            let f = Harness.bareLoop(problem: problem, optimizer: optimizer, steps: steps)
+            return ((clock.now - started).seconds, f)
+        }
         let x = Vector(problem.initialPoint())
         let g = Vector(count: problem.dimension)
         var state = optimizer.makeState(dimension: problem.dimension)
-        var order: [Int] = []
-        if batchSize != nil, let finite = problem as? any FiniteSumProblem { order = Array(0..<finite.sampleCount) }
-        let finite = problem as? any FiniteSumProblem
+        let order = Array(0..<finite.sampleCount)
         var cursor = 0
-        let count = mallocs {
-            for k in 0..<steps {
-                if let b = batchSize, let finite {
-                    let end = Swift.min(cursor + b, order.count)
-                    _ = finite.batchValueAndGradient(at: x, batch: order[cursor..<end], gradient: g)
-                    cursor = end == order.count ? 0 : end
-                } else {
-                    _ = problem.valueAndGradient(at: x, gradient: g)
-                }
-                optimizer.step(x, gradient: g, state: &state, iteration: k + 1)
-            }
+        for k in 0..<steps {
+            let end = Swift.min(cursor + b, order.count)
+            _ = finite.batchValueAndGradient(at: x, batch: order[cursor..<end], gradient: g)
+            cursor = end == order.count ? 0 : end
+            optimizer.step(x, gradient: g, state: &state, iteration: k + 1)
         }
-        let seconds = (clock.now - started).seconds
-        return (seconds, problem.value(at: x), count)
+        return ((clock.now - started).seconds, problem.value(at: x))
     }
 
     /// Options for a harness run of exactly `steps` steps: no target, no stalling, rows at the ends.
@@ -78,25 +74,25 @@ enum Measure {
         let problem = try w.problem()
         var bareTimes: [Double] = [], harnessTimes: [Double] = []
         var finalBare = Double.nan, finalHarness = Double.nan
-        var bareMallocs: Int? = nil
         for _ in 0..<repeats {
             let r = bare(problem, w.optimizer, steps: w.steps, batchSize: w.batchSize)
             bareTimes.append(r.seconds / Double(w.steps))
             finalBare = r.final
-            bareMallocs = r.mallocs
             let h = Harness.run(problem: problem, optimizer: w.optimizer, optimalValue: nil,
                                 options: options(steps: w.steps, batchSize: w.batchSize))
             harnessTimes.append(h.time / Double(w.steps))
             finalHarness = h.finalValue
         }
-        // Allocations per harness step: runs of N and 2N steps (set-up and the result cancel out).
+        // Allocations per step: runs of N and 2N steps (set-up and the result cancel out).
         let short = Swift.max(2, Swift.min(w.steps, 50))
+        let bareShort = mallocs { _ = bare(problem, w.optimizer, steps: short, batchSize: w.batchSize) }
+        let bareLong = mallocs { _ = bare(problem, w.optimizer, steps: 2 * short, batchSize: w.batchSize) }
         let a = mallocs { _ = Harness.run(problem: problem, optimizer: w.optimizer, optimalValue: nil,
                                           options: options(steps: short, batchSize: w.batchSize)) }
         let b = mallocs { _ = Harness.run(problem: problem, optimizer: w.optimizer, optimalValue: nil,
                                           options: options(steps: 2 * short, batchSize: w.batchSize)) }
         return Measurement(name: w.name, steps: w.steps, bare: median(bareTimes), harness: median(harnessTimes),
-                           bareMallocs: bareMallocs.map { Double($0) / Double(w.steps) },
+                           bareMallocs: bareShort.flatMap { a in bareLong.map { Double($0 - a) / Double(short) } },
                            harnessMallocs: a.flatMap { a in b.map { Double($0 - a) / Double(short) } },
                            finalBare: finalBare, finalHarness: finalHarness, expected: w.expected)
     }

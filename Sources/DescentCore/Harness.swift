@@ -119,34 +119,87 @@ public enum Harness {
     /// moment buffers of a chunk take 64 KiB, within a core's L2 (1024 to 16384 measured alike).
     static let tile = 2048
 
-    /// The loop for an elementwise rule on a separable problem: iteration k's step and iteration
-    /// k + 1's gradient run chunk by chunk, so each chunk is read from memory once per iteration.
-    /// The stopping rules still see f(x_k) and ‖∇f(x_k)‖ before step k, and every number is the
-    /// same as in ``loopFullBatch`` (elementwise arithmetic; sums fed in order, see ``Kernels/Sums``).
+    /// The loop for an elementwise rule on a separable problem. Per iteration, chunk by chunk: the
+    /// chunk's gradient at x_k into a chunk-sized buffer, the optimizer's step of the chunk, and the
+    /// chunk's terms of f(x_{k+1}) and ‖∇f(x_{k+1})‖² — so each chunk is read from memory once per
+    /// iteration and no full-length gradient is written (the gradient is computed twice per
+    /// iteration, which costs arithmetic, not memory traffic). The stopping rules still see f(x_k)
+    /// and ‖∇f(x_k)‖ before step k, and every number is the same as in ``loopFullBatch``
+    /// (elementwise arithmetic; sums fed in order, see ``Kernels/Sums``). ``IterationMonitor/g``
+    /// holds ∇f only when the squared norm over- or underflows and the norm needs a rescan.
     private static func loopTiled<P: SeparableProblem, O: RangeUpdateRule>(_ problem: P, _ optimizer: O,
                                                                           _ loop: inout IterationMonitor, _ samplesPerGradient: Int) {
         var state = optimizer.makeState(dimension: problem.dimension)
-        let n = problem.dimension
-        let alignment = problem.chunkAlignment
-        let chunk = Swift.max(alignment, tile / alignment * alignment)
+        let buffer = Vector(count: chunkSize(problem))
         var (f, squaredNorm) = problem.valueGradientAndSquaredNorm(at: loop.x, gradient: loop.g)
         loop.evaluations += 1
         loop.sampleGradients += samplesPerGradient
         while !loop.check(f, samplesPerEpoch: samplesPerGradient, squaredNorm: squaredNorm) {
             loop.beforeStep()
-            var sums = Kernels.Sums()
-            var start = 0
-            while start < n {
-                let end = Swift.min(start + chunk, n)
-                optimizer.step(loop.x, gradient: loop.g, state: &state, iteration: loop.k + 1, range: start..<end)
-                problem.accumulate(at: loop.x, gradient: loop.g, range: start..<end, into: &sums)
-                start = end
-            }
+            (f, squaredNorm) = tiledIteration(problem, optimizer, loop.x, &state, iteration: loop.k + 1, buffer: buffer)
             loop.afterStep()
-            (f, squaredNorm) = sums.totals
+            if !(squaredNorm.isNormal && squaredNorm < 0x1p1000) {
+                // The norm needs the gradient itself (a rescaled pass): compute it in full, once.
+                (f, squaredNorm) = problem.valueGradientAndSquaredNorm(at: loop.x, gradient: loop.g)
+            }
             loop.evaluations += 1
             loop.sampleGradients += samplesPerGradient
         }
+    }
+
+    /// The chunk length of the tiled loop for `problem`: ``tile`` rounded to its alignment, at most n.
+    static func chunkSize(_ problem: some SeparableProblem) -> Int {
+        let alignment = problem.chunkAlignment
+        return Swift.min(problem.dimension, Swift.max(alignment, tile / alignment * alignment))
+    }
+
+    /// One iteration of the tiled loop: step `iteration` from x_k to x_{k+1} chunk by chunk, and
+    /// f(x_{k+1}) with Σgᵢ². `buffer` holds a chunk's gradient (``chunkSize(_:)`` elements).
+    @inline(__always)
+    static func tiledIteration<P: SeparableProblem, O: RangeUpdateRule>(_ problem: P, _ optimizer: O, _ x: Vector,
+                                                                       _ state: inout O.State, iteration: Int,
+                                                                       buffer: Vector) -> (Double, Double) {
+        let n = problem.dimension, chunk = buffer.count
+        var sums = Kernels.Sums(), unused = Kernels.Sums()
+        var start = 0
+        while start < n {
+            let range = start..<Swift.min(start + chunk, n)
+            problem.accumulate(at: x, range: range, gradient: buffer.pointer, into: &unused)
+            optimizer.step(x, gradient: buffer.pointer, state: &state, iteration: iteration, range: range)
+            problem.accumulate(at: x, range: range, gradient: nil, into: &sums)
+            start = range.upperBound
+        }
+        return sums.totals
+    }
+
+    /// `steps` iterations of exactly the harness's arithmetic (the tiled loop where the problem is
+    /// separable and the rule elementwise, else gradient then step) with nothing else: no trace, no
+    /// stopping tests, no timing. Returns f at the final point. For measuring what the harness costs
+    /// (`descent-bench`); allocates its buffers first, then nothing.
+    public static func bareLoop(problem: any Problem, optimizer: any UpdateRule, steps: Int) -> Double {
+        func run<P: Problem, O: UpdateRule>(_ problem: P, _ optimizer: O) -> Double {
+            let x = Vector(problem.initialPoint()), g = Vector(count: problem.dimension)
+            if let separable = problem as? any SeparableProblem, separable.chunkAlignment > 0,
+               let elementwise = optimizer as? any RangeUpdateRule, elementwise.isElementwise {
+                func tiled<S: SeparableProblem, R: RangeUpdateRule>(_ p: S, _ o: R) -> Double {
+                    var state = o.makeState(dimension: p.dimension)
+                    let buffer = Vector(count: chunkSize(p))
+                    var f = p.valueGradientAndSquaredNorm(at: x, gradient: g).value
+                    for k in 0..<steps { f = tiledIteration(p, o, x, &state, iteration: k + 1, buffer: buffer).0 }
+                    return f
+                }
+                return tiled(separable, elementwise)
+            }
+            var state = optimizer.makeState(dimension: problem.dimension)
+            let fused = problem as? any FusedGradientNorm
+            var f = 0.0
+            for k in 0...steps {
+                f = fused?.valueGradientAndSquaredNorm(at: x, gradient: g).value ?? problem.valueAndGradient(at: x, gradient: g)
+                if k < steps { optimizer.step(x, gradient: g, state: &state, iteration: k + 1) }
+            }
+            return f
+        }
+        return run(problem, optimizer)
     }
 
     /// The loop, in its own function so the optimizer's state is freed before the result copies x.

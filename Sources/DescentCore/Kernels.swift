@@ -1,3 +1,5 @@
+import _DescentSIMD
+
 /// Deterministic, vectorizable reductions for the hot loops of problems and the harness.
 ///
 /// A strictly ordered sum `s += tᵢ` is latency-bound (one addition in flight) and cannot be
@@ -73,24 +75,14 @@ public enum Kernels {
             b = SIMD8(b0, b1, b2, b3, b4, b5, b6, b7)
         }
 
-        /// As ``add(_:_:)``, with blocks of 8 terms computed as vectors: `block(i)` returns terms
-        /// i…i+7 lane by lane (lane k is term i + k, so the sums are the same, bit for bit), and
-        /// `term` the scalar ones of a ragged end.
+        /// Adds one block of 8 terms (lane k = term i + k of a block starting at a multiple of 8).
+        /// For hand-written loops, which the optimizer keeps in registers better than closures.
         @inlinable @inline(__always)
-        public mutating func add(_ range: Range<Int>, block: (Int) -> (SIMD8<Double>, SIMD8<Double>),
-                                 term: (Int) -> (Double, Double)) {
-            var i = range.lowerBound
-            let end = range.lowerBound + (range.count & ~7)
-            var (a, b) = (self.a, self.b)
-            while i < end {
-                let (ta, tb) = block(i)
-                a += ta
-                b += tb
-                i += 8
-            }
-            (self.a, self.b) = (a, b)
-            if end < range.upperBound { add(end..<range.upperBound, term) }
+        public mutating func add(_ ta: SIMD8<Double>, _ tb: SIMD8<Double>) {
+            a += ta
+            b += tb
         }
+
 
         /// The two sums, each combined by ``Kernels/combine(_:_:_:_:_:_:_:_:)``.
         @inlinable
@@ -118,17 +110,49 @@ public enum Kernels {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Double>.self)
     }
 
+    /// The lane-wise square root, correctly rounded like `Double.squareRoot()` (same bits). Swift's
+    /// square root keeps libm's errno fallback and never vectorizes; this uses SSE2's `sqrtpd`.
+    @inlinable @inline(__always)
+    public static func squareRoot(_ v: SIMD8<Double>) -> SIMD8<Double> {
+        var input = v, output = SIMD8<Double>()
+        withUnsafePointer(to: &input) { i in
+            withUnsafeMutablePointer(to: &output) { o in
+                descent_sqrt8(UnsafeRawPointer(i).assumingMemoryBound(to: Double.self),
+                              UnsafeMutableRawPointer(o).assumingMemoryBound(to: Double.self))
+            }
+        }
+        return output
+    }
+
+    /// The terms t(0)…t(count−1) in lanes 0…count−1 (count < 8), zeros after.
+    @inlinable @inline(__always)
+    public static func tail(_ count: Int, _ t: (Int) -> Double) -> SIMD8<Double> {
+        SIMD8(count > 0 ? t(0) : 0, count > 1 ? t(1) : 0, count > 2 ? t(2) : 0, count > 3 ? t(3) : 0,
+              count > 4 ? t(4) : 0, count > 5 ? t(5) : 0, count > 6 ? t(6) : 0, 0)
+    }
+
     /// ⟨a, b⟩ over n elements, as ``sum(_:_:)``.
     @inlinable @inline(__always)
     public static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
-        sum(n) { a[$0] * b[$0] }
+        // Written out (closures here were not inlined): lane k sums the terms with index ≡ k mod 8.
+        var acc = SIMD8<Double>()
+        var i = 0
+        let end = n & ~7
+        while i < end {
+            acc += load(a + i) * load(b + i)
+            i += 8
+        }
+        // The ragged end as one more block (a lane is never −0, so adding +0 to the lanes without a
+        // term changes nothing); built from registers, not by indexing a vector in memory.
+        if i < n { acc += tail(n - end) { a[end + $0] * b[end + $0] } }
+        return combine(acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7])
     }
 
     /// ‖v‖₂ from Σvᵢ² (summed as ``sum(_:_:)``), with a scaled second pass only when that sum
     /// overflows or underflows, so huge or tiny vectors still get an accurate norm.
     @inlinable
     public static func norm(_ v: UnsafePointer<Double>, _ n: Int) -> Double {
-        norm(squaredSum: sum(n) { v[$0] * v[$0] }, v, n)
+        norm(squaredSum: dot(v, v, n), v, n)
     }
 
     /// ‖v‖₂ given Σvᵢ² already summed as ``sum(_:_:)`` (by a fused pass); rescans `v` only when

@@ -23,9 +23,10 @@ public protocol RangeUpdateRule: UpdateRule {
     /// step needs a global quantity is not).
     var isElementwise: Bool { get }
 
-    /// The step of ``UpdateRule/step(_:gradient:state:iteration:)`` restricted to `range`; the
-    /// steps of disjoint ranges covering 0..<n make exactly one full step.
-    func step(_ x: Vector, gradient: Vector, state: inout State, iteration: Int, range: Range<Int>)
+    /// The step of ``UpdateRule/step(_:gradient:state:iteration:)`` restricted to `range`, with the
+    /// gradient of those coordinates in `gradient` (`gradient[i − range.lowerBound]` is ∂f/∂xᵢ, a
+    /// chunk-sized buffer); the steps of disjoint ranges covering 0..<n make exactly one full step.
+    func step(_ x: Vector, gradient: UnsafePointer<Double>, state: inout State, iteration: Int, range: Range<Int>)
 }
 
 /// What an optimizer needs from a run; the harness skips unfit pairs and says why.

@@ -78,15 +78,17 @@ public protocol FusedGradientNorm: Problem {
 
 /// A separable problem: f(x) = Σ_b f_b(x_b) over blocks of consecutive coordinates, so f and ∇f can be
 /// computed range by range. The harness then runs a tiled loop: for each cache-sized chunk, the
-/// optimizer's step (``RangeUpdateRule``) and at once the new gradient, while the chunk is in cache —
-/// one pass over memory per iteration instead of two, with the same arithmetic and the same results.
+/// chunk's gradient into a chunk-sized buffer, the optimizer's step (``RangeUpdateRule``), and f and
+/// ‖∇f‖² at the new point, while the chunk is in cache: one pass over memory per iteration, and no
+/// full-length gradient written, with the same arithmetic and the same results as the plain loop.
 public protocol SeparableProblem: FusedGradientNorm {
     /// Ranges passed to ``accumulate(at:gradient:range:into:)`` start on multiples of this (a multiple of 8 blocks).
     var chunkAlignment: Int { get }
 
-    /// Writes ∇f over `range` and adds the range's terms of f and of Σgᵢ² into `sums`, fed in
-    /// increasing ranges so that the totals equal ``FusedGradientNorm/valueGradientAndSquaredNorm(at:gradient:)``'s, bit for bit.
-    func accumulate(at x: Vector, gradient: Vector, range: Range<Int>, into sums: inout Kernels.Sums)
+    /// Adds the terms of f and of Σgᵢ² over `range` into `sums` and, when `gradient` is given, writes
+    /// ∂f/∂xᵢ at `gradient[i − range.lowerBound]`. Fed in increasing ranges, the totals equal
+    /// ``FusedGradientNorm/valueGradientAndSquaredNorm(at:gradient:)``'s, bit for bit.
+    func accumulate(at x: Vector, range: Range<Int>, gradient: UnsafeMutablePointer<Double>?, into sums: inout Kernels.Sums)
 }
 
 /// A problem with an exact Hessian.

@@ -86,12 +86,14 @@ public struct Adam: Optimizer, RangeUpdateRule {
     }
 
     public func step(_ x: Vector, gradient g: Vector, state: inout State, iteration: Int) {
-        step(x, gradient: g, state: &state, iteration: iteration, range: 0..<x.count)
+        step(x, gradient: g.pointer, state: &state, iteration: iteration, range: 0..<x.count)
     }
 
     public var isElementwise: Bool { true }
 
-    public func step(_ x: Vector, gradient g: Vector, state: inout State, iteration: Int, range: Range<Int>) {
+    /// The step of the coordinates in `range`; `chunk[i − range.lowerBound]` is ∂f/∂xᵢ.
+    public func step(_ x: Vector, gradient chunk: UnsafePointer<Double>, state: inout State, iteration: Int, range: Range<Int>) {
+        let lo = range.lowerBound
         let t = Double(iteration)
         let correction1 = 1 - _pow(beta1, t)
         let correction2 = 1 - _pow(beta2, t)
@@ -105,27 +107,27 @@ public struct Adam: Optimizer, RangeUpdateRule {
             let keep = 1 - lr * weightDecay
             if !amsgrad && weightDecay == 0 {
                 // The common case as one branch-free loop over raw storage (vectorizes); same arithmetic.
-                let x = x.pointer, g = g.pointer, m = m.pointer, v = v.pointer, beta2 = beta2, eps = eps
+                let x = x.pointer, m = m.pointer, v = v.pointer, beta2 = beta2, eps = eps
                 if w1 < 0.5 {
                     // Eight lanes at a time (lane by lane the same operations as the scalar loop).
                     var i = range.lowerBound
                     while i + 8 <= range.upperBound {
-                        let d = Kernels.load(g + i), m0 = Kernels.load(m + i), v0 = Kernels.load(v + i)
+                        let d = Kernels.load(chunk + (i - lo)), m0 = Kernels.load(m + i), v0 = Kernels.load(v + i)
                         let mi = m0 + w1 * (d - m0), vi = v0 * beta2 + w2 * d * d
                         Kernels.store(mi, m + i)
                         Kernels.store(vi, v + i)
-                        Kernels.store(Kernels.load(x + i) - stepSize * mi / (vi.squareRoot() / root2 + eps), x + i)
+                        Kernels.store(Kernels.load(x + i) - stepSize * mi / (Kernels.squareRoot(vi) / root2 + eps), x + i)
                         i += 8
                     }
                     for i in i..<range.upperBound {
-                        let d = g[i], mi = m[i] + w1 * (d - m[i]), vi = v[i] * beta2 + w2 * d * d
+                        let d = chunk[i - lo], mi = m[i] + w1 * (d - m[i]), vi = v[i] * beta2 + w2 * d * d
                         m[i] = mi
                         v[i] = vi
                         x[i] -= stepSize * mi / (vi.squareRoot() / root2 + eps)
                     }
                 } else {
                     for i in range {
-                        let d = g[i], mi = d - (d - m[i]) * (1 - w1), vi = v[i] * beta2 + w2 * d * d
+                        let d = chunk[i - lo], mi = d - (d - m[i]) * (1 - w1), vi = v[i] * beta2 + w2 * d * d
                         m[i] = mi
                         v[i] = vi
                         x[i] -= stepSize * mi / (vi.squareRoot() / root2 + eps)
@@ -135,7 +137,7 @@ public struct Adam: Optimizer, RangeUpdateRule {
             }
             for i in range {
                 if decoupledWeightDecay && weightDecay != 0 { x[i] *= keep }
-                let d = coupled == 0 ? g[i] : g[i] + coupled * x[i]
+                let d = coupled == 0 ? chunk[i - lo] : chunk[i - lo] + coupled * x[i]
                 m[i] = lerp(m[i], d, w1)
                 v[i] = v[i] * beta2 + w2 * d * d
                 var second = v[i]
@@ -147,7 +149,7 @@ public struct Adam: Optimizer, RangeUpdateRule {
             }
         case .optax:
             for i in range {
-                let d = coupled == 0 ? g[i] : g[i] + coupled * x[i]
+                let d = coupled == 0 ? chunk[i - lo] : chunk[i - lo] + coupled * x[i]
                 m[i] = w1 * d + beta1 * m[i]
                 v[i] = w2 * (d * d) + beta2 * v[i]
                 var vHat = v[i] / correction2

@@ -63,31 +63,32 @@ public struct SGD: Optimizer, RangeUpdateRule {
     public func makeState(dimension: Int) -> State { State(buffer: Vector(count: momentum == 0 ? 0 : dimension)) }
 
     public func step(_ x: Vector, gradient g: Vector, state: inout State, iteration: Int) {
-        step(x, gradient: g, state: &state, iteration: iteration, range: 0..<x.count)
+        step(x, gradient: g.pointer, state: &state, iteration: iteration, range: 0..<x.count)
     }
 
     public var isElementwise: Bool { true }
 
-    public func step(_ x: Vector, gradient g: Vector, state: inout State, iteration: Int, range: Range<Int>) {
-        let lr = lr, wd = weightDecay, mu = momentum, keep = 1 - dampening
-        let x = x.pointer, g = g.pointer
+    /// The step of the coordinates in `range`; `chunk[i − range.lowerBound]` is ∂f/∂xᵢ.
+    public func step(_ x: Vector, gradient chunk: UnsafePointer<Double>, state: inout State, iteration: Int, range: Range<Int>) {
+        let lr = lr, wd = weightDecay, mu = momentum, keep = 1 - dampening, lo = range.lowerBound
+        let x = x.pointer
         if mu == 0 {
             // Plain (stochastic) gradient descent: the loop the compiler can vectorize.
             if wd == 0 {
                 var i = range.lowerBound
                 while i + 8 <= range.upperBound {
-                    Kernels.store(Kernels.load(x + i) - lr * Kernels.load(g + i), x + i)
+                    Kernels.store(Kernels.load(x + i) - lr * Kernels.load(chunk + (i - lo)), x + i)
                     i += 8
                 }
-                while i < range.upperBound { x[i] -= lr * g[i]; i += 1 }
+                while i < range.upperBound { x[i] -= lr * chunk[i - lo]; i += 1 }
             } else {
-                for i in range { x[i] -= lr * (g[i] + wd * x[i]) }
+                for i in range { x[i] -= lr * (chunk[i - lo] + wd * x[i]) }
             }
             return
         }
         let b = state.buffer.pointer
         for i in range {
-            var d = wd == 0 ? g[i] : g[i] + wd * x[i]
+            var d = wd == 0 ? chunk[i - lo] : chunk[i - lo] + wd * x[i]
             b[i] = iteration == 1 ? d : b[i] * mu + keep * d
             d = nesterov ? d + mu * b[i] : b[i]
             x[i] -= lr * d

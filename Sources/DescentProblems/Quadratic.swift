@@ -123,7 +123,7 @@ public struct Quadratic: QuadraticProblem, SeparableProblem {
     private func diagonal(_ x: Vector, _ gradient: Vector?) -> (value: Double, squaredNorm: Double) {
         if let g = gradient {
             var sums = Kernels.Sums()
-            accumulate(at: x, gradient: g, range: 0..<dimension, into: &sums)
+            accumulate(at: x, range: 0..<dimension, gradient: g.pointer, into: &sums)
             return sums.totals
         }
         let n = dimension
@@ -142,27 +142,38 @@ public struct Quadratic: QuadraticProblem, SeparableProblem {
     /// 8 for a diagonal instance (coordinates are independent); 0 for a rotated one, which is not separable.
     public var chunkAlignment: Int { isRotated ? 0 : 8 }
 
-    public func accumulate(at x: Vector, gradient g: Vector, range: Range<Int>, into sums: inout Kernels.Sums) {
+    public func accumulate(at x: Vector, range: Range<Int>, gradient out: UnsafeMutablePointer<Double>?,
+                           into sums: inout Kernels.Sums) {
         precondition(!isRotated, "a rotated quadratic is not separable")
         eigenvalues.withUnsafeBufferPointer { a in
-            let a = a.baseAddress!, x = x.pointer, g = g.pointer
+            let a = a.baseAddress!, x = x.pointer, lo = range.lowerBound
             if let c = constantLinear {
-                sums.add(range, block: { i in
+                // Hand-written blocks of 8 (closures here were not inlined); lane by lane the scalar formulas.
+                var i = lo
+                let end = lo + (range.count & ~7)
+                while i < end {
                     let xv = Kernels.load(x + i), ax = Kernels.load(a + i) * xv, gv = ax - c
-                    Kernels.store(gv, g + i)
-                    return (0.5 * xv * ax - c * xv, gv * gv)
-                }, term: { i in
+                    if let g = out { Kernels.store(gv, g + (i - lo)) }
+                    sums.add(0.5 * xv * ax - c * xv, gv * gv)
+                    i += 8
+                }
+                // The ragged end as one more block (lanes without a term add +0, which changes nothing).
+                var tf = SIMD8<Double>(), tg = SIMD8<Double>()
+                while i < range.upperBound {
                     let ax = a[i] * x[i], gi = ax - c
-                    g[i] = gi
-                    return (0.5 * x[i] * ax - c * x[i], gi * gi)
-                })
+                    out?[i - lo] = gi
+                    tf[i - end] = 0.5 * x[i] * ax - c * x[i]
+                    tg[i - end] = gi * gi
+                    i += 1
+                }
+                sums.add(tf, tg)
                 return
             }
             linear.withUnsafeBufferPointer { b in
                 let b = b.baseAddress!
                 sums.add(range) { i in
                     let ax = a[i] * x[i], gi = ax - b[i]
-                    g[i] = gi
+                    out?[i - lo] = gi
                     return (0.5 * x[i] * ax - b[i] * x[i], gi * gi)
                 }
             }

@@ -34,7 +34,7 @@ public struct ExtendedRosenbrock: TwiceDifferentiable, SeparableProblem {
     /// One pass over the pairs: f, g = (−400ur − 2(1 − u), 200r) per pair, and Σgᵢ² (pair by pair).
     public func valueGradientAndSquaredNorm(at x: Vector, gradient g: Vector) -> (value: Double, squaredNorm: Double) {
         var sums = Kernels.Sums()
-        accumulate(at: x, gradient: g, range: 0..<dimension, into: &sums)
+        accumulate(at: x, range: 0..<dimension, gradient: g.pointer, into: &sums)
         return sums.totals
     }
 
@@ -42,15 +42,37 @@ public struct ExtendedRosenbrock: TwiceDifferentiable, SeparableProblem {
     public var chunkAlignment: Int { 16 }
 
     /// The pairs within `range` (which starts and ends on pair boundaries); sums are over pairs.
-    public func accumulate(at x: Vector, gradient g: Vector, range: Range<Int>, into sums: inout Kernels.Sums) {
-        let x = x.pointer, g = g.pointer
-        sums.add((range.lowerBound / 2)..<(range.upperBound / 2)) { j in
+    public func accumulate(at x: Vector, range: Range<Int>, gradient out: UnsafeMutablePointer<Double>?,
+                           into sums: inout Kernels.Sums) {
+        let x = x.pointer, lo = range.lowerBound
+        let first = range.lowerBound / 2, last = range.upperBound / 2
+        let end = first + ((last - first) & ~7)
+        var j = first
+        // Pairs j…j+7 as vectors: u = even coordinates, v = odd ones; lane by lane the scalar formulas.
+        while j < end {
+            let xv = UnsafeRawPointer(x + 2 * j).loadUnaligned(as: SIMD16<Double>.self)
+            let u = xv.evenHalf, r = xv.oddHalf - u * u
+            let g0 = -400 * u * r - 2 * (1 - u), g1 = 200 * r
+            if let g = out {
+                var gv = SIMD16<Double>()
+                gv.evenHalf = g0
+                gv.oddHalf = g1
+                UnsafeMutableRawPointer(g + (2 * j - lo)).storeBytes(of: gv, as: SIMD16<Double>.self)
+            }
+            sums.add(100 * r * r + (1 - u) * (1 - u), g0 * g0 + g1 * g1)
+            j += 8
+        }
+        var tf = SIMD8<Double>(), tg = SIMD8<Double>()
+        while j < last {
             let u = x[2 * j], r = x[2 * j + 1] - u * u
             let g0 = -400 * u * r - 2 * (1 - u), g1 = 200 * r
-            g[2 * j] = g0
-            g[2 * j + 1] = g1
-            return (100 * r * r + (1 - u) * (1 - u), g0 * g0 + g1 * g1)
+            out?[2 * j - lo] = g0
+            out?[2 * j + 1 - lo] = g1
+            tf[j - end] = 100 * r * r + (1 - u) * (1 - u)
+            tg[j - end] = g0 * g0 + g1 * g1
+            j += 1
         }
+        sums.add(tf, tg)
     }
 
     /// Block diagonal: each pair (u, v) contributes [[1200u² − 400v + 2, −400u], [−400u, 200]].

@@ -82,8 +82,15 @@ struct PerformancePathTests {
         var simd = Kernels.Sums()
         v.withUnsafeBufferPointer { p in
             let p = p.baseAddress!
-            simd.add(0..<n, block: { i in let x = Kernels.load(p + i); return (x, x * x) }, term: { (p[$0], p[$0] * p[$0]) })
+            var i = 0
+            while i + 8 <= n { let x = Kernels.load(p + i); simd.add(x, x * x); i += 8 }
+            let t = Kernels.tail(n - i) { p[i + $0] }
+            simd.add(t, t * t)
         }
+        #expect(Kernels.dot(vector.pointer, vector.pointer, n) == byHand)
+        let roots = SIMD8<Double>(0, 2, 1e-310, 1e300, 0.5, 3, .infinity, 1234.5678)
+        let vectorRoots = Kernels.squareRoot(roots)
+        #expect((0..<8).allSatisfy { vectorRoots[$0].bitPattern == roots[$0].squareRoot().bitPattern })
         #expect(pieces.totals.1 == byHand && simd.totals.1 == byHand)
         #expect(pieces.totals.0 == Kernels.sum(n) { v[$0] } && simd.totals.0 == pieces.totals.0)
     }
