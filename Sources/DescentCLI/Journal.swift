@@ -9,7 +9,7 @@ struct Journal {
     let folder: String
 
     /// Suite version, part of every key: results of another version are never reused.
-    static let suiteVersion = "0.4.0"
+    static let suiteVersion = "0.5.0"
 
     /// Opens the journal of `output`; without `resume`, starts it empty.
     init(output: String, resume: Bool) throws {

@@ -160,11 +160,11 @@ public enum Harness {
                                                                        _ state: inout O.State, iteration: Int,
                                                                        buffer: Vector) -> (Double, Double) {
         let n = problem.dimension, chunk = buffer.count
-        var sums = Kernels.Sums(), unused = Kernels.Sums()
+        var sums = Kernels.Sums()
         var start = 0
         while start < n {
             let range = start..<Swift.min(start + chunk, n)
-            problem.accumulate(at: x, range: range, gradient: buffer.pointer, into: &unused)
+            problem.gradient(at: x, range: range, into: buffer.pointer)
             optimizer.step(x, gradient: buffer.pointer, state: &state, iteration: iteration, range: range)
             problem.accumulate(at: x, range: range, gradient: nil, into: &sums)
             start = range.upperBound

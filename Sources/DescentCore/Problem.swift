@@ -89,6 +89,17 @@ public protocol SeparableProblem: FusedGradientNorm {
     /// ∂f/∂xᵢ at `gradient[i − range.lowerBound]`. Fed in increasing ranges, the totals equal
     /// ``FusedGradientNorm/valueGradientAndSquaredNorm(at:gradient:)``'s, bit for bit.
     func accumulate(at x: Vector, range: Range<Int>, gradient: UnsafeMutablePointer<Double>?, into sums: inout Kernels.Sums)
+
+    /// Writes ∂f/∂xᵢ at `gradient[i − range.lowerBound]` for i in `range`, and nothing else (the
+    /// tiled loop's first pass). Default: ``accumulate(at:range:gradient:into:)`` with its sums dropped.
+    func gradient(at x: Vector, range: Range<Int>, into gradient: UnsafeMutablePointer<Double>)
+}
+
+extension SeparableProblem {
+    public func gradient(at x: Vector, range: Range<Int>, into gradient: UnsafeMutablePointer<Double>) {
+        var unused = Kernels.Sums()
+        accumulate(at: x, range: range, gradient: gradient, into: &unused)
+    }
 }
 
 /// A problem with an exact Hessian.

@@ -180,6 +180,26 @@ public struct Quadratic: QuadraticProblem, SeparableProblem {
         }
     }
 
+    /// gᵢ = aᵢxᵢ − bᵢ over `range`, nothing else.
+    public func gradient(at x: Vector, range: Range<Int>, into out: UnsafeMutablePointer<Double>) {
+        precondition(!isRotated, "a rotated quadratic is not separable")
+        eigenvalues.withUnsafeBufferPointer { a in
+            let a = a.baseAddress!, x = x.pointer, lo = range.lowerBound
+            if let c = constantLinear {
+                var i = lo
+                while i + 8 <= range.upperBound {
+                    Kernels.store(Kernels.load(a + i) * Kernels.load(x + i) - c, out + (i - lo))
+                    i += 8
+                }
+                while i < range.upperBound { out[i - lo] = a[i] * x[i] - c; i += 1 }
+                return
+            }
+            linear.withUnsafeBufferPointer { b in
+                for i in range { out[i - lo] = a[i] * x[i] - b[i] }
+            }
+        }
+    }
+
     /// Row by row: (Ax)ᵢ as ``Kernels/dot(_:_:_:)``, fᵢ = ½ xᵢ(Ax)ᵢ − bᵢxᵢ summed with ``Kernels/sum(_:_:)``.
     private func dense(_ x: Vector, _ g: Vector?) -> Double {
         let n = dimension

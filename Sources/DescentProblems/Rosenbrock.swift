@@ -75,6 +75,28 @@ public struct ExtendedRosenbrock: TwiceDifferentiable, SeparableProblem {
         sums.add(tf, tg)
     }
 
+    /// The gradient of the pairs within `range`, nothing else.
+    public func gradient(at x: Vector, range: Range<Int>, into g: UnsafeMutablePointer<Double>) {
+        let x = x.pointer, lo = range.lowerBound
+        var j = range.lowerBound / 2
+        let last = range.upperBound / 2
+        while j + 8 <= last {
+            let xv = UnsafeRawPointer(x + 2 * j).loadUnaligned(as: SIMD16<Double>.self)
+            let u = xv.evenHalf, r = xv.oddHalf - u * u
+            var gv = SIMD16<Double>()
+            gv.evenHalf = -400 * u * r - 2 * (1 - u)
+            gv.oddHalf = 200 * r
+            UnsafeMutableRawPointer(g + (2 * j - lo)).storeBytes(of: gv, as: SIMD16<Double>.self)
+            j += 8
+        }
+        while j < last {
+            let u = x[2 * j], r = x[2 * j + 1] - u * u
+            g[2 * j - lo] = -400 * u * r - 2 * (1 - u)
+            g[2 * j + 1 - lo] = 200 * r
+            j += 1
+        }
+    }
+
     /// Block diagonal: each pair (u, v) contributes [[1200u² − 400v + 2, −400u], [−400u, 200]].
     public func hessian(at x: Vector, into h: Vector) {
         let n = dimension

@@ -4,7 +4,7 @@ import GSL
 /// Certified reference optima: f* and x* with the gradient norm ‖∇f(x*)‖₂ measured at x*.
 public enum Reference {
     /// Bumped whenever the certification procedure changes; part of every cache key.
-    public static let version = 1
+    public static let version = 2
     /// The gradient norm BFGS2 is run to.
     public static let targetGradientNorm = 1e-10
     /// A reference whose ‖∇f(x*)‖₂ is above this is refused: its f* could mislead every table.
