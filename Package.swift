@@ -67,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "descent-bench",
             dependencies: [
-                "DescentCore", "DescentProblems", "DescentOptimizers", "DescentReference", "GSL", "_MallocCounter",
+                "DescentCore", "DescentProblems", "DescentOptimizers", "DescentReference", "DescentReport", "GSL", "_MallocCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/DescentBench",

@@ -10,7 +10,8 @@ seconds="${1:-60}"
 out=.build/fuzz
 mkdir -p "$out/corpus"
 cp Fuzz/corpus/* "$out/corpus/"
+# DescentCore imports the header-only C shim _DescentSIMD: its include folder carries a module map.
 swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name ParserFuzzer \
-    Sources/DescentCore/*.swift Fuzz/ParserFuzzer.swift -o "$out/parsers" 2>&1 | { grep -v "Cannot export local symbol" || true; }
+    -I Sources/_DescentSIMD/include Sources/DescentCore/*.swift Fuzz/ParserFuzzer.swift -o "$out/parsers" 2>&1 | { grep -v "Cannot export local symbol" || true; }
 cd "$out"
 ./parsers -max_total_time="$seconds" -max_len=2048 -print_final_stats=1 corpus 2>&1 | tail -12

@@ -11,6 +11,7 @@ import ArgumentParser
 import DescentCore
 import DescentOptimizers
 import DescentProblems
+import DescentReport
 import Foundation
 import GSL
 
@@ -37,6 +38,9 @@ struct DescentBench: ParsableCommand {
 
     @Option(help: "Largest n of the scaling curve (W1-Adam shape).")
     var maxScale: Int?
+
+    @Option(help: "Write the scaling curve (time per step and per element against n) to this SVG file.")
+    var scalingPlot: String?
 
     @Option(help: "Internal: run one n = N Adam job and print its peak memory.")
     var memoryProbe: Int?
@@ -99,6 +103,7 @@ struct DescentBench: ParsableCommand {
             print("\nScaling: Adam (lr = 1e-2) on the W1 quadratic through the harness; time per step and per element")
             print(pad("n", 12) + pad("steps", 8) + pad("per step", 12) + "ns per element")
             var n = 1000
+            var curve: [(x: Double, y: Double)] = []
             while n <= top {
                 let steps = Swift.max(10, Swift.min(10_000, 200_000_000 / (n * 20)))
                 let w = Workload(name: "scale", steps: steps, expected: nil, problem: {
@@ -113,9 +118,20 @@ struct DescentBench: ParsableCommand {
                 }
                 let t = Measure.median(times)
                 print(pad("\(n)", 12) + pad("\(steps)", 8) + pad(duration(t), 12) + format(t / Double(n) * 1e9, 3))
+                curve.append((Double(n), t))
                 rows.append(["workload": "scaling-W1-Adam-n\(n)", "impl": "Descent", "steps": steps, "repeats": repeats,
                              "time_per_step_s": t, "n": n])
                 n *= 10
+            }
+            if let path = scalingPlot, let first = curve.first {
+                // The measured curve and a line of slope 1 through its first point (linear cost).
+                let figure = Figure(
+                    title: "Adam on the W1 quadratic: time per step against n", xLabel: "n", yLabel: "seconds per step",
+                    logX: true, logY: true, yFloor: 1e-9,
+                    series: [Figure.Series(name: "Descent (harness, one thread)", points: curve),
+                             Figure.Series(name: "linear in n from n = 10³", points: curve.map { ($0.x, first.y * $0.x / first.x) })],
+                    caption: "descent-bench, release build; median of \(repeats) runs per n.")
+                try SVG.render(figure).write(toFile: path, atomically: true, encoding: .utf8)
             }
         }
 
