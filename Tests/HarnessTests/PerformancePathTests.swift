@@ -88,7 +88,7 @@ struct PerformancePathTests {
             simd.add(t, t * t)
         }
         #expect(Kernels.dot(vector.pointer, vector.pointer, n) == byHand)
-        let roots = SIMD8<Double>(0, 2, 1e-310, 1e300, 0.5, 3, .infinity, 1234.5678)
+        let roots = SIMD8<Double>(0, 2, .leastNonzeroMagnitude, 1e300, 0.5, 3, .infinity, 1234.5678)
         let vectorRoots = Kernels.squareRoot(roots)
         #expect((0..<8).allSatisfy { vectorRoots[$0].bitPattern == roots[$0].squareRoot().bitPattern })
         #expect(pieces.totals.1 == byHand && simd.totals.1 == byHand)
