@@ -1,4 +1,5 @@
 import DescentCore
+import DescentReport
 import _MallocCounter
 #if canImport(Glibc)
 import Glibc
@@ -25,11 +26,8 @@ struct Measurement {
 enum Measure {
     static let clock = ContinuousClock()
 
-    /// The median of `values`.
-    static func median(_ values: [Double]) -> Double {
-        let s = values.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
+    /// The median of `values` (the tables' ``Spread``).
+    static func median(_ values: [Double]) -> Double { Spread(values).median }
 
     /// Allocations made by `body`, or nil where they cannot be counted.
     static func mallocs(_ body: () -> Void) -> Int? {

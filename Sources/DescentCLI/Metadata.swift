@@ -33,16 +33,19 @@ struct Metadata {
 
     /// The configuration hash in `DIR/metadata.json`; throws a usage error naming the file when it is
     /// missing or malformed (it must hold a `hash` and a `configuration`).
-    static func hash(folder: String) throws -> String {
+    static func hash(folder: String) throws -> String { try read(folder: folder).hash }
+
+    /// `DIR/metadata.json`: its hash, configuration and environment (empty when absent); errors as ``hash(folder:)``.
+    static func read(folder: String) throws -> (hash: String, configuration: [String: Any], environment: [String: Any]) {
         let path = folder + "/metadata.json"
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SuiteError("\(path) is missing: \(folder) is not a folder written by 'suite run'", exitCode: SuiteExitCode.usage)
         }
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-              let hash = object["hash"] as? String, object["configuration"] is [String: Any] else {
+              let hash = object["hash"] as? String, let configuration = object["configuration"] as? [String: Any] else {
             throw SuiteError("\(path) is not valid metadata (needs \"hash\" and \"configuration\")", exitCode: SuiteExitCode.usage)
         }
-        return hash
+        return (hash, configuration, object["environment"] as? [String: Any] ?? [:])
     }
 
     /// Where and when this process runs.

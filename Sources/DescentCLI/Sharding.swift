@@ -60,22 +60,13 @@ struct MergeCommand: ParsableCommand, RegistryCommand {
 
     mutating func run(registry base: Registry, console: Console) throws {
         let registry = try instances.registry(base)
-        var metadata: [[String: Any]] = []
-        for folder in shards {
-            guard let data = FileManager.default.contents(atPath: folder + "/metadata.json"),
-                  let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-                  object["configuration"] is [String: Any], object["hash"] is String else {
-                throw SuiteError("\(folder)/metadata.json is missing or malformed: \(folder) is not a folder written by 'suite run'",
-                                 exitCode: SuiteExitCode.usage)
-            }
-            metadata.append(object)
-        }
-        let hashes = metadata.map { $0["hash"] as! String }
+        let metadata = try shards.map { try Metadata.read(folder: $0) }
+        let hashes = metadata.map(\.hash)
         if let i = hashes.firstIndex(where: { $0 != hashes[0] }) {
             throw SuiteError("\(shards[i]) comes from another configuration (run \(hashes[i])) than \(shards[0]) (run \(hashes[0])); "
                 + "merge only shards of one command", exitCode: SuiteExitCode.usage)
         }
-        let configuration = metadata[0]["configuration"] as! [String: Any]
+        let configuration = metadata[0].configuration
         guard let problemOrder = configuration["problems"] as? [String], let optimizerOrder = configuration["optimizers"] as? [String] else {
             throw SuiteError("\(shards[0])/metadata.json has no problem and optimizer lists", exitCode: SuiteExitCode.usage)
         }
@@ -123,11 +114,10 @@ struct MergeCommand: ParsableCommand, RegistryCommand {
                 + missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", …" : "") + " (is a shard folder left out?)",
                 exitCode: SuiteExitCode.usage)
         }
-        // The unsharded order: problems in selection order, then seeds, then optimizers.
-        records.sort { a, b in
-            let (pa, oa) = pair(a)!, (pb, ob) = pair(b)!
-            return (pa, a.seed, oa) < (pb, b.seed, ob)
-        }
+        // The unsharded order: problems in selection order, then seeds, then optimizers (keys computed once).
+        records = records.map { r in (r, pair(r)!) }
+            .sorted { a, b in (a.1.0, a.0.seed, a.1.1) < (b.1.0, b.0.seed, b.1.1) }
+            .map(\.0)
         tuning.sort { a, b in
             (problemOrder.firstIndex(of: a.problem) ?? 0, optimizerOrder.firstIndex(of: a.optimizer) ?? 0)
                 < (problemOrder.firstIndex(of: b.problem) ?? 0, optimizerOrder.firstIndex(of: b.optimizer) ?? 0)
@@ -142,7 +132,7 @@ struct MergeCommand: ParsableCommand, RegistryCommand {
             throw SuiteError("internal: the merged configuration hashes to \(merged.hash), not \(hashes[0])", exitCode: SuiteExitCode.failure)
         }
         merged.environment["merged_shards"] = metadata.map { m -> [String: Any] in
-            let env = m["environment"] as? [String: Any] ?? [:]
+            let env = m.environment
             return ["shard": env["shard"] ?? "", "command": env["command"] ?? "", "wall_clock_s": env["wall_clock_s"] ?? 0,
                     "date": env["date"] ?? ""]
         }

@@ -106,13 +106,29 @@ public enum Harness {
                                                                _ options: RunOptions) -> RunResult {
         var loop = IterationMonitor(problem: problem, fStar: fStar, options: options)
         let samplesPerGradient = (problem as? any FiniteSumProblem)?.sampleCount ?? 1
-        if let separable = problem as? any SeparableProblem, separable.chunkAlignment > 0,
-           let elementwise = optimizer as? any RangeUpdateRule, elementwise.isElementwise {
+        if let (separable, elementwise) = tiling(problem, optimizer) {
             loopTiled(separable, elementwise, &loop, samplesPerGradient)
         } else {
             loopFullBatch(problem, optimizer, &loop, samplesPerGradient)
         }
         return loop.result(samplesPerEpoch: samplesPerGradient)
+    }
+
+    /// The problem and rule as a separable problem and an elementwise rule, when the tiled loop applies.
+    static func tiling(_ problem: some Problem, _ optimizer: some UpdateRule) -> (any SeparableProblem, any RangeUpdateRule)? {
+        guard let separable = problem as? any SeparableProblem, separable.chunkAlignment > 0,
+              let elementwise = optimizer as? any RangeUpdateRule else { return nil }
+        return (separable, elementwise)
+    }
+
+    /// f(x) and ∇f(x) into `g`, with Σgᵢ² when the problem sums it in the same pass (``FusedGradientNorm``).
+    @inline(__always)
+    static func evaluate(_ problem: some Problem, _ fused: (any FusedGradientNorm)?, _ x: Vector, _ g: Vector) -> (Double, Double?) {
+        if let fused {
+            let (f, squaredNorm) = fused.valueGradientAndSquaredNorm(at: x, gradient: g)
+            return (f, squaredNorm)
+        }
+        return (problem.valueAndGradient(at: x, gradient: g), nil)
     }
 
     /// Coordinates per chunk of the tiled loop (rounded to the problem's alignment): x, ∇f and two
@@ -138,7 +154,7 @@ public enum Harness {
             loop.beforeStep()
             (f, squaredNorm) = tiledIteration(problem, optimizer, loop.x, &state, iteration: loop.k + 1, buffer: buffer)
             loop.afterStep()
-            if !(squaredNorm.isNormal && squaredNorm < 0x1p1000) {
+            if !Kernels.isAccurate(squaredSum: squaredNorm) {
                 // The norm needs the gradient itself (a rescaled pass): compute it in full, once.
                 (f, squaredNorm) = problem.valueGradientAndSquaredNorm(at: loop.x, gradient: loop.g)
             }
@@ -179,8 +195,7 @@ public enum Harness {
     public static func bareLoop(problem: any Problem, optimizer: any UpdateRule, steps: Int) -> Double {
         func run<P: Problem, O: UpdateRule>(_ problem: P, _ optimizer: O) -> Double {
             let x = Vector(problem.initialPoint()), g = Vector(count: problem.dimension)
-            if let separable = problem as? any SeparableProblem, separable.chunkAlignment > 0,
-               let elementwise = optimizer as? any RangeUpdateRule, elementwise.isElementwise {
+            if let (separable, elementwise) = tiling(problem, optimizer) {
                 func tiled<S: SeparableProblem, R: RangeUpdateRule>(_ p: S, _ o: R) -> Double {
                     var state = o.makeState(dimension: p.dimension)
                     let buffer = Vector(count: chunkSize(p))
@@ -194,7 +209,7 @@ public enum Harness {
             let fused = problem as? any FusedGradientNorm
             var f = 0.0
             for k in 0...steps {
-                f = fused?.valueGradientAndSquaredNorm(at: x, gradient: g).value ?? problem.valueAndGradient(at: x, gradient: g)
+                f = evaluate(problem, fused, x, g).0
                 if k < steps { optimizer.step(x, gradient: g, state: &state, iteration: k + 1) }
             }
             return f
@@ -208,13 +223,7 @@ public enum Harness {
         var state = optimizer.makeState(dimension: problem.dimension)
         let fused = problem as? any FusedGradientNorm
         while true {
-            let f: Double
-            var squaredNorm: Double? = nil
-            if let fused {
-                (f, squaredNorm) = fused.valueGradientAndSquaredNorm(at: loop.x, gradient: loop.g)
-            } else {
-                f = problem.valueAndGradient(at: loop.x, gradient: loop.g)
-            }
+            let (f, squaredNorm) = evaluate(problem, fused, loop.x, loop.g)
             loop.evaluations += 1
             loop.sampleGradients += samplesPerGradient
             if loop.check(f, samplesPerEpoch: samplesPerGradient, squaredNorm: squaredNorm) { break }

@@ -155,11 +155,18 @@ public enum Kernels {
         norm(squaredSum: dot(v, v, n), v, n)
     }
 
+    /// Whether √(Σvᵢ²) is accurate as summed: the sum neither overflowed nor underflowed (else
+    /// ``norm(squaredSum:_:_:)`` rescans the vector).
+    @inlinable @inline(__always)
+    public static func isAccurate(squaredSum: Double) -> Bool {
+        squaredSum.isNormal && squaredSum < 0x1p1000
+    }
+
     /// ‖v‖₂ given Σvᵢ² already summed as ``sum(_:_:)`` (by a fused pass); rescans `v` only when
     /// the sum overflowed or underflowed.
     @inlinable
     public static func norm(squaredSum: Double, _ v: UnsafePointer<Double>, _ n: Int) -> Double {
-        if squaredSum.isNormal && squaredSum < 0x1p1000 { return squaredSum.squareRoot() }
+        if isAccurate(squaredSum: squaredSum) { return squaredSum.squareRoot() }
         if squaredSum.isNaN { return squaredSum }
         var scale = 0.0
         for i in 0..<n { scale = Swift.max(scale, Swift.abs(v[i])) }

@@ -17,12 +17,9 @@ public protocol UpdateRule: Sendable {
 
 /// An update rule that is elementwise: the step of coordinates in a range reads and writes only
 /// those coordinates (of x, the gradient and the state). The harness tiles such steps with a
-/// ``SeparableProblem``'s gradient (see there).
+/// ``SeparableProblem``'s gradient (see there). A rule whose step needs a global quantity (a
+/// gradient norm, say) does not conform.
 public protocol RangeUpdateRule: UpdateRule {
-    /// Whether this configuration is elementwise (a momentum-free, decay-free Adam is; a rule whose
-    /// step needs a global quantity is not).
-    var isElementwise: Bool { get }
-
     /// The step of ``UpdateRule/step(_:gradient:state:iteration:)`` restricted to `range`, with the
     /// gradient of those coordinates in `gradient` (`gradient[i − range.lowerBound]` is ∂f/∂xᵢ, a
     /// chunk-sized buffer); the steps of disjoint ranges covering 0..<n make exactly one full step.

@@ -89,8 +89,6 @@ public struct Adam: Optimizer, RangeUpdateRule {
         step(x, gradient: g.pointer, state: &state, iteration: iteration, range: 0..<x.count)
     }
 
-    public var isElementwise: Bool { true }
-
     /// The step of the coordinates in `range`; `chunk[i − range.lowerBound]` is ∂f/∂xᵢ.
     public func step(_ x: Vector, gradient chunk: UnsafePointer<Double>, state: inout State, iteration: Int, range: Range<Int>) {
         let lo = range.lowerBound
@@ -108,9 +106,9 @@ public struct Adam: Optimizer, RangeUpdateRule {
             if !amsgrad && weightDecay == 0 {
                 // The common case as one branch-free loop over raw storage (vectorizes); same arithmetic.
                 let x = x.pointer, m = m.pointer, v = v.pointer, beta2 = beta2, eps = eps
+                var i = range.lowerBound
                 if w1 < 0.5 {
-                    // Eight lanes at a time (lane by lane the same operations as the scalar loop).
-                    var i = range.lowerBound
+                    // Eight lanes at a time: lerp's w < 0.5 form, lane by lane the scalar operations.
                     while i + 8 <= range.upperBound {
                         let d = Kernels.load(chunk + (i - lo)), m0 = Kernels.load(m + i), v0 = Kernels.load(v + i)
                         let mi = m0 + w1 * (d - m0), vi = v0 * beta2 + w2 * d * d
@@ -119,19 +117,12 @@ public struct Adam: Optimizer, RangeUpdateRule {
                         Kernels.store(Kernels.load(x + i) - stepSize * mi / (Kernels.squareRoot(vi) / root2 + eps), x + i)
                         i += 8
                     }
-                    for i in i..<range.upperBound {
-                        let d = chunk[i - lo], mi = m[i] + w1 * (d - m[i]), vi = v[i] * beta2 + w2 * d * d
-                        m[i] = mi
-                        v[i] = vi
-                        x[i] -= stepSize * mi / (vi.squareRoot() / root2 + eps)
-                    }
-                } else {
-                    for i in range {
-                        let d = chunk[i - lo], mi = d - (d - m[i]) * (1 - w1), vi = v[i] * beta2 + w2 * d * d
-                        m[i] = mi
-                        v[i] = vi
-                        x[i] -= stepSize * mi / (vi.squareRoot() / root2 + eps)
-                    }
+                }
+                for i in i..<range.upperBound {
+                    let d = chunk[i - lo], mi = lerp(m[i], d, w1), vi = v[i] * beta2 + w2 * d * d
+                    m[i] = mi
+                    v[i] = vi
+                    x[i] -= stepSize * mi / (vi.squareRoot() / root2 + eps)
                 }
                 return
             }

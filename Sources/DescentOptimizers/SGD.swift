@@ -66,8 +66,6 @@ public struct SGD: Optimizer, RangeUpdateRule {
         step(x, gradient: g.pointer, state: &state, iteration: iteration, range: 0..<x.count)
     }
 
-    public var isElementwise: Bool { true }
-
     /// The step of the coordinates in `range`; `chunk[i − range.lowerBound]` is ∂f/∂xᵢ.
     public func step(_ x: Vector, gradient chunk: UnsafePointer<Double>, state: inout State, iteration: Int, range: Range<Int>) {
         let lr = lr, wd = weightDecay, mu = momentum, keep = 1 - dampening, lo = range.lowerBound

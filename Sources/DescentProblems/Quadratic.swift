@@ -118,25 +118,12 @@ public struct Quadratic: QuadraticProblem, SeparableProblem {
         return (dense(x, g), Kernels.sum(dimension) { g[$0] * g[$0] })
     }
 
-    /// One pass: fᵢ = ½ xᵢ(aᵢxᵢ) − bᵢxᵢ and gᵢ = aᵢxᵢ − bᵢ, summed as ``Kernels/Sums`` (value only: ``Kernels/sum(_:_:)``).
+    /// One pass: fᵢ = ½ xᵢ(aᵢxᵢ) − bᵢxᵢ and gᵢ = aᵢxᵢ − bᵢ (written when `gradient` is given), summed as ``Kernels/Sums``.
     @inline(__always)
     private func diagonal(_ x: Vector, _ gradient: Vector?) -> (value: Double, squaredNorm: Double) {
-        if let g = gradient {
-            var sums = Kernels.Sums()
-            accumulate(at: x, range: 0..<dimension, gradient: g.pointer, into: &sums)
-            return sums.totals
-        }
-        let n = dimension
-        return eigenvalues.withUnsafeBufferPointer { a in
-            let a = a.baseAddress!, x = x.pointer
-            if let c = constantLinear {
-                return (Kernels.sum(n) { i in let ax = a[i] * x[i]; return 0.5 * x[i] * ax - c * x[i] }, .nan)
-            }
-            return linear.withUnsafeBufferPointer { b in
-                let b = b.baseAddress!
-                return (Kernels.sum(n) { i in let ax = a[i] * x[i]; return 0.5 * x[i] * ax - b[i] * x[i] }, .nan)
-            }
-        }
+        var sums = Kernels.Sums()
+        accumulate(at: x, range: 0..<dimension, gradient: gradient?.pointer, into: &sums)
+        return sums.totals
     }
 
     /// 8 for a diagonal instance (coordinates are independent); 0 for a rotated one, which is not separable.

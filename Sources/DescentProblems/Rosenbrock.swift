@@ -18,13 +18,11 @@ public struct ExtendedRosenbrock: TwiceDifferentiable, SeparableProblem {
 
     public func initialPoint() -> [Double] { (0..<dimension).map { $0 % 2 == 0 ? -1.2 : 1.0 } }
 
-    /// Pair j contributes 100 r² + (1 − u)², u = x₂ⱼ, r = x₂ⱼ₊₁ − u²; pairs summed with ``Kernels/sum(_:_:)``.
+    /// Pair j contributes 100 r² + (1 − u)², u = x₂ⱼ, r = x₂ⱼ₊₁ − u²; pairs summed as ``Kernels/Sums``.
     public func value(at x: Vector) -> Double {
-        let x = x.pointer
-        return Kernels.sum(dimension / 2) { j in
-            let u = x[2 * j], r = x[2 * j + 1] - u * u
-            return 100 * r * r + (1 - u) * (1 - u)
-        }
+        var sums = Kernels.Sums()
+        accumulate(at: x, range: 0..<dimension, gradient: nil, into: &sums)
+        return sums.totals.0
     }
 
     public func valueAndGradient(at x: Vector, gradient g: Vector) -> Double {
