@@ -9,10 +9,14 @@ import Glibc
 struct Measurement {
     var name: String
     var steps: Int
-    /// Median seconds per step of the bare loop (gradient + step, nothing else).
+    /// Median seconds per step of the bare loop (gradient + step, f and ‖∇f‖ at every iterate).
     var bare: Double
-    /// Median seconds per step through `Harness.run` (trace, stopping tests, timing).
+    /// Median seconds per step through `Harness.run` (trace, stopping tests at every iterate, timing).
     var harness: Double
+    /// The same two with `checkEvery` = steps: f and the stopping tests at the last iterate only,
+    /// which is the work the peers' loops do (they compute x and nothing else).
+    var bareAtEnd: Double
+    var harnessAtEnd: Double
     /// Heap allocations per step inside the bare loop (after set-up) and through the harness
     /// (the difference between a run of 2N and of N steps, divided by N).
     var bareMallocs: Double?
@@ -40,11 +44,11 @@ enum Measure {
     /// The bare loop: the harness's arithmetic with nothing else (`Harness.bareLoop`: the tiled
     /// loop where it applies, else gradient then step); for mini-batches, x ← step(x, ∇f_B(x)) with
     /// batches in row order. Returns seconds and f(x_final).
-    static func bare<P: Problem, O: UpdateRule>(_ problem: P, _ optimizer: O, steps: Int, batchSize: Int?)
+    static func bare<P: Problem, O: UpdateRule>(_ problem: P, _ optimizer: O, steps: Int, batchSize: Int?, checkEvery: Int = 1)
         -> (seconds: Double, final: Double) {
         let started = clock.now
         guard let b = batchSize, let finite = problem as? any FiniteSumProblem else {
-            let f = Harness.bareLoop(problem: problem, optimizer: optimizer, steps: steps)
+            let f = Harness.bareLoop(problem: problem, optimizer: optimizer, steps: steps, checkEvery: checkEvery)
             return ((clock.now - started).seconds, f)
         }
         let x = Vector(problem.initialPoint())
@@ -61,25 +65,38 @@ enum Measure {
         return ((clock.now - started).seconds, problem.value(at: x))
     }
 
-    /// Options for a harness run of exactly `steps` steps: no target, no stalling, rows at the ends.
-    static func options(steps: Int, batchSize: Int?) -> RunOptions {
+    /// Options for a harness run of exactly `steps` steps: no target, no stalling, rows at the ends;
+    /// `checkEvery` as ``RunOptions/checkEvery`` (full batch only).
+    static func options(steps: Int, batchSize: Int?, checkEvery: Int = 1) -> RunOptions {
         RunOptions(maxIterations: steps, tolerance: 0, logEvery: steps, patience: Int.max / 2,
-                   batchSize: batchSize, shuffle: false)
+                   batchSize: batchSize, shuffle: false, checkEvery: batchSize == nil ? checkEvery : 1)
     }
 
     /// Runs `workload` `repeats` times each way.
     static func run(_ w: Workload, repeats: Int) throws -> Measurement {
         let problem = try w.problem()
-        var bareTimes: [Double] = [], harnessTimes: [Double] = []
+        var bareTimes: [Double] = [], harnessTimes: [Double] = [], bareEnd: [Double] = [], harnessEnd: [Double] = []
         var finalBare = Double.nan, finalHarness = Double.nan
         for _ in 0..<repeats {
-            let r = bare(problem, w.optimizer, steps: w.steps, batchSize: w.batchSize)
-            bareTimes.append(r.seconds / Double(w.steps))
-            finalBare = r.final
-            let h = Harness.run(problem: problem, optimizer: w.optimizer, optimalValue: nil,
-                                options: options(steps: w.steps, batchSize: w.batchSize))
-            harnessTimes.append(h.time / Double(w.steps))
-            finalHarness = h.finalValue
+            for every in [1, w.steps] {
+                let r = bare(problem, w.optimizer, steps: w.steps, batchSize: w.batchSize, checkEvery: every)
+                let h = Harness.run(problem: problem, optimizer: w.optimizer, optimalValue: nil,
+                                    options: options(steps: w.steps, batchSize: w.batchSize, checkEvery: every))
+                if every == 1 {
+                    bareTimes.append(r.seconds / Double(w.steps))
+                    harnessTimes.append(h.time / Double(w.steps))
+                    finalBare = r.final
+                    finalHarness = h.finalValue
+                } else {
+                    bareEnd.append(r.seconds / Double(w.steps))
+                    harnessEnd.append(h.time / Double(w.steps))
+                    // The iterates do not depend on checkEvery: the final f must be the same bits.
+                    if h.finalValue.bitPattern != finalHarness.bitPattern || r.final.bitPattern != finalBare.bitPattern {
+                        throw BenchFailure(["\(w.name): checkEvery = \(w.steps) ends at f = \(h.finalValue) (bare \(r.final)), "
+                                            + "checking every step at \(finalHarness) (bare \(finalBare))"])
+                    }
+                }
+            }
         }
         // Allocations per step: runs of N and 2N steps (set-up and the result cancel out).
         let short = Swift.max(2, Swift.min(w.steps, 50))
@@ -90,6 +107,7 @@ enum Measure {
         let b = mallocs { _ = Harness.run(problem: problem, optimizer: w.optimizer, optimalValue: nil,
                                           options: options(steps: 2 * short, batchSize: w.batchSize)) }
         return Measurement(name: w.name, steps: w.steps, bare: median(bareTimes), harness: median(harnessTimes),
+                           bareAtEnd: median(bareEnd), harnessAtEnd: median(harnessEnd),
                            bareMallocs: bareShort.flatMap { a in bareLong.map { Double($0 - a) / Double(short) } },
                            harnessMallocs: a.flatMap { a in b.map { Double($0 - a) / Double(short) } },
                            finalBare: finalBare, finalHarness: finalHarness, expected: w.expected)

@@ -60,16 +60,21 @@ struct DescentBench: ParsableCommand {
         let repeats = smoke ? 1 : self.repeats
 
         print("Descent \(smoke ? "smoke " : "")benchmark: median of \(repeats) run(s); one thread.\n")
-        print(pad("workload", 10) + pad("steps", 7) + pad("bare/step", 12) + pad("harness/step", 14) + pad("overhead", 10)
+        print("Two ways: f, ‖∇f‖ and the stopping tests at every iterate (the default), and at the last only")
+        print("(--check-every = steps: the peers' work, they compute x and nothing else). Same iterates, same final f.")
+        print(pad("", 17) + pad("every iterate", 38) + "last iterate only")
+        print(pad("workload", 10) + pad("steps", 7) + pad("bare/step", 12) + pad("harness/step", 14) + pad("overhead", 12)
+              + pad("bare/step", 12) + pad("harness/step", 14) + pad("overhead", 10)
               + pad("mallocs/step", 14) + pad("final f", 24) + "vs peer kit")
         var failures: [String] = []
         for w in Workloads.all(scale: smoke ? 0.01 : 1, data: data) where selected(w.name) {
             let m = try Measure.run(w, repeats: repeats)
-            let overhead = m.harness / m.bare - 1
+            let overhead = m.harness / m.bare - 1, overheadAtEnd = m.harnessAtEnd / m.bareAtEnd - 1
             let mallocs = [m.bareMallocs, m.harnessMallocs].map { $0.map { format($0, 2) } ?? "n/a" }.joined(separator: " / ")
             let check = m.expected.map { e in "rel. diff \(scientific(Swift.abs(m.finalHarness - e) / Swift.abs(e)))" } ?? "(smaller n)"
             print(pad(w.name, 10) + pad("\(w.steps)", 7) + pad(duration(m.bare), 12) + pad(duration(m.harness), 14)
-                  + pad(percent(overhead), 10) + pad(mallocs, 14) + pad("\(m.finalHarness)", 24) + check)
+                  + pad(percent(overhead), 12) + pad(duration(m.bareAtEnd), 12) + pad(duration(m.harnessAtEnd), 14)
+                  + pad(percent(overheadAtEnd), 10) + pad(mallocs, 14) + pad("\(m.finalHarness)", 24) + check)
             if let a = m.bareMallocs, a > 0 { failures.append("\(w.name): \(a) allocations per bare step") }
             if let a = m.harnessMallocs, a > 0 { failures.append("\(w.name): \(a) allocations per harness step") }
             if let e = m.expected, Swift.abs(m.finalHarness - e) > 1e-9 * Swift.abs(e) {
@@ -81,6 +86,9 @@ struct DescentBench: ParsableCommand {
             rows.append(["workload": w.name, "impl": "Descent-bare", "steps": w.steps, "repeats": repeats,
                          "time_per_step_s": m.bare, "final_f": m.finalBare, "evals": w.steps,
                          "note": "bare loop: gradient + step"])
+            rows.append(["workload": w.name, "impl": "Descent-check-end", "steps": w.steps, "repeats": repeats,
+                         "time_per_step_s": m.harnessAtEnd, "final_f": m.finalHarness, "evals": w.steps + 1,
+                         "note": "through Harness.run with checkEvery = steps (f and stopping tests at the last iterate)"])
         }
 
         if selected("W4") {

@@ -83,6 +83,7 @@ enum ProcessIsolation {
         arguments += job.optimizers[first...].map { "--optimizer=\($0)" }
         if let b = job.batchSize { arguments.append("--batch-size=\(b)") }
         if !job.options.shuffle { arguments.append("--no-shuffle") }
+        if job.options.checkEvery != 1 { arguments.append("--check-every=\(job.options.checkEvery)") }
         if let t = job.options.timeLimit { arguments.append("--time-limit=\(NumberFormat.exact(t))") }
         if let f = job.optimalValue { arguments.append("--f-star=\(NumberFormat.exact(f))") }
         if let p = job.problemsFolder { arguments.append("--problems=\(p)") }
@@ -196,6 +197,7 @@ struct WorkerCommand: ParsableCommand, RegistryCommand {
     @Option var maxIterations: Int
     @Option var tolerance: Double
     @Option var logEvery: Int
+    @Option var checkEvery: Int = 1
     @Option var patience: Int
     @Option var timeLimit: Double?
     @Option var fStar: Double?
@@ -216,7 +218,8 @@ struct WorkerCommand: ParsableCommand, RegistryCommand {
             let index = firstIndex + offset
             let fd = open("\(scratch).\(index).rows", O_WRONLY | O_CREAT | O_APPEND, 0o644)
             let options = RunOptions(maxIterations: maxIterations, tolerance: tolerance, logEvery: logEvery, patience: patience,
-                                     batchSize: batchSize, samplingSeed: RunCommand.samplingSeed(runSeed ?? seed), shuffle: shuffle, timeLimit: timeLimit,
+                                     batchSize: batchSize, samplingSeed: RunCommand.samplingSeed(runSeed ?? seed), shuffle: shuffle,
+                                     checkEvery: checkEvery, timeLimit: timeLimit,
                                      cancellation: interruption, observer: RowObserver { row in
                                          let line = Array((CSV.traceLine(row) + "\n").utf8)
                                          _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }

@@ -28,6 +28,7 @@ struct Journal {
                                 String(options.maxIterations), options.tolerance.description, String(options.logEvery),
                                 String(options.patience), suiteVersion]
         if !options.shuffle { fields.append("no-shuffle") }
+        if options.checkEvery != 1 { fields.append("check-every=\(options.checkEvery)") }
         let text = fields.joined(separator: "\u{1F}")
         return StableHash.hex(text)
     }

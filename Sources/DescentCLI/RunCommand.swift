@@ -32,6 +32,9 @@ struct RunCommand: ParsableCommand, RegistryCommand {
     @Option(name: .long, help: "Write every k-th iterate to the traces (the first and last always).")
     var logEvery: Int = RunOptions().logEvery
 
+    @Option(name: .long, help: ArgumentHelp("Evaluate f and ‖∇f‖ and apply the stopping rules at every k-th iterate only (full batch; the last iterate always); the iterates in between take a gradient and a step. Iterates do not depend on it; a multiple of it for --log-every.", valueName: "k"))
+    var checkEvery: Int = RunOptions().checkEvery
+
     @Option(name: .long, help: "Stop as 'stalled' after this many iterations without a new best f.")
     var patience: Int = RunOptions().patience
 
@@ -93,6 +96,13 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         guard maxIterations >= 0 else { throw ValidationError("--max-iterations must be >= 0, got \(maxIterations)") }
         guard tolerance >= 0, tolerance.isFinite else { throw ValidationError("--tolerance must be a finite number >= 0, got \(tolerance)") }
         guard logEvery >= 1 else { throw ValidationError("--log-every must be >= 1, got \(logEvery)") }
+        guard checkEvery >= 1 else { throw ValidationError("--check-every must be >= 1, got \(checkEvery)") }
+        if logEvery % checkEvery != 0 {
+            throw ValidationError("--log-every \(logEvery) must be a multiple of --check-every \(checkEvery): rows are written at checked iterates")
+        }
+        if checkEvery > 1 && batchSize != nil {
+            throw ValidationError("--check-every applies to full-batch runs; stochastic runs already evaluate f only at logged iterates (--log-every)")
+        }
         guard patience >= 1 else { throw ValidationError("--patience must be >= 1, got \(patience)") }
         if let b = batchSize, b < 1 { throw ValidationError("--batch-size must be >= 1, got \(b)") }
         if let j = jobs, j < 1 { throw ValidationError("--jobs must be >= 1, got \(j)") }
@@ -110,8 +120,8 @@ struct RunCommand: ParsableCommand, RegistryCommand {
 
     var options: RunOptions {
         RunOptions(maxIterations: maxIterations, tolerance: tolerance, logEvery: logEvery, patience: patience,
-                   batchSize: batchSize, samplingSeed: Self.samplingSeed(seed), shuffle: shuffle, timeLimit: timeLimit,
-                   cancellation: interruption)
+                   batchSize: batchSize, samplingSeed: Self.samplingSeed(seed), shuffle: shuffle, checkEvery: checkEvery,
+                   timeLimit: timeLimit, cancellation: interruption)
     }
 
     /// The shuffling seed derived from `--seed` (a different stream from the problem data's).
@@ -222,6 +232,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
             "targets": Targets.all.map(\.description),
         ]
         if let t = timeLimit { c["time_limit"] = t.description }
+        if checkEvery != 1 { c["check_every"] = checkEvery }
         if tune { c["tune_grid"] = tuneGrid }
         if let folder = instances.problems { c["problems_folder"] = folder }
         return c

@@ -11,6 +11,7 @@ public struct RunOptions: Sendable, Equatable {
         a.maxIterations == b.maxIterations && a.tolerance == b.tolerance && a.logEvery == b.logEvery
             && a.patience == b.patience && a.divergenceFactor == b.divergenceFactor && a.batchSize == b.batchSize
             && a.samplingSeed == b.samplingSeed && a.shuffle == b.shuffle && a.timeLimit == b.timeLimit
+            && a.checkEvery == b.checkEvery
     }
 
     /// The most optimizer steps to take.
@@ -30,6 +31,13 @@ public struct RunOptions: Sendable, Equatable {
     /// Whether stochastic runs shuffle the samples every epoch; `false` takes the batches in row
     /// order every epoch (the peer kit's W3b: rows [bk, bk + b)).
     public var shuffle = true
+    /// Full-batch step-wise runs evaluate f and ‖∇f‖ and apply the stopping rules at every
+    /// `checkEvery`-th iterate (and at the last, and as soon as the time limit passes or the run is
+    /// cancelled); the iterates in between cost one gradient and one step, nothing else. `1` (the
+    /// default) checks every iterate. Iterates are the same for every value; statuses, target hits
+    /// and trace rows are resolved to checked iterates (rows are logged at checked iterates that are
+    /// multiples of `logEvery`). Solvers and stochastic runs (which check at logged iterates) ignore it.
+    public var checkEvery = 1
 
     /// Default options.
     public init() {}
@@ -37,8 +45,9 @@ public struct RunOptions: Sendable, Equatable {
     /// Options with the given fields changed.
     public init(maxIterations: Int = 5000, tolerance: Double = 1e-8, logEvery: Int = 10, patience: Int = 500,
                 divergenceFactor: Double = 1e10, batchSize: Int? = nil, samplingSeed: UInt64 = 0, shuffle: Bool = true,
-                timeLimit: Double? = nil, cancellation: CancellationFlag? = nil, observer: RowObserver? = nil) {
+                checkEvery: Int = 1, timeLimit: Double? = nil, cancellation: CancellationFlag? = nil, observer: RowObserver? = nil) {
         self.shuffle = shuffle
+        self.checkEvery = checkEvery
         self.timeLimit = timeLimit
         self.cancellation = cancellation
         self.observer = observer
@@ -56,7 +65,9 @@ public struct RunOptions: Sendable, Equatable {
 /// trace and applies the stopping rules.
 ///
 /// Full batch: each iteration k evaluates f(x_k) and ∇f(x_k), checks, in order, divergence,
-/// the target, the iteration budget and stalling, logs the row if scheduled, then steps.
+/// the target, the iteration budget and stalling, logs the row if scheduled, then steps. With
+/// ``RunOptions/checkEvery`` = K > 1 only every K-th iterate is evaluated and checked; the others
+/// take a gradient and a step.
 ///
 /// Stochastic (`batchSize` set, finite-sum problems): each step uses the gradient of the next
 /// mini-batch of a permutation of the samples, reshuffled every epoch from `samplingSeed`
@@ -151,15 +162,23 @@ public enum Harness {
         loop.evaluations += 1
         loop.sampleGradients += samplesPerGradient
         while !loop.check(f, samplesPerEpoch: samplesPerGradient, squaredNorm: squaredNorm) {
-            loop.beforeStep()
-            (f, squaredNorm) = tiledIteration(problem, optimizer, loop.x, &state, iteration: loop.k + 1, buffer: buffer)
-            loop.afterStep()
+            var checked: Bool
+            repeat {
+                loop.beforeStep()
+                checked = loop.isCheck(loop.k + 1)
+                if checked {
+                    (f, squaredNorm) = tiledIteration(problem, optimizer, loop.x, &state, iteration: loop.k + 1, buffer: buffer)
+                } else {
+                    tiledStep(problem, optimizer, loop.x, &state, iteration: loop.k + 1, buffer: buffer)
+                }
+                loop.afterStep()
+                loop.evaluations += 1
+                loop.sampleGradients += samplesPerGradient
+            } while !checked
             if !Kernels.isAccurate(squaredSum: squaredNorm) {
                 // The norm needs the gradient itself (a rescaled pass): compute it in full, once.
                 (f, squaredNorm) = problem.valueGradientAndSquaredNorm(at: loop.x, gradient: loop.g)
             }
-            loop.evaluations += 1
-            loop.sampleGradients += samplesPerGradient
         }
     }
 
@@ -178,21 +197,42 @@ public enum Harness {
         let n = problem.dimension, chunk = buffer.count
         var sums = Kernels.Sums()
         var start = 0
+        let fused = optimizer.elementwiseStep(state: state, iteration: iteration)
         while start < n {
             let range = start..<Swift.min(start + chunk, n)
+            start = range.upperBound
+            if let fused, problem.fusedStep(x, range: range, step: fused, sums: &sums) { continue }
             problem.gradient(at: x, range: range, into: buffer.pointer)
             optimizer.step(x, gradient: buffer.pointer, state: &state, iteration: iteration, range: range)
             problem.accumulate(at: x, range: range, gradient: nil, into: &sums)
-            start = range.upperBound
         }
         return sums.totals
     }
 
+    /// One iteration of the tiled loop between checks: the step from x_k to x_{k+1} chunk by chunk
+    /// (the chunk's gradient, then the optimizer's step), without f or the norm.
+    @inline(__always)
+    static func tiledStep<P: SeparableProblem, O: RangeUpdateRule>(_ problem: P, _ optimizer: O, _ x: Vector,
+                                                                  _ state: inout O.State, iteration: Int, buffer: Vector) {
+        let n = problem.dimension, chunk = buffer.count
+        var start = 0
+        let fused = optimizer.elementwiseStep(state: state, iteration: iteration)
+        while start < n {
+            let range = start..<Swift.min(start + chunk, n)
+            start = range.upperBound
+            if let fused, problem.fusedStep(x, range: range, step: fused, sums: nil) { continue }
+            problem.gradient(at: x, range: range, into: buffer.pointer)
+            optimizer.step(x, gradient: buffer.pointer, state: &state, iteration: iteration, range: range)
+        }
+    }
+
     /// `steps` iterations of exactly the harness's arithmetic (the tiled loop where the problem is
     /// separable and the rule elementwise, else gradient then step) with nothing else: no trace, no
-    /// stopping tests, no timing. Returns f at the final point. For measuring what the harness costs
-    /// (`descent-bench`); allocates its buffers first, then nothing.
-    public static func bareLoop(problem: any Problem, optimizer: any UpdateRule, steps: Int) -> Double {
+    /// stopping tests, no timing. f is evaluated where a run with ``RunOptions/checkEvery`` =
+    /// `checkEvery` evaluates it (every `checkEvery`-th iterate and the last). Returns f at the final
+    /// point. For measuring what the harness costs (`descent-bench`); allocates its buffers first,
+    /// then nothing.
+    public static func bareLoop(problem: any Problem, optimizer: any UpdateRule, steps: Int, checkEvery: Int = 1) -> Double {
         func run<P: Problem, O: UpdateRule>(_ problem: P, _ optimizer: O) -> Double {
             let x = Vector(problem.initialPoint()), g = Vector(count: problem.dimension)
             if let (separable, elementwise) = tiling(problem, optimizer) {
@@ -200,7 +240,13 @@ public enum Harness {
                     var state = o.makeState(dimension: p.dimension)
                     let buffer = Vector(count: chunkSize(p))
                     var f = p.valueGradientAndSquaredNorm(at: x, gradient: g).value
-                    for k in 0..<steps { f = tiledIteration(p, o, x, &state, iteration: k + 1, buffer: buffer).0 }
+                    for k in 0..<steps {
+                        if (k + 1) % checkEvery == 0 || k + 1 == steps {
+                            f = tiledIteration(p, o, x, &state, iteration: k + 1, buffer: buffer).0
+                        } else {
+                            tiledStep(p, o, x, &state, iteration: k + 1, buffer: buffer)
+                        }
+                    }
                     return f
                 }
                 return tiled(separable, elementwise)
@@ -209,7 +255,11 @@ public enum Harness {
             let fused = problem as? any FusedGradientNorm
             var f = 0.0
             for k in 0...steps {
-                f = evaluate(problem, fused, x, g).0
+                if k % checkEvery == 0 || k == steps {
+                    f = evaluate(problem, fused, x, g).0
+                } else {
+                    _ = problem.valueAndGradient(at: x, gradient: g)
+                }
                 if k < steps { optimizer.step(x, gradient: g, state: &state, iteration: k + 1) }
             }
             return f
@@ -223,10 +273,14 @@ public enum Harness {
         var state = optimizer.makeState(dimension: problem.dimension)
         let fused = problem as? any FusedGradientNorm
         while true {
-            let (f, squaredNorm) = evaluate(problem, fused, loop.x, loop.g)
             loop.evaluations += 1
             loop.sampleGradients += samplesPerGradient
-            if loop.check(f, samplesPerEpoch: samplesPerGradient, squaredNorm: squaredNorm) { break }
+            if loop.isCheck(loop.k) {
+                let (f, squaredNorm) = evaluate(problem, fused, loop.x, loop.g)
+                if loop.check(f, samplesPerEpoch: samplesPerGradient, squaredNorm: squaredNorm) { break }
+            } else {
+                _ = problem.valueAndGradient(at: loop.x, gradient: loop.g)
+            }
             loop.beforeStep()
             optimizer.step(loop.x, gradient: loop.g, state: &state, iteration: loop.k + 1)
             loop.afterStep()
@@ -300,6 +354,7 @@ public struct IterationMonitor {
     let options: RunOptions
     let fStar: Double?
     let logEvery: Int
+    let checkEvery: Int
     /// The current iterate.
     public let x: Vector
     /// The gradient at the current iterate.
@@ -338,6 +393,7 @@ public struct IterationMonitor {
         self.options = options
         self.fStar = fStar
         logEvery = Swift.max(1, options.logEvery)
+        checkEvery = Swift.max(1, options.checkEvery)
         x = Vector(problem.initialPoint())
         g = Vector(count: problem.dimension)
         previous = Vector(count: problem.dimension)
@@ -346,6 +402,15 @@ public struct IterationMonitor {
     }
 
     var elapsed: Double { (clock.now - start - monitoring).seconds }
+
+    /// Whether iterate `k` is evaluated and checked (``RunOptions/checkEvery``): every K-th, the
+    /// last, and any once the run is cancelled or over its time limit.
+    @inline(__always) func isCheck(_ k: Int) -> Bool {
+        if checkEvery == 1 || k % checkEvery == 0 || k >= options.maxIterations { return true }
+        if options.cancellation?.isSet == true { return true }
+        if let limit = options.timeLimit, elapsed > limit { return true }
+        return false
+    }
 
     /// Applies the stopping rules to f(x_k) and ∇f(x_k) (in ``g``), logs row k if due; true to stop.
     public mutating func check(_ f: Double) -> Bool { check(f, samplesPerEpoch: 1) }

@@ -24,6 +24,74 @@ public protocol RangeUpdateRule: UpdateRule {
     /// gradient of those coordinates in `gradient` (`gradient[i − range.lowerBound]` is ∂f/∂xᵢ, a
     /// chunk-sized buffer); the steps of disjoint ranges covering 0..<n make exactly one full step.
     func step(_ x: Vector, gradient: UnsafePointer<Double>, state: inout State, iteration: Int, range: Range<Int>)
+
+    /// This iteration's step as an ``ElementwiseStep`` a problem can inline into its gradient loop
+    /// (``SeparableProblem/fusedStep(_:range:step:sums:)``), or `nil` (the default) when it has none:
+    /// then the harness computes the chunk's gradient into a buffer and calls
+    /// ``step(_:gradient:state:iteration:range:)``. Must give the same numbers as that step.
+    func elementwiseStep(state: State, iteration: Int) -> ElementwiseStep?
+}
+
+extension RangeUpdateRule {
+    public func elementwiseStep(state: State, iteration: Int) -> ElementwiseStep? { nil }
+}
+
+/// The elementwise steps a problem's own block loop can apply in registers, so gradient and step
+/// take one pass over memory with no gradient buffer. Calls through protocols across modules are
+/// not inlined, so the step is handed over as data (this enum) and its arithmetic lives here, in
+/// inlinable functions the rules' own loops call too: one formula, the same bits on either path.
+public enum ElementwiseStep {
+    /// x ← x − lr·g (SGD without momentum or weight decay; PyTorch's `param.add_(grad, alpha=-lr)`).
+    case descent(lr: Double)
+    /// Adam in PyTorch's order without weight decay or AMSGrad, with 1 − β₁ < ½ (lerp's first
+    /// form): the moments m and v, updated in place, and this iteration's coefficients.
+    case adam(AdamCoefficients, m: UnsafeMutablePointer<Double>, v: UnsafeMutablePointer<Double>)
+
+    /// One iteration's scalars of ``adam(_:m:v:)``.
+    public struct AdamCoefficients {
+        /// 1 − β₁ (below ½), β₂ and 1 − β₂.
+        public var w1, beta2, w2: Double
+        /// lr / (1 − β₁ᵗ) and √(1 − β₂ᵗ).
+        public var stepSize, root2: Double
+        /// ε, added outside the square root.
+        public var eps: Double
+
+        /// The coefficients; see the fields.
+        @inlinable
+        public init(w1: Double, beta2: Double, w2: Double, stepSize: Double, root2: Double, eps: Double) {
+            (self.w1, self.beta2, self.w2, self.stepSize, self.root2, self.eps) = (w1, beta2, w2, stepSize, root2, eps)
+        }
+    }
+
+    /// Adam on the 8 coordinates at `i` with gradient `d`: m ← m + (1−β₁)(d − m), v ← β₂v + (1−β₂)d²
+    /// (stored), and returns x − stepSize·m / (√v / root2 + ε): torch.optim.Adam's operations in order.
+    @inlinable @inline(__always)
+    public static func adam(_ x: SIMD8<Double>, _ d: SIMD8<Double>, _ c: AdamCoefficients,
+                            m: UnsafeMutablePointer<Double>, v: UnsafeMutablePointer<Double>, at i: Int) -> SIMD8<Double> {
+        let m0 = Kernels.load(m + i), v0 = Kernels.load(v + i)
+        let mi = m0 + c.w1 * (d - m0), vi = v0 * c.beta2 + c.w2 * d * d
+        Kernels.store(mi, m + i)
+        Kernels.store(vi, v + i)
+        return x - c.stepSize * mi / (Kernels.squareRoot(vi) / c.root2 + c.eps)
+    }
+
+    /// ``adam(_:_:_:m:v:at:)`` for one coordinate (the ragged end of a range).
+    @inlinable @inline(__always)
+    public static func adam(_ x: Double, _ d: Double, _ c: AdamCoefficients,
+                            m: UnsafeMutablePointer<Double>, v: UnsafeMutablePointer<Double>, at i: Int) -> Double {
+        let mi = m[i] + c.w1 * (d - m[i]), vi = v[i] * c.beta2 + c.w2 * d * d
+        m[i] = mi
+        v[i] = vi
+        return x - c.stepSize * mi / (vi.squareRoot() / c.root2 + c.eps)
+    }
+
+    /// x − lr·g, lane by lane.
+    @inlinable @inline(__always)
+    public static func descend(_ x: SIMD8<Double>, _ g: SIMD8<Double>, lr: Double) -> SIMD8<Double> { x - lr * g }
+
+    /// x − lr·g for one coordinate (the ragged end of a range).
+    @inlinable @inline(__always)
+    public static func descend(_ x: Double, _ g: Double, lr: Double) -> Double { x - lr * g }
 }
 
 /// What an optimizer needs from a run; the harness skips unfit pairs and says why.

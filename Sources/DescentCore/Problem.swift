@@ -93,9 +93,19 @@ public protocol SeparableProblem: FusedGradientNorm {
     /// Writes ∂f/∂xᵢ at `gradient[i − range.lowerBound]` for i in `range`, and nothing else (the
     /// tiled loop's first pass). Default: ``accumulate(at:range:gradient:into:)`` with its sums dropped.
     func gradient(at x: Vector, range: Range<Int>, into gradient: UnsafeMutablePointer<Double>)
+
+    /// Applies `step` to the coordinates in `range` with the gradient computed in registers, in one
+    /// pass, and, when `sums` is given, adds the terms of f and Σgᵢ² at the new point as
+    /// ``accumulate(at:range:gradient:into:)`` would (same lanes, same order). Returns false (the
+    /// default) when it has no fused loop for `step`; then x is untouched and the harness falls back.
+    func fusedStep(_ x: Vector, range: Range<Int>, step: ElementwiseStep, sums: UnsafeMutablePointer<Kernels.Sums>?) -> Bool
 }
 
 extension SeparableProblem {
+    public func fusedStep(_ x: Vector, range: Range<Int>, step: ElementwiseStep, sums: UnsafeMutablePointer<Kernels.Sums>?) -> Bool {
+        false
+    }
+
     public func gradient(at x: Vector, range: Range<Int>, into gradient: UnsafeMutablePointer<Double>) {
         var unused = Kernels.Sums()
         accumulate(at: x, range: range, gradient: gradient, into: &unused)

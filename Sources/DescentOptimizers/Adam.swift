@@ -89,6 +89,20 @@ public struct Adam: Optimizer, RangeUpdateRule {
         step(x, gradient: g.pointer, state: &state, iteration: iteration, range: 0..<x.count)
     }
 
+    /// The common case (PyTorch's order, no weight decay, no AMSGrad, β₁ > ½) as a step a problem can
+    /// fuse with its gradient.
+    public func elementwiseStep(state: State, iteration: Int) -> ElementwiseStep? {
+        guard convention == .pytorch, !amsgrad, weightDecay == 0, 1 - beta1 < 0.5 else { return nil }
+        return .adam(coefficients(iteration: iteration), m: state.m.pointer, v: state.v.pointer)
+    }
+
+    /// This iteration's scalars of the PyTorch-order step.
+    func coefficients(iteration: Int) -> ElementwiseStep.AdamCoefficients {
+        let t = Double(iteration)
+        return .init(w1: 1 - beta1, beta2: beta2, w2: 1 - beta2, stepSize: lr / (1 - _pow(beta1, t)),
+                     root2: (1 - _pow(beta2, t)).squareRoot(), eps: eps)
+    }
+
     /// The step of the coordinates in `range`; `chunk[i − range.lowerBound]` is ∂f/∂xᵢ.
     public func step(_ x: Vector, gradient chunk: UnsafePointer<Double>, state: inout State, iteration: Int, range: Range<Int>) {
         let lo = range.lowerBound
@@ -109,12 +123,9 @@ public struct Adam: Optimizer, RangeUpdateRule {
                 var i = range.lowerBound
                 if w1 < 0.5 {
                     // Eight lanes at a time: lerp's w < 0.5 form, lane by lane the scalar operations.
+                    let c = coefficients(iteration: iteration)
                     while i + 8 <= range.upperBound {
-                        let d = Kernels.load(chunk + (i - lo)), m0 = Kernels.load(m + i), v0 = Kernels.load(v + i)
-                        let mi = m0 + w1 * (d - m0), vi = v0 * beta2 + w2 * d * d
-                        Kernels.store(mi, m + i)
-                        Kernels.store(vi, v + i)
-                        Kernels.store(Kernels.load(x + i) - stepSize * mi / (Kernels.squareRoot(vi) / root2 + eps), x + i)
+                        Kernels.store(ElementwiseStep.adam(Kernels.load(x + i), Kernels.load(chunk + (i - lo)), c, m: m, v: v, at: i), x + i)
                         i += 8
                     }
                 }

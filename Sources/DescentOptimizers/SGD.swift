@@ -66,6 +66,11 @@ public struct SGD: Optimizer, RangeUpdateRule {
         step(x, gradient: g.pointer, state: &state, iteration: iteration, range: 0..<x.count)
     }
 
+    /// Plain descent (no momentum, no weight decay) as a step a problem can fuse with its gradient.
+    public func elementwiseStep(state: State, iteration: Int) -> ElementwiseStep? {
+        momentum == 0 && weightDecay == 0 ? .descent(lr: lr) : nil
+    }
+
     /// The step of the coordinates in `range`; `chunk[i − range.lowerBound]` is ∂f/∂xᵢ.
     public func step(_ x: Vector, gradient chunk: UnsafePointer<Double>, state: inout State, iteration: Int, range: Range<Int>) {
         let lr = lr, wd = weightDecay, mu = momentum, keep = 1 - dampening, lo = range.lowerBound
@@ -75,10 +80,10 @@ public struct SGD: Optimizer, RangeUpdateRule {
             if wd == 0 {
                 var i = range.lowerBound
                 while i + 8 <= range.upperBound {
-                    Kernels.store(Kernels.load(x + i) - lr * Kernels.load(chunk + (i - lo)), x + i)
+                    Kernels.store(ElementwiseStep.descend(Kernels.load(x + i), Kernels.load(chunk + (i - lo)), lr: lr), x + i)
                     i += 8
                 }
-                while i < range.upperBound { x[i] -= lr * chunk[i - lo]; i += 1 }
+                while i < range.upperBound { x[i] = ElementwiseStep.descend(x[i], chunk[i - lo], lr: lr); i += 1 }
             } else {
                 for i in range { x[i] -= lr * (chunk[i - lo] + wd * x[i]) }
             }

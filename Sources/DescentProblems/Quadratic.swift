@@ -167,6 +167,55 @@ public struct Quadratic: QuadraticProblem, SeparableProblem {
         }
     }
 
+    /// Descent on a diagonal instance with constant b, block by block: gᵢ = aᵢxᵢ − c in registers, the
+    /// step, and (with `sums`) the terms at the new point; the ragged end through the same formulas.
+    public func fusedStep(_ x: Vector, range: Range<Int>, step: ElementwiseStep, sums: UnsafeMutablePointer<Kernels.Sums>?) -> Bool {
+        guard !isRotated, let c = constantLinear else { return false }
+        switch step {
+        case .descent(let lr):
+            fused(x, range, c, sums, { xv, g, _ in ElementwiseStep.descend(xv, g, lr: lr) },
+                  { xi, g, _ in ElementwiseStep.descend(xi, g, lr: lr) })
+        case .adam(let k, let m, let v):
+            fused(x, range, c, sums, { xv, g, i in ElementwiseStep.adam(xv, g, k, m: m, v: v, at: i) },
+                  { xi, g, i in ElementwiseStep.adam(xi, g, k, m: m, v: v, at: i) })
+        }
+        return true
+    }
+
+    /// The fused loop for constant b = c: per block of 8, g = a∘x − c in registers, x ← `update`, and
+    /// with `sums` the terms of f and Σgᵢ² at the new x (lanes and order as ``accumulate(at:range:gradient:into:)``).
+    @inline(__always)
+    private func fused(_ x: Vector, _ range: Range<Int>, _ c: Double, _ sums: UnsafeMutablePointer<Kernels.Sums>?,
+                       _ update: (SIMD8<Double>, SIMD8<Double>, Int) -> SIMD8<Double>, _ scalar: (Double, Double, Int) -> Double) {
+        let end = range.lowerBound + (range.count & ~7)
+        eigenvalues.withUnsafeBufferPointer { a in
+            let a = a.baseAddress!, x = x.pointer
+            var i = range.lowerBound
+            if let sums {
+                var s = sums.pointee  // in registers for the loop (through the pointer, every block would go to memory)
+                while i < end {
+                    let av = Kernels.load(a + i), x0 = Kernels.load(x + i)
+                    let xv = update(x0, av * x0 - c, i)
+                    Kernels.store(xv, x + i)
+                    let ax = av * xv, gv = ax - c
+                    s.add(0.5 * xv * ax - c * xv, gv * gv)
+                    i += 8
+                }
+                sums.pointee = s
+            } else {
+                while i < end {
+                    let x0 = Kernels.load(x + i)
+                    Kernels.store(update(x0, Kernels.load(a + i) * x0 - c, i), x + i)
+                    i += 8
+                }
+            }
+            for j in end..<range.upperBound { x[j] = scalar(x[j], a[j] * x[j] - c, j) }
+        }
+        if let sums, end < range.upperBound {
+            accumulate(at: x, range: end..<range.upperBound, gradient: nil, into: &sums.pointee)
+        }
+    }
+
     /// gᵢ = aᵢxᵢ − bᵢ over `range`, nothing else.
     public func gradient(at x: Vector, range: Range<Int>, into out: UnsafeMutablePointer<Double>) {
         precondition(!isRotated, "a rotated quadratic is not separable")

@@ -61,7 +61,8 @@ struct CLITests {
 
     @Test("invalid options and an empty selection are usage errors", arguments: [
         ["--max-iterations", "-1", "--all"], ["--log-every", "0", "--all"], ["--tolerance", "-1", "--all"], [],
-        ["--all", "--problem", "parabola"],
+        ["--all", "--problem", "parabola"], ["--check-every", "0", "--all"], ["--check-every", "3", "--log-every", "10", "--all"],
+        ["--check-every", "2", "--log-every", "10", "--batch-size", "8", "--all"],
     ])
     func usage(arguments: [String]) throws {
         let output = try temporaryFolder()
@@ -250,6 +251,24 @@ struct ChainCLITests {
 
 @Suite("suite --jobs")
 struct JobsTests {
+    @Test("--check-every through a worker: the same iterates and rows at checked iterates, and it is part of the configuration")
+    func checkEvery() throws {
+        let a = try temporaryFolder(), b = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: a); try? FileManager.default.removeItem(atPath: b) }
+        setenv("DESCENT_WORKER", suiteExecutable, 1)
+        let args = ["--problem", "quadratic(n=40,rotated=false,linear=ones)", "--optimizer", "gd(lr=0.01)", "--max-iterations", "200",
+                    "--tolerance", "0", "--log-every", "20", "--quiet", "--no-cache", "--isolation", "process"]
+        #expect(suite(args + ["--output", a]).code == 0)
+        #expect(suite(args + ["--check-every", "10", "--output", b]).code == 0)
+        let file = "traces/quadratic_n=40_rotated=false_linear=ones/gd_lr=0.01.csv"
+        let x = try String(contentsOfFile: "\(a)/\(file)", encoding: .utf8)
+        let y = try String(contentsOfFile: "\(b)/\(file)", encoding: .utf8)
+        #expect(withoutTimeColumn(x) == withoutTimeColumn(y))
+        let metadata = try String(contentsOfFile: "\(b)/metadata.json", encoding: .utf8)
+        #expect(metadata.contains("\"check_every\" : 10") || metadata.contains("\"check_every\":10"), "\(metadata)")
+        #expect(!(try String(contentsOfFile: "\(a)/metadata.json", encoding: .utf8)).contains("check_every"))
+    }
+
     @Test("problems run concurrently give the same files as a serial run, apart from times", arguments: ["none", "process"])
     func parallelEqualsSerial(isolation: String) throws {
         let a = try temporaryFolder(), b = try temporaryFolder()

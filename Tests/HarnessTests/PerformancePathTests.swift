@@ -53,6 +53,40 @@ struct PerformancePathTests {
         }
     }
 
+    @Test("checkEvery: the same iterates; rows, targets and stops only at checked iterates", arguments: [1, 5])
+    func checkEvery(tiled: Int) throws {
+        let q = try Quadratic(dimension: 1_003, conditionNumber: 1e2, rotated: false, linearTerm: .ones, seed: 0)
+        let problems: [any Problem] = [q, Plain(inner: q), ChainedRosenbrock(dimension: 10), ExtendedRosenbrock(dimension: 2_002)]
+        for problem in problems {
+            for rule in [SGD(lr: 1e-3), Adam(lr: 1e-2)] as [any UpdateRule] {
+                let every = Harness.run(problem: problem, optimizer: rule, optimalValue: nil,
+                                        options: RunOptions(maxIterations: 300, tolerance: 0, logEvery: 10, patience: 1_000_000))
+                let sparse = Harness.run(problem: problem, optimizer: rule, optimalValue: nil,
+                                         options: RunOptions(maxIterations: 300, tolerance: 0, logEvery: 10, patience: 1_000_000,
+                                                             checkEvery: 5))
+                #expect(sparse.finalPoint == every.finalPoint)
+                #expect(sparse.finalValue.bitPattern == every.finalValue.bitPattern)
+                #expect(sparse.iterations == 300 && sparse.gradientEvaluations == every.gradientEvaluations)
+                #expect(sparse.trace.map(\.iteration) == every.trace.map(\.iteration))
+                #expect(sparse.trace.map(\.value) == every.trace.map(\.value))
+                #expect(sparse.trace.map(\.gradientNorm) == every.trace.map(\.gradientNorm))
+                #expect(sparse.trace.map { $0.stepNorm ?? -1 } == every.trace.map { $0.stepNorm ?? -1 })
+            }
+        }
+        // A stop is seen at the first checked iterate at or after the one where it happens.
+        let fStar = q.analyticOptimum!.value
+        let target = RunOptions(maxIterations: 100_000, tolerance: 1e-6, logEvery: 7 * tiled, checkEvery: 7 * tiled)
+        let converged = Harness.run(problem: q, optimizer: SGD(lr: 1e-2), optimalValue: fStar, options: RunOptions(maxIterations: 100_000, tolerance: 1e-6))
+        let checked = Harness.run(problem: q, optimizer: SGD(lr: 1e-2), optimalValue: fStar, options: target)
+        #expect(converged.status == .converged && checked.status == .converged)
+        let step = 7 * tiled
+        #expect(checked.iterations == (converged.iterations + step - 1) / step * step)
+        #expect(checked.hits.map(\.iteration).allSatisfy { $0 % step == 0 })
+        let diverged = Harness.run(problem: q, optimizer: SGD(lr: 10), optimalValue: fStar,
+                                   options: RunOptions(maxIterations: 1000, tolerance: 0, logEvery: 5, checkEvery: 5))
+        #expect(diverged.status == .diverged && diverged.iterations % 5 == 0 && diverged.iterations > 0)
+    }
+
     @Test("extended Rosenbrock: Adam and GD through the tiled loop equal the untiled loop (‖∇f‖² summed by pairs in both)")
     func rosenbrock() {
         let p = ExtendedRosenbrock(dimension: 9_002)
