@@ -4,7 +4,10 @@
 
 For each first-order workload: Descent's time per step (through the harness) over the best of
 numpy, jax+optax and PyTorch, and over the hand-written C loop (1 thread); the targets are <= 1
-and <= 1.5. For W4: Descent+GSL over GSL from C, per iteration; the target is <= 1.05.
+and <= 1.5. Two Descent rows per workload: "every" evaluates f and ||grad f|| and applies the
+stopping tests at every iterate (the default, work no peer does), "end" only at the last
+(--check-every = steps: the peers' work; same iterates and final f). For W4: Descent+GSL over GSL
+from C, per iteration; the target is <= 1.05.
 """
 import json
 import sys
@@ -27,10 +30,12 @@ def fmt(s):
 def main(peers_path, descent_path):
     peers, descent = load(peers_path), load(descent_path)
     print(f"{'workload':22} {'Descent':>10} {'best peer':>10} {'(which)':22} {'ratio':>6} {'C loop':>10} {'ratio':>6}  verdict")
+    modes = {"Descent": "every", "Descent-check-end": "end"}
     for d in descent:
-        if d.get("impl") != "Descent" or "time_per_step_s" not in d or d["workload"].startswith(("scaling", "memory")):
+        if d.get("impl") not in modes or "time_per_step_s" not in d or d["workload"].startswith(("scaling", "memory")):
             continue
         w = d["workload"]
+        label = f"{w} ({modes[d['impl']]})"
         rows = [p for p in peers if p.get("workload") == w and "time_per_step_s" in p]
         lib = [p for p in rows if p["impl"].split("-")[0].split(".")[0] in ("numpy", "jax", "torch")]
         c = [p for p in rows if p["impl"].startswith("C -O3") and ("1T" in p["impl"])]
@@ -40,7 +45,7 @@ def main(peers_path, descent_path):
         r1 = t / best["time_per_step_s"] if best else None
         r2 = t / cbest["time_per_step_s"] if cbest else None
         ok = (r1 is None or r1 <= 1) and (r2 is None or r2 <= 1.5)
-        print(f"{w:22} {fmt(t):>10} {fmt(best['time_per_step_s'] if best else None):>10} {(best['impl'] if best else '-'):22} "
+        print(f"{label:22} {fmt(t):>10} {fmt(best['time_per_step_s'] if best else None):>10} {(best['impl'] if best else '-'):22} "
               f"{(f'{r1:.2f}' if r1 else '-'):>6} {fmt(cbest['time_per_step_s'] if cbest else None):>10} "
               f"{(f'{r2:.2f}' if r2 else '-'):>6}  {'meets' if ok else 'MISSES'} (<= best library, <= 1.5x C)")
     print()

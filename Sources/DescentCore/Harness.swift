@@ -196,12 +196,13 @@ public enum Harness {
                                                                        buffer: Vector) -> (Double, Double) {
         let n = problem.dimension, chunk = buffer.count
         var sums = Kernels.Sums()
+        // A fused step needs no buffer, so no chunks: one call over all coordinates.
+        if let fused = optimizer.elementwiseStep(state: state, iteration: iteration),
+           problem.fusedStep(x, range: 0..<n, step: fused, sums: &sums) { return sums.totals }
         var start = 0
-        let fused = optimizer.elementwiseStep(state: state, iteration: iteration)
         while start < n {
             let range = start..<Swift.min(start + chunk, n)
             start = range.upperBound
-            if let fused, problem.fusedStep(x, range: range, step: fused, sums: &sums) { continue }
             problem.gradient(at: x, range: range, into: buffer.pointer)
             optimizer.step(x, gradient: buffer.pointer, state: &state, iteration: iteration, range: range)
             problem.accumulate(at: x, range: range, gradient: nil, into: &sums)
@@ -215,12 +216,12 @@ public enum Harness {
     static func tiledStep<P: SeparableProblem, O: RangeUpdateRule>(_ problem: P, _ optimizer: O, _ x: Vector,
                                                                   _ state: inout O.State, iteration: Int, buffer: Vector) {
         let n = problem.dimension, chunk = buffer.count
+        if let fused = optimizer.elementwiseStep(state: state, iteration: iteration),
+           problem.fusedStep(x, range: 0..<n, step: fused, sums: nil) { return }
         var start = 0
-        let fused = optimizer.elementwiseStep(state: state, iteration: iteration)
         while start < n {
             let range = start..<Swift.min(start + chunk, n)
             start = range.upperBound
-            if let fused, problem.fusedStep(x, range: range, step: fused, sums: nil) { continue }
             problem.gradient(at: x, range: range, into: buffer.pointer)
             optimizer.step(x, gradient: buffer.pointer, state: &state, iteration: iteration, range: range)
         }
