@@ -166,11 +166,8 @@ public enum Harness {
             repeat {
                 loop.beforeStep()
                 checked = loop.isCheck(loop.k + 1)
-                if checked {
-                    (f, squaredNorm) = tiledIteration(problem, optimizer, loop.x, &state, iteration: loop.k + 1, buffer: buffer)
-                } else {
-                    tiledStep(problem, optimizer, loop.x, &state, iteration: loop.k + 1, buffer: buffer)
-                }
+                let totals = tiledIteration(problem, optimizer, loop.x, &state, iteration: loop.k + 1, buffer: buffer, evaluate: checked)
+                if checked { (f, squaredNorm) = totals }
                 loop.afterStep()
                 loop.evaluations += 1
                 loop.sampleGradients += samplesPerGradient
@@ -188,43 +185,29 @@ public enum Harness {
         return Swift.min(problem.dimension, Swift.max(alignment, tile / alignment * alignment))
     }
 
-    /// One iteration of the tiled loop: step `iteration` from x_k to x_{k+1} chunk by chunk, and
-    /// f(x_{k+1}) with Σgᵢ². `buffer` holds a chunk's gradient (``chunkSize(_:)`` elements).
+    /// One iteration of the tiled loop: step `iteration` from x_k to x_{k+1} chunk by chunk and, when
+    /// `evaluate` (a checked iterate), f(x_{k+1}) with Σgᵢ² (zeros otherwise). `buffer` holds a
+    /// chunk's gradient (``chunkSize(_:)`` elements).
     @inline(__always)
     static func tiledIteration<P: SeparableProblem, O: RangeUpdateRule>(_ problem: P, _ optimizer: O, _ x: Vector,
                                                                        _ state: inout O.State, iteration: Int,
-                                                                       buffer: Vector) -> (Double, Double) {
+                                                                       buffer: Vector, evaluate: Bool) -> (Double, Double) {
         let n = problem.dimension, chunk = buffer.count
         var sums = Kernels.Sums()
         // A fused step needs no buffer, so no chunks: one call over all coordinates.
         if let fused = optimizer.elementwiseStep(state: state, iteration: iteration),
-           problem.fusedStep(x, range: 0..<n, step: fused, sums: &sums) { return sums.totals }
+           withUnsafeMutablePointer(to: &sums, { problem.fusedStep(x, range: 0..<n, step: fused, sums: evaluate ? $0 : nil) }) {
+            return sums.totals
+        }
         var start = 0
         while start < n {
             let range = start..<Swift.min(start + chunk, n)
             start = range.upperBound
             problem.gradient(at: x, range: range, into: buffer.pointer)
             optimizer.step(x, gradient: buffer.pointer, state: &state, iteration: iteration, range: range)
-            problem.accumulate(at: x, range: range, gradient: nil, into: &sums)
+            if evaluate { problem.accumulate(at: x, range: range, gradient: nil, into: &sums) }
         }
         return sums.totals
-    }
-
-    /// One iteration of the tiled loop between checks: the step from x_k to x_{k+1} chunk by chunk
-    /// (the chunk's gradient, then the optimizer's step), without f or the norm.
-    @inline(__always)
-    static func tiledStep<P: SeparableProblem, O: RangeUpdateRule>(_ problem: P, _ optimizer: O, _ x: Vector,
-                                                                  _ state: inout O.State, iteration: Int, buffer: Vector) {
-        let n = problem.dimension, chunk = buffer.count
-        if let fused = optimizer.elementwiseStep(state: state, iteration: iteration),
-           problem.fusedStep(x, range: 0..<n, step: fused, sums: nil) { return }
-        var start = 0
-        while start < n {
-            let range = start..<Swift.min(start + chunk, n)
-            start = range.upperBound
-            problem.gradient(at: x, range: range, into: buffer.pointer)
-            optimizer.step(x, gradient: buffer.pointer, state: &state, iteration: iteration, range: range)
-        }
     }
 
     /// `steps` iterations of exactly the harness's arithmetic (the tiled loop where the problem is
@@ -242,11 +225,9 @@ public enum Harness {
                     let buffer = Vector(count: chunkSize(p))
                     var f = p.valueGradientAndSquaredNorm(at: x, gradient: g).value
                     for k in 0..<steps {
-                        if (k + 1) % checkEvery == 0 || k + 1 == steps {
-                            f = tiledIteration(p, o, x, &state, iteration: k + 1, buffer: buffer).0
-                        } else {
-                            tiledStep(p, o, x, &state, iteration: k + 1, buffer: buffer)
-                        }
+                        let evaluate = (k + 1) % checkEvery == 0 || k + 1 == steps
+                        let value = tiledIteration(p, o, x, &state, iteration: k + 1, buffer: buffer, evaluate: evaluate).0
+                        if evaluate { f = value }
                     }
                     return f
                 }

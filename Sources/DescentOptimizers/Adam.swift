@@ -114,8 +114,8 @@ public struct Adam: Optimizer, RangeUpdateRule {
         let coupled = decoupledWeightDecay ? 0 : weightDecay
         switch convention {
         case .pytorch:
-            let stepSize = lr / correction1
-            let root2 = correction2.squareRoot()
+            let c = coefficients(iteration: iteration)
+            let stepSize = c.stepSize, root2 = c.root2
             let keep = 1 - lr * weightDecay
             if !amsgrad && weightDecay == 0 {
                 // The common case as one branch-free loop over raw storage (vectorizes); same arithmetic.
@@ -123,7 +123,6 @@ public struct Adam: Optimizer, RangeUpdateRule {
                 var i = range.lowerBound
                 if w1 < 0.5 {
                     // Eight lanes at a time: lerp's w < 0.5 form, lane by lane the scalar operations.
-                    let c = coefficients(iteration: iteration)
                     while i + 8 <= range.upperBound {
                         Kernels.store(ElementwiseStep.adam(Kernels.load(x + i), Kernels.load(chunk + (i - lo)), c, m: m, v: v, at: i), x + i)
                         i += 8

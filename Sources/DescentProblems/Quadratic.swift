@@ -126,6 +126,15 @@ public struct Quadratic: QuadraticProblem, SeparableProblem {
         return sums.totals
     }
 
+    /// Eight coordinates with constant b = c, lane by lane the scalar formulas: fᵢ = ½ xᵢ(aᵢxᵢ) − c·xᵢ
+    /// and gᵢ = aᵢxᵢ − c. Every block loop of the diagonal instance goes through it (where only g is
+    /// used, the compiler drops f).
+    @inline(__always)
+    private static func block(_ xv: SIMD8<Double>, _ av: SIMD8<Double>, _ c: Double) -> (f: SIMD8<Double>, g: SIMD8<Double>) {
+        let ax = av * xv
+        return (0.5 * xv * ax - c * xv, ax - c)
+    }
+
     /// 8 for a diagonal instance (coordinates are independent); 0 for a rotated one, which is not separable.
     public var chunkAlignment: Int { isRotated ? 0 : 8 }
 
@@ -139,9 +148,9 @@ public struct Quadratic: QuadraticProblem, SeparableProblem {
                 var i = lo
                 let end = lo + (range.count & ~7)
                 while i < end {
-                    let xv = Kernels.load(x + i), ax = Kernels.load(a + i) * xv, gv = ax - c
+                    let (fv, gv) = Self.block(Kernels.load(x + i), Kernels.load(a + i), c)
                     if let g = out { Kernels.store(gv, g + (i - lo)) }
-                    sums.add(0.5 * xv * ax - c * xv, gv * gv)
+                    sums.add(fv, gv * gv)
                     i += 8
                 }
                 // The ragged end as one more block (lanes without a term add +0, which changes nothing).
@@ -195,17 +204,17 @@ public struct Quadratic: QuadraticProblem, SeparableProblem {
                 var s = sums.pointee  // in registers for the loop (through the pointer, every block would go to memory)
                 while i < end {
                     let av = Kernels.load(a + i), x0 = Kernels.load(x + i)
-                    let xv = update(x0, av * x0 - c, i)
+                    let xv = update(x0, Self.block(x0, av, c).g, i)
                     Kernels.store(xv, x + i)
-                    let ax = av * xv, gv = ax - c
-                    s.add(0.5 * xv * ax - c * xv, gv * gv)
+                    let (fv, gv) = Self.block(xv, av, c)
+                    s.add(fv, gv * gv)
                     i += 8
                 }
                 sums.pointee = s
             } else {
                 while i < end {
                     let x0 = Kernels.load(x + i)
-                    Kernels.store(update(x0, Kernels.load(a + i) * x0 - c, i), x + i)
+                    Kernels.store(update(x0, Self.block(x0, Kernels.load(a + i), c).g, i), x + i)
                     i += 8
                 }
             }
@@ -224,7 +233,7 @@ public struct Quadratic: QuadraticProblem, SeparableProblem {
             if let c = constantLinear {
                 var i = lo
                 while i + 8 <= range.upperBound {
-                    Kernels.store(Kernels.load(a + i) * Kernels.load(x + i) - c, out + (i - lo))
+                    Kernels.store(Self.block(Kernels.load(x + i), Kernels.load(a + i), c).g, out + (i - lo))
                     i += 8
                 }
                 while i < range.upperBound { out[i - lo] = a[i] * x[i] - c; i += 1 }
