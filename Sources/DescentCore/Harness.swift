@@ -37,6 +37,8 @@ public struct RunOptions: Sendable, Equatable {
     /// default) checks every iterate. Iterates are the same for every value; statuses, target hits
     /// and trace rows are resolved to checked iterates (rows are logged at checked iterates that are
     /// multiples of `logEvery`). Solvers and stochastic runs (which check at logged iterates) ignore it.
+    /// On a separable problem with a fused step, the unchecked iterations run in blocks of up to 64,
+    /// chunk by chunk (see ``SeparableProblem``); a cancellation or time limit is then seen between blocks.
     public var checkEvery = 1
 
     /// Default options.
@@ -154,29 +156,99 @@ public enum Harness {
     /// and ‖∇f(x_k)‖ before step k, and every number is the same as in ``loopFullBatch``
     /// (elementwise arithmetic; sums fed in order, see ``Kernels/Sums``). ``IterationMonitor/g``
     /// holds ∇f only when the squared norm over- or underflows and the norm needs a rescan.
+    ///
+    /// With ``RunOptions/checkEvery`` > 1 and a fused step (``ElementwiseStep``) for the unchecked
+    /// iterations up to the next check (at most ``blockIterations``), the loop runs them as one block
+    /// (``blockedIterations(_:_:_:chunk:previous:evaluate:)``): memory is crossed once per block
+    /// rather than once per iteration, with the same iterates bit for bit.
     private static func loopTiled<P: SeparableProblem, O: RangeUpdateRule>(_ problem: P, _ optimizer: O,
                                                                           _ loop: inout IterationMonitor, _ samplesPerGradient: Int) {
         var state = optimizer.makeState(dimension: problem.dimension)
         let buffer = Vector(count: chunkSize(problem))
+        // Several iterations per pass only when iterates go unchecked (checkEvery > 1).
+        let steps = UnsafeMutableBufferPointer<ElementwiseStep>.allocate(capacity: loop.checkEvery > 1 ? blockIterations : 0)
+        defer { steps.deallocate() }
         var (f, squaredNorm) = problem.valueGradientAndSquaredNorm(at: loop.x, gradient: loop.g)
         loop.evaluations += 1
         loop.sampleGradients += samplesPerGradient
         while !loop.check(f, samplesPerEpoch: samplesPerGradient, squaredNorm: squaredNorm) {
             var checked: Bool
             repeat {
-                loop.beforeStep()
-                checked = loop.isCheck(loop.k + 1)
-                let totals = tiledIteration(problem, optimizer, loop.x, &state, iteration: loop.k + 1, buffer: buffer, evaluate: checked)
+                var count = steps.isEmpty ? 1 : loop.iterationsToCheck(limit: steps.count)
+                let totals: (Double, Double)
+                if count > 1, fusedSteps(problem, optimizer, loop.x, state, from: loop.k + 1, into: UnsafeMutableBufferPointer(rebasing: steps[..<count])) {
+                    checked = loop.isCheck(loop.k + count)
+                    let previous = loop.beforeSteps(count)
+                    totals = blockedIterations(problem, loop.x, UnsafeBufferPointer(rebasing: steps[..<count]),
+                                               chunk: blockChunkSize(problem), previous: previous, evaluate: checked)
+                    loop.afterSteps(count)
+                } else {
+                    count = 1
+                    checked = loop.isCheck(loop.k + 1)
+                    loop.beforeStep()
+                    totals = tiledIteration(problem, optimizer, loop.x, &state, iteration: loop.k + 1, buffer: buffer, evaluate: checked)
+                    loop.afterStep()
+                }
                 if checked { (f, squaredNorm) = totals }
-                loop.afterStep()
-                loop.evaluations += 1
-                loop.sampleGradients += samplesPerGradient
+                loop.evaluations += count
+                loop.sampleGradients += count * samplesPerGradient
             } while !checked
             if !Kernels.isAccurate(squaredSum: squaredNorm) {
                 // The norm needs the gradient itself (a rescaled pass): compute it in full, once.
                 (f, squaredNorm) = problem.valueGradientAndSquaredNorm(at: loop.x, gradient: loop.g)
             }
         }
+    }
+
+    /// Iterations per block of ``blockedIterations(_:_:_:chunk:previous:evaluate:)`` at most; a
+    /// cancellation or time limit is seen between blocks.
+    static let blockIterations = 64
+
+    /// Coordinates per chunk of a block (rounded to the problem's alignment): x and the problem's
+    /// data of a chunk, and Adam's moments, stay in a core's L1 and L2 while every step of the block runs.
+    static let blockTile = 1024
+
+    /// ``blockTile`` rounded to the problem's alignment, at most n.
+    static func blockChunkSize(_ problem: some SeparableProblem) -> Int {
+        let alignment = problem.chunkAlignment
+        return Swift.min(problem.dimension, Swift.max(alignment, blockTile / alignment * alignment))
+    }
+
+    /// Fills `steps` with the optimizer's ``ElementwiseStep``s for iterations `first`, `first` + 1, …,
+    /// and returns whether the problem has a fused loop for every one of them (asked with an empty
+    /// range, which applies nothing).
+    static func fusedSteps<P: SeparableProblem, O: RangeUpdateRule>(_ problem: P, _ optimizer: O, _ x: Vector, _ state: O.State,
+                                                                    from first: Int, into steps: UnsafeMutableBufferPointer<ElementwiseStep>) -> Bool {
+        for t in steps.indices {
+            guard let step = optimizer.elementwiseStep(state: state, iteration: first + t),
+                  problem.fusedStep(x, range: 0..<0, step: step, sums: nil) else { return false }
+            steps[t] = step
+        }
+        return true
+    }
+
+    /// All of `steps` (consecutive iterations), chunk by chunk: each chunk of x takes every step of
+    /// the block while it is in cache, then the next chunk, so memory is crossed once per block
+    /// instead of once per iteration. A separable problem's coordinates in a chunk depend on no
+    /// others, and each coordinate sees the same operations in the same order, so the iterates are
+    /// the same bits as one iteration at a time. With `previous`, each chunk is copied there before
+    /// the block's last step (x at the second-to-last iterate, for a logged row's step norm); with
+    /// `evaluate`, returns f and Σgᵢ² at the last iterate (summed chunk by chunk in order: the same
+    /// lanes and bits as ``tiledIteration(_:_:_:_:iteration:buffer:evaluate:)``), zeros otherwise.
+    @inline(__always)
+    static func blockedIterations<P: SeparableProblem>(_ problem: P, _ x: Vector, _ steps: UnsafeBufferPointer<ElementwiseStep>,
+                                                       chunk: Int, previous: Vector?, evaluate: Bool) -> (Double, Double) {
+        let n = problem.dimension, last = steps.count - 1
+        var sums = Kernels.Sums()
+        var start = 0
+        while start < n {
+            let range = start..<Swift.min(start + chunk, n)
+            start = range.upperBound
+            for t in 0..<last { _ = problem.fusedStep(x, range: range, step: steps[t], sums: nil) }
+            if let previous { (previous.pointer + range.lowerBound).update(from: x.pointer + range.lowerBound, count: range.count) }
+            _ = withUnsafeMutablePointer(to: &sums) { problem.fusedStep(x, range: range, step: steps[last], sums: evaluate ? $0 : nil) }
+        }
+        return sums.totals
     }
 
     /// The chunk length of the tiled loop for `problem`: ``tile`` rounded to its alignment, at most n.
@@ -217,17 +289,32 @@ public enum Harness {
     /// point. For measuring what the harness costs (`descent-bench`); allocates its buffers first,
     /// then nothing.
     public static func bareLoop(problem: any Problem, optimizer: any UpdateRule, steps: Int, checkEvery: Int = 1) -> Double {
+        let checkEvery = Swift.max(1, checkEvery)
         func run<P: Problem, O: UpdateRule>(_ problem: P, _ optimizer: O) -> Double {
             let x = Vector(problem.initialPoint()), g = Vector(count: problem.dimension)
             if let (separable, elementwise) = tiling(problem, optimizer) {
                 func tiled<S: SeparableProblem, R: RangeUpdateRule>(_ p: S, _ o: R) -> Double {
                     var state = o.makeState(dimension: p.dimension)
                     let buffer = Vector(count: chunkSize(p))
+                    let block = UnsafeMutableBufferPointer<ElementwiseStep>.allocate(capacity: checkEvery > 1 ? blockIterations : 0)
+                    defer { block.deallocate() }
                     var f = p.valueGradientAndSquaredNorm(at: x, gradient: g).value
-                    for k in 0..<steps {
-                        let evaluate = (k + 1) % checkEvery == 0 || k + 1 == steps
-                        let value = tiledIteration(p, o, x, &state, iteration: k + 1, buffer: buffer, evaluate: evaluate).0
-                        if evaluate { f = value }
+                    var k = 0
+                    while k < steps {
+                        let toCheck = Swift.min(checkEvery - k % checkEvery, steps - k)
+                        let count = Swift.min(toCheck, block.count)
+                        if count > 1, fusedSteps(p, o, x, state, from: k + 1, into: UnsafeMutableBufferPointer(rebasing: block[..<count])) {
+                            let evaluate = count == toCheck
+                            let value = blockedIterations(p, x, UnsafeBufferPointer(rebasing: block[..<count]), chunk: blockChunkSize(p),
+                                                          previous: nil, evaluate: evaluate).0
+                            if evaluate { f = value }
+                            k += count
+                        } else {
+                            let evaluate = toCheck == 1
+                            let value = tiledIteration(p, o, x, &state, iteration: k + 1, buffer: buffer, evaluate: evaluate).0
+                            if evaluate { f = value }
+                            k += 1
+                        }
                     }
                     return f
                 }
@@ -476,6 +563,27 @@ public struct IterationMonitor {
                            validationLoss: scores?.loss, validationAccuracy: scores?.accuracy ?? nil)
         trace.append(row)
         options.observer?.receive(row)
+    }
+
+    /// Iterations from x_k to the next iterate that must be checked (every ``RunOptions/checkEvery``-th
+    /// and the last), at most `limit`; 1 once the run is cancelled or over its time limit.
+    func iterationsToCheck(limit: Int) -> Int {
+        if isCheck(k + 1) { return 1 }
+        let toScheduled = checkEvery - k % checkEvery
+        return Swift.min(limit, toScheduled, options.maxIterations - k)
+    }
+
+    /// ``beforeStep()`` for a block of `count` iterations: the buffer that must receive the
+    /// second-to-last iterate when row k + `count` is scheduled (for its step norm), else `nil`.
+    mutating func beforeSteps(_ count: Int) -> Vector? {
+        keptPrevious = (k + count) % logEvery == 0 || k + count == options.maxIterations
+        return keptPrevious ? previous : nil
+    }
+
+    /// ``afterStep()`` for a block of `count` iterations.
+    mutating func afterSteps(_ count: Int) {
+        stepNorm = keptPrevious ? x.distance(to: previous) : nil
+        k += count
     }
 
     /// Keeps x_k only when row k+1 is scheduled, so the step norm costs nothing otherwise.

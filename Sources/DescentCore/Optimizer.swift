@@ -29,6 +29,11 @@ public protocol RangeUpdateRule: UpdateRule {
     /// (``SeparableProblem/fusedStep(_:range:step:sums:)``), or `nil` (the default) when it has none:
     /// then the harness computes the chunk's gradient into a buffer and calls
     /// ``step(_:gradient:state:iteration:range:)``. Must give the same numbers as that step.
+    ///
+    /// With ``RunOptions/checkEvery`` > 1 the harness asks for the steps of up to 64 consecutive
+    /// iterations before it applies the first, then runs each chunk of x through all of them: the
+    /// answer must depend only on `iteration` and on where the state's buffers are, not on what
+    /// earlier steps write into them.
     func elementwiseStep(state: State, iteration: Int) -> ElementwiseStep?
 }
 

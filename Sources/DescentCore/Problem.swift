@@ -98,6 +98,9 @@ public protocol SeparableProblem: FusedGradientNorm {
     /// pass, and, when `sums` is given, adds the terms of f and Σgᵢ² at the new point as
     /// ``accumulate(at:range:gradient:into:)`` would (same lanes, same order). Returns false (the
     /// default) when it has no fused loop for `step`; then x is untouched and the harness falls back.
+    /// An empty range applies nothing and answers whether `step` has a fused loop. The harness may
+    /// apply the steps of several consecutive iterations to one range before the next range (with
+    /// ``RunOptions/checkEvery`` > 1), which separability makes the same as iteration by iteration.
     func fusedStep(_ x: Vector, range: Range<Int>, step: ElementwiseStep, sums: UnsafeMutablePointer<Kernels.Sums>?) -> Bool
 }
 

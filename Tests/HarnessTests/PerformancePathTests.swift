@@ -24,6 +24,28 @@ private struct Fused<P: FusedGradientNorm>: FusedGradientNorm {
     }
 }
 
+/// Forwards to a separable problem and records where each non-empty fused step starts.
+private struct Recording<P: SeparableProblem>: SeparableProblem {
+    final class Log: @unchecked Sendable { var starts: [Int] = [] }
+    let inner: P
+    let log = Log()
+    var dimension: Int { inner.dimension }
+    var chunkAlignment: Int { inner.chunkAlignment }
+    func initialPoint() -> [Double] { inner.initialPoint() }
+    func value(at x: Vector) -> Double { inner.value(at: x) }
+    func valueAndGradient(at x: Vector, gradient: Vector) -> Double { inner.valueAndGradient(at: x, gradient: gradient) }
+    func valueGradientAndSquaredNorm(at x: Vector, gradient: Vector) -> (value: Double, squaredNorm: Double) {
+        inner.valueGradientAndSquaredNorm(at: x, gradient: gradient)
+    }
+    func accumulate(at x: Vector, range: Range<Int>, gradient: UnsafeMutablePointer<Double>?, into sums: inout Kernels.Sums) {
+        inner.accumulate(at: x, range: range, gradient: gradient, into: &sums)
+    }
+    func fusedStep(_ x: Vector, range: Range<Int>, step: ElementwiseStep, sums: UnsafeMutablePointer<Kernels.Sums>?) -> Bool {
+        if !range.isEmpty { log.starts.append(range.lowerBound) }
+        return inner.fusedStep(x, range: range, step: step, sums: sums)
+    }
+}
+
 @Suite("Fast paths: tiled loop, fused norm, vector kernels give the plain loop's numbers bit for bit")
 struct PerformancePathTests {
     static let options = RunOptions(maxIterations: 300, tolerance: 0, logEvery: 7, patience: 1_000_000)
@@ -85,6 +107,48 @@ struct PerformancePathTests {
         let diverged = Harness.run(problem: q, optimizer: SGD(lr: 10), optimalValue: fStar,
                                    options: RunOptions(maxIterations: 1000, tolerance: 0, logEvery: 5, checkEvery: 5))
         #expect(diverged.status == .diverged && diverged.iterations % 5 == 0 && diverged.iterations > 0)
+    }
+
+    @Test("blocks of iterations (checkEvery > 1, fused steps): chunk by chunk through many steps, the plain loop's bits",
+          arguments: [5, 64, 100, 300])
+    func blocks(checkEvery: Int) throws {
+        // n spans several block chunks and ends ragged; 100 and 300 make blocks that end between checks.
+        let q = try Quadratic(dimension: 10_007, conditionNumber: 1e3, rotated: false, linearTerm: .ones, seed: 0)
+        #expect(q.dimension > 4 * Harness.blockChunkSize(q) && checkEvery <= 300)
+        let rules: [any RangeUpdateRule] = [SGD(lr: 1e-3), Adam(lr: 1e-2), SGD(lr: 1e-3, momentum: 0.9)]
+        for rule in rules {
+            let plain = Harness.run(problem: Plain(inner: q), optimizer: rule, optimalValue: nil,
+                                    options: RunOptions(maxIterations: 300, tolerance: 0, logEvery: 1, patience: 1_000_000))
+            let blocked = Harness.run(problem: q, optimizer: rule, optimalValue: nil,
+                                      options: RunOptions(maxIterations: 300, tolerance: 0, logEvery: checkEvery, patience: 1_000_000,
+                                                          checkEvery: checkEvery))
+            #expect(blocked.finalPoint == plain.finalPoint)
+            #expect(blocked.iterations == 300 && blocked.gradientEvaluations == plain.gradientEvaluations)
+            let rows = plain.trace.filter { $0.iteration % checkEvery == 0 || $0.iteration == 300 }
+            #expect(blocked.trace.map(\.iteration) == rows.map(\.iteration))
+            #expect(blocked.trace.map(\.value) == rows.map(\.value))
+            #expect(blocked.trace.map(\.gradientNorm) == rows.map(\.gradientNorm))
+            #expect(blocked.trace.map { $0.stepNorm ?? -1 } == rows.map { $0.stepNorm ?? -1 })
+            #expect(Harness.bareLoop(problem: q, optimizer: rule, steps: 300, checkEvery: checkEvery).bitPattern
+                    == plain.finalValue.bitPattern)
+        }
+        // The first chunk takes every step of the first block before the next chunk is touched.
+        let recording = Recording(inner: q)
+        _ = Harness.run(problem: recording, optimizer: SGD(lr: 1e-3), optimalValue: nil,
+                        options: RunOptions(maxIterations: 300, tolerance: 0, logEvery: checkEvery, checkEvery: checkEvery))
+        let block = min(checkEvery, Harness.blockIterations), chunk = Harness.blockChunkSize(q)
+        #expect(recording.log.starts.prefix(block + 1) == ArraySlice(Array(repeating: 0, count: block) + [chunk]))
+        #expect(recording.log.starts.count == 300 * ((q.dimension + chunk - 1) / chunk))
+        // A cancellation during a run is seen at the next iterate, not at the next check.
+        let flag = CancellationFlag()
+        let cancelled = Harness.run(problem: q, optimizer: Adam(lr: 1e-2), optimalValue: nil,
+                                    options: RunOptions(maxIterations: 1_000, tolerance: 0, logEvery: checkEvery, patience: 1_000_000,
+                                                        checkEvery: checkEvery, cancellation: flag,
+                                                        observer: RowObserver { if $0.iteration == checkEvery { flag.set() } }))
+        let stopped = Harness.run(problem: q, optimizer: Adam(lr: 1e-2), optimalValue: nil,
+                                  options: RunOptions(maxIterations: checkEvery + 1, tolerance: 0, patience: 1_000_000))
+        #expect(cancelled.status == .interrupted && cancelled.iterations == checkEvery + 1)
+        #expect(cancelled.finalPoint == stopped.finalPoint && cancelled.finalValue.bitPattern == stopped.finalValue.bitPattern)
     }
 
     @Test("extended Rosenbrock: Adam and GD through the tiled loop equal the untiled loop (‖∇f‖² summed by pairs in both)")
