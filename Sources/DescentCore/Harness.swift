@@ -166,20 +166,20 @@ public enum Harness {
         var state = optimizer.makeState(dimension: problem.dimension)
         let buffer = Vector(count: chunkSize(problem))
         // Several iterations per pass only when iterates go unchecked (checkEvery > 1).
-        let steps = UnsafeMutableBufferPointer<ElementwiseStep>.allocate(capacity: loop.checkEvery > 1 ? blockIterations : 0)
-        defer { steps.deallocate() }
+        let block = UnsafeMutableBufferPointer<ElementwiseStep>.allocate(capacity: loop.checkEvery > 1 ? blockIterations : 0)
+        defer { block.deallocate() }
         var (f, squaredNorm) = problem.valueGradientAndSquaredNorm(at: loop.x, gradient: loop.g)
         loop.evaluations += 1
         loop.sampleGradients += samplesPerGradient
         while !loop.check(f, samplesPerEpoch: samplesPerGradient, squaredNorm: squaredNorm) {
             var checked: Bool
             repeat {
-                var count = steps.isEmpty ? 1 : loop.iterationsToCheck(limit: steps.count)
+                var count = block.isEmpty ? 1 : loop.iterationsToCheck(limit: block.count)
                 let totals: (Double, Double)
-                if count > 1, fusedSteps(problem, optimizer, loop.x, state, from: loop.k + 1, into: UnsafeMutableBufferPointer(rebasing: steps[..<count])) {
+                if count > 1, fusedSteps(problem, optimizer, loop.x, state, from: loop.k + 1, into: UnsafeMutableBufferPointer(rebasing: block[..<count])) {
                     checked = loop.isCheck(loop.k + count)
                     let previous = loop.beforeSteps(count)
-                    totals = blockedIterations(problem, loop.x, UnsafeBufferPointer(rebasing: steps[..<count]),
+                    totals = blockedIterations(problem, loop.x, UnsafeBufferPointer(rebasing: block[..<count]),
                                                chunk: blockChunkSize(problem), previous: previous, evaluate: checked)
                     loop.afterSteps(count)
                 } else {
