@@ -58,7 +58,7 @@ enum Measure {
         var cursor = 0
         for k in 0..<steps {
             let end = Swift.min(cursor + b, order.count)
-            _ = finite.batchValueAndGradient(at: x, batch: order[cursor..<end], gradient: g)
+            _ = finite.batchGradient(at: x, batch: order[cursor..<end], gradient: g)
             cursor = end == order.count ? 0 : end
             optimizer.step(x, gradient: g, state: &state, iteration: k + 1)
         }

@@ -76,7 +76,8 @@ public struct RunOptions: Sendable, Equatable {
 /// (the last batch of an epoch may be smaller, as PyTorch's DataLoader without drop_last), or in
 /// row order every epoch when `shuffle` is off.
 /// The full objective is evaluated only at logged iterates, for the trace and the stopping
-/// rules; those monitoring evaluations count neither as work nor as time. A non-finite
+/// rules; those monitoring evaluations count neither as work nor as time. Each step takes the
+/// mini-batch gradient alone (``FiniteSumProblem/batchGradient(at:batch:gradient:)``); a non-finite
 /// mini-batch loss or gradient stops the run as `diverged` at once.
 public enum Harness {
     /// Why `optimizer` cannot run on `problem` with `options`, or `nil` when it can.
@@ -375,17 +376,22 @@ public enum Harness {
                 if loop.check(f, samplesPerEpoch: m) { break }
             }
             let end = Swift.min(cursor + batchSize, m)
-            let fb = problem.batchValueAndGradient(at: loop.x, batch: order[cursor..<end], gradient: loop.g)
+            let batch = order[cursor..<end]
+            let finite = problem.batchGradient(at: loop.x, batch: batch, gradient: loop.g)
             loop.evaluations += 1
             loop.sampleGradients += end - cursor
+            if !finite || !loop.g.norm().isFinite {
+                // Maybe diverged: the loss itself decides (and is the row's value), with the same gradient.
+                let fb = problem.batchValueAndGradient(at: loop.x, batch: batch, gradient: loop.g)
+                if !fb.isFinite || !loop.g.norm().isFinite {
+                    loop.stop(.diverged, value: fb, samplesPerEpoch: m)
+                    break
+                }
+            }
             cursor = end
             if cursor == m {
                 if options.shuffle { shuffle(&order, &rng) }
                 cursor = 0
-            }
-            if !fb.isFinite || !loop.g.norm().isFinite {
-                loop.stop(.diverged, value: fb, samplesPerEpoch: m)
-                break
             }
             loop.beforeStep()
             optimizer.step(loop.x, gradient: loop.g, state: &state, iteration: loop.k + 1)

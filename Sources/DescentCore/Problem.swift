@@ -137,6 +137,18 @@ public protocol FiniteSumProblem: Problem {
     /// Returns (1/|B|) Σ_{i∈B} ℓᵢ(x) + r(x) and writes its gradient, for the sample indices `batch`.
     /// Must not allocate.
     func batchValueAndGradient(at x: Vector, batch: ArraySlice<Int>, gradient: Vector) -> Double
+
+    /// Writes the gradient of ``batchValueAndGradient(at:batch:gradient:)`` (the same bits) without
+    /// computing the loss, which a mini-batch step does not need, and returns `true` only when that
+    /// loss is certainly finite (`false`: maybe not; the harness then evaluates it). Must not allocate.
+    /// Default: ``batchValueAndGradient(at:batch:gradient:)``, finite or not.
+    func batchGradient(at x: Vector, batch: ArraySlice<Int>, gradient: Vector) -> Bool
+}
+
+extension FiniteSumProblem {
+    public func batchGradient(at x: Vector, batch: ArraySlice<Int>, gradient: Vector) -> Bool {
+        batchValueAndGradient(at: x, batch: batch, gradient: gradient).isFinite
+    }
 }
 
 /// A problem fitted to data that can score a point on held-out data; the trace reports it.

@@ -94,23 +94,44 @@ public struct LogisticRegression: TwiceDifferentiable, FiniteSumProblem, Validat
         accumulate(at: w, samples: batch, count: Double(batch.count), gradient: g)
     }
 
+    /// The batch gradient without the loss (no logarithm per sample): certainly finite when every
+    /// margin is finite and Σ|tᵢ| and (λ/2)‖w‖² stay below 10³⁰⁰, since each softplus(tᵢ) ≤ |tᵢ| + ln 2.
+    public func batchGradient(at w: Vector, batch: ArraySlice<Int>, gradient g: Vector) -> Bool {
+        let margins = accumulate(at: w, samples: batch, count: Double(batch.count), gradient: g, loss: false)
+        return margins < 1e300 && (regularization == 0 || 0.5 * regularization * w.dot(w) < 1e300)
+    }
+
     /// (1/count) Σ_{i ∈ samples} softplus(−yᵢxᵢᵀw) + (λ/2)‖w‖², its gradient into `g`; one pass over the rows.
     /// Divides by `count` (correctly rounded, as numpy's `mean`) rather than multiplying by 1/count.
     @inline(__always)
     private func accumulate(at w: Vector, samples rows: some Sequence<Int>, count: Double, gradient g: Vector) -> Double {
+        accumulate(at: w, samples: rows, count: count, gradient: g, loss: true) / count + 0.5 * regularization * w.dot(w)
+    }
+
+    /// The gradient into `g` (the same bits either way) and, with `loss`, Σ softplus(tᵢ) over the
+    /// rows, else Σ|tᵢ| (tᵢ = −yᵢxᵢᵀw).
+    @inline(__always)
+    private func accumulate(at w: Vector, samples rows: some Sequence<Int>, count: Double, gradient g: Vector, loss: Bool) -> Double {
         let d = dimension
-        var loss = 0.0
+        var total = 0.0
         features.withUnsafeBufferPointer { x in
             labels.withUnsafeBufferPointer { y in
                 w.withUnsafeBufferPointer { w in
                     g.withUnsafeMutableBufferPointer { g in
                         for j in 0..<d { g[j] = regularization * w[j] }
-                        let wp = w.baseAddress!, gp = g.baseAddress!
+                        let wp = w.baseAddress!, gp = g.baseAddress!, xp = x.baseAddress!
                         for i in rows {
-                            let xi = x.baseAddress! + i * d
+                            let xi = xp + i * d
                             let t = -y[i] * Kernels.dot(xi, wp, d)
-                            let (softplus, sigmoid) = Self.softplusAndSigmoid(t)
-                            loss += softplus
+                            let sigmoid: Double
+                            if loss {
+                                let softplus: Double
+                                (softplus, sigmoid) = Self.softplusAndSigmoid(t)
+                                total += softplus
+                            } else {
+                                sigmoid = Self.sigmoid(t)
+                                total += Swift.abs(t)
+                            }
                             // d/dw softplus(−y xᵀw) = −y σ(−y xᵀw) x
                             let c = -y[i] * sigmoid / count
                             for j in 0..<d { gp[j] += c * xi[j] }
@@ -119,7 +140,7 @@ public struct LogisticRegression: TwiceDifferentiable, FiniteSumProblem, Validat
                 }
             }
         }
-        return loss / count + 0.5 * regularization * w.dot(w)
+        return total
     }
 
     /// Mean logistic loss (without the regularizer) and accuracy of sign(xᵀw) on the validation rows.

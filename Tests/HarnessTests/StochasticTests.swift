@@ -70,6 +70,19 @@ struct StochasticTests {
         #expect(FiniteDifferences.relativeError(fd, g.array) < 1e-8)
     }
 
+    @Test("the gradient-only mini-batch pass writes the same bits and says when the loss may not be finite")
+    func gradientOnly() {
+        let batch = [3, 17, 17, 42, 0][...]
+        for w in [[0.3, -0.2, 0.9], [-40, 25, 3], [1e303, 0, 0], [.nan, 0, 0]] {
+            let full = Vector(count: 3), alone = Vector(count: 3)
+            let f = smallLogistic.batchValueAndGradient(at: Vector(w), batch: batch, gradient: full)
+            let finite = smallLogistic.batchGradient(at: Vector(w), batch: batch, gradient: alone)
+            // Bit for bit, except which NaN (its sign) comes out of a NaN margin.
+            #expect(zip(alone.array, full.array).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) })
+            #expect(finite == f.isFinite, "w = \(w): f = \(f)")
+        }
+    }
+
     @Test("SGD on logistic regression gets close to f*, and the stopping rules use the full objective")
     func converges() throws {
         let r = Harness.run(problem: smallLogistic, optimizer: SGD(lr: 0.2), optimalValue: nil,
