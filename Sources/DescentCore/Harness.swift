@@ -175,21 +175,12 @@ public enum Harness {
         while !loop.check(f, samplesPerEpoch: samplesPerGradient, squaredNorm: squaredNorm) {
             var checked: Bool
             repeat {
-                var count = block.isEmpty ? 1 : loop.iterationsToCheck(limit: block.count)
-                let totals: (Double, Double)
-                if count > 1, fusedSteps(problem, optimizer, loop.x, state, from: loop.k + 1, into: UnsafeMutableBufferPointer(rebasing: block[..<count])) {
-                    checked = loop.isCheck(loop.k + count)
-                    let previous = loop.beforeSteps(count)
-                    totals = blockedIterations(problem, loop.x, UnsafeBufferPointer(rebasing: block[..<count]),
-                                               chunk: blockChunkSize(problem), previous: previous, evaluate: checked)
-                    loop.afterSteps(count)
-                } else {
-                    count = 1
-                    checked = loop.isCheck(loop.k + 1)
-                    loop.beforeStep()
-                    totals = tiledIteration(problem, optimizer, loop.x, &state, iteration: loop.k + 1, buffer: buffer, evaluate: checked)
-                    loop.afterStep()
-                }
+                let count = blockLength(problem, optimizer, loop.x, state, from: loop.k + 1,
+                                        upTo: loop.iterationsToCheck(limit: block.count), into: block)
+                checked = loop.isCheck(loop.k + count)
+                let totals = advance(problem, optimizer, loop.x, &state, from: loop.k + 1, iterations: count, block: block,
+                                     buffer: buffer, previous: loop.beforeSteps(count), evaluate: checked)
+                loop.afterSteps(count)
                 if checked { (f, squaredNorm) = totals }
                 loop.evaluations += count
                 loop.sampleGradients += count * samplesPerGradient
@@ -215,17 +206,39 @@ public enum Harness {
         return Swift.min(problem.dimension, Swift.max(alignment, blockTile / alignment * alignment))
     }
 
-    /// Fills `steps` with the optimizer's ``ElementwiseStep``s for iterations `first`, `first` + 1, …,
-    /// and returns whether the problem has a fused loop for every one of them (asked with an empty
-    /// range, which applies nothing).
-    static func fusedSteps<P: SeparableProblem, O: RangeUpdateRule>(_ problem: P, _ optimizer: O, _ x: Vector, _ state: O.State,
-                                                                    from first: Int, into steps: UnsafeMutableBufferPointer<ElementwiseStep>) -> Bool {
-        for t in steps.indices {
+    /// How many iterations, from iteration `first`, the next
+    /// ``advance(_:_:_:_:from:iterations:block:buffer:previous:evaluate:)`` takes: `limit` (at most
+    /// `block.count`) when that is above 1 and the optimizer's ``ElementwiseStep`` for each of them
+    /// has a fused loop in the problem (asked with an empty range, which applies nothing; the steps
+    /// are left in `block`), else 1.
+    static func blockLength<P: SeparableProblem, O: RangeUpdateRule>(_ problem: P, _ optimizer: O, _ x: Vector, _ state: O.State,
+                                                                     from first: Int, upTo limit: Int,
+                                                                     into block: UnsafeMutableBufferPointer<ElementwiseStep>) -> Int {
+        let limit = Swift.min(limit, block.count)
+        guard limit > 1 else { return 1 }
+        for t in 0..<limit {
             guard let step = optimizer.elementwiseStep(state: state, iteration: first + t),
-                  problem.fusedStep(x, range: 0..<0, step: step, sums: nil) else { return false }
-            steps[t] = step
+                  problem.fusedStep(x, range: 0..<0, step: step, sums: nil) else { return 1 }
+            block[t] = step
         }
-        return true
+        return limit
+    }
+
+    /// Iterations `first` … `first` + `iterations` − 1, as ``blockLength(_:_:_:_:from:upTo:into:)``
+    /// decided: a block from the steps in `block`, or one ``tiledIteration(_:_:_:_:iteration:buffer:evaluate:)``.
+    /// With `previous`, x at the second-to-last iterate is copied there (a logged row's step norm);
+    /// with `evaluate`, returns f and Σgᵢ² at the last iterate.
+    @inline(__always)
+    static func advance<P: SeparableProblem, O: RangeUpdateRule>(_ problem: P, _ optimizer: O, _ x: Vector, _ state: inout O.State,
+                                                                 from first: Int, iterations: Int,
+                                                                 block: UnsafeMutableBufferPointer<ElementwiseStep>, buffer: Vector,
+                                                                 previous: Vector?, evaluate: Bool) -> (Double, Double) {
+        if iterations > 1 {
+            return blockedIterations(problem, x, UnsafeBufferPointer(rebasing: block[..<iterations]), chunk: blockChunkSize(problem),
+                                     previous: previous, evaluate: evaluate)
+        }
+        previous?.assign(x)
+        return tiledIteration(problem, optimizer, x, &state, iteration: first, buffer: buffer, evaluate: evaluate)
     }
 
     /// All of `steps` (consecutive iterations), chunk by chunk: each chunk of x takes every step of
@@ -303,19 +316,12 @@ public enum Harness {
                     var k = 0
                     while k < steps {
                         let toCheck = Swift.min(checkEvery - k % checkEvery, steps - k)
-                        let count = Swift.min(toCheck, block.count)
-                        if count > 1, fusedSteps(p, o, x, state, from: k + 1, into: UnsafeMutableBufferPointer(rebasing: block[..<count])) {
-                            let evaluate = count == toCheck
-                            let value = blockedIterations(p, x, UnsafeBufferPointer(rebasing: block[..<count]), chunk: blockChunkSize(p),
-                                                          previous: nil, evaluate: evaluate).0
-                            if evaluate { f = value }
-                            k += count
-                        } else {
-                            let evaluate = toCheck == 1
-                            let value = tiledIteration(p, o, x, &state, iteration: k + 1, buffer: buffer, evaluate: evaluate).0
-                            if evaluate { f = value }
-                            k += 1
-                        }
+                        let count = blockLength(p, o, x, state, from: k + 1, upTo: toCheck, into: block)
+                        let evaluate = count == toCheck
+                        let value = advance(p, o, x, &state, from: k + 1, iterations: count, block: block, buffer: buffer,
+                                            previous: nil, evaluate: evaluate).0
+                        if evaluate { f = value }
+                        k += count
                     }
                     return f
                 }
@@ -579,29 +585,23 @@ public struct IterationMonitor {
         return Swift.min(limit, toScheduled, options.maxIterations - k)
     }
 
-    /// ``beforeStep()`` for a block of `count` iterations: the buffer that must receive the
-    /// second-to-last iterate when row k + `count` is scheduled (for its step norm), else `nil`.
+    /// ``beforeStep()`` for `count` iterations: the buffer that must receive the second-to-last
+    /// iterate when row k + `count` is scheduled (for its step norm), else `nil`.
     mutating func beforeSteps(_ count: Int) -> Vector? {
         keptPrevious = (k + count) % logEvery == 0 || k + count == options.maxIterations
         return keptPrevious ? previous : nil
     }
 
-    /// ``afterStep()`` for a block of `count` iterations.
+    /// ``afterStep()`` for `count` iterations.
     mutating func afterSteps(_ count: Int) {
         stepNorm = keptPrevious ? x.distance(to: previous) : nil
         k += count
     }
 
     /// Keeps x_k only when row k+1 is scheduled, so the step norm costs nothing otherwise.
-    mutating func beforeStep() {
-        keptPrevious = (k + 1) % logEvery == 0 || k + 1 == options.maxIterations
-        if keptPrevious { previous.assign(x) }
-    }
+    mutating func beforeStep() { beforeSteps(1)?.assign(x) }
 
-    mutating func afterStep() {
-        stepNorm = keptPrevious ? x.distance(to: previous) : nil
-        k += 1
-    }
+    mutating func afterStep() { afterSteps(1) }
 
     /// Sample gradients so far; gradient evaluations for a solver that never counted them.
     var countedSampleGradients: Int { sampleGradients == 0 ? evaluations : sampleGradients }

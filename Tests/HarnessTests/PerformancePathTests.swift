@@ -3,40 +3,41 @@ import DescentOptimizers
 import DescentProblems
 import Testing
 
-/// Hides every fast-path conformance of a problem: the harness then takes its plain loop.
-private struct Plain<P: Problem>: Problem {
-    let inner: P
+/// A problem that forwards to `inner`: the wrappers below differ only in which conformances they expose.
+private protocol Wrapper: Problem {
+    associatedtype Inner: Problem
+    var inner: Inner { get }
+}
+
+extension Wrapper {
     var dimension: Int { inner.dimension }
     func initialPoint() -> [Double] { inner.initialPoint() }
     func value(at x: Vector) -> Double { inner.value(at: x) }
     func valueAndGradient(at x: Vector, gradient: Vector) -> Double { inner.valueAndGradient(at: x, gradient: gradient) }
+}
+
+extension Wrapper where Inner: FusedGradientNorm {
+    func valueGradientAndSquaredNorm(at x: Vector, gradient: Vector) -> (value: Double, squaredNorm: Double) {
+        inner.valueGradientAndSquaredNorm(at: x, gradient: gradient)
+    }
+}
+
+/// Hides every fast-path conformance of a problem: the harness then takes its plain loop.
+private struct Plain<P: Problem>: Wrapper {
+    let inner: P
 }
 
 /// Hides the tiling conformance but keeps the fused gradient norm (whose sum order the problem defines).
-private struct Fused<P: FusedGradientNorm>: FusedGradientNorm {
+private struct Fused<P: FusedGradientNorm>: Wrapper, FusedGradientNorm {
     let inner: P
-    var dimension: Int { inner.dimension }
-    func initialPoint() -> [Double] { inner.initialPoint() }
-    func value(at x: Vector) -> Double { inner.value(at: x) }
-    func valueAndGradient(at x: Vector, gradient: Vector) -> Double { inner.valueAndGradient(at: x, gradient: gradient) }
-    func valueGradientAndSquaredNorm(at x: Vector, gradient: Vector) -> (value: Double, squaredNorm: Double) {
-        inner.valueGradientAndSquaredNorm(at: x, gradient: gradient)
-    }
 }
 
 /// Forwards to a separable problem and records where each non-empty fused step starts.
-private struct Recording<P: SeparableProblem>: SeparableProblem {
+private struct Recording<P: SeparableProblem>: Wrapper, SeparableProblem {
     final class Log: @unchecked Sendable { var starts: [Int] = [] }
     let inner: P
     let log = Log()
-    var dimension: Int { inner.dimension }
     var chunkAlignment: Int { inner.chunkAlignment }
-    func initialPoint() -> [Double] { inner.initialPoint() }
-    func value(at x: Vector) -> Double { inner.value(at: x) }
-    func valueAndGradient(at x: Vector, gradient: Vector) -> Double { inner.valueAndGradient(at: x, gradient: gradient) }
-    func valueGradientAndSquaredNorm(at x: Vector, gradient: Vector) -> (value: Double, squaredNorm: Double) {
-        inner.valueGradientAndSquaredNorm(at: x, gradient: gradient)
-    }
     func accumulate(at x: Vector, range: Range<Int>, gradient: UnsafeMutablePointer<Double>?, into sums: inout Kernels.Sums) {
         inner.accumulate(at: x, range: range, gradient: gradient, into: &sums)
     }
