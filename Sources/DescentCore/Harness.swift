@@ -129,9 +129,9 @@ public enum Harness {
     }
 
     /// The problem and rule as a separable problem and an elementwise rule, when the tiled loop applies.
-    static func tiling(_ problem: some Problem, _ optimizer: some UpdateRule) -> (any SeparableProblem, any RangeUpdateRule)? {
+    static func tiling(_ problem: some Problem, _ optimizer: some UpdateRule) -> (any SeparableProblem, any ElementwiseRule)? {
         guard let separable = problem as? any SeparableProblem, separable.chunkAlignment > 0,
-              let elementwise = optimizer as? any RangeUpdateRule else { return nil }
+              let elementwise = optimizer as? any ElementwiseRule else { return nil }
         return (separable, elementwise)
     }
 
@@ -149,37 +149,32 @@ public enum Harness {
     /// moment buffers of a chunk take 64 KiB, within a core's L2 (1024 to 16384 measured alike).
     static let tile = 2048
 
-    /// The loop for an elementwise rule on a separable problem. Per iteration, chunk by chunk: the
-    /// chunk's gradient at x_k into a chunk-sized buffer, the optimizer's step of the chunk, and the
-    /// chunk's terms of f(x_{k+1}) and ‖∇f(x_{k+1})‖² — so each chunk is read from memory once per
-    /// iteration and no full-length gradient is written (the gradient is computed twice per
-    /// iteration, which costs arithmetic, not memory traffic). The stopping rules still see f(x_k)
-    /// and ‖∇f(x_k)‖ before step k, and every number is the same as in ``loopFullBatch``
+    /// The loop for an elementwise rule (``ElementwiseRule``) on a separable problem. Per iteration,
+    /// chunk by chunk: the chunk's gradient at x_k into a chunk-sized buffer, the rule's step of the
+    /// chunk, and the chunk's terms of f(x_{k+1}) and ‖∇f(x_{k+1})‖² — so each chunk is read from
+    /// memory once per iteration and no full-length gradient is written (the gradient is computed
+    /// twice per iteration, which costs arithmetic, not memory traffic). The stopping rules still see
+    /// f(x_k) and ‖∇f(x_k)‖ before step k, and every number is the same as in ``loopFullBatch``
     /// (elementwise arithmetic; sums fed in order, see ``Kernels/Sums``). ``IterationMonitor/g``
     /// holds ∇f only when the squared norm over- or underflows and the norm needs a rescan.
     ///
-    /// With ``RunOptions/checkEvery`` > 1 and a fused step (``ElementwiseStep``) for the unchecked
-    /// iterations up to the next check (at most ``blockIterations``), the loop runs them as one block
-    /// (``blockedIterations(_:_:_:chunk:previous:evaluate:)``): memory is crossed once per block
-    /// rather than once per iteration, with the same iterates bit for bit.
-    private static func loopTiled<P: SeparableProblem, O: RangeUpdateRule>(_ problem: P, _ optimizer: O,
+    /// With ``RunOptions/checkEvery`` > 1 the unchecked iterations up to the next check (at most
+    /// ``blockIterations``) run as one block (``blockedIterations(_:_:_:_:scalars:buffer:previous:evaluate:)``):
+    /// memory is crossed once per block rather than once per iteration, with the same iterates bit for bit.
+    private static func loopTiled<P: SeparableProblem, O: ElementwiseRule>(_ problem: P, _ optimizer: O,
                                                                           _ loop: inout IterationMonitor, _ samplesPerGradient: Int) {
         var state = optimizer.makeState(dimension: problem.dimension)
-        let buffer = Vector(count: chunkSize(problem))
-        // Several iterations per pass only when iterates go unchecked (checkEvery > 1).
-        let block = UnsafeMutableBufferPointer<ElementwiseStep>.allocate(capacity: loop.checkEvery > 1 ? blockIterations : 0)
-        defer { block.deallocate() }
+        let tiles = Tiles(problem, optimizer, blocks: loop.checkEvery > 1)
         var (f, squaredNorm) = problem.valueGradientAndSquaredNorm(at: loop.x, gradient: loop.g)
         loop.evaluations += 1
         loop.sampleGradients += samplesPerGradient
         while !loop.check(f, samplesPerEpoch: samplesPerGradient, squaredNorm: squaredNorm) {
             var checked: Bool
             repeat {
-                let count = blockLength(problem, optimizer, loop.x, state, from: loop.k + 1,
-                                        upTo: loop.iterationsToCheck(limit: block.count), into: block)
+                let count = tiles.blockLength(optimizer, &state, from: loop.k + 1, upTo: loop.iterationsToCheck(limit: tiles.scalars.count))
                 checked = loop.isCheck(loop.k + count)
-                let totals = advance(problem, optimizer, loop.x, &state, from: loop.k + 1, iterations: count, block: block,
-                                     buffer: buffer, previous: loop.beforeSteps(count), evaluate: checked)
+                let totals = tiles.advance(problem, optimizer, loop.x, &state, from: loop.k + 1, iterations: count,
+                                           previous: loop.beforeSteps(count), evaluate: checked)
                 loop.afterSteps(count)
                 if checked { (f, squaredNorm) = totals }
                 loop.evaluations += count
@@ -192,12 +187,13 @@ public enum Harness {
         }
     }
 
-    /// Iterations per block of ``blockedIterations(_:_:_:chunk:previous:evaluate:)`` at most; a
-    /// cancellation or time limit is seen between blocks.
+    /// Iterations per block of ``blockedIterations(_:_:_:_:scalars:buffer:previous:evaluate:)`` at most;
+    /// a cancellation or time limit is seen between blocks.
     static let blockIterations = 64
 
-    /// Coordinates per chunk of a block (rounded to the problem's alignment): x and the problem's
-    /// data of a chunk, and Adam's moments, stay in a core's L1 and L2 while every step of the block runs.
+    /// Coordinates per chunk of a block (rounded to the problem's alignment): x, the problem's data,
+    /// the chunk's gradient and the rule's lanes of a chunk stay in a core's L1 and L2 while every
+    /// step of the block runs.
     static let blockTile = 1024
 
     /// ``blockTile`` rounded to the problem's alignment, at most n.
@@ -206,91 +202,122 @@ public enum Harness {
         return Swift.min(problem.dimension, Swift.max(alignment, blockTile / alignment * alignment))
     }
 
-    /// How many iterations, from iteration `first`, the next
-    /// ``advance(_:_:_:_:from:iterations:block:buffer:previous:evaluate:)`` takes: `limit` (at most
-    /// `block.count`) when that is above 1 and the optimizer's ``ElementwiseStep`` for each of them
-    /// has a fused loop in the problem (asked with an empty range, which applies nothing; the steps
-    /// are left in `block`), else 1.
-    static func blockLength<P: SeparableProblem, O: RangeUpdateRule>(_ problem: P, _ optimizer: O, _ x: Vector, _ state: O.State,
-                                                                     from first: Int, upTo limit: Int,
-                                                                     into block: UnsafeMutableBufferPointer<ElementwiseStep>) -> Int {
-        let limit = Swift.min(limit, block.count)
-        guard limit > 1 else { return 1 }
-        for t in 0..<limit {
-            guard let step = optimizer.elementwiseStep(state: state, iteration: first + t),
-                  problem.fusedStep(x, range: 0..<0, step: step, sums: nil) else { return 1 }
-            block[t] = step
-        }
-        return limit
-    }
-
-    /// Iterations `first` … `first` + `iterations` − 1, as ``blockLength(_:_:_:_:from:upTo:into:)``
-    /// decided: a block from the steps in `block`, or one ``tiledIteration(_:_:_:_:iteration:buffer:evaluate:)``.
-    /// With `previous`, x at the second-to-last iterate is copied there (a logged row's step norm);
-    /// with `evaluate`, returns f and Σgᵢ² at the last iterate.
-    @inline(__always)
-    static func advance<P: SeparableProblem, O: RangeUpdateRule>(_ problem: P, _ optimizer: O, _ x: Vector, _ state: inout O.State,
-                                                                 from first: Int, iterations: Int,
-                                                                 block: UnsafeMutableBufferPointer<ElementwiseStep>, buffer: Vector,
-                                                                 previous: Vector?, evaluate: Bool) -> (Double, Double) {
-        if iterations > 1 {
-            return blockedIterations(problem, x, UnsafeBufferPointer(rebasing: block[..<iterations]), chunk: blockChunkSize(problem),
-                                     previous: previous, evaluate: evaluate)
-        }
-        previous?.assign(x)
-        return tiledIteration(problem, optimizer, x, &state, iteration: first, buffer: buffer, evaluate: evaluate)
-    }
-
-    /// All of `steps` (consecutive iterations), chunk by chunk: each chunk of x takes every step of
-    /// the block while it is in cache, then the next chunk, so memory is crossed once per block
-    /// instead of once per iteration. A separable problem's coordinates in a chunk depend on no
-    /// others, and each coordinate sees the same operations in the same order, so the iterates are
-    /// the same bits as one iteration at a time. With `previous`, each chunk is copied there before
-    /// the block's last step (x at the second-to-last iterate, for a logged row's step norm); with
-    /// `evaluate`, returns f and Σgᵢ² at the last iterate (summed chunk by chunk in order: the same
-    /// lanes and bits as ``tiledIteration(_:_:_:_:iteration:buffer:evaluate:)``), zeros otherwise.
-    @inline(__always)
-    static func blockedIterations<P: SeparableProblem>(_ problem: P, _ x: Vector, _ steps: UnsafeBufferPointer<ElementwiseStep>,
-                                                       chunk: Int, previous: Vector?, evaluate: Bool) -> (Double, Double) {
-        let n = problem.dimension, last = steps.count - 1
-        var sums = Kernels.Sums()
-        var start = 0
-        while start < n {
-            let range = start..<Swift.min(start + chunk, n)
-            start = range.upperBound
-            for t in 0..<last { _ = problem.fusedStep(x, range: range, step: steps[t], sums: nil) }
-            if let previous { (previous.pointer + range.lowerBound).update(from: x.pointer + range.lowerBound, count: range.count) }
-            _ = withUnsafeMutablePointer(to: &sums) { problem.fusedStep(x, range: range, step: steps[last], sums: evaluate ? $0 : nil) }
-        }
-        return sums.totals
-    }
-
     /// The chunk length of the tiled loop for `problem`: ``tile`` rounded to its alignment, at most n.
     static func chunkSize(_ problem: some SeparableProblem) -> Int {
         let alignment = problem.chunkAlignment
         return Swift.min(problem.dimension, Swift.max(alignment, tile / alignment * alignment))
     }
 
+    /// The buffers of the tiled loop, allocated once per run: a chunk's gradient, and the scalars of
+    /// the iterations of a block (none unless blocks run).
+    struct Tiles<O: ElementwiseRule>: ~Copyable {
+        let buffer: Vector
+        let scalars: UnsafeMutableBufferPointer<O.Scalars>
+
+        init<P: SeparableProblem>(_ problem: P, _ optimizer: O, blocks: Bool) {
+            buffer = Vector(count: chunkSize(problem))
+            scalars = .allocate(capacity: blocks ? blockIterations : 0)
+        }
+
+        deinit { scalars.deallocate() }
+
+        /// How many iterations, from iteration `first`, the next ``advance(_:_:_:_:from:iterations:previous:evaluate:)``
+        /// takes: `limit` (at most the block's capacity) when that is above 1, with their scalars
+        /// computed in order into ``scalars``, else 1 (its scalars are computed when it runs).
+        func blockLength(_ optimizer: O, _ state: inout O.State, from first: Int, upTo limit: Int) -> Int {
+            let limit = Swift.min(limit, scalars.count)
+            guard limit > 1 else { return 1 }
+            for t in 0..<limit {
+                (scalars.baseAddress! + t).initialize(to: optimizer.advance(&state, to: first + t))
+            }
+            return limit
+        }
+
+        /// Iterations `first` … `first` + `iterations` − 1, as ``blockLength(_:_:from:upTo:)``
+        /// decided: a block from the scalars in ``scalars``, or one ``Harness/tiledIteration(_:_:_:_:iteration:buffer:evaluate:)``.
+        /// With `previous`, x at the second-to-last iterate is copied there (a logged row's step norm);
+        /// with `evaluate`, returns f and Σgᵢ² at the last iterate.
+        @inline(__always)
+        func advance<P: SeparableProblem>(_ problem: P, _ optimizer: O, _ x: Vector, _ state: inout O.State,
+                                          from first: Int, iterations: Int, previous: Vector?, evaluate: Bool) -> (Double, Double) {
+            if iterations > 1 {
+                defer { (scalars.baseAddress!).deinitialize(count: iterations) }
+                return blockedIterations(problem, optimizer, x, state.lanes,
+                                         scalars: UnsafeBufferPointer(rebasing: scalars[..<iterations]), buffer: buffer,
+                                         previous: previous, evaluate: evaluate)
+            }
+            previous?.assign(x)
+            return tiledIteration(problem, optimizer, x, &state, iteration: first, buffer: buffer, evaluate: evaluate)
+        }
+    }
+
+    /// Consecutive iterations with the given scalars, chunk by chunk: each chunk of x takes every
+    /// step of the block (its gradient into `buffer`, then the rule's step) while it is in cache, then
+    /// the next chunk, so memory is crossed once per block instead of once per iteration. A separable
+    /// problem's coordinates in a chunk depend on no others, and each coordinate sees the same
+    /// operations in the same order, so the iterates are the same bits as one iteration at a time.
+    /// With `previous`, each chunk is copied there before the block's last step (x at the
+    /// second-to-last iterate, for a logged row's step norm); with `evaluate`, returns f and Σgᵢ² at
+    /// the last iterate (summed chunk by chunk in order: the same lanes and bits as
+    /// ``tiledIteration(_:_:_:_:iteration:buffer:evaluate:)``), zeros otherwise.
+    @inline(__always)
+    static func blockedIterations<P: SeparableProblem, O: ElementwiseRule>(_ problem: P, _ optimizer: O, _ x: Vector, _ lanes: StateLanes,
+                                                                          scalars: UnsafeBufferPointer<O.Scalars>, buffer: Vector,
+                                                                          previous: Vector?, evaluate: Bool) -> (Double, Double) {
+        let n = problem.dimension, last = scalars.count - 1, chunk = blockChunkSize(problem)
+        var sums = Kernels.Sums()
+        withUnsafeMutablePointer(to: &sums) { sums in
+            // On a diagonal quadratic each step fuses with the gradient (in registers); else the
+            // chunk's gradient goes through `buffer`.
+            let fused: Void? = problem.withDiagonalQuadratic { q in
+                var start = 0
+                while start < n {
+                    let range = start..<Swift.min(start + chunk, n)
+                    start = range.upperBound
+                    for t in 0..<last { optimizer.apply(x, quadratic: q, lanes: lanes, scalars: scalars[t], range: range, sums: nil) }
+                    previous?.copy(range, from: x)
+                    optimizer.apply(x, quadratic: q, lanes: lanes, scalars: scalars[last], range: range, sums: evaluate ? sums : nil)
+                }
+            }
+            guard fused == nil else { return }
+            var start = 0
+            while start < n {
+                let range = start..<Swift.min(start + chunk, n)
+                start = range.upperBound
+                for t in 0...last {
+                    if t == last { previous?.copy(range, from: x) }
+                    problem.gradient(at: x, range: range, into: buffer.pointer)
+                    optimizer.apply(x, gradient: buffer.pointer, lanes: lanes, scalars: scalars[t], range: range)
+                }
+                if evaluate { problem.accumulate(at: x, range: range, gradient: nil, into: &sums.pointee) }
+            }
+        }
+        return sums.totals
+    }
+
     /// One iteration of the tiled loop: step `iteration` from x_k to x_{k+1} chunk by chunk and, when
     /// `evaluate` (a checked iterate), f(x_{k+1}) with Σgᵢ² (zeros otherwise). `buffer` holds a
     /// chunk's gradient (``chunkSize(_:)`` elements).
     @inline(__always)
-    static func tiledIteration<P: SeparableProblem, O: RangeUpdateRule>(_ problem: P, _ optimizer: O, _ x: Vector,
+    static func tiledIteration<P: SeparableProblem, O: ElementwiseRule>(_ problem: P, _ optimizer: O, _ x: Vector,
                                                                        _ state: inout O.State, iteration: Int,
                                                                        buffer: Vector, evaluate: Bool) -> (Double, Double) {
-        let n = problem.dimension, chunk = buffer.count
+        let n = problem.dimension, chunk = buffer.count, lanes = state.lanes
+        let c = optimizer.advance(&state, to: iteration)
         var sums = Kernels.Sums()
-        // A fused step needs no buffer, so no chunks: one call over all coordinates.
-        if let fused = optimizer.elementwiseStep(state: state, iteration: iteration),
-           withUnsafeMutablePointer(to: &sums, { problem.fusedStep(x, range: 0..<n, step: fused, sums: evaluate ? $0 : nil) }) {
-            return sums.totals
+        // On a diagonal quadratic the step fuses with the gradient: no buffer, so no chunks.
+        let fused: Void? = withUnsafeMutablePointer(to: &sums) { sums in
+            problem.withDiagonalQuadratic { q in
+                optimizer.apply(x, quadratic: q, lanes: lanes, scalars: c, range: 0..<n, sums: evaluate ? sums : nil)
+            }
         }
+        if fused != nil { return sums.totals }
         var start = 0
         while start < n {
             let range = start..<Swift.min(start + chunk, n)
             start = range.upperBound
             problem.gradient(at: x, range: range, into: buffer.pointer)
-            optimizer.step(x, gradient: buffer.pointer, state: &state, iteration: iteration, range: range)
+            optimizer.apply(x, gradient: buffer.pointer, lanes: lanes, scalars: c, range: range)
             if evaluate { problem.accumulate(at: x, range: range, gradient: nil, into: &sums) }
         }
         return sums.totals
@@ -307,19 +334,16 @@ public enum Harness {
         func run<P: Problem, O: UpdateRule>(_ problem: P, _ optimizer: O) -> Double {
             let x = Vector(problem.initialPoint()), g = Vector(count: problem.dimension)
             if let (separable, elementwise) = tiling(problem, optimizer) {
-                func tiled<S: SeparableProblem, R: RangeUpdateRule>(_ p: S, _ o: R) -> Double {
+                func tiled<S: SeparableProblem, R: ElementwiseRule>(_ p: S, _ o: R) -> Double {
                     var state = o.makeState(dimension: p.dimension)
-                    let buffer = Vector(count: chunkSize(p))
-                    let block = UnsafeMutableBufferPointer<ElementwiseStep>.allocate(capacity: checkEvery > 1 ? blockIterations : 0)
-                    defer { block.deallocate() }
+                    let tiles = Tiles(p, o, blocks: checkEvery > 1)
                     var f = p.valueGradientAndSquaredNorm(at: x, gradient: g).value
                     var k = 0
                     while k < steps {
                         let toCheck = Swift.min(checkEvery - k % checkEvery, steps - k)
-                        let count = blockLength(p, o, x, state, from: k + 1, upTo: toCheck, into: block)
+                        let count = tiles.blockLength(o, &state, from: k + 1, upTo: toCheck)
                         let evaluate = count == toCheck
-                        let value = advance(p, o, x, &state, from: k + 1, iterations: count, block: block, buffer: buffer,
-                                            previous: nil, evaluate: evaluate).0
+                        let value = tiles.advance(p, o, x, &state, from: k + 1, iterations: count, previous: nil, evaluate: evaluate).0
                         if evaluate { f = value }
                         k += count
                     }

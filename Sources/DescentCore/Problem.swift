@@ -78,9 +78,11 @@ public protocol FusedGradientNorm: Problem {
 
 /// A separable problem: f(x) = Σ_b f_b(x_b) over blocks of consecutive coordinates, so f and ∇f can be
 /// computed range by range. The harness then runs a tiled loop: for each cache-sized chunk, the
-/// chunk's gradient into a chunk-sized buffer, the optimizer's step (``RangeUpdateRule``), and f and
+/// chunk's gradient into a chunk-sized buffer, the optimizer's step (``ElementwiseRule``), and f and
 /// ‖∇f‖² at the new point, while the chunk is in cache: one pass over memory per iteration, and no
 /// full-length gradient written, with the same arithmetic and the same results as the plain loop.
+/// With ``RunOptions/checkEvery`` > 1 the harness runs several consecutive iterations on one chunk
+/// before the next chunk, which separability makes the same as iteration by iteration.
 public protocol SeparableProblem: FusedGradientNorm {
     /// Ranges passed to ``accumulate(at:gradient:range:into:)`` start on multiples of this (a multiple of 8 blocks).
     var chunkAlignment: Int { get }
@@ -94,20 +96,14 @@ public protocol SeparableProblem: FusedGradientNorm {
     /// tiled loop's first pass). Default: ``accumulate(at:range:gradient:into:)`` with its sums dropped.
     func gradient(at x: Vector, range: Range<Int>, into gradient: UnsafeMutablePointer<Double>)
 
-    /// Applies `step` to the coordinates in `range` with the gradient computed in registers, in one
-    /// pass, and, when `sums` is given, adds the terms of f and Σgᵢ² at the new point as
-    /// ``accumulate(at:range:gradient:into:)`` would (same lanes, same order). Returns false (the
-    /// default) when it has no fused loop for `step`; then x is untouched and the harness falls back.
-    /// An empty range applies nothing and answers whether `step` has a fused loop. The harness may
-    /// apply the steps of several consecutive iterations to one range before the next range (with
-    /// ``RunOptions/checkEvery`` > 1), which separability makes the same as iteration by iteration.
-    func fusedStep(_ x: Vector, range: Range<Int>, step: ElementwiseStep, sums: UnsafeMutablePointer<Kernels.Sums>?) -> Bool
+    /// Calls `body` with the problem as a ``DiagonalQuadratic`` (valid during the call) and returns its
+    /// result, or returns `nil` (the default) when the problem is not one. Then an elementwise rule's
+    /// step runs fused with the gradient, in registers.
+    func withDiagonalQuadratic<R>(_ body: (DiagonalQuadratic) -> R) -> R?
 }
 
 extension SeparableProblem {
-    public func fusedStep(_ x: Vector, range: Range<Int>, step: ElementwiseStep, sums: UnsafeMutablePointer<Kernels.Sums>?) -> Bool {
-        false
-    }
+    public func withDiagonalQuadratic<R>(_ body: (DiagonalQuadratic) -> R) -> R? { nil }
 
     public func gradient(at x: Vector, range: Range<Int>, into gradient: UnsafeMutablePointer<Double>) {
         var unused = Kernels.Sums()

@@ -60,6 +60,13 @@ public final class Vector {
         base.update(from: other.base, count: count)
     }
 
+    /// Copies the elements of `other` in `range` into the same positions of this vector.
+    @inlinable
+    public func copy(_ range: Range<Int>, from other: Vector) {
+        precondition(range.upperBound <= Swift.min(count, other.count), "Vector.copy: range \(range) out of bounds")
+        (base + range.lowerBound).update(from: other.base + range.lowerBound, count: range.count)
+    }
+
     /// Copies `values` into this vector; the counts must match.
     public func assign(_ values: [Double]) {
         precondition(values.count == count, "Vector.assign: count \(values.count) into \(count)")

@@ -5,7 +5,7 @@ import DescentCore
 /// With d = ∇f + weight_decay · x:
 /// s ← ρ s + (1 − ρ) d²;  δ = √(u + ε) / √(s + ε) · d;  u ← ρ u + (1 − ρ) δ²;  x ← x − lr · δ.
 /// Defaults: lr = 1, ρ = 0.9, ε = 1e-6, weight_decay = 0.
-public struct Adadelta: Optimizer {
+public struct Adadelta: Optimizer, ElementwiseRule {
     public static let name = "adadelta"
     public static let summary = "Adadelta δ = √(u+ε)/√(s+ε)·d, x ← x − lr·δ (torch.optim.Adadelta)"
     public static var hyperparameters: [Hyperparameter<Self>] {
@@ -30,25 +30,21 @@ public struct Adadelta: Optimizer {
     /// PyTorch's defaults.
     public init() {}
 
-    /// The running averages of d² and δ².
-    public struct State {
-        /// s, the average of d².
-        public let squareAverage: Vector
-        /// u, the average of δ².
-        public let deltaAverage: Vector
-    }
+    /// Lanes s and u, the running averages of d² and of δ².
+    public var lanes: [Double] { [0, 0] }
 
-    public func makeState(dimension n: Int) -> State { State(squareAverage: Vector(count: n), deltaAverage: Vector(count: n)) }
+    /// None.
+    public func scalars(iteration: Int, previous: Void?) {}
 
-    public func step(_ x: Vector, gradient g: Vector, state: inout State, iteration: Int) {
-        let s = state.squareAverage, u = state.deltaAverage
+    /// torch.optim.Adadelta's `_single_tensor_adadelta` for one coordinate or eight.
+    @inline(__always)
+    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars: Void) -> V {
+        let d = weightDecay == 0 ? g : g + weightDecay * x
         let w = 1 - rho
-        for i in 0..<x.count {
-            let d = weightDecay == 0 ? g[i] : g[i] + weightDecay * x[i]
-            s[i] = s[i] * rho + w * d * d
-            let delta = (u[i] + eps).squareRoot() / (s[i] + eps).squareRoot() * d
-            u[i] = u[i] * rho + w * delta * delta
-            x[i] -= lr * delta
-        }
+        let square = s[0] * rho + w * d * d
+        s[0] = square
+        let delta = (s[1] + eps).squareRoot() / (square + eps).squareRoot() * d
+        s[1] = s[1] * rho + w * delta * delta
+        return x - lr * delta
     }
 }

@@ -5,7 +5,7 @@ import DescentCore
 /// With d = ∇f + weight_decay · x and step t:
 /// lr_t = lr / (1 + (t − 1) · lr_decay);  s ← s + d²;  x ← x − lr_t · d / (√s + ε).
 /// Defaults: lr = 1e-2, lr_decay = 0, weight_decay = 0, initial_accumulator_value = 0, ε = 1e-10.
-public struct Adagrad: Optimizer {
+public struct Adagrad: Optimizer, ElementwiseRule {
     public static let name = "adagrad"
     public static let summary = "AdaGrad s ← s + d², x ← x − lr_t·d/(√s + ε), lr_t = lr/(1+(t−1)·lr_decay) (torch.optim.Adagrad)"
     public static var hyperparameters: [Hyperparameter<Self>] {
@@ -33,21 +33,18 @@ public struct Adagrad: Optimizer {
     /// PyTorch's defaults.
     public init() {}
 
-    /// The accumulated squared gradients s.
-    public struct State {
-        /// s.
-        public let sum: Vector
-    }
+    /// One lane, the accumulated squared gradients s, starting at `initial_accumulator_value`.
+    public var lanes: [Double] { [initialAccumulator] }
 
-    public func makeState(dimension: Int) -> State { State(sum: Vector(count: dimension, repeating: initialAccumulator)) }
+    /// The decayed learning rate lr / (1 + (t − 1)·lr_decay).
+    public func scalars(iteration: Int, previous: Double?) -> Double { lr / (1 + Double(iteration - 1) * lrDecay) }
 
-    public func step(_ x: Vector, gradient g: Vector, state: inout State, iteration: Int) {
-        let clr = lr / (1 + Double(iteration - 1) * lrDecay)
-        let s = state.sum
-        for i in 0..<x.count {
-            let d = weightDecay == 0 ? g[i] : g[i] + weightDecay * x[i]
-            s[i] = s[i] + d * d
-            x[i] -= clr * d / (s[i].squareRoot() + eps)
-        }
+    /// torch.optim.Adagrad's `_single_tensor_adagrad` for one coordinate or eight.
+    @inline(__always)
+    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars clr: Double) -> V {
+        let d = weightDecay == 0 ? g : g + weightDecay * x
+        let sum = s[0] + d * d
+        s[0] = sum
+        return x - clr * d / (sum.squareRoot() + eps)
     }
 }

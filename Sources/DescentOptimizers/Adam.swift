@@ -12,7 +12,7 @@ import DescentCore
 /// decoupled decay adds weight_decay · x to u; x ← x − lr · u.
 /// Defaults (torch.optim.Adam): lr = 1e-3, β₁ = 0.9, β₂ = 0.999, ε = 1e-8, weight_decay = 0;
 /// `adamw` is the alias with decoupled decay and weight_decay = 1e-2 (torch.optim.AdamW).
-public struct Adam: Optimizer, RangeUpdateRule {
+public struct Adam: Optimizer, ElementwiseRule {
     public static let name = "adam"
     public static let summary = "Adam m ← β₁m+(1−β₁)d, v ← β₂v+(1−β₂)d², x ← x − lr·m̂/(√v̂ + ε); amsgrad, decoupled decay (torch.optim.Adam)"
     public static var hyperparameters: [Hyperparameter<Self>] {
@@ -71,97 +71,64 @@ public struct Adam: Optimizer, RangeUpdateRule {
         }
     }
 
-    /// The moment estimates (the maximum is empty unless AMSGrad).
-    public struct State {
-        /// First moment m.
-        public let m: Vector
-        /// Second moment v.
-        public let v: Vector
-        /// Running maximum (of v in the PyTorch convention, of v̂ in optax's).
-        public let vMax: Vector
+    /// Lanes m and v, and the running maximum with AMSGrad (of v in the PyTorch convention, of v̂ in optax's).
+    public var lanes: [Double] { amsgrad ? [0, 0, 0] : [0, 0] }
+
+    /// One iteration's scalars: the bias corrections 1 − β₁ᵗ and 1 − β₂ᵗ, PyTorch's step size
+    /// lr / (1 − β₁ᵗ) and √(1 − β₂ᵗ), and decoupled decay's factor 1 − lr·λ.
+    public struct Scalars {
+        /// 1 − β₁ᵗ, 1 − β₂ᵗ.
+        public var correction1, correction2: Double
+        /// lr / (1 − β₁ᵗ), √(1 − β₂ᵗ).
+        public var stepSize, root2: Double
+        /// 1 − lr·λ.
+        public var keep: Double
     }
 
-    public func makeState(dimension n: Int) -> State {
-        State(m: Vector(count: n), v: Vector(count: n), vMax: Vector(count: amsgrad ? n : 0))
-    }
-
-    public func step(_ x: Vector, gradient g: Vector, state: inout State, iteration: Int) {
-        step(x, gradient: g.pointer, state: &state, iteration: iteration, range: 0..<x.count)
-    }
-
-    /// The common case (PyTorch's order, no weight decay, no AMSGrad, β₁ > ½) as a step a problem can
-    /// fuse with its gradient.
-    public func elementwiseStep(state: State, iteration: Int) -> ElementwiseStep? {
-        guard convention == .pytorch, !amsgrad, weightDecay == 0, 1 - beta1 < 0.5 else { return nil }
-        return .adam(coefficients(iteration: iteration), m: state.m.pointer, v: state.v.pointer)
-    }
-
-    /// This iteration's scalars of the PyTorch-order step.
-    func coefficients(iteration: Int) -> ElementwiseStep.AdamCoefficients {
+    public func scalars(iteration: Int, previous: Scalars?) -> Scalars {
         let t = Double(iteration)
-        return .init(w1: 1 - beta1, beta2: beta2, w2: 1 - beta2, stepSize: lr / (1 - _pow(beta1, t)),
-                     root2: (1 - _pow(beta2, t)).squareRoot(), eps: eps)
+        let correction1 = 1 - _pow(beta1, t), correction2 = 1 - _pow(beta2, t)
+        return Scalars(correction1: correction1, correction2: correction2, stepSize: lr / correction1,
+                       root2: correction2.squareRoot(), keep: 1 - lr * weightDecay)
     }
 
-    /// The step of the coordinates in `range`; `chunk[i − range.lowerBound]` is ∂f/∂xᵢ.
-    public func step(_ x: Vector, gradient chunk: UnsafePointer<Double>, state: inout State, iteration: Int, range: Range<Int>) {
-        let lo = range.lowerBound
-        let t = Double(iteration)
-        let correction1 = 1 - _pow(beta1, t)
-        let correction2 = 1 - _pow(beta2, t)
-        let m = state.m, v = state.v, vMax = state.vMax
-        let w1 = 1 - beta1, w2 = 1 - beta2
+    /// torch.optim.Adam's `_single_tensor_adam` (or optax's adam) for one coordinate or eight.
+    @inline(__always)
+    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
+        if convention == .pytorch && !amsgrad && weightDecay == 0 && beta1 > 0.5 {
+            // The common case under one test, so the compiler keeps it branch-free (same operations as below).
+            let m = s[0] + (1 - beta1) * (g - s[0]), v = s[1] * beta2 + (1 - beta2) * g * g
+            s[0] = m
+            s[1] = v
+            return x - c.stepSize * m / (v.squareRoot() / c.root2 + eps)
+        }
+        var x = x
         let coupled = decoupledWeightDecay ? 0 : weightDecay
+        let d = coupled == 0 ? g : g + coupled * x
         switch convention {
         case .pytorch:
-            let c = coefficients(iteration: iteration)
-            let stepSize = c.stepSize, root2 = c.root2
-            let keep = 1 - lr * weightDecay
-            if !amsgrad && weightDecay == 0 {
-                // The common case as one branch-free loop over raw storage (vectorizes); same arithmetic.
-                let x = x.pointer, m = m.pointer, v = v.pointer, beta2 = beta2, eps = eps
-                var i = range.lowerBound
-                if w1 < 0.5 {
-                    // Eight lanes at a time: lerp's w < 0.5 form, lane by lane the scalar operations.
-                    while i + 8 <= range.upperBound {
-                        Kernels.store(ElementwiseStep.adam(Kernels.load(x + i), Kernels.load(chunk + (i - lo)), c, m: m, v: v, at: i), x + i)
-                        i += 8
-                    }
-                }
-                for i in i..<range.upperBound {
-                    let d = chunk[i - lo], mi = lerp(m[i], d, w1), vi = v[i] * beta2 + w2 * d * d
-                    m[i] = mi
-                    v[i] = vi
-                    x[i] -= stepSize * mi / (vi.squareRoot() / root2 + eps)
-                }
-                return
+            if decoupledWeightDecay && weightDecay != 0 { x = x * c.keep }
+            let m = V.lerp(s[0], d, 1 - beta1), v = s[1] * beta2 + (1 - beta2) * d * d
+            s[0] = m
+            s[1] = v
+            var second = v
+            if amsgrad {
+                second = V.max(s[2], v)
+                s[2] = second
             }
-            for i in range {
-                if decoupledWeightDecay && weightDecay != 0 { x[i] *= keep }
-                let d = coupled == 0 ? chunk[i - lo] : chunk[i - lo] + coupled * x[i]
-                m[i] = lerp(m[i], d, w1)
-                v[i] = v[i] * beta2 + w2 * d * d
-                var second = v[i]
-                if amsgrad {
-                    vMax[i] = Swift.max(vMax[i], v[i])
-                    second = vMax[i]
-                }
-                x[i] -= stepSize * m[i] / (second.squareRoot() / root2 + eps)
-            }
+            return x - c.stepSize * m / (second.squareRoot() / c.root2 + eps)
         case .optax:
-            for i in range {
-                let d = coupled == 0 ? chunk[i - lo] : chunk[i - lo] + coupled * x[i]
-                m[i] = w1 * d + beta1 * m[i]
-                v[i] = w2 * (d * d) + beta2 * v[i]
-                var vHat = v[i] / correction2
-                if amsgrad {
-                    vMax[i] = Swift.max(vMax[i], vHat)
-                    vHat = vMax[i]
-                }
-                var u = (m[i] / correction1) / ((vHat + epsRoot).squareRoot() + eps)
-                if decoupledWeightDecay { u += weightDecay * x[i] }
-                x[i] += -lr * u
+            let m = (1 - beta1) * d + beta1 * s[0], v = (1 - beta2) * (d * d) + beta2 * s[1]
+            s[0] = m
+            s[1] = v
+            var vHat = v / c.correction2
+            if amsgrad {
+                vHat = V.max(s[2], vHat)
+                s[2] = vHat
             }
+            var u = (m / c.correction1) / ((vHat + epsRoot).squareRoot() + eps)
+            if decoupledWeightDecay { u = u + weightDecay * x }
+            return x + (-lr) * u
         }
     }
 }

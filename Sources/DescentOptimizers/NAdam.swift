@@ -7,7 +7,7 @@ import DescentCore
 /// D = √(v / (1 − β₂ᵗ)) + ε;
 /// x ← x − lr (1 − μ_t) / (1 − Π_t) · d / D − lr μ_{t+1} / (1 − Π_t μ_{t+1}) · m / D.
 /// Defaults: lr = 2e-3, β₁ = 0.9, β₂ = 0.999, ε = 1e-8, weight_decay = 0, ψ = momentum_decay = 4e-3.
-public struct NAdam: Optimizer {
+public struct NAdam: Optimizer, ElementwiseRule {
     public static let name = "nadam"
     public static let summary = "NAdam: Adam with Nesterov momentum and PyTorch's μ_t = β₁(1 − ½·0.96^(tψ)) schedule (torch.optim.NAdam)"
     public static var hyperparameters: [Hyperparameter<Self>] {
@@ -41,38 +41,44 @@ public struct NAdam: Optimizer {
     /// PyTorch's defaults.
     public init() {}
 
-    /// The moments and the running product of μ.
-    public struct State {
-        /// First moment m.
-        public let m: Vector
-        /// Second moment v.
-        public let v: Vector
+    /// Lanes m and v.
+    public var lanes: [Double] { [0, 0] }
+
+    /// One iteration's scalars: the running product Π_t of μ, 1 − β₂ᵗ, the coefficients of d and
+    /// of m, and decoupled decay's factor 1 − lr·λ.
+    public struct Scalars {
         /// Π_t = μ₁ ⋯ μ_t.
-        public var muProduct = 1.0
+        public var muProduct: Double
+        /// 1 − β₂ᵗ.
+        public var correction2: Double
+        /// −lr(1 − μ_t)/(1 − Π_t) and −lr·μ_{t+1}/(1 − Π_t·μ_{t+1}).
+        public var gradientCoefficient, momentumCoefficient: Double
+        /// 1 − lr·λ.
+        public var keep: Double
     }
 
-    public func makeState(dimension n: Int) -> State { State(m: Vector(count: n), v: Vector(count: n)) }
-
-    public func step(_ x: Vector, gradient g: Vector, state: inout State, iteration: Int) {
+    public func scalars(iteration: Int, previous: Scalars?) -> Scalars {
         let t = Double(iteration)
-        let correction2 = 1 - _pow(beta2, t)
         let mu = beta1 * (1 - 0.5 * _pow(0.96, t * momentumDecay))
         let muNext = beta1 * (1 - 0.5 * _pow(0.96, (t + 1) * momentumDecay))
-        state.muProduct *= mu
-        let muProductNext = state.muProduct * muNext
-        let gradientCoefficient = -lr * (1 - mu) / (1 - state.muProduct)
-        let momentumCoefficient = (-lr * muNext) / (1 - muProductNext)
-        let m = state.m, v = state.v
-        let w1 = 1 - beta1, w2 = 1 - beta2
-        let keep = 1 - lr * weightDecay
-        for i in 0..<x.count {
-            if decoupledWeightDecay && weightDecay != 0 { x[i] *= keep }
-            let d = decoupledWeightDecay || weightDecay == 0 ? g[i] : g[i] + weightDecay * x[i]
-            m[i] = lerp(m[i], d, w1)
-            v[i] = v[i] * beta2 + w2 * d * d
-            let denominator = (v[i] / correction2).squareRoot() + eps
-            x[i] += gradientCoefficient * d / denominator
-            x[i] += momentumCoefficient * m[i] / denominator
-        }
+        let muProduct = (previous?.muProduct ?? 1) * mu
+        let muProductNext = muProduct * muNext
+        return Scalars(muProduct: muProduct, correction2: 1 - _pow(beta2, t),
+                       gradientCoefficient: -lr * (1 - mu) / (1 - muProduct),
+                       momentumCoefficient: (-lr * muNext) / (1 - muProductNext), keep: 1 - lr * weightDecay)
+    }
+
+    /// torch.optim.NAdam's `_single_tensor_nadam` for one coordinate or eight.
+    @inline(__always)
+    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
+        var x = x
+        if decoupledWeightDecay && weightDecay != 0 { x = x * c.keep }
+        let d = decoupledWeightDecay || weightDecay == 0 ? g : g + weightDecay * x
+        let m = V.lerp(s[0], d, 1 - beta1), v = s[1] * beta2 + (1 - beta2) * d * d
+        s[0] = m
+        s[1] = v
+        let denominator = (v / c.correction2).squareRoot() + eps
+        x = x + c.gradientCoefficient * d / denominator
+        return x + c.momentumCoefficient * m / denominator
     }
 }

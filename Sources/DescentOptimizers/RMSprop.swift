@@ -8,7 +8,7 @@ import DescentCore
 /// optax convention (optax.rmsprop): ε inside the square root, r = √(s (− a²) + ε), the moments
 /// updated as (1 − α) d² + α s; momentum as b ← d/r + μ b.
 /// Defaults (PyTorch): lr = 1e-2, α = 0.99, ε = 1e-8, weight_decay = 0, momentum = 0, centered = false.
-public struct RMSprop: Optimizer {
+public struct RMSprop: Optimizer, ElementwiseRule {
     public static let name = "rmsprop"
     public static let summary = "RMSprop s ← αs + (1−α)d², x ← x − lr·d/(√s + ε), centered and momentum options (torch.optim.RMSprop)"
     public static var hyperparameters: [Hyperparameter<Self>] {
@@ -42,51 +42,44 @@ public struct RMSprop: Optimizer {
     /// PyTorch's defaults.
     public init() {}
 
-    /// The running averages (a and b are empty when unused).
-    public struct State {
-        /// s, the average of d².
-        public let squareAverage: Vector
-        /// a, the average of d (centered only).
-        public let gradientAverage: Vector
-        /// b, the momentum buffer (momentum > 0 only).
-        public let buffer: Vector
-    }
+    /// Lanes s (the average of d²), then a (the average of d, centered only), then b (the momentum
+    /// buffer, momentum > 0 only).
+    public var lanes: [Double] { [0] + (centered ? [0] : []) + (momentum > 0 ? [0] : []) }
 
-    public func makeState(dimension n: Int) -> State {
-        State(squareAverage: Vector(count: n), gradientAverage: Vector(count: centered ? n : 0),
-              buffer: Vector(count: momentum > 0 ? n : 0))
-    }
+    /// None.
+    public func scalars(iteration: Int, previous: Void?) {}
 
-    public func step(_ x: Vector, gradient g: Vector, state: inout State, iteration: Int) {
-        let s = state.squareAverage, a = state.gradientAverage, b = state.buffer
-        let w = 1 - alpha
-        for i in 0..<x.count {
-            let d = weightDecay == 0 ? g[i] : g[i] + weightDecay * x[i]
-            let denominator: Double
-            switch convention {
-            case .pytorch:
-                s[i] = s[i] * alpha + w * d * d
-                var v = s[i]
-                if centered {
-                    a[i] = lerp(a[i], d, w)
-                    v = s[i] + -a[i] * a[i]
-                }
-                denominator = v.squareRoot() + eps
-            case .optax:
-                s[i] = w * (d * d) + alpha * s[i]
-                var v = s[i]
-                if centered {
-                    a[i] = w * d + alpha * a[i]
-                    v = s[i] - a[i] * a[i]
-                }
-                denominator = (v + eps).squareRoot()
+    /// torch.optim.RMSprop's `_single_tensor_rmsprop` (or optax's rmsprop) for one coordinate or eight.
+    @inline(__always)
+    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars: Void) -> V {
+        let d = weightDecay == 0 ? g : g + weightDecay * x
+        let w = 1 - alpha, bufferLane = centered ? 2 : 1
+        let denominator: V
+        switch convention {
+        case .pytorch:
+            let square = s[0] * alpha + w * d * d
+            s[0] = square
+            var v = square
+            if centered {
+                let a = V.lerp(s[1], d, w)
+                s[1] = a
+                v = square + -a * a
             }
-            if momentum > 0 {
-                b[i] = convention == .pytorch ? b[i] * momentum + d / denominator : d / denominator + momentum * b[i]
-                x[i] -= lr * b[i]
-            } else {
-                x[i] -= lr * d / denominator
+            denominator = v.squareRoot() + eps
+        case .optax:
+            let square = w * (d * d) + alpha * s[0]
+            s[0] = square
+            var v = square
+            if centered {
+                let a = w * d + alpha * s[1]
+                s[1] = a
+                v = square - a * a
             }
+            denominator = (v + eps).squareRoot()
         }
+        guard momentum > 0 else { return x - lr * d / denominator }
+        let b = convention == .pytorch ? s[bufferLane] * momentum + d / denominator : d / denominator + momentum * s[bufferLane]
+        s[bufferLane] = b
+        return x - lr * b
     }
 }

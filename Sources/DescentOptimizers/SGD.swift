@@ -11,7 +11,7 @@ import DescentCore
 /// References: H. Robbins, S. Monro, Ann. Math. Stat. 22(3), 1951 (SGD); B. T. Polyak, USSR Comput.
 /// Math. Math. Phys. 4(5), 1964 (heavy ball); Y. Nesterov, Soviet Math. Dokl. 27, 1983; I. Sutskever
 /// et al., ICML 2013 (the form PyTorch uses).
-public struct SGD: Optimizer, RangeUpdateRule {
+public struct SGD: Optimizer, ElementwiseRule {
     public static let name = "sgd"
     public static let summary = "SGD with momentum/Nesterov: b ← μb + (1−τ)d, x ← x − lr·(b or d + μb) (torch.optim.SGD)"
     public static var hyperparameters: [Hyperparameter<Self>] {
@@ -54,47 +54,22 @@ public struct SGD: Optimizer, RangeUpdateRule {
         }
     }
 
-    /// The momentum buffer b (empty when μ = 0).
-    public struct State {
-        /// b.
-        public let buffer: Vector
-    }
+    /// One lane, the momentum buffer b, when μ > 0; none otherwise.
+    public var lanes: [Double] { momentum == 0 ? [] : [0] }
 
-    public func makeState(dimension: Int) -> State { State(buffer: Vector(count: momentum == 0 ? 0 : dimension)) }
+    /// Whether this is the first step (b₁ = d).
+    public func scalars(iteration: Int, previous: Bool?) -> Bool { iteration == 1 }
 
-    public func step(_ x: Vector, gradient g: Vector, state: inout State, iteration: Int) {
-        step(x, gradient: g.pointer, state: &state, iteration: iteration, range: 0..<x.count)
-    }
-
-    /// Plain descent (no momentum, no weight decay) as a step a problem can fuse with its gradient.
-    public func elementwiseStep(state: State, iteration: Int) -> ElementwiseStep? {
-        momentum == 0 && weightDecay == 0 ? .descent(lr: lr) : nil
-    }
-
-    /// The step of the coordinates in `range`; `chunk[i − range.lowerBound]` is ∂f/∂xᵢ.
-    public func step(_ x: Vector, gradient chunk: UnsafePointer<Double>, state: inout State, iteration: Int, range: Range<Int>) {
-        let lr = lr, wd = weightDecay, mu = momentum, keep = 1 - dampening, lo = range.lowerBound
-        let x = x.pointer
-        if mu == 0 {
-            // Plain (stochastic) gradient descent: the loop the compiler can vectorize.
-            if wd == 0 {
-                var i = range.lowerBound
-                while i + 8 <= range.upperBound {
-                    Kernels.store(ElementwiseStep.descend(Kernels.load(x + i), Kernels.load(chunk + (i - lo)), lr: lr), x + i)
-                    i += 8
-                }
-                while i < range.upperBound { x[i] = ElementwiseStep.descend(x[i], chunk[i - lo], lr: lr); i += 1 }
-            } else {
-                for i in range { x[i] -= lr * (chunk[i - lo] + wd * x[i]) }
-            }
-            return
-        }
-        let b = state.buffer.pointer
-        for i in range {
-            var d = wd == 0 ? chunk[i - lo] : chunk[i - lo] + wd * x[i]
-            b[i] = iteration == 1 ? d : b[i] * mu + keep * d
-            d = nesterov ? d + mu * b[i] : b[i]
-            x[i] -= lr * d
-        }
+    /// torch.optim.SGD's `_single_tensor_sgd` for one coordinate or eight.
+    @inline(__always)
+    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars first: Bool) -> V {
+        // Plain descent first, under one test, so the compiler keeps W1's loop branch-free.
+        if momentum == 0 && weightDecay == 0 { return x - lr * g }
+        var d = weightDecay == 0 ? g : g + weightDecay * x
+        if momentum == 0 { return x - lr * d }
+        let b = first ? d : s[0] * momentum + (1 - dampening) * d
+        s[0] = b
+        d = nesterov ? d + momentum * b : b
+        return x - lr * d
     }
 }

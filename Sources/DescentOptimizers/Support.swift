@@ -1,11 +1,5 @@
 import DescentCore
 
-/// PyTorch's CPU `lerp`: a + w(b − a) for w < 0.5, else b − (b − a)(1 − w).
-@inline(__always)
-func lerp(_ a: Double, _ b: Double, _ w: Double) -> Double {
-    w < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w)
-}
-
 /// Which library's update formula to follow where PyTorch and optax differ.
 public enum Convention: String, CaseIterable, Sendable {
     /// torch.optim: ε outside √, AMSGrad's maximum on raw v, PyTorch's operation order.

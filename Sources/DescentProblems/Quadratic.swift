@@ -126,47 +126,21 @@ public struct Quadratic: QuadraticProblem, SeparableProblem {
         return sums.totals
     }
 
-    /// Eight coordinates with constant b = c, lane by lane the scalar formulas: fᵢ = ½ xᵢ(aᵢxᵢ) − c·xᵢ
-    /// and gᵢ = aᵢxᵢ − c. Every block loop of the diagonal instance goes through it (where only g is
-    /// used, the compiler drops f).
-    @inline(__always)
-    private static func block(_ xv: SIMD8<Double>, _ av: SIMD8<Double>, _ c: Double) -> (f: SIMD8<Double>, g: SIMD8<Double>) {
-        let ax = av * xv
-        return (0.5 * xv * ax - c * xv, ax - c)
-    }
-
     /// 8 for a diagonal instance (coordinates are independent); 0 for a rotated one, which is not separable.
     public var chunkAlignment: Int { isRotated ? 0 : 8 }
 
     public func accumulate(at x: Vector, range: Range<Int>, gradient out: UnsafeMutablePointer<Double>?,
                            into sums: inout Kernels.Sums) {
         precondition(!isRotated, "a rotated quadratic is not separable")
-        eigenvalues.withUnsafeBufferPointer { a in
-            let a = a.baseAddress!, x = x.pointer, lo = range.lowerBound
-            if let c = constantLinear {
-                // Hand-written blocks of 8 (closures here were not inlined); lane by lane the scalar formulas.
-                var i = lo
-                let end = lo + (range.count & ~7)
-                while i < end {
-                    let (fv, gv) = Self.block(Kernels.load(x + i), Kernels.load(a + i), c)
-                    if let g = out { Kernels.store(gv, g + (i - lo)) }
-                    sums.add(fv, gv * gv)
-                    i += 8
-                }
-                // The ragged end as one more block (lanes without a term add +0, which changes nothing).
-                var tf = SIMD8<Double>(), tg = SIMD8<Double>()
-                while i < range.upperBound {
-                    let ax = a[i] * x[i], gi = ax - c
-                    out?[i - lo] = gi
-                    tf[i - end] = 0.5 * x[i] * ax - c * x[i]
-                    tg[i - end] = gi * gi
-                    i += 1
-                }
-                sums.add(tf, tg)
-                return
+        if let c = constantLinear {
+            eigenvalues.withUnsafeBufferPointer { a in
+                DiagonalQuadratic(diagonal: a.baseAddress!, linear: c).accumulate(at: x.pointer, range: range, gradient: out, into: &sums)
             }
+            return
+        }
+        eigenvalues.withUnsafeBufferPointer { a in
             linear.withUnsafeBufferPointer { b in
-                let b = b.baseAddress!
+                let a = a.baseAddress!, b = b.baseAddress!, x = x.pointer, lo = range.lowerBound
                 sums.add(range) { i in
                     let ax = a[i] * x[i], gi = ax - b[i]
                     out?[i - lo] = gi
@@ -176,73 +150,25 @@ public struct Quadratic: QuadraticProblem, SeparableProblem {
         }
     }
 
-    /// Descent on a diagonal instance with constant b, block by block: gᵢ = aᵢxᵢ − c in registers, the
-    /// step, and (with `sums`) the terms at the new point; the ragged end through the same formulas.
-    public func fusedStep(_ x: Vector, range: Range<Int>, step: ElementwiseStep, sums: UnsafeMutablePointer<Kernels.Sums>?) -> Bool {
-        guard !isRotated, let c = constantLinear else { return false }
-        switch step {
-        case .descent(let lr):
-            fused(x, range, c, sums, { xv, g, _ in ElementwiseStep.descend(xv, g, lr: lr) },
-                  { xi, g, _ in ElementwiseStep.descend(xi, g, lr: lr) })
-        case .adam(let k, let m, let v):
-            fused(x, range, c, sums, { xv, g, i in ElementwiseStep.adam(xv, g, k, m: m, v: v, at: i) },
-                  { xi, g, i in ElementwiseStep.adam(xi, g, k, m: m, v: v, at: i) })
-        }
-        return true
-    }
-
-    /// The fused loop for constant b = c: per block of 8, g = a∘x − c in registers, x ← `update`, and
-    /// with `sums` the terms of f and Σgᵢ² at the new x (lanes and order as ``accumulate(at:range:gradient:into:)``).
-    @inline(__always)
-    private func fused(_ x: Vector, _ range: Range<Int>, _ c: Double, _ sums: UnsafeMutablePointer<Kernels.Sums>?,
-                       _ update: (SIMD8<Double>, SIMD8<Double>, Int) -> SIMD8<Double>, _ scalar: (Double, Double, Int) -> Double) {
-        let end = range.lowerBound + (range.count & ~7)
-        eigenvalues.withUnsafeBufferPointer { a in
-            let a = a.baseAddress!, x = x.pointer
-            var i = range.lowerBound
-            if let sums {
-                var s = sums.pointee  // in registers for the loop (through the pointer, every block would go to memory)
-                while i < end {
-                    let av = Kernels.load(a + i), x0 = Kernels.load(x + i)
-                    let xv = update(x0, Self.block(x0, av, c).g, i)
-                    Kernels.store(xv, x + i)
-                    let (fv, gv) = Self.block(xv, av, c)
-                    s.add(fv, gv * gv)
-                    i += 8
-                }
-                sums.pointee = s
-            } else {
-                while i < end {
-                    let x0 = Kernels.load(x + i)
-                    Kernels.store(update(x0, Self.block(x0, Kernels.load(a + i), c).g, i), x + i)
-                    i += 8
-                }
-            }
-            for j in end..<range.upperBound { x[j] = scalar(x[j], a[j] * x[j] - c, j) }
-        }
-        if let sums, end < range.upperBound {
-            accumulate(at: x, range: end..<range.upperBound, gradient: nil, into: &sums.pointee)
-        }
-    }
-
     /// gᵢ = aᵢxᵢ − bᵢ over `range`, nothing else.
     public func gradient(at x: Vector, range: Range<Int>, into out: UnsafeMutablePointer<Double>) {
         precondition(!isRotated, "a rotated quadratic is not separable")
         eigenvalues.withUnsafeBufferPointer { a in
-            let a = a.baseAddress!, x = x.pointer, lo = range.lowerBound
             if let c = constantLinear {
-                var i = lo
-                while i + 8 <= range.upperBound {
-                    Kernels.store(Self.block(Kernels.load(x + i), Kernels.load(a + i), c).g, out + (i - lo))
-                    i += 8
-                }
-                while i < range.upperBound { out[i - lo] = a[i] * x[i] - c; i += 1 }
+                DiagonalQuadratic(diagonal: a.baseAddress!, linear: c).gradient(at: x.pointer, range: range, into: out)
                 return
             }
             linear.withUnsafeBufferPointer { b in
+                let a = a.baseAddress!, b = b.baseAddress!, x = x.pointer, lo = range.lowerBound
                 for i in range { out[i - lo] = a[i] * x[i] - b[i] }
             }
         }
+    }
+
+    /// A diagonal instance with constant b is a ``DiagonalQuadratic``: elementwise steps fuse with its gradient.
+    public func withDiagonalQuadratic<R>(_ body: (DiagonalQuadratic) -> R) -> R? {
+        guard !isRotated, let c = constantLinear else { return nil }
+        return eigenvalues.withUnsafeBufferPointer { body(DiagonalQuadratic(diagonal: $0.baseAddress!, linear: c)) }
     }
 
     /// Row by row: (Ax)ᵢ as ``Kernels/dot(_:_:_:)``, fᵢ = ½ xᵢ(Ax)ᵢ − bᵢxᵢ summed with ``Kernels/sum(_:_:)``.

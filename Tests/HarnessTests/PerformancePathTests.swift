@@ -32,18 +32,23 @@ private struct Fused<P: FusedGradientNorm>: Wrapper, FusedGradientNorm {
     let inner: P
 }
 
-/// Forwards to a separable problem and records where each non-empty fused step starts.
-private struct Recording<P: SeparableProblem>: Wrapper, SeparableProblem {
+/// SGD that records where each step of a range starts (fused with a diagonal quadratic or not).
+private struct RecordingSGD: ElementwiseRule {
     final class Log: @unchecked Sendable { var starts: [Int] = [] }
-    let inner: P
+    let inner = SGD(lr: 1e-3)
     let log = Log()
-    var chunkAlignment: Int { inner.chunkAlignment }
-    func accumulate(at x: Vector, range: Range<Int>, gradient: UnsafeMutablePointer<Double>?, into sums: inout Kernels.Sums) {
-        inner.accumulate(at: x, range: range, gradient: gradient, into: &sums)
+    func scalars(iteration: Int, previous: Bool?) -> Bool { inner.scalars(iteration: iteration, previous: previous) }
+    func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars: Bool) -> V {
+        inner.update(x, gradient: g, lanes: s, scalars: scalars)
     }
-    func fusedStep(_ x: Vector, range: Range<Int>, step: ElementwiseStep, sums: UnsafeMutablePointer<Kernels.Sums>?) -> Bool {
-        if !range.isEmpty { log.starts.append(range.lowerBound) }
-        return inner.fusedStep(x, range: range, step: step, sums: sums)
+    func apply(_ x: Vector, gradient: UnsafePointer<Double>, lanes: StateLanes, scalars: Bool, range: Range<Int>) {
+        log.starts.append(range.lowerBound)
+        inner.apply(x, gradient: gradient, lanes: lanes, scalars: scalars, range: range)
+    }
+    func apply(_ x: Vector, quadratic: DiagonalQuadratic, lanes: StateLanes, scalars: Bool, range: Range<Int>,
+               sums: UnsafeMutablePointer<Kernels.Sums>?) {
+        log.starts.append(range.lowerBound)
+        inner.apply(x, quadratic: quadratic, lanes: lanes, scalars: scalars, range: range, sums: sums)
     }
 }
 
@@ -66,7 +71,7 @@ struct PerformancePathTests {
     func quadratic(n: Int) throws {
         let q = try Quadratic(dimension: n, conditionNumber: 1e3, rotated: false, linearTerm: .ones, seed: 0)
         let g = try Quadratic(dimension: n, conditionNumber: 50, rotated: false, seed: 3)
-        let rules: [any RangeUpdateRule] = [SGD(lr: 1e-3), SGD(lr: 1e-3, momentum: 0.9, nesterov: true), Adam(lr: 1e-2),
+        let rules: [any ElementwiseRule] = [SGD(lr: 1e-3), SGD(lr: 1e-3, momentum: 0.9, nesterov: true), Adam(lr: 1e-2),
                                             Adam(lr: 1e-2, amsgrad: true), Adam(lr: 1e-2, weightDecay: 0.01, decoupledWeightDecay: true)]
         for problem in [q, g] {
             for rule in rules {
@@ -116,7 +121,7 @@ struct PerformancePathTests {
         // n spans several block chunks and ends ragged; 100 and 300 make blocks that end between checks.
         let q = try Quadratic(dimension: 10_007, conditionNumber: 1e3, rotated: false, linearTerm: .ones, seed: 0)
         #expect(q.dimension > 4 * Harness.blockChunkSize(q) && checkEvery <= 300)
-        let rules: [any RangeUpdateRule] = [SGD(lr: 1e-3), Adam(lr: 1e-2), SGD(lr: 1e-3, momentum: 0.9)]
+        let rules: [any ElementwiseRule] = [SGD(lr: 1e-3), Adam(lr: 1e-2), SGD(lr: 1e-3, momentum: 0.9)]
         for rule in rules {
             let plain = Harness.run(problem: Plain(inner: q), optimizer: rule, optimalValue: nil,
                                     options: RunOptions(maxIterations: 300, tolerance: 0, logEvery: 1, patience: 1_000_000))
@@ -134,8 +139,8 @@ struct PerformancePathTests {
                     == plain.finalValue.bitPattern)
         }
         // The first chunk takes every step of the first block before the next chunk is touched.
-        let recording = Recording(inner: q)
-        _ = Harness.run(problem: recording, optimizer: SGD(lr: 1e-3), optimalValue: nil,
+        let recording = RecordingSGD()
+        _ = Harness.run(problem: q, optimizer: recording, optimalValue: nil,
                         options: RunOptions(maxIterations: 300, tolerance: 0, logEvery: checkEvery, checkEvery: checkEvery))
         let block = min(checkEvery, Harness.blockIterations), chunk = Harness.blockChunkSize(q)
         #expect(recording.log.starts.prefix(block + 1) == ArraySlice(Array(repeating: 0, count: block) + [chunk]))
@@ -155,7 +160,7 @@ struct PerformancePathTests {
     @Test("extended Rosenbrock: Adam and GD through the tiled loop equal the untiled loop (‖∇f‖² summed by pairs in both)")
     func rosenbrock() {
         let p = ExtendedRosenbrock(dimension: 9_002)
-        for rule in [Adam(lr: 1e-3), SGD(lr: 1e-4)] as [any RangeUpdateRule] {
+        for rule in [Adam(lr: 1e-3), SGD(lr: 1e-4)] as [any ElementwiseRule] {
             let tiled = Harness.run(problem: p, optimizer: rule, optimalValue: 0, options: Self.options)
             expectSameRun(tiled, Harness.run(problem: Fused(inner: p), optimizer: rule, optimalValue: 0, options: Self.options))
             // Without the fused norm the iterates are the same; only ‖∇f‖'s last bits may differ (element order).

@@ -1,7 +1,9 @@
 import Descent
 
-/// Sign gradient descent: x ← x − lr · sign(∇f(x)). One struct is the whole plugin.
-struct SignDescent: Optimizer {
+/// Sign gradient descent: x ← x − lr · sign(∇f(x)). One struct is the whole plugin: the update is
+/// written once, per coordinate (generic over `Lane`: one coordinate or eight), and the harness
+/// derives the full step, the tiled and fused steps and blocks of iterations from it.
+struct SignDescent: Optimizer, ElementwiseRule {
     static let name = "signgd"
     static let summary = "sign gradient descent x ← x − lr·sign(∇f)"
     static var hyperparameters: [Hyperparameter<Self>] { [.init("lr", \.lr, "learning rate", .positive)] }
@@ -10,10 +12,11 @@ struct SignDescent: Optimizer {
 
     var lr = 1e-2
 
-    func makeState(dimension: Int) {}
+    /// Nothing to compute once per iteration but the learning rate; no state lanes.
+    func scalars(iteration: Int, previous: Double?) -> Double { lr }
 
-    func step(_ x: Vector, gradient g: Vector, state: inout Void, iteration: Int) {
-        for i in 0..<x.count { x[i] -= lr * (g[i] > 0 ? 1 : g[i] < 0 ? -1 : 0) }
+    func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars lr: Double) -> V {
+        x - lr * g.signum()
     }
 }
 

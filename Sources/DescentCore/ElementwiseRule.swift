@@ -1,0 +1,252 @@
+/// The values an elementwise rule computes with: one coordinate (`Double`) or eight (`SIMD8<Double>`).
+///
+/// An ``ElementwiseRule`` writes its per-coordinate update once, generic over `Lane`; the derived
+/// steps run it on eight coordinates at a time and on the ragged end one at a time. Every operation
+/// is the lane-wise IEEE operation with the same rounding as `Double`'s, so both give the same bits.
+public protocol Lane {
+    /// The comparison result: `Bool` for one coordinate, a mask for eight.
+    associatedtype Mask
+
+    /// Every lane equal to `value`.
+    init(lanes value: Double)
+    /// Loads the lanes from `p` (any alignment).
+    static func load(_ p: UnsafePointer<Double>) -> Self
+    /// Stores the lanes at `p`.
+    func store(to p: UnsafeMutablePointer<Double>)
+
+    static func + (a: Self, b: Self) -> Self
+    static func - (a: Self, b: Self) -> Self
+    static func * (a: Self, b: Self) -> Self
+    static func / (a: Self, b: Self) -> Self
+    static func + (a: Double, b: Self) -> Self
+    static func + (a: Self, b: Double) -> Self
+    static func - (a: Double, b: Self) -> Self
+    static func - (a: Self, b: Double) -> Self
+    static func * (a: Double, b: Self) -> Self
+    static func * (a: Self, b: Double) -> Self
+    static func / (a: Double, b: Self) -> Self
+    static func / (a: Self, b: Double) -> Self
+    static prefix func - (a: Self) -> Self
+
+    /// The correctly rounded square root of each lane.
+    func squareRoot() -> Self
+    /// |x| of each lane (the sign bit cleared).
+    var magnitude: Self { get }
+    /// Where `self < other`.
+    func isLess(than other: Self) -> Mask
+    /// Where `self ≤ other`.
+    func isLessThanOrEqualTo(_ other: Self) -> Mask
+    /// Where `self == other`.
+    func isEqual(to other: Self) -> Mask
+    /// `self` with the lanes where `mask` holds taken from `other`.
+    func replacing(with other: Self, where mask: Mask) -> Self
+}
+
+extension Lane {
+    /// `b` where b ≥ a, else `a` (Swift's `max`: `a` when b is NaN).
+    @inlinable @inline(__always)
+    public static func max(_ a: Self, _ b: Self) -> Self { a.replacing(with: b, where: a.isLessThanOrEqualTo(b)) }
+
+    /// `b` where b < a, else `a` (Swift's `min`: `a` when b is NaN).
+    @inlinable @inline(__always)
+    public static func min(_ a: Self, _ b: Self) -> Self { a.replacing(with: b, where: b.isLess(than: a)) }
+
+    /// −1, 0 or +1 by the sign of each lane (0 for ±0 and NaN), as `torch.sign` for finite values.
+    @inlinable @inline(__always)
+    public func signum() -> Self {
+        let zero = Self(lanes: 0)
+        return zero.replacing(with: Self(lanes: 1), where: zero.isLess(than: self))
+            .replacing(with: Self(lanes: -1), where: isLess(than: zero))
+    }
+
+    /// PyTorch's CPU `lerp(a, b, w)`: a + w(b − a) for w < ½, else b − (b − a)(1 − w).
+    @inlinable @inline(__always)
+    public static func lerp(_ a: Self, _ b: Self, _ w: Double) -> Self {
+        w < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w)
+    }
+}
+
+extension Double: Lane {
+    public typealias Mask = Bool
+    @inlinable @inline(__always) public init(lanes value: Double) { self = value }
+    @inlinable @inline(__always) public static func load(_ p: UnsafePointer<Double>) -> Double { p.pointee }
+    @inlinable @inline(__always) public func store(to p: UnsafeMutablePointer<Double>) { p.pointee = self }
+    @inlinable @inline(__always) public func replacing(with other: Double, where mask: Bool) -> Double { mask ? other : self }
+}
+
+extension SIMD8: Lane where Scalar == Double {
+    public typealias Mask = SIMDMask<SIMD8<Int64>>
+    @inlinable @inline(__always) public init(lanes value: Double) { self.init(repeating: value) }
+    @inlinable @inline(__always) public static func load(_ p: UnsafePointer<Double>) -> SIMD8<Double> { Kernels.load(p) }
+    @inlinable @inline(__always) public func store(to p: UnsafeMutablePointer<Double>) { Kernels.store(self, p) }
+    @inlinable @inline(__always) public func squareRoot() -> SIMD8<Double> { Kernels.squareRoot(self) }
+    @inlinable @inline(__always)
+    public var magnitude: SIMD8<Double> {
+        SIMD8<Double>(bitPattern: unsafeBitCast(self, to: SIMD8<UInt64>.self) & 0x7FFF_FFFF_FFFF_FFFF)
+    }
+    @inlinable @inline(__always) public func isLess(than other: SIMD8<Double>) -> Mask { self .< other }
+    @inlinable @inline(__always) public func isLessThanOrEqualTo(_ other: SIMD8<Double>) -> Mask { self .<= other }
+    @inlinable @inline(__always) public func isEqual(to other: SIMD8<Double>) -> Mask { self .== other }
+
+    /// The lanes of a bit pattern.
+    @inlinable @inline(__always)
+    init(bitPattern bits: SIMD8<UInt64>) { self = unsafeBitCast(bits, to: SIMD8<Double>.self) }
+}
+
+/// The lanes of one or eight coordinates of an ``ElementwiseRule``'s state: `s[k]` loads lane k at
+/// those coordinates, `s[k] = v` stores it.
+public struct LaneCursor<V: Lane> {
+    @usableFromInline let base: UnsafeMutablePointer<Double>
+    @usableFromInline let stride: Int
+
+    /// The cursor at coordinate `i` of `lanes`.
+    @inlinable @inline(__always)
+    public init(_ lanes: StateLanes, at i: Int) {
+        base = lanes.storage + i
+        stride = lanes.dimension
+    }
+
+    /// Lane `k` at these coordinates.
+    @inlinable
+    public subscript(k: Int) -> V {
+        @inline(__always) get { V.load(base + k * stride) }
+        @inline(__always) nonmutating set { newValue.store(to: base + k * stride) }
+    }
+}
+
+/// Where an ``ElementwiseRule``'s lanes live: `count` vectors of n coordinates, one after another.
+public struct StateLanes {
+    /// Lane k of coordinate i is at `storage[k · dimension + i]`.
+    public let storage: UnsafeMutablePointer<Double>
+    /// n.
+    public let dimension: Int
+
+    /// Lanes over `storage`.
+    @inlinable
+    public init(storage: UnsafeMutablePointer<Double>, dimension: Int) {
+        self.storage = storage
+        self.dimension = dimension
+    }
+
+    /// Lane `k` as a pointer to its n coordinates.
+    @inlinable
+    public subscript(k: Int) -> UnsafeMutablePointer<Double> { storage + k * dimension }
+}
+
+/// The state of an ``ElementwiseRule``: its lanes, allocated once per run with the rule's initial
+/// values, and the last iteration's scalars.
+public struct ElementwiseState<Scalars> {
+    /// The lanes' storage (``ElementwiseRule/lanes`` × n values).
+    public let storage: Vector
+    /// Where the lanes are.
+    public let lanes: StateLanes
+    /// The scalars of the last iteration stepped (`nil` before the first).
+    public var scalars: Scalars?
+
+    /// State for `initial.count` lanes of `dimension` coordinates, lane k filled with `initial[k]`.
+    public init(lanes initial: [Double], dimension: Int) {
+        storage = Vector(count: Swift.max(1, initial.count * dimension))
+        for (k, value) in initial.enumerated() where value != 0 {
+            for i in 0..<dimension { storage[k * dimension + i] = value }
+        }
+        lanes = StateLanes(storage: storage.pointer, dimension: dimension)
+    }
+}
+
+/// An update rule written once, per coordinate: the harness derives the full step, the step of a
+/// range of coordinates (the tiled loop of a ``SeparableProblem``) and blocks of iterations
+/// (``RunOptions/checkEvery`` > 1) from it, with the same bits on every path.
+///
+/// The author gives
+/// - ``lanes``: the state, as one initial value per lane (Adam: `[0, 0]` for m and v);
+/// - ``scalars(iteration:previous:)``: what is computed once per iteration from t and the
+///   hyperparameters (bias corrections, a schedule's factor); it is called once per iteration, in
+///   order, possibly several iterations ahead of the steps, so it must not read the lanes;
+/// - ``update(_:gradient:lanes:scalars:)``: the new x of one coordinate or eight, given x, ∇f and the
+///   lanes there, written generically over ``Lane``.
+///
+/// ```swift
+/// struct SignDescent: Optimizer, ElementwiseRule {
+///     static let name = "signgd"
+///     static let summary = "sign gradient descent x ← x − lr·sign(∇f)"
+///     static var hyperparameters: [Hyperparameter<Self>] { [.init("lr", \.lr, "learning rate", .positive)] }
+///     static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+///     var lr = 1e-2
+///     func scalars(iteration: Int, previous: Double?) -> Double { lr }
+///     func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars lr: Double) -> V {
+///         x - lr * g.sign
+///     }
+/// }
+/// ```
+///
+/// Rules that need a global quantity (a norm, a line search, a history) conform to ``UpdateRule``
+/// with a whole-vector step instead.
+public protocol ElementwiseRule: UpdateRule where State == ElementwiseState<Scalars> {
+    /// What one iteration computes once for every coordinate.
+    associatedtype Scalars
+
+    /// The state lanes' initial values, one per lane (default: none).
+    var lanes: [Double] { get }
+
+    /// The scalars of iteration `iteration` (from 1), given those of the iteration before (`nil` at
+    /// the first). Called once per iteration, in order; must not read the state's lanes.
+    func scalars(iteration: Int, previous: Scalars?) -> Scalars
+
+    /// x after this iteration's step at one coordinate or eight, from x, the gradient there and the
+    /// lanes `s` (read and write them as `s[k]`). Must not allocate.
+    func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars: Scalars) -> V
+
+    /// Applies ``update(_:gradient:lanes:scalars:)`` to the coordinates in `range`, with the
+    /// gradient of coordinate i at `gradient[i − range.lowerBound]`: blocks of eight, then the
+    /// ragged end one by one. Derived; do not implement.
+    func apply(_ x: Vector, gradient: UnsafePointer<Double>, lanes: StateLanes, scalars: Scalars, range: Range<Int>)
+
+    /// The same step on a diagonal quadratic's coordinates in `range` with the gradient computed in
+    /// registers, in one pass and, with `sums`, the terms of f and Σgᵢ² at the new point added as
+    /// ``DiagonalQuadratic/accumulate(at:range:gradient:into:)`` adds them. Derived; do not implement.
+    func apply(_ x: Vector, quadratic: DiagonalQuadratic, lanes: StateLanes, scalars: Scalars, range: Range<Int>,
+               sums: UnsafeMutablePointer<Kernels.Sums>?)
+}
+
+extension ElementwiseRule {
+    /// No lanes.
+    public var lanes: [Double] { [] }
+
+    @inlinable
+    public func makeState(dimension: Int) -> ElementwiseState<Scalars> {
+        ElementwiseState(lanes: lanes, dimension: dimension)
+    }
+
+    /// The scalars of `iteration`, recorded in `state` as the latest.
+    @inlinable
+    public func advance(_ state: inout ElementwiseState<Scalars>, to iteration: Int) -> Scalars {
+        let c = scalars(iteration: iteration, previous: state.scalars)
+        state.scalars = c
+        return c
+    }
+
+    @inlinable
+    public func step(_ x: Vector, gradient: Vector, state: inout ElementwiseState<Scalars>, iteration: Int) {
+        let c = advance(&state, to: iteration)
+        apply(x, gradient: gradient.pointer, lanes: state.lanes, scalars: c, range: 0..<x.count)
+    }
+
+    @inlinable
+    public func apply(_ x: Vector, gradient: UnsafePointer<Double>, lanes: StateLanes, scalars: Scalars, range: Range<Int>) {
+        // Local copies: the rule's fields and the scalars stay in registers (through `self` they
+        // would be reloaded after every store to x, which may alias them) and the rule's branches
+        // on them are hoisted out of the loop.
+        let rule = self, c = scalars
+        let x = x.pointer, g = gradient - range.lowerBound, end = range.upperBound
+        var i = range.lowerBound
+        while i &+ 8 <= end {
+            rule.update(SIMD8<Double>.load(x + i), gradient: SIMD8<Double>.load(g + i), lanes: LaneCursor(lanes, at: i), scalars: c)
+                .store(to: x + i)
+            i &+= 8
+        }
+        while i < end {
+            x[i] = rule.update(x[i], gradient: g[i], lanes: LaneCursor<Double>(lanes, at: i), scalars: c)
+            i &+= 1
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import DescentCore
+import DescentOptimizers
+import DescentProblems
+import Foundation
+import Testing
+
+/// Sign descent written once per coordinate, as a plugin author would (the README's example).
+struct SignDescent: Optimizer, ElementwiseRule {
+    static let name = "signgd"
+    static let summary = "sign gradient descent x ← x − lr·sign(∇f)"
+    static var hyperparameters: [Hyperparameter<Self>] { [.init("lr", \.lr, "learning rate", .positive)] }
+    var lr = 1e-2
+    func scalars(iteration: Int, previous: Double?) -> Double { lr }
+    func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars lr: Double) -> V { x - lr * g.signum() }
+}
+
+/// A problem that forwards to `inner` and hides its fast-path conformances (the harness's plain loop).
+private struct Opaque<P: Problem>: Problem {
+    let inner: P
+    var dimension: Int { inner.dimension }
+    func initialPoint() -> [Double] { inner.initialPoint() }
+    func value(at x: Vector) -> Double { inner.value(at: x) }
+    func valueAndGradient(at x: Vector, gradient: Vector) -> Double { inner.valueAndGradient(at: x, gradient: gradient) }
+}
+
+@Suite("Elementwise rules: written once, the same bits on every path")
+struct ElementwiseRuleTests {
+    /// Every elementwise configuration of the built-in rules, by spec through the registry.
+    static let specs = [
+        "gd(lr=0.01)", "gd(lr=0.01,weight_decay=0.1)", "momentum(lr=0.01)", "nesterov(lr=0.01)",
+        "sgd(lr=0.01,momentum=0.8,dampening=0.3,weight_decay=0.01)",
+        "adagrad(lr=0.1)", "adagrad(lr=0.1,lr_decay=0.01,weight_decay=0.1,initial_accumulator_value=0.5)",
+        "rmsprop", "rmsprop(momentum=0.5,centered=true,weight_decay=0.01)", "rmsprop(convention=optax,centered=true,momentum=0.3)",
+        "adadelta", "adadelta(lr=0.5,rho=0.8,weight_decay=0.1)",
+        "adam(lr=0.01)", "adam(lr=0.01,beta1=0.3)", "adam(lr=0.01,beta1=0.8,beta2=0.99,eps=1e-6,weight_decay=0.1)",
+        "amsgrad(lr=0.01)", "adamw(lr=0.01)", "adamw(lr=0.01,weight_decay=0.5,amsgrad=true)",
+        "adam(lr=0.01,convention=optax,amsgrad=true,eps_root=1e-8)", "adamw(lr=0.01,convention=optax)",
+        "nadam(lr=0.01)", "nadam(lr=0.01,weight_decay=0.1,decoupled_weight_decay=true)",
+    ]
+
+    static func rule(_ text: String) throws -> any ElementwiseRule {
+        let spec = try Spec(parsing: text)
+        let entry = try #require(BuiltinOptimizers.all.first { $0.name == spec.name })
+        return try #require(try entry.configure(spec).rule as? any ElementwiseRule, "\(text) is not elementwise")
+    }
+
+    @Test("eight lanes at a time equal one coordinate at a time, x and every lane, for 40 steps", arguments: specs)
+    func vectorEqualsScalar(spec: String) throws {
+        try check(Self.rule(spec))
+    }
+
+    @Test("a rule from another module (sign descent) gets the same derived steps")
+    func pluginRule() {
+        check(SignDescent(lr: 0.05))
+    }
+
+    /// Steps 16 coordinates through `apply` over the whole range (two SIMD blocks) and, separately,
+    /// one coordinate per call (the scalar path), with the same pseudo-random gradients.
+    func check<R: ElementwiseRule>(_ rule: R) {
+        let n = 16
+        let xs = Vector((0..<n).map { Double($0) * 0.37 - 2.9 }), xv = Vector(xs.array)
+        var ss = rule.makeState(dimension: n), sv = rule.makeState(dimension: n)
+        var rng = SeededGenerator(seed: 7)
+        let g = Vector(count: n)
+        for t in 1...40 {
+            for i in 0..<n { g[i] = rng.nextNormal() * (i == 3 ? 0 : 1) + (i == 5 ? 1e-300 : 0) }
+            let c = rule.advance(&ss, to: t)
+            _ = rule.advance(&sv, to: t)
+            for i in 0..<n { rule.apply(xs, gradient: g.pointer + i, lanes: ss.lanes, scalars: c, range: i..<(i + 1)) }
+            rule.apply(xv, gradient: g.pointer, lanes: sv.lanes, scalars: c, range: 0..<n)
+        }
+        #expect(xs.array.map(\.bitPattern) == xv.array.map(\.bitPattern))
+        #expect(ss.storage.array.map(\.bitPattern) == sv.storage.array.map(\.bitPattern))
+        #expect(xs.array != (0..<n).map { Double($0) * 0.37 - 2.9 })
+    }
+
+    @Test("tiled, fused and blocked runs equal the plain loop bit for bit, for every rule", arguments: specs)
+    func fastPaths(spec: String) throws {
+        try fastPaths(Self.rule(spec))
+    }
+
+    @Test("a plugin rule reaches the fused and blocked loops with the plain loop's bits")
+    func pluginFastPaths() throws {
+        try fastPaths(SignDescent(lr: 1e-3))
+    }
+
+    func fastPaths(_ rule: any UpdateRule) throws {
+        let problems: [any Problem] = [
+            try Quadratic(dimension: 2_053, conditionNumber: 1e2, rotated: false, linearTerm: .ones, seed: 0),  // fused
+            try Quadratic(dimension: 1_029, conditionNumber: 50, rotated: false, seed: 3),  // buffered
+            ExtendedRosenbrock(dimension: 2_050),  // buffered
+        ]
+        let options = RunOptions(maxIterations: 130, tolerance: 0, logEvery: 10, patience: 1_000_000)
+        func opaque<P: Problem>(_ p: P) -> any Problem { Opaque(inner: p) }
+        func bits(_ r: RunResult) -> [[UInt64]] {
+            // ‖∇f‖ is left out: without the problem's fused norm the plain loop sums it in another order.
+            [r.finalPoint.map(\.bitPattern), r.trace.map { $0.value.bitPattern }, r.trace.map { ($0.stepNorm ?? -1).bitPattern }]
+        }
+        var finite = 0
+        for p in problems {
+            let plain = Harness.run(problem: opaque(p), optimizer: rule, optimalValue: nil, options: options)
+            let tiled = Harness.run(problem: p, optimizer: rule, optimalValue: nil, options: options)
+            #expect(bits(tiled) == bits(plain))
+            // Blocks run between checks; a diverging run would stop at different iterates.
+            guard plain.status == .maxIterations else { continue }
+            var sparse = options
+            sparse.checkEvery = 10
+            let blocked = Harness.run(problem: p, optimizer: rule, optimalValue: nil, options: sparse)
+            #expect(bits(blocked) == bits(plain))
+            #expect(plain.finalPoint != p.initialPoint())
+            finite += 1
+        }
+        #expect(finite >= 1, "every problem diverged: nothing compared")
+    }
+
+    @Test("lanes start at the rule's values; scalars are computed in order from the previous ones")
+    func stateAndScalars() throws {
+        var adagrad = Adagrad()
+        adagrad.initialAccumulator = 0.25
+        let state = adagrad.makeState(dimension: 5)
+        #expect(state.storage.array == [Double](repeating: 0.25, count: 5))
+        // NAdam's Π_t is a running product: the scalars of t = 3 depend on those of t = 1 and 2.
+        let nadam = NAdam()
+        var s = nadam.makeState(dimension: 1)
+        let products = (1...3).map { nadam.advance(&s, to: $0).muProduct }
+        let mu = { (t: Double) in 0.9 * (1 - 0.5 * pow(0.96, t * 4e-3)) }
+        #expect(products == [mu(1), mu(1) * mu(2), mu(1) * mu(2) * mu(3)])
+    }
+
+    @Test("Lane operations: the same bits for one coordinate and eight (sqrt, |x|, sign, max, min, lerp)")
+    func laneOperations() {
+        let a = SIMD8<Double>(-0.0, 2, -3.5, .leastNonzeroMagnitude, 1e300, -.infinity, 0.1, 7)
+        let b = SIMD8<Double>(0.0, -2, -3.5, 1, 1e-300, 5, 0.3, .nan)
+        let roots = SIMD8<Double>(lanes: 0).replacing(with: a.magnitude, where: SIMD8<Double>(lanes: 0) .< a.magnitude).squareRoot()
+        for k in 0..<8 {
+            #expect(roots[k].bitPattern == a[k].magnitude.squareRoot().bitPattern)
+            #expect(a.magnitude[k].bitPattern == a[k].magnitude.bitPattern)
+            #expect(a.signum()[k].bitPattern == a[k].signum().bitPattern)
+            #expect(SIMD8<Double>.max(a, b)[k].bitPattern == Double.max(a[k], b[k]).bitPattern)
+            #expect(SIMD8<Double>.min(a, b)[k].bitPattern == Double.min(a[k], b[k]).bitPattern)
+            #expect(SIMD8<Double>.lerp(a, b, 0.3)[k].bitPattern == Double.lerp(a[k], b[k], 0.3).bitPattern)
+            #expect(SIMD8<Double>.lerp(a, b, 0.7)[k].bitPattern == Double.lerp(a[k], b[k], 0.7).bitPattern)
+        }
+        #expect(Double.max(1, 2) == Swift.max(1.0, 2.0) && Double.min(1, 2) == Swift.min(1.0, 2.0))
+        #expect(Double.max(3, .nan) == 3 && Double.min(3, .nan) == 3)
+        #expect((-2.5).signum() == -1 && 0.0.signum() == 0 && 3.0.signum() == 1)
+    }
+}
