@@ -6,7 +6,8 @@
 // Prints, per workload, the median time per step of a bare loop (gradient + optimizer step) and of
 // the same run through Descent's harness (trace, stopping tests, timing), the harness overhead,
 // heap allocations per step, and the final f against the value the peer kit states. Then W4 (GSL
-// through Descent), the cost per element from n = 10³ to 10⁷, and the peak memory of an n = 10⁷ Adam run.
+// through Descent), every elementwise rule on W1 and W2 against Adam (`--only rules`), the cost per
+// element from n = 10³ to 10⁷, and the peak memory of an n = 10⁷ Adam run.
 import ArgumentParser
 import DescentCore
 import DescentOptimizers
@@ -89,6 +90,10 @@ struct DescentBench: ParsableCommand {
             rows.append(["workload": w.name, "impl": "Descent-check-end", "steps": w.steps, "repeats": repeats,
                          "time_per_step_s": m.harnessAtEnd, "final_f": m.finalHarness, "evals": w.steps + 1,
                          "note": "through Harness.run with checkEvery = steps (f and stopping tests at the last iterate)"])
+        }
+
+        if selected("rules") || only == nil {
+            try RuleSweep.run(scale: smoke ? 0.01 : 1, repeats: repeats, rows: &rows, failures: &failures)
         }
 
         if selected("W4") {

@@ -1,0 +1,72 @@
+import DescentCore
+import DescentOptimizers
+import DescentProblems
+
+/// Heavy-ball momentum written in this module as a plugin author would (one `update`, no access to
+/// DescentOptimizers' internals): measured against the built-in `momentum`, whose bits it reproduces
+/// (b₁ = d, b ← μb + d, x ← x − lr·b; the built-in's (1 − τ)·d with τ = 0 is d exactly).
+struct PluginMomentum: ElementwiseRule {
+    var lr = 1e-4
+    var mu = 0.9
+    var lanes: [Double] { [0] }
+    func scalars(iteration: Int, previous: Bool?) -> Bool { iteration == 1 }
+    func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars first: Bool) -> V {
+        let b = first ? g : s[0] * mu + g
+        s[0] = b
+        return x - lr * b
+    }
+}
+
+/// Every built-in elementwise rule (and the plugin-form momentum) on W1's quadratic and W2's
+/// extended Rosenbrock, through the harness in both check modes: time per step against Adam's.
+enum RuleSweep {
+    /// Name and rule, with learning rates that keep each run finite on both problems.
+    static func rules() throws -> [(String, any ElementwiseRule)] {
+        func configured(_ text: String) throws -> any ElementwiseRule {
+            let spec = try Spec(parsing: text)
+            guard let entry = BuiltinOptimizers.all.first(where: { $0.name == spec.name }),
+                  let rule = try entry.configure(spec).rule as? any ElementwiseRule else {
+                throw BenchError("\(text) is not a built-in elementwise rule")
+            }
+            return rule
+        }
+        let specs = ["adam(lr=1e-3)", "gd(lr=1e-4)", "momentum(lr=1e-5)", "nesterov(lr=1e-5)", "sgd(lr=1e-5,momentum=0.9,weight_decay=1e-4)",
+                     "adagrad(lr=1e-2)", "rmsprop(lr=1e-4)", "rmsprop(lr=1e-4,centered=true,momentum=0.5)", "adadelta",
+                     "amsgrad(lr=1e-3)", "adamw(lr=1e-3)", "nadam(lr=1e-3)"]
+        return try specs.map { ($0, try configured($0)) } + [("plugin momentum (lr=1e-5)", PluginMomentum(lr: 1e-5))]
+    }
+
+    static func run(scale: Double, repeats: Int, rows: inout [[String: Any]], failures: inout [String]) throws {
+        let n = Swift.max(1000, Int(1_000_000 * scale)), steps = scale == 1 ? 200 : 20
+        let problems: [(String, () throws -> any Problem)] = [
+            ("W1", { try Quadratic(dimension: n, conditionNumber: 1e3, spectrum: .log, rotated: false, linearTerm: .ones, seed: 0) }),
+            ("W2", { ExtendedRosenbrock(dimension: n) }),
+        ]
+        print("\nEvery elementwise rule through the harness, n = \(n), \(steps) steps, median of \(repeats); ratio to Adam's time per step")
+        print(pad("problem", 9) + pad("rule", 46) + pad("every iterate", 15) + pad("vs adam", 10) + pad("last only", 13)
+              + pad("vs adam", 10) + pad("mallocs/step", 14) + "final f")
+        for (name, make) in problems {
+            let problem = try make()
+            var adam: (Double, Double)? = nil
+            var momentumFinal: Double? = nil
+            for (label, rule) in try rules() {
+                let w = Workload(name: "\(name)-\(label)", steps: steps, expected: nil, problem: { problem }, optimizer: rule)
+                let m = try Measure.run(w, repeats: repeats)
+                if adam == nil { adam = (m.harness, m.harnessAtEnd) }
+                let (every, end) = (m.harness / adam!.0, m.harnessAtEnd / adam!.1)
+                let mallocs = m.harnessMallocs.map { format($0, 2) } ?? "n/a"
+                print(pad(name, 9) + pad(label, 46) + pad(duration(m.harness), 15) + pad(format(every, 2), 10)
+                      + pad(duration(m.harnessAtEnd), 13) + pad(format(end, 2), 10) + pad(mallocs, 14) + "\(m.finalHarness)")
+                rows.append(["workload": "rules-\(name)", "impl": "Descent", "rule": label, "steps": steps, "repeats": repeats,
+                             "time_per_step_s": m.harness, "time_per_step_check_end_s": m.harnessAtEnd,
+                             "ratio_to_adam": every, "ratio_to_adam_check_end": end, "final_f": m.finalHarness])
+                if let a = m.harnessMallocs, a > 0 { failures.append("\(w.name): \(a) allocations per step") }
+                if !m.finalHarness.isFinite { failures.append("\(w.name): final f \(m.finalHarness) (the sweep's lr diverged)") }
+                if label.hasPrefix("momentum") { momentumFinal = m.finalHarness }
+                if label.hasPrefix("plugin"), m.finalHarness.bitPattern != momentumFinal?.bitPattern {
+                    failures.append("\(w.name): final f \(m.finalHarness) differs from the built-in momentum's \(momentumFinal ?? .nan)")
+                }
+            }
+        }
+    }
+}
