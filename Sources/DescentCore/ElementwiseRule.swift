@@ -121,13 +121,6 @@ public struct StateLanes {
     /// n.
     public let dimension: Int
 
-    /// Lanes over `storage`.
-    @inlinable
-    public init(storage: UnsafeMutablePointer<Double>, dimension: Int) {
-        self.storage = storage
-        self.dimension = dimension
-    }
-
     /// Lane `k` as a pointer to its n coordinates.
     @inlinable
     public subscript(k: Int) -> UnsafeMutablePointer<Double> { storage + k * dimension }

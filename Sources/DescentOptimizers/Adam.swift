@@ -102,6 +102,13 @@ public struct Adam: Optimizer, ElementwiseRule {
             s[1] = v
             return x - c.stepSize * m / (v.squareRoot() / c.root2 + eps)
         }
+        return general(x, gradient: g, lanes: s, scalars: c)
+    }
+
+    /// Every other case (weight decay, AMSGrad, β₁ ≤ ½, optax's formula), kept out of line so the
+    /// common case above inlines into the harness's loops.
+    @inline(never)
+    func general<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
         var x = x
         let coupled = decoupledWeightDecay ? 0 : weightDecay
         let d = coupled == 0 ? g : g + coupled * x
