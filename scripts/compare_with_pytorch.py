@@ -54,19 +54,36 @@ CASES = [
     ("nadam(lr=0.01)", lambda p: torch.optim.NAdam(p, lr=0.01, foreach=False)),
     ("nadam(lr=0.01,weight_decay=0.1,decoupled_weight_decay=true)",
      lambda p: torch.optim.NAdam(p, lr=0.01, weight_decay=0.1, decoupled_weight_decay=True, foreach=False)),
+    ("radam(lr=0.0005)", lambda p: torch.optim.RAdam(p, lr=0.0005, foreach=False)),
+    ("radam(lr=0.0005,beta1=0.8,beta2=0.99,eps=1e-6,weight_decay=0.1)",
+     lambda p: torch.optim.RAdam(p, lr=0.0005, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1, foreach=False)),
+    ("radam(lr=0.0005,weight_decay=0.1,decoupled_weight_decay=true)",
+     lambda p: torch.optim.RAdam(p, lr=0.0005, weight_decay=0.1, decoupled_weight_decay=True, foreach=False)),
+    ("adamax(lr=0.01)", lambda p: torch.optim.Adamax(p, lr=0.01, foreach=False)),
+    ("adamax(lr=0.01,beta1=0.8,beta2=0.99,eps=1e-6,weight_decay=0.1)",
+     lambda p: torch.optim.Adamax(p, lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1, foreach=False)),
+    ("asgd(lr=0.0005)", lambda p: torch.optim.ASGD(p, lr=0.0005, foreach=False)),
+    ("asgd(lr=0.0005,lambd=0.01,alpha=0.5,t0=100,weight_decay=0.1)",
+     lambda p: torch.optim.ASGD(p, lr=0.0005, lambd=0.01, alpha=0.5, t0=100, weight_decay=0.1, foreach=False)),
+    ("rprop", lambda p: torch.optim.Rprop(p, foreach=False)),
+    ("rprop(lr=0.001,etaminus=0.3,etaplus=1.5,step_size_min=0.0001,step_size_max=0.1)",
+     lambda p: torch.optim.Rprop(p, lr=0.001, etas=(0.3, 1.5), step_sizes=(1e-4, 0.1), foreach=False)),
 ]
 
 
 def value_and_gradient(x):
-    """Extended Rosenbrock, in the order of Descent's ExtendedRosenbrock.valueAndGradient."""
-    f = 0.0
+    """Extended Rosenbrock, in the order of Descent's ExtendedRosenbrock.valueAndGradient: pair j's
+    term in partial sum j mod 8, the eight combined in Kernels.combine's fixed tree."""
+    lanes = [0.0] * 8
     g = [0.0] * len(x)
     for j in range(0, len(x), 2):
         u = x[j]
         r = x[j + 1] - u * u
-        f += 100 * r * r + (1 - u) * (1 - u)
+        lanes[(j // 2) % 8] += 100 * r * r + (1 - u) * (1 - u)
         g[j] = -400 * u * r - 2 * (1 - u)
         g[j + 1] = 200 * r
+    s = lanes
+    f = ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]))
     return f, g
 
 

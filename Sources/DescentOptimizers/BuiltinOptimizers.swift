@@ -26,6 +26,10 @@ public enum BuiltinOptimizers {
                 $0.weightDecay = 1e-2
             },
             OptimizerEntry(NAdam.self),
+            OptimizerEntry(RAdam.self),
+            OptimizerEntry(Adamax.self),
+            OptimizerEntry(ASGD.self),
+            OptimizerEntry(Rprop.self),
         ]
     }
 

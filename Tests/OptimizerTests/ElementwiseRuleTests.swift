@@ -36,6 +36,9 @@ struct ElementwiseRuleTests {
         "amsgrad(lr=0.01)", "adamw(lr=0.01)", "adamw(lr=0.01,weight_decay=0.5,amsgrad=true)",
         "adam(lr=0.01,convention=optax,amsgrad=true,eps_root=1e-8)", "adamw(lr=0.01,convention=optax)",
         "nadam(lr=0.01)", "nadam(lr=0.01,weight_decay=0.1,decoupled_weight_decay=true)",
+        "radam(lr=0.001)", "radam(lr=0.001,weight_decay=0.1)", "radam(lr=0.001,weight_decay=0.1,decoupled_weight_decay=true)",
+        "adamax(lr=0.01)", "adamax(lr=0.01,weight_decay=0.1)", "asgd(lr=0.001)", "asgd(lr=0.001,lambd=0.1,t0=5,weight_decay=0.1)",
+        "rprop(lr=0.001)", "rprop(lr=0.001,etaminus=0.3,etaplus=1.5,step_size_min=0.0001,step_size_max=0.01)",
     ]
 
     static func rule(_ text: String) throws -> any ElementwiseRule {
