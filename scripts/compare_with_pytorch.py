@@ -14,8 +14,14 @@ sensitive problem may then amplify. Exit status 1 if any first difference exceed
     python3 -m venv ~/.venvs/torch && ~/.venvs/torch/bin/pip install torch
     swift build -c release
     ~/.venvs/torch/bin/python scripts/compare_with_pytorch.py .build/release/suite
+
+Lion, AdaBelief and Yogi are compared with their authors' packages when installed:
+
+    ~/.venvs/torch/bin/pip install --no-deps lion-pytorch adabelief-pytorch torch-optimizer
 """
+import contextlib
 import csv
+import io
 import os
 import subprocess
 import sys
@@ -71,6 +77,38 @@ CASES = [
 ]
 
 
+# The authors' reference code where a package ships it (install with --no-deps next to torch:
+# lion-pytorch, adabelief-pytorch, torch-optimizer); a case whose package is missing is skipped.
+def _lion(**kw):
+    from lion_pytorch import Lion
+    return lambda p: Lion(p, **kw)
+
+
+def _adabelief(**kw):
+    from adabelief_pytorch import AdaBelief
+    return lambda p: AdaBelief(p, rectify=False, print_change_log=False, **kw)
+
+
+def _yogi(**kw):
+    from torch_optimizer import Yogi
+    return lambda p: Yogi(p, **kw)
+
+
+REFERENCE_CASES = [
+    ("lion(lr=0.0001)", "lion-pytorch", lambda: _lion(lr=0.0001)),
+    ("lion(lr=0.0001,beta1=0.8,beta2=0.9,weight_decay=0.5)", "lion-pytorch",
+     lambda: _lion(lr=0.0001, betas=(0.8, 0.9), weight_decay=0.5)),
+    ("adabelief(lr=0.01)", "adabelief-pytorch", lambda: _adabelief(lr=0.01)),
+    ("adabelief(lr=0.01,weight_decay=0.1,amsgrad=true)", "adabelief-pytorch",
+     lambda: _adabelief(lr=0.01, weight_decay=0.1, amsgrad=True)),
+    ("adabelief(lr=0.01,weight_decay=0.1,decoupled_weight_decay=false)", "adabelief-pytorch",
+     lambda: _adabelief(lr=0.01, weight_decay=0.1, weight_decouple=False)),
+    ("yogi(lr=0.01)", "torch-optimizer", lambda: _yogi(lr=0.01)),
+    ("yogi(lr=0.01,beta1=0.8,beta2=0.99,eps=1e-6,weight_decay=0.1)", "torch-optimizer",
+     lambda: _yogi(lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1)),
+]
+
+
 def value_and_gradient(x):
     """Extended Rosenbrock, in the order of Descent's ExtendedRosenbrock.valueAndGradient: pair j's
     term in partial sum j mod 8, the eight combined in Kernels.combine's fixed tree."""
@@ -89,7 +127,8 @@ def value_and_gradient(x):
 
 def torch_trace(factory):
     p = torch.tensor([-1.2 if i % 2 == 0 else 1.0 for i in range(N)], requires_grad=False)
-    opt = factory([p])
+    with contextlib.redirect_stdout(io.StringIO()):  # adabelief-pytorch prints its settings
+        opt = factory([p])
     values = []
     for _ in range(STEPS + 1):
         f, g = value_and_gradient(p.tolist())
@@ -109,22 +148,43 @@ def descent_trace(suite, spec, folder):
         return [float(row["f"]) for row in csv.DictReader(handle)]
 
 
+def compare(suite, spec, factory):
+    """(identical, first difference, relative difference there, largest relative difference)."""
+    with tempfile.TemporaryDirectory() as folder:
+        ours = descent_trace(suite, spec, folder)
+    theirs = torch_trace(factory)
+    assert len(ours) == len(theirs) == STEPS + 1, (spec, len(ours), len(theirs))
+    rel = [abs(a - b) / max(abs(b), 1e-300) for a, b in zip(ours, theirs)]
+    first = next((i for i, r in enumerate(rel) if r != 0), None)
+    return sum(r == 0 for r in rel), first, rel[first] if first is not None else 0.0, max(rel)
+
+
+def row(spec, result):
+    same, first, at_first, largest = result
+    return f"{spec:<78} {same:>5}/{STEPS + 1:<5} {'-' if first is None else first:>10} {at_first:>10.1e} {largest:>10.1e}"
+
+
 def main():
     suite = sys.argv[1] if len(sys.argv) > 1 else ".build/release/suite"
     print(f"torch {torch.__version__}, extended Rosenbrock n = {N}, {STEPS} steps, float64")
     print(f"{'optimizer':<78} {'identical f':>11} {'first diff':>10} {'rel. there':>10} {'max rel.':>10}")
     worst_first = 0.0
     for spec, factory in CASES:
-        with tempfile.TemporaryDirectory() as folder:
-            ours = descent_trace(suite, spec, folder)
-        theirs = torch_trace(factory)
-        assert len(ours) == len(theirs) == STEPS + 1, (spec, len(ours), len(theirs))
-        rel = [abs(a - b) / max(abs(b), 1e-300) for a, b in zip(ours, theirs)]
-        same = sum(r == 0 for r in rel)
-        first = next((i for i, r in enumerate(rel) if r != 0), None)
-        at_first = rel[first] if first is not None else 0.0
-        worst_first = max(worst_first, at_first)
-        print(f"{spec:<78} {same:>5}/{len(ours):<5} {'-' if first is None else first:>10} {at_first:>10.1e} {max(rel):>10.1e}")
+        result = compare(suite, spec, factory)
+        worst_first = max(worst_first, result[2])
+        print(row(spec, result))
+    print(f"largest first difference: {worst_first:.1e}")
+    print("\nagainst the authors' reference code")
+    for spec, package, make in REFERENCE_CASES:
+        try:
+            factory = make()
+            factory([torch.zeros(1, requires_grad=True)])
+        except ImportError:
+            print(f"{spec:<78} skipped: pip install --no-deps {package}")
+            continue
+        result = compare(suite, spec, factory)
+        worst_first = max(worst_first, result[2])
+        print(row(spec, result) + f"  ({package})")
     print(f"largest first difference: {worst_first:.1e}")
     sys.exit(0 if worst_first <= 1e-13 else 1)
 

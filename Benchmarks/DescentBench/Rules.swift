@@ -33,7 +33,7 @@ enum RuleSweep {
         let specs = ["adam(lr=1e-3)", "gd(lr=1e-4)", "momentum(lr=1e-5)", "nesterov(lr=1e-5)", "sgd(lr=1e-5,momentum=0.9,weight_decay=1e-4)",
                      "adagrad(lr=1e-2)", "rmsprop(lr=1e-4)", "rmsprop(lr=1e-4,centered=true,momentum=0.5)", "adadelta",
                      "amsgrad(lr=1e-3)", "adamw(lr=1e-3)", "nadam(lr=1e-3)", "radam(lr=1e-3)", "adamax(lr=1e-3)",
-                     "asgd(lr=1e-5)", "rprop(lr=1e-4)"]
+                     "asgd(lr=1e-5)", "rprop(lr=1e-4)", "lion(lr=1e-5)", "adabelief(lr=1e-3)", "yogi(lr=1e-3)"]
         return try specs.map { ($0, try configured($0)) } + [("plugin momentum (lr=1e-5)", PluginMomentum(lr: 1e-5))]
     }
 

@@ -39,6 +39,9 @@ struct ElementwiseRuleTests {
         "radam(lr=0.001)", "radam(lr=0.001,weight_decay=0.1)", "radam(lr=0.001,weight_decay=0.1,decoupled_weight_decay=true)",
         "adamax(lr=0.01)", "adamax(lr=0.01,weight_decay=0.1)", "asgd(lr=0.001)", "asgd(lr=0.001,lambd=0.1,t0=5,weight_decay=0.1)",
         "rprop(lr=0.001)", "rprop(lr=0.001,etaminus=0.3,etaplus=1.5,step_size_min=0.0001,step_size_max=0.01)",
+        "lion(lr=0.0001)", "lion(lr=0.0001,weight_decay=0.1)", "adabelief(lr=0.001)",
+        "adabelief(lr=0.001,weight_decay=0.1,decoupled_weight_decay=false,amsgrad=true)", "yogi(lr=0.001)",
+        "yogi(lr=0.001,weight_decay=0.1,initial_accumulator=0)",
     ]
 
     static func rule(_ text: String) throws -> any ElementwiseRule {

@@ -1,0 +1,73 @@
+import DescentCore
+
+/// AdaBelief (Zhuang et al., NeurIPS 2020, Algorithm 2): Adam with the "belief" s, the average of
+/// (g − m)², in place of v; in the order of the authors' `adabelief-pytorch` with `rectify=False`.
+///
+/// x ← x(1 − lr·λ) (decoupled, the default) or d = g + λx;  m ← β₁m + (1 − β₁)d;
+/// s ← β₂s + (1 − β₂)(d − m)² + ε;  AMSGrad: ŝ = max(ŝ, s);  x ← x − (lr/(1 − β₁ᵗ))·m/(√s/√(1 − β₂ᵗ) + ε).
+/// Defaults (the paper's): lr = 1e-3, β₁ = 0.9, β₂ = 0.999, ε = 1e-16, weight_decay = 0, decoupled.
+public struct AdaBelief: Optimizer, ElementwiseRule {
+    public static let name = "adabelief"
+    public static let summary = "AdaBelief: Adam with s ← β₂s + (1−β₂)(g − m)² + ε in place of v (Zhuang et al., NeurIPS 2020)"
+    public static var hyperparameters: [Hyperparameter<Self>] {
+        [
+            .init("lr", \.lr, "learning rate", .positive),
+            .init("beta1", \.beta1, "decay of the first moment β₁", .unitInterval),
+            .init("beta2", \.beta2, "decay of the belief β₂", .unitInterval),
+            .init("eps", \.eps, "ε added to the belief and to the denominator", .positive),
+            .init("weight_decay", \.weightDecay, "weight decay λ", .nonNegative),
+            .init("decoupled_weight_decay", \.decoupledWeightDecay, "decay x directly (the paper's default) instead of adding λx to d"),
+            .init("amsgrad", \.amsgrad, "use the running maximum of s"),
+        ]
+    }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+
+    /// Learning rate.
+    public var lr = 1e-3
+    /// β₁.
+    public var beta1 = 0.9
+    /// β₂.
+    public var beta2 = 0.999
+    /// ε.
+    public var eps = 1e-16
+    /// Weight decay λ.
+    public var weightDecay = 0.0
+    /// Decoupled weight decay.
+    public var decoupledWeightDecay = true
+    /// AMSGrad's maximum of s.
+    public var amsgrad = false
+
+    /// The paper's defaults.
+    public init() {}
+
+    /// Lanes m and s, and the running maximum of s with AMSGrad.
+    public var lanes: [Double] { amsgrad ? [0, 0, 0] : [0, 0] }
+
+    /// lr/(1 − β₁ᵗ), √(1 − β₂ᵗ) and decoupled decay's factor 1 − lr·λ.
+    public struct Scalars {
+        /// lr/(1 − β₁ᵗ), √(1 − β₂ᵗ), 1 − lr·λ.
+        public var stepSize, root2, keep: Double
+    }
+
+    public func scalars(iteration: Int, previous: Scalars?) -> Scalars {
+        let t = Double(iteration)
+        return Scalars(stepSize: lr / (1 - _pow(beta1, t)), root2: (1 - _pow(beta2, t)).squareRoot(), keep: 1 - lr * weightDecay)
+    }
+
+    /// adabelief-pytorch's step (`rectify=False`) for one coordinate or eight.
+    @inline(__always)
+    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
+        var x = x, d = g
+        if decoupledWeightDecay { x = x * c.keep } else if weightDecay != 0 { d = g + weightDecay * x }
+        let m = s[0] * beta1 + (1 - beta1) * d
+        let residual = d - m
+        var belief = s[1] * beta2 + (1 - beta2) * residual * residual + eps
+        s[0] = m
+        s[1] = belief
+        if amsgrad {
+            belief = V.max(s[2], belief)
+            s[2] = belief
+        }
+        return x - c.stepSize * m / (belief.squareRoot() / c.root2 + eps)
+    }
+}

@@ -1,0 +1,66 @@
+import DescentCore
+
+/// Yogi (Zaheer et al., "Adaptive Methods for Nonconvex Optimization", NeurIPS 2018, Algorithm 2):
+/// Adam whose second moment moves additively, v ← v − (1 − β₂)·sign(v − d²)·d²; in the order of
+/// torch-optimizer's Yogi (after TensorFlow Addons: m and v both start at `initial_accumulator`).
+///
+/// d = g + λx;  m ← β₁m + (1 − β₁)d;  v ← v − (1 − β₂)·sign(v − d²)·d²;
+/// x ← x − (lr/(1 − β₁ᵗ))·m/(√v/√(1 − β₂ᵗ) + ε).
+/// Defaults (the paper's): lr = 1e-2, β₁ = 0.9, β₂ = 0.999, ε = 1e-3, initial_accumulator = 1e-6, λ = 0.
+public struct Yogi: Optimizer, ElementwiseRule {
+    public static let name = "yogi"
+    public static let summary = "Yogi: Adam with v ← v − (1−β₂)·sign(v − d²)·d² (Zaheer et al., NeurIPS 2018)"
+    public static var hyperparameters: [Hyperparameter<Self>] {
+        [
+            .init("lr", \.lr, "learning rate", .positive),
+            .init("beta1", \.beta1, "decay of the first moment β₁", .unitInterval),
+            .init("beta2", \.beta2, "rate β₂ of the second moment", .unitInterval),
+            .init("eps", \.eps, "ε added to the denominator", .positive),
+            .init("initial_accumulator", \.initialAccumulator, "starting value of m and v", .nonNegative),
+            .init("weight_decay", \.weightDecay, "coupled L2 penalty added to the gradient", .nonNegative),
+        ]
+    }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+
+    /// Learning rate.
+    public var lr = 1e-2
+    /// β₁.
+    public var beta1 = 0.9
+    /// β₂.
+    public var beta2 = 0.999
+    /// ε.
+    public var eps = 1e-3
+    /// Initial m and v.
+    public var initialAccumulator = 1e-6
+    /// Coupled L2 weight decay.
+    public var weightDecay = 0.0
+
+    /// The paper's defaults.
+    public init() {}
+
+    /// Lanes m and v, both starting at `initial_accumulator`.
+    public var lanes: [Double] { [initialAccumulator, initialAccumulator] }
+
+    /// lr/(1 − β₁ᵗ) and √(1 − β₂ᵗ).
+    public struct Scalars {
+        /// lr/(1 − β₁ᵗ), √(1 − β₂ᵗ).
+        public var stepSize, root2: Double
+    }
+
+    public func scalars(iteration: Int, previous: Scalars?) -> Scalars {
+        let t = Double(iteration)
+        return Scalars(stepSize: lr / (1 - _pow(beta1, t)), root2: (1 - _pow(beta2, t)).squareRoot())
+    }
+
+    /// torch-optimizer's Yogi step for one coordinate or eight.
+    @inline(__always)
+    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
+        let d = weightDecay == 0 ? g : g + weightDecay * x
+        let m = s[0] * beta1 + (1 - beta1) * d
+        let square = d * d, v0 = s[1]
+        let v = v0 + (-(1 - beta2)) * (v0 - square).signum() * square
+        s[0] = m
+        s[1] = v
+        return x - c.stepSize * m / (v.squareRoot() / c.root2 + eps)
+    }
+}
