@@ -57,8 +57,10 @@ public struct Yogi: Optimizer, ElementwiseRule {
     public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
         let d = weightDecay == 0 ? g : g + weightDecay * x
         let m = s[0] * beta1 + (1 - beta1) * d
-        let square = d * d, v0 = s[1]
-        let v = v0 + (-(1 - beta2)) * (v0 - square).signum() * square
+        // v + (−(1 − β₂))·sign(v − d²)·d², with the sign applied by selection: ±(1 − β₂)·1 is exact, so
+        // the product is ±((1 − β₂)·d²), the same bits (and 0 where v = d²).
+        let square = d * d, v0 = s[1], step = (1 - beta2) * square, zero = V(lanes: 0)
+        let v = v0 + zero.replacing(with: -step, where: square.isLess(than: v0)).replacing(with: step, where: v0.isLess(than: square))
         s[0] = m
         s[1] = v
         return x - c.stepSize * m / (v.squareRoot() / c.root2 + eps)
