@@ -74,6 +74,10 @@ CASES = [
     ("rprop", lambda p: torch.optim.Rprop(p, foreach=False)),
     ("rprop(lr=0.001,etaminus=0.3,etaplus=1.5,step_size_min=0.0001,step_size_max=0.1)",
      lambda p: torch.optim.Rprop(p, lr=0.001, etas=(0.3, 1.5), step_sizes=(1e-4, 0.1), foreach=False)),
+    ("adafactor", lambda p: torch.optim.Adafactor(p, foreach=False)),
+    ("adafactor(lr=0.001,beta2_decay=-0.5,eps1=1e-10,eps2=0.01,d=2,weight_decay=0.1)",
+     lambda p: torch.optim.Adafactor(p, lr=0.001, beta2_decay=-0.5, eps=(1e-10, 0.01), d=2, weight_decay=0.1,
+                                     foreach=False)),
 ]
 
 

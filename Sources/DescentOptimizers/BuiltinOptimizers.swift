@@ -30,6 +30,7 @@ public enum BuiltinOptimizers {
             OptimizerEntry(Adamax.self),
             OptimizerEntry(ASGD.self),
             OptimizerEntry(Rprop.self),
+            OptimizerEntry(Adafactor.self),
             OptimizerEntry(Lion.self),
             OptimizerEntry(AdaBelief.self),
             OptimizerEntry(Yogi.self),

@@ -4,11 +4,11 @@ import DescentProblems
 import DescentTestSupport
 import Testing
 
-// The rest of torch.optim (RAdam, Adamax, ASGD, Rprop). As in ZooTests, the first step is worked
+// The rest of torch.optim (RAdam, Adamax, ASGD, Rprop, Adafactor). As in ZooTests, the first step is worked
 // in the comment; later steps are the formula in the optimizer's doc comment evaluated in 40-digit
 // arithmetic (mpmath), independently of the Swift code. f = θ² from θ₀ = 4 (∇f = 2θ).
 // scripts/compare_with_pytorch.py checks each against torch.optim itself (bit for bit over 300 steps).
-@Suite("torch.optim's RAdam, Adamax, ASGD and Rprop against the formulas")
+@Suite("torch.optim's RAdam, Adamax, ASGD, Rprop and Adafactor against the formulas")
 struct TorchRestTests {
     @Test("RAdam: the unadapted step while ρ_t ≤ 5, the rectified step after (β₂ = 0.9, lr = 0.1)")
     func radam() {
@@ -77,9 +77,23 @@ struct TorchRestTests {
         expectClose(iterates(r, on: Parabola(), steps: 3).map { $0[0] }, [3.5, 2.95, 2.4], relative: 1e-14)
     }
 
+    @Test("Adafactor on a vector: relative step α = max(ε₂, RMS(x))·min(lr, 1/√t), update clipped to RMS ≤ d")
+    func adafactor() {
+        // t=1: β̂ = 1, so v = g² = 64, u = g/√v = 1, RMS(u) = 1; α = max(1e-3, 4)·0.01 = 0.04: θ = 3.96.
+        let xs = iterates(Adafactor(), on: Parabola(), steps: 3).map { $0[0] }
+        expectClose(xs, [3.96, 3.920570018986293147999, 3.881692939173408206702], relative: 1e-14)
+        // Two coordinates, lr = 0.1, λ = 0.5: α = √2.5·0.1, x ← 0.95x, u = (1, −1): x = (0.95 − α, −1.9 + α).
+        var a = Adafactor()
+        a.lr = 0.1; a.weightDecay = 0.5
+        let ys = iterates(a, on: quadratic2D, steps: 3)
+        expectClose(ys[0], [0.7918861169915810334001, -1.7418861169915810334], relative: 1e-14)
+        expectClose(ys[1], [0.6314263813166690091484, -1.527819924410459131491], relative: 1e-14)
+        expectClose(ys[2], [0.5064955563262876886175, -1.348039072585432939865], relative: 1e-14)
+    }
+
     @Test("bad hyperparameters are refused with the valid range", arguments: [
         "radam(beta1=1)", "radam(lr=-1)", "adamax(beta2=1.5)", "asgd(alpha=-1)", "rprop(etaminus=1.5)",
-        "rprop(etaplus=0.9)", "rprop(step_size_min=1,step_size_max=0.5)",
+        "rprop(etaplus=0.9)", "rprop(step_size_min=1,step_size_max=0.5)", "adafactor(beta2_decay=0.5)", "adafactor(d=0.5)",
     ])
     func refused(spec: String) throws {
         let parsed = try Spec(parsing: spec)
