@@ -276,7 +276,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                             outcomes[i] = previous.result
                             fromJournal[i] = true
                         } else if let reason = Harness.unfitReason(problem: instance.problem, requirements: configured.requirements,
-                                                                   options: options) {
+                                                                   options: options, hasOptimalValue: fStar != nil) {
                             outcomes[i] = .skipped(reason, optimalValue: fStar)
                         } else {
                             pending.append(i)

@@ -81,8 +81,12 @@ public struct RunOptions: Sendable, Equatable {
 /// mini-batch loss or gradient stops the run as `diverged` at once.
 public enum Harness {
     /// Why `optimizer` cannot run on `problem` with `options`, or `nil` when it can.
-    public static func unfitReason(problem: any Problem, requirements: Requirements, options: RunOptions) -> String? {
+    public static func unfitReason(problem: any Problem, requirements: Requirements, options: RunOptions,
+                                   hasOptimalValue: Bool = true) -> String? {
         let isFiniteSum = problem is any FiniteSumProblem
+        if requirements.contains(.optimalValue) && !hasOptimalValue {
+            return "needs the certified f*; the problem has none"
+        }
         if requirements.contains(.hessian) && !(problem is any TwiceDifferentiable) {
             return "needs a Hessian; the problem has none"
         }
@@ -375,14 +379,17 @@ public enum Harness {
         while true {
             loop.evaluations += 1
             loop.sampleGradients += samplesPerGradient
+            let f: Double
             if loop.isCheck(loop.k) {
-                let (f, squaredNorm) = evaluate(problem, fused, loop.x, loop.g)
+                let squaredNorm: Double?
+                (f, squaredNorm) = evaluate(problem, fused, loop.x, loop.g)
                 if loop.check(f, samplesPerEpoch: samplesPerGradient, squaredNorm: squaredNorm) { break }
             } else {
-                _ = problem.valueAndGradient(at: loop.x, gradient: loop.g)
+                f = problem.valueAndGradient(at: loop.x, gradient: loop.g)
             }
             loop.beforeStep()
-            optimizer.step(loop.x, gradient: loop.g, state: &state, iteration: loop.k + 1)
+            // f comes with the gradient at every iterate, checked or not; rules that use it get it.
+            optimizer.step(loop.x, gradient: loop.g, value: f, optimalValue: loop.fStar, state: &state, iteration: loop.k + 1)
             loop.afterStep()
         }
     }

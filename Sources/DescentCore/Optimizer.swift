@@ -13,6 +13,19 @@ public protocol UpdateRule: Sendable {
     ///
     /// Must not allocate. May overwrite `gradient` (the harness has recorded ‖∇f‖ already).
     func step(_ x: Vector, gradient: Vector, state: inout State, iteration: Int)
+
+    /// The step as the full-batch loop calls it, with f(x) and the certified f* (`nil` when the
+    /// problem has none). Default: ``step(_:gradient:state:iteration:)``, ignoring both; a rule that
+    /// uses them (Polyak's step size) implements this, declares ``Requirements/optimalValue`` and
+    /// so runs full batch only, and takes no `+` modifiers.
+    func step(_ x: Vector, gradient: Vector, value: Double, optimalValue: Double?, state: inout State, iteration: Int)
+}
+
+extension UpdateRule {
+    @inlinable
+    public func step(_ x: Vector, gradient: Vector, value: Double, optimalValue: Double?, state: inout State, iteration: Int) {
+        step(x, gradient: gradient, state: &state, iteration: iteration)
+    }
 }
 
 /// What an optimizer needs from a run; the harness skips unfit pairs and says why.
@@ -26,6 +39,8 @@ public struct Requirements: OptionSet, Sendable, Hashable {
     public static let stochastic = Requirements(rawValue: 2)
     /// The problem's Hessian (skipped on problems without one).
     public static let hessian = Requirements(rawValue: 4)
+    /// The certified optimal value f* (skipped where the problem has none).
+    public static let optimalValue = Requirements(rawValue: 8)
 }
 
 /// A first-order optimizer: explicit state allocated once per run, updated in place each step.

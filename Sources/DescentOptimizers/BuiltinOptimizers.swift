@@ -34,6 +34,7 @@ public enum BuiltinOptimizers {
             OptimizerEntry(Lion.self),
             OptimizerEntry(AdaBelief.self),
             OptimizerEntry(Yogi.self),
+            OptimizerEntry(Polyak.self),
         ]
     }
 

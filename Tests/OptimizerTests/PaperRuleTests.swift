@@ -40,4 +40,25 @@ struct PaperRuleTests {
         expectClose(iterates(y, on: Parabola(), steps: 3).map { $0[0] },
                     [3.900013166998206718521, 3.800125753834725001358, 3.700390159968969504264], relative: 1e-14)
     }
+
+    @Test("Polyak's step size: γ = (f − f*)/‖∇f‖² from the certified f*; full batch, no modifiers, skipped without f*")
+    func polyak() throws {
+        // θ²: γ = θ²/(2θ)² = ¼, θ ← θ − ¼·2θ = θ/2: 4 → 2 → 1 → 0.5.
+        // ½(x₁² + 10x₂²) from (1, −2): f = 20.5, ∇f = (1, −20), ‖∇f‖² = 401, x = (1 − 20.5/401, −2 + 20·20.5/401).
+        func point(_ p: some Problem, steps: Int, scale: Double = 1) -> [Double] {
+            var rule = Polyak()
+            rule.scale = scale
+            return Harness.run(problem: p, optimizer: rule, optimalValue: 0,
+                               options: RunOptions(maxIterations: steps, tolerance: 0)).finalPoint
+        }
+        #expect((1...3).map { point(Parabola(), steps: $0)[0] } == [2, 1, 0.5])
+        expectClose(point(quadratic2D, steps: 1), [1 - 20.5 / 401, -2 + 20 * 20.5 / 401], relative: 1e-15)
+        #expect(point(Parabola(), steps: 1, scale: 0.5) == [3])
+        // At the minimizer ∇f = 0: no step (not 0/0).
+        #expect(point(Parabola(start: 0), steps: 3) == [0])
+        #expect(Harness.unfitReason(problem: Parabola(), requirements: Polyak.requirements, options: RunOptions(),
+                                    hasOptimalValue: false) == "needs the certified f*; the problem has none")
+        let registry = Registry(problems: [], optimizers: BuiltinOptimizers.all, modifiers: BuiltinOptimizers.modifiers)
+        #expect(throws: SpecError.self) { try registry.selectOptimizers(["polyak + clip(norm=1)"]) }
+    }
 }
