@@ -86,6 +86,9 @@ enum ProcessIsolation {
         if job.options.checkEvery != 1 { arguments.append("--check-every=\(job.options.checkEvery)") }
         if let t = job.options.timeLimit { arguments.append("--time-limit=\(NumberFormat.exact(t))") }
         if let f = job.optimalValue { arguments.append("--f-star=\(NumberFormat.exact(f))") }
+        if let c = job.options.curvature {
+            arguments += ["--strong-convexity=\(NumberFormat.exact(c.strongConvexity))", "--smoothness=\(NumberFormat.exact(c.smoothness))"]
+        }
         if let p = job.problemsFolder { arguments.append("--problems=\(p)") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -201,6 +204,8 @@ struct WorkerCommand: ParsableCommand, RegistryCommand {
     @Option var patience: Int
     @Option var timeLimit: Double?
     @Option var fStar: Double?
+    @Option var strongConvexity: Double?
+    @Option var smoothness: Double?
     @Option var scratch: String
 
     func run() throws { var copy = self; try copy.run(registry: .standard, console: .standard) }
@@ -217,13 +222,14 @@ struct WorkerCommand: ParsableCommand, RegistryCommand {
             }
             let index = firstIndex + offset
             let fd = open("\(scratch).\(index).rows", O_WRONLY | O_CREAT | O_APPEND, 0o644)
-            let options = RunOptions(maxIterations: maxIterations, tolerance: tolerance, logEvery: logEvery, patience: patience,
+            var options = RunOptions(maxIterations: maxIterations, tolerance: tolerance, logEvery: logEvery, patience: patience,
                                      batchSize: batchSize, samplingSeed: RunCommand.samplingSeed(runSeed ?? seed), shuffle: shuffle,
                                      checkEvery: checkEvery, timeLimit: timeLimit,
                                      cancellation: interruption, observer: RowObserver { row in
                                          let line = Array((CSV.traceLine(row) + "\n").utf8)
                                          _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
                                      })
+            if let mu = strongConvexity, let l = smoothness { options.curvature = Curvature(strongConvexity: mu, smoothness: l) }
             let outcome = Harness.run(problem: instance.problem, method: configured.method, optimalValue: fStar, options: options)
             if fd >= 0 { close(fd) }
             if outcome.status == .interrupted { return }

@@ -125,6 +125,12 @@ struct RunCommand: ParsableCommand, RegistryCommand {
     }
 
     /// The shuffling seed derived from `--seed` (a different stream from the problem data's).
+    /// μ and L from the certificate where they hold globally: a quadratic's extreme eigenvalues, μ > 0.
+    static func curvature(_ problem: any Problem, _ reference: Optimum?) -> Curvature? {
+        guard problem is any QuadraticProblem, let e = reference?.hessianEigenvalues, e.min > 0, e.max.isFinite else { return nil }
+        return Curvature(strongConvexity: e.min, smoothness: e.max)
+    }
+
     static func samplingSeed(_ seed: UInt64) -> UInt64 { seed ^ 0xD1B5_4A32_D192_ED03 }
 
     func run() throws { var copy = self; try copy.run(registry: .standard, console: .standard) }
@@ -264,6 +270,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                 seedLoop: for runSeed in runSeeds {
                     var options = baseOptions
                     options.samplingSeed = Self.samplingSeed(runSeed)
+                    options.curvature = Self.curvature(instance.problem, references[instance.label])
                     // Decide every pair of this problem first: resumed, skipped, or to run.
                     var outcomes = [RunResult?](repeating: nil, count: optimizers.count)
                     var fromJournal = [Bool](repeating: false, count: optimizers.count)

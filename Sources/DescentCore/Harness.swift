@@ -6,12 +6,15 @@ public struct RunOptions: Sendable, Equatable {
     public var cancellation: CancellationFlag? = nil
     /// Receives each trace row as it is logged.
     public var observer: RowObserver? = nil
+    /// μ and L from the problem's certificate, for rules that take their constants from them
+    /// (``Requirements/curvature``); `nil` where the certificate gives no global bounds.
+    public var curvature: Curvature? = nil
 
     public static func == (a: RunOptions, b: RunOptions) -> Bool {
         a.maxIterations == b.maxIterations && a.tolerance == b.tolerance && a.logEvery == b.logEvery
             && a.patience == b.patience && a.divergenceFactor == b.divergenceFactor && a.batchSize == b.batchSize
             && a.samplingSeed == b.samplingSeed && a.shuffle == b.shuffle && a.timeLimit == b.timeLimit
-            && a.checkEvery == b.checkEvery
+            && a.checkEvery == b.checkEvery && a.curvature == b.curvature
     }
 
     /// The most optimizer steps to take.
@@ -86,6 +89,9 @@ public enum Harness {
         let isFiniteSum = problem is any FiniteSumProblem
         if requirements.contains(.optimalValue) && !hasOptimalValue {
             return "needs the certified f*; the problem has none"
+        }
+        if requirements.contains(.curvature) && options.curvature == nil {
+            return "needs μ and L from the certificate; only quadratic problems have global bounds"
         }
         if requirements.contains(.hessian) && !(problem is any TwiceDifferentiable) {
             return "needs a Hessian; the problem has none"
@@ -389,7 +395,8 @@ public enum Harness {
             }
             loop.beforeStep()
             // f comes with the gradient at every iterate, checked or not; rules that use it get it.
-            optimizer.step(loop.x, gradient: loop.g, value: f, optimalValue: loop.fStar, state: &state, iteration: loop.k + 1)
+            optimizer.step(loop.x, gradient: loop.g, context: StepContext(value: f, optimalValue: loop.fStar, curvature: loop.options.curvature),
+                           state: &state, iteration: loop.k + 1)
             loop.afterStep()
         }
     }

@@ -163,7 +163,9 @@ extension ConfiguredOptimizer {
     func chained(with modifiers: [Modifier]) throws(SpecError) -> ConfiguredOptimizer {
         guard !modifiers.isEmpty else { return self }
         guard rule != nil else { throw .invalid(owner: label, "runs its own iterations and takes no modifiers") }
-        guard !requirements.contains(.optimalValue) else { throw .invalid(owner: label, "uses f and f* in its step and takes no modifiers") }
+        guard requirements.isDisjoint(with: [.optimalValue, .curvature]) else {
+            throw .invalid(owner: label, "takes its step from the problem's certificate and takes no modifiers")
+        }
         var parts = ChainParts()
         for m in modifiers {
             switch m.kind {

@@ -14,17 +14,51 @@ public protocol UpdateRule: Sendable {
     /// Must not allocate. May overwrite `gradient` (the harness has recorded ‖∇f‖ already).
     func step(_ x: Vector, gradient: Vector, state: inout State, iteration: Int)
 
-    /// The step as the full-batch loop calls it, with f(x) and the certified f* (`nil` when the
-    /// problem has none). Default: ``step(_:gradient:state:iteration:)``, ignoring both; a rule that
-    /// uses them (Polyak's step size) implements this, declares ``Requirements/optimalValue`` and
-    /// so runs full batch only, and takes no `+` modifiers.
-    func step(_ x: Vector, gradient: Vector, value: Double, optimalValue: Double?, state: inout State, iteration: Int)
+    /// The step as the full-batch loop calls it, with f(x) and what the problem's certificate says
+    /// (``StepContext``). Default: ``step(_:gradient:state:iteration:)``, ignoring them; a rule that
+    /// uses them (Polyak's step size, constants from μ and L) implements this, declares
+    /// ``Requirements/optimalValue`` or ``Requirements/curvature`` (and so runs full batch only), and
+    /// takes no `+` modifiers.
+    func step(_ x: Vector, gradient: Vector, context: StepContext, state: inout State, iteration: Int)
 }
 
 extension UpdateRule {
     @inlinable
-    public func step(_ x: Vector, gradient: Vector, value: Double, optimalValue: Double?, state: inout State, iteration: Int) {
+    public func step(_ x: Vector, gradient: Vector, context: StepContext, state: inout State, iteration: Int) {
         step(x, gradient: gradient, state: &state, iteration: iteration)
+    }
+}
+
+/// What the full-batch loop knows at an iterate besides ∇f: f(x), the certified f* and, where the
+/// certificate bounds the Hessian everywhere (quadratics), μ and L.
+public struct StepContext {
+    /// f(x_k).
+    public var value: Double
+    /// f*, when certified.
+    public var optimalValue: Double?
+    /// μ and L, when the certificate's eigenvalues hold globally.
+    public var curvature: Curvature?
+
+    /// A context.
+    @inlinable
+    public init(value: Double, optimalValue: Double?, curvature: Curvature?) {
+        self.value = value
+        self.optimalValue = optimalValue
+        self.curvature = curvature
+    }
+}
+
+/// The global curvature bounds μ ≤ λ(∇²f) ≤ L: the extreme eigenvalues of a quadratic's certificate.
+public struct Curvature: Sendable, Equatable {
+    /// μ, the smallest eigenvalue (strong convexity).
+    public var strongConvexity: Double
+    /// L, the largest eigenvalue (the gradient's Lipschitz constant).
+    public var smoothness: Double
+
+    /// Bounds μ and L.
+    public init(strongConvexity: Double, smoothness: Double) {
+        self.strongConvexity = strongConvexity
+        self.smoothness = smoothness
     }
 }
 
@@ -41,6 +75,9 @@ public struct Requirements: OptionSet, Sendable, Hashable {
     public static let hessian = Requirements(rawValue: 4)
     /// The certified optimal value f* (skipped where the problem has none).
     public static let optimalValue = Requirements(rawValue: 8)
+    /// Global curvature bounds μ > 0 and L from the certificate (skipped where there are none: only
+    /// quadratic problems have a Hessian that is the same everywhere).
+    public static let curvature = Requirements(rawValue: 16)
 }
 
 /// A first-order optimizer: explicit state allocated once per run, updated in place each step.

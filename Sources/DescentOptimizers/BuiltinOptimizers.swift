@@ -35,6 +35,11 @@ public enum BuiltinOptimizers {
             OptimizerEntry(AdaBelief.self),
             OptimizerEntry(Yogi.self),
             OptimizerEntry(Polyak.self),
+            OptimizerEntry(TheoryTuned.self),
+            OptimizerEntry(TheoryTuned.self, name: "heavy-ball",
+                           summary: "Polyak's heavy ball with α = 4/(√L + √μ)², β = ((√L − √μ)/(√L + √μ))² from the certificate (Polyak 1964)") {
+                $0.method = .heavyBall
+            },
         ]
     }
 

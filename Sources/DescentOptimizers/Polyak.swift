@@ -20,14 +20,15 @@ public struct Polyak: Optimizer {
 
     public func makeState(dimension: Int) {}
 
-    /// Unreachable: the harness always passes f and f* (``step(_:gradient:value:optimalValue:state:iteration:)``),
+    /// Unreachable: the harness always passes f and f* (``step(_:gradient:context:state:iteration:)``),
     /// and Polyak takes no modifiers and runs full batch only.
     public func step(_ x: Vector, gradient g: Vector, state: inout Void, iteration: Int) {
-        preconditionFailure("polyak needs f and f*: the harness calls step(_:gradient:value:optimalValue:state:iteration:)")
+        preconditionFailure("polyak needs f and f*: the harness calls step(_:gradient:context:state:iteration:)")
     }
 
-    public func step(_ x: Vector, gradient g: Vector, value f: Double, optimalValue fStar: Double?, state: inout Void, iteration: Int) {
-        guard let fStar else { preconditionFailure("polyak needs f* (Requirements.optimalValue)") }
+    public func step(_ x: Vector, gradient g: Vector, context: StepContext, state: inout Void, iteration: Int) {
+        guard let fStar = context.optimalValue else { preconditionFailure("polyak needs f* (Requirements.optimalValue)") }
+        let f = context.value
         let n = x.count
         let squaredNorm = Kernels.sum(n) { g[$0] * g[$0] }
         guard squaredNorm > 0 else { return }

@@ -111,6 +111,23 @@ struct ReliabilityTests {
         #expect(fault[5] == "diverged" && fault[6] == "4")  // NaN written in step 4, seen at iterate 4
     }
 
+    @Test("μ and L from the certificate reach a worker process as they reach an in-process run; skipped without them")
+    func curvature() throws {
+        var summaries: [String] = []
+        for isolation in ["none", "process"] {
+            let output = try temporaryFolder()
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            let r = try runSuite(["--problem", "quadratic(n=8,kappa=50)", "--problem", "rosenbrock", "--optimizer", "nag",
+                                  "--optimizer", "heavy-ball", "--isolation", isolation, "--output", output, "--quiet", "--no-cache"])
+            #expect(r.code == 0, "\(r.err)")
+            let rows = try String(contentsOfFile: output + "/summary.csv", encoding: .utf8)
+            #expect(rows.contains(",nag,0,,converged,") && rows.contains(",heavy-ball,0,,converged,"))
+            #expect(rows.contains("rosenbrock,2,nag,0,,skipped,"))
+            summaries.append(rows)
+        }
+        #expect(summaries[0] == summaries[1])
+    }
+
     @Test("--resume reuses finished runs and gives the same tables")
     func resume() throws {
         let output = try temporaryFolder()

@@ -61,4 +61,36 @@ struct PaperRuleTests {
         let registry = Registry(problems: [], optimizers: BuiltinOptimizers.all, modifiers: BuiltinOptimizers.modifiers)
         #expect(throws: SpecError.self) { try registry.selectOptimizers(["polyak + clip(norm=1)"]) }
     }
+
+    @Test("NAG and heavy ball take their constants from μ and L: step 1/L or 4/(√L + √μ)², β from √κ")
+    func theoryTuned() throws {
+        // ½(x₁² + 10x₂²): μ = 1, L = 10, √κ = √10. NAG: β = (√10 − 1)/(√10 + 1) = 0.5195…, step 0.1;
+        // t=1: b = g = (1, −20), x = x − 0.1(g + βb) = (1 − 0.1(1 + β), −2 + 2(1 + β)).
+        let c = Curvature(strongConvexity: 1, smoothness: 10)
+        let beta = (10.0.squareRoot() - 1) / (10.0.squareRoot() + 1)
+        func run(_ rule: TheoryTuned, steps: Int) -> RunResult {
+            var options = RunOptions(maxIterations: steps, tolerance: 0)
+            options.curvature = c
+            return Harness.run(problem: quadratic2D, optimizer: rule, optimalValue: 0, options: options)
+        }
+        let nag = TheoryTuned()
+        #expect(nag.constants(c) == (0.1, beta))
+        expectClose(run(nag, steps: 1).finalPoint, [1 - 0.1 * (1 + beta), -2 + 2 * (1 + beta)], relative: 1e-15)
+        // Heavy ball: α = 4/(√10 + 1)², β² ; t=1: x = x − αg.
+        var heavy = TheoryTuned()
+        heavy.method = .heavyBall
+        let alpha = 4 / ((10.0.squareRoot() + 1) * (10.0.squareRoot() + 1))
+        #expect(heavy.constants(c) == (alpha, beta * beta))
+        expectClose(run(heavy, steps: 1).finalPoint, [1 - alpha, -2 + 20 * alpha], relative: 1e-15)
+        // t=2 by the formula: b = β²·g₁ + g₂, x₂ = x₁ − αb.
+        let x1 = [1 - alpha, -2 + 20 * alpha], g2 = [x1[0], 10 * x1[1]], b = [beta * beta * 1 + g2[0], beta * beta * -20 + g2[1]]
+        expectClose(run(heavy, steps: 2).finalPoint, [x1[0] - alpha * b[0], x1[1] - alpha * b[1]], relative: 1e-14)
+        // Accelerated: to 1e-10 in far fewer steps than gradient descent with step 1/L.
+        var options = RunOptions(maxIterations: 5000, tolerance: 1e-10)
+        options.curvature = c
+        let fast = Harness.run(problem: quadratic2D, optimizer: heavy, optimalValue: 0, options: options)
+        let slow = Harness.run(problem: quadratic2D, optimizer: SGD(lr: 0.1), optimalValue: 0, options: options)
+        #expect(fast.status == .converged && slow.status == .converged && fast.iterations * 2 < slow.iterations)
+        #expect(Harness.unfitReason(problem: ExtendedRosenbrock(dimension: 2), requirements: TheoryTuned.requirements, options: RunOptions()) != nil)
+    }
 }
