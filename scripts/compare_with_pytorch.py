@@ -15,9 +15,9 @@ sensitive problem may then amplify. Exit status 1 if any first difference exceed
     swift build -c release
     ~/.venvs/torch/bin/python scripts/compare_with_pytorch.py .build/release/suite
 
-Lion, AdaBelief and Yogi are compared with their authors' packages when installed:
+Lion, AdaBelief, Yogi and schedule-free SGD are compared with their authors' packages when installed:
 
-    ~/.venvs/torch/bin/pip install --no-deps lion-pytorch adabelief-pytorch torch-optimizer
+    ~/.venvs/torch/bin/pip install --no-deps lion-pytorch adabelief-pytorch torch-optimizer schedulefree
 """
 import contextlib
 import csv
@@ -82,7 +82,7 @@ CASES = [
 
 
 # The authors' reference code where a package ships it (install with --no-deps next to torch:
-# lion-pytorch, adabelief-pytorch, torch-optimizer); a case whose package is missing is skipped.
+# lion-pytorch, adabelief-pytorch, torch-optimizer, schedulefree); a case whose package is missing is skipped.
 def _lion(**kw):
     from lion_pytorch import Lion
     return lambda p: Lion(p, **kw)
@@ -93,12 +93,25 @@ def _adabelief(**kw):
     return lambda p: AdaBelief(p, rectify=False, print_change_log=False, **kw)
 
 
+def _schedulefree_sgd(**kw):
+    from schedulefree import SGDScheduleFreeReference
+
+    def make(p):
+        opt = SGDScheduleFreeReference(p, **kw)
+        opt.train()
+        return opt
+    return make
+
+
 def _yogi(**kw):
     from torch_optimizer import Yogi
     return lambda p: Yogi(p, **kw)
 
 
 REFERENCE_CASES = [
+    ("schedulefree-sgd(lr=0.0005)", "schedulefree", lambda: _schedulefree_sgd(lr=0.0005)),
+    ("schedulefree-sgd(lr=0.0005,momentum=0.8,weight_decay=0.1,warmup_steps=20,r=0.5,weight_lr_power=1)", "schedulefree",
+     lambda: _schedulefree_sgd(lr=0.0005, momentum=0.8, weight_decay=0.1, warmup_steps=20, r=0.5, weight_lr_power=1)),
     ("lion(lr=0.0001)", "lion-pytorch", lambda: _lion(lr=0.0001)),
     ("lion(lr=0.0001,beta1=0.8,beta2=0.9,weight_decay=0.5)", "lion-pytorch",
      lambda: _lion(lr=0.0001, betas=(0.8, 0.9), weight_decay=0.5)),
@@ -130,13 +143,16 @@ def value_and_gradient(x):
 
 
 def torch_trace(factory):
+    """f at every iterate; for a schedule-free method (the optimizer keeps `x` in its state) f at x,
+    the point its paper evaluates, with the gradient taken at the parameter y as in training."""
     p = torch.tensor([-1.2 if i % 2 == 0 else 1.0 for i in range(N)], requires_grad=False)
     with contextlib.redirect_stdout(io.StringIO()):  # adabelief-pytorch prints its settings
         opt = factory([p])
     values = []
     for _ in range(STEPS + 1):
         f, g = value_and_gradient(p.tolist())
-        values.append(f)
+        averaged = opt.state[p].get("x") if p in opt.state else None
+        values.append(f if averaged is None else value_and_gradient(averaged.tolist())[0])
         p.grad = torch.tensor(g)
         opt.step()
     return values
@@ -182,7 +198,8 @@ def main():
     for spec, package, make in REFERENCE_CASES:
         try:
             factory = make()
-            factory([torch.zeros(1, requires_grad=True)])
+            with contextlib.redirect_stdout(io.StringIO()):
+                factory([torch.zeros(1, requires_grad=True)])
         except ImportError:
             print(f"{spec:<78} skipped: pip install --no-deps {package}")
             continue

@@ -140,7 +140,7 @@ public enum Harness {
 
     /// The problem and rule as a separable problem and an elementwise rule, when the tiled loop applies.
     static func tiling(_ problem: some Problem, _ optimizer: some UpdateRule) -> (any SeparableProblem, any ElementwiseRule)? {
-        guard let separable = problem as? any SeparableProblem, separable.chunkAlignment > 0,
+        guard let separable = problem as? any SeparableProblem, separable.chunkAlignment > 0, !optimizer.reportsAnotherPoint,
               let elementwise = optimizer as? any ElementwiseRule else { return nil }
         return (separable, elementwise)
     }
@@ -382,14 +382,25 @@ public enum Harness {
                                                                 _ samplesPerGradient: Int) {
         var state = optimizer.makeState(dimension: problem.dimension)
         let fused = problem as? any FusedGradientNorm
+        let report = Report(optimizer, loop.x.count)
         while true {
             loop.evaluations += 1
             loop.sampleGradients += samplesPerGradient
             let f: Double
             if loop.isCheck(loop.k) {
                 let squaredNorm: Double?
-                (f, squaredNorm) = evaluate(problem, fused, loop.x, loop.g)
-                if loop.check(f, samplesPerEpoch: samplesPerGradient, squaredNorm: squaredNorm) { break }
+                if let report {
+                    // Rows, targets and stops see the reported point; the step the gradient point.
+                    let stop = report.check(&loop, optimizer, state) { loop in
+                        let (f, squaredNorm) = evaluate(problem, fused, loop.x, loop.g)
+                        return loop.check(f, samplesPerEpoch: samplesPerGradient, squaredNorm: squaredNorm)
+                    }
+                    if stop { break }
+                    f = problem.valueAndGradient(at: loop.x, gradient: loop.g)
+                } else {
+                    (f, squaredNorm) = evaluate(problem, fused, loop.x, loop.g)
+                    if loop.check(f, samplesPerEpoch: samplesPerGradient, squaredNorm: squaredNorm) { break }
+                }
             } else {
                 f = problem.valueAndGradient(at: loop.x, gradient: loop.g)
             }
@@ -401,10 +412,36 @@ public enum Harness {
         }
     }
 
+    /// For a rule that reports another point than its gradient point (``UpdateRule/reportsAnotherPoint``):
+    /// a buffer for the gradient point while ``IterationMonitor/x`` holds the reported one.
+    final class Report {
+        let gradientPoint: Vector
+
+        /// A report buffer when `rule` needs one, else `nil`.
+        init?(_ rule: some UpdateRule, _ n: Int) {
+            guard rule.reportsAnotherPoint else { return nil }
+            gradientPoint = Vector(count: n)
+        }
+
+        /// Puts the reported point in `loop.x`, runs `check` there (untimed, as monitoring), and puts
+        /// the gradient point back unless the run stops: then the reported point is the final one.
+        func check<O: UpdateRule>(_ loop: inout IterationMonitor, _ rule: O, _ state: O.State,
+                                  _ check: (inout IterationMonitor) -> Bool) -> Bool {
+            let started = loop.clock.now
+            gradientPoint.assign(loop.x)
+            rule.reportedPoint(gradientPoint, state: state, into: loop.x)
+            let stop = check(&loop)
+            if !stop { loop.x.assign(gradientPoint) }
+            loop.monitoring += loop.clock.now - started
+            return stop
+        }
+    }
+
     private static func runStochastic<P: FiniteSumProblem, O: UpdateRule>(_ problem: P, _ optimizer: O, _ fStar: Double?,
                                                                          _ options: RunOptions) -> RunResult {
         var loop = IterationMonitor(problem: problem, fStar: fStar, options: options)
         var state = optimizer.makeState(dimension: problem.dimension)
+        let report = Report(optimizer, loop.x.count)
         let m = problem.sampleCount
         let batchSize = Swift.min(Swift.max(1, options.batchSize ?? m), m)
         var order = Array(0..<m)
@@ -415,9 +452,17 @@ public enum Harness {
         while true {
             if loop.k % logEvery == 0 || loop.k >= options.maxIterations {
                 let started = loop.clock.now
-                let f = problem.valueAndGradient(at: loop.x, gradient: loop.g)
-                loop.monitoring += loop.clock.now - started
-                if loop.check(f, samplesPerEpoch: m) { break }
+                let stop: Bool
+                if let report {
+                    stop = report.check(&loop, optimizer, state) { loop in
+                        loop.check(problem.valueAndGradient(at: loop.x, gradient: loop.g), samplesPerEpoch: m)
+                    }
+                } else {
+                    let f = problem.valueAndGradient(at: loop.x, gradient: loop.g)
+                    loop.monitoring += loop.clock.now - started
+                    stop = loop.check(f, samplesPerEpoch: m)
+                }
+                if stop { break }
             }
             let end = Swift.min(cursor + batchSize, m)
             let batch = order[cursor..<end]

@@ -20,9 +20,24 @@ public protocol UpdateRule: Sendable {
     /// ``Requirements/optimalValue`` or ``Requirements/curvature`` (and so runs full batch only), and
     /// takes no `+` modifiers.
     func step(_ x: Vector, gradient: Vector, context: StepContext, state: inout State, iteration: Int)
+
+    /// Whether the iterate to report differs from the point where gradients are taken (schedule-free
+    /// methods: gradients at y, the average x is the answer). Default: false.
+    var reportsAnotherPoint: Bool { get }
+
+    /// Writes the iterate to report into `out`, given the gradient point `x` and the state. Called
+    /// only when ``reportsAnotherPoint``; the harness evaluates f and ‖∇f‖ there for its rows,
+    /// targets and stopping rules (monitoring, not counted as work) and returns it as the final point.
+    func reportedPoint(_ x: Vector, state: State, into out: Vector)
 }
 
 extension UpdateRule {
+    /// Default: the gradient point is the iterate.
+    public var reportsAnotherPoint: Bool { false }
+
+    /// Default: x itself.
+    public func reportedPoint(_ x: Vector, state: State, into out: Vector) { out.assign(x) }
+
     @inlinable
     public func step(_ x: Vector, gradient: Vector, context: StepContext, state: inout State, iteration: Int) {
         step(x, gradient: gradient, state: &state, iteration: iteration)

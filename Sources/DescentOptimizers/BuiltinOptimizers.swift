@@ -34,6 +34,7 @@ public enum BuiltinOptimizers {
             OptimizerEntry(Lion.self),
             OptimizerEntry(AdaBelief.self),
             OptimizerEntry(Yogi.self),
+            OptimizerEntry(ScheduleFreeSGD.self),
             OptimizerEntry(Polyak.self),
             OptimizerEntry(TheoryTuned.self),
             OptimizerEntry(TheoryTuned.self, name: "heavy-ball",

@@ -93,4 +93,38 @@ struct PaperRuleTests {
         #expect(fast.status == .converged && slow.status == .converged && fast.iterations * 2 < slow.iterations)
         #expect(Harness.unfitReason(problem: ExtendedRosenbrock(dimension: 2), requirements: TheoryTuned.requirements, options: RunOptions()) != nil)
     }
+
+    @Test("schedule-free SGD: gradients at y = βx + (1 − β)z, the average x reported (rows, final point), in both loops")
+    func scheduleFree() {
+        // lr = 0.1, β = 0.9 on θ² from 4. t=1: z = 4 − 0.1·8 = 3.2, c = 1, x = 3.2, y = 3.2.
+        // t=2: g = 6.4 at y, z = 2.56, c = ½, x = 2.88, y = 0.9·2.88 + 0.1·2.56 = 2.848.
+        // t=3: g = 5.696, z = 1.9904, c = ⅓, x = 2.88·⅔ + 1.9904/3 = 2.583466…, y = 2.52416.
+        var rule = ScheduleFreeSGD()
+        rule.lr = 0.1
+        func run(_ steps: Int, batch: Int? = nil) -> RunResult {
+            Harness.run(problem: Parabola(), optimizer: rule, optimalValue: 0,
+                        options: RunOptions(maxIterations: steps, tolerance: 0, logEvery: 1))
+        }
+        let x3 = 2.88 * (2.0 / 3) + 1.9904 / 3
+        expectClose((1...3).map { run($0).finalPoint[0] }, [3.2, 2.88, x3], relative: 1e-15)
+        expectClose(run(3).trace.map(\.value), [16, 3.2 * 3.2, 2.88 * 2.88, x3 * x3], relative: 1e-15)
+        // The gradient point is y, not x: the run from the reported x would differ.
+        #expect(run(3).gradientEvaluations == 4)
+        // Mini-batch runs report x too (monitoring evaluations at logged iterates): replayed by hand,
+        // batches in row order, the final point is the state's x, not the gradient point y.
+        let p = LogisticRegression(samples: 64, features: 3, regularization: 0.1, noise: 0.1, seed: 2)
+        var options = RunOptions(maxIterations: 20, tolerance: 0, logEvery: 5, batchSize: 16)
+        options.shuffle = false
+        let sgd = Harness.run(problem: p, optimizer: rule, optimalValue: nil, options: options)
+        let y = Vector(p.initialPoint()), g = Vector(count: 3)
+        var state = rule.makeState(dimension: 3)
+        for t in 1...20 {
+            _ = p.batchValueAndGradient(at: y, batch: Array(((t - 1) % 4 * 16)..<((t - 1) % 4 * 16 + 16))[...], gradient: g)
+            rule.step(y, gradient: g, state: &state, iteration: t)
+        }
+        let x = (0..<3).map { state.lanes[1][$0] }
+        #expect(sgd.finalPoint == x && x != y.array)
+        #expect(sgd.trace.last.map { $0.value.bitPattern } == p.value(at: Vector(x)).bitPattern)
+        #expect(sgd.iterations == 20 && sgd.status == .maxIterations)
+    }
 }
