@@ -35,6 +35,7 @@ public enum BuiltinOptimizers {
             OptimizerEntry(AdaBelief.self),
             OptimizerEntry(Yogi.self),
             OptimizerEntry(ScheduleFreeSGD.self),
+            OptimizerEntry(ScheduleFreeAdamW.self),
             OptimizerEntry(Polyak.self),
             OptimizerEntry(TheoryTuned.self),
             OptimizerEntry(TheoryTuned.self, name: "heavy-ball",

@@ -44,22 +44,10 @@ public struct ScheduleFreeSGD: Optimizer, ElementwiseRule {
     public var lanes: [Double] { [0, 0] }
 
     /// γ_t, the averaging weight c, and the running γ_max and Σw.
-    public struct Scalars {
-        /// γ_t, c.
-        public var lr, weight: Double
-        /// γ_max, Σw.
-        public var lrMax, weightSum: Double
-        /// Whether this is the first step (z and x start at x₀).
-        public var first: Bool
-    }
+    public typealias Scalars = ScheduleFreeWeights
 
     public func scalars(iteration: Int, previous: Scalars?) -> Scalars {
-        let k = iteration - 1
-        let lrT = lr * (k < warmupSteps ? Double(k + 1) / Double(warmupSteps) : 1)
-        let lrMax = Swift.max(lrT, previous?.lrMax ?? -1)
-        let w = _pow(Double(k + 1), r) * _pow(lrMax, weightLrPower)
-        let sum = (previous?.weightSum ?? 0) + w
-        return Scalars(lr: lrT, weight: sum == 0 ? 0 : w / sum, lrMax: lrMax, weightSum: sum, first: iteration == 1)
+        ScheduleFreeWeights(lr: lr, warmupSteps: warmupSteps, r: r, weightLrPower: weightLrPower, iteration: iteration, previous: previous)
     }
 
     /// `SGDScheduleFreeReference.step` for one coordinate or eight; `y` is the stored point.
@@ -77,7 +65,121 @@ public struct ScheduleFreeSGD: Optimizer, ElementwiseRule {
     public var reportsAnotherPoint: Bool { true }
 
     public func reportedPoint(_ y: Vector, state: ElementwiseState<Scalars>, into out: Vector) {
-        guard state.scalars != nil else { return out.assign(y) }  // before the first step x = x₀ = y
-        (out.pointer).update(from: state.lanes[1], count: out.count)
+        ScheduleFreeWeights.average(y, state, into: out)
+    }
+}
+
+/// Schedule-free AdamW (Defazio et al., NeurIPS 2024, Algorithm 2), in the order of the authors'
+/// `schedulefree.AdamWScheduleFreeReference`; reports the average x as ``ScheduleFreeSGD`` does.
+///
+/// Step t (k = t − 1): γ_t, c as in ``ScheduleFreeSGD``;  z ← z − γ_t·λ·(y, or z with decay_at_z);
+/// v ← β₂v + (1 − β₂)g²;  z ← z − γ_t·g/(√(v/(1 − β₂ᵗ)) + ε);  x ← (1 − c)x + c·z;  y ← β₁x + (1 − β₁)z.
+/// Defaults (schedulefree's): lr = 0.0025, β₁ = 0.9, β₂ = 0.999, ε = 1e-8, weight_decay = 0,
+/// warmup_steps = 0, r = 0, weight_lr_power = 2, decay_at_z = false.
+public struct ScheduleFreeAdamW: Optimizer, ElementwiseRule {
+    public static let name = "schedulefree-adamw"
+    public static let summary = "schedule-free AdamW: Adam's normalized step on z at y = β₁x + (1−β₁)z, x the weighted average of z; reports x (Defazio et al., NeurIPS 2024)"
+    public static var hyperparameters: [Hyperparameter<Self>] {
+        [
+            .init("lr", \.lr, "learning rate γ", .positive),
+            .init("beta1", \.beta1, "interpolation β₁ of y between x and z", .unitInterval),
+            .init("beta2", \.beta2, "decay β₂ of the second moment", .unitInterval),
+            .init("eps", \.eps, "ε added to the denominator", .positive),
+            .init("weight_decay", \.weightDecay, "decoupled weight decay λ", .nonNegative),
+            .init("warmup_steps", \.warmupSteps, "linear warmup of γ over this many steps", .nonNegative),
+            .init("r", \.r, "power r of the step index in the averaging weights", .nonNegative),
+            .init("weight_lr_power", \.weightLrPower, "power p of γ_max in the averaging weights", .nonNegative),
+            .init("decay_at_z", \.decayAtZ, "apply the weight decay at z instead of y"),
+        ]
+    }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+
+    /// γ.
+    public var lr = 0.0025
+    /// β₁.
+    public var beta1 = 0.9
+    /// β₂.
+    public var beta2 = 0.999
+    /// ε.
+    public var eps = 1e-8
+    /// λ.
+    public var weightDecay = 0.0
+    /// Warmup steps.
+    public var warmupSteps = 0
+    /// r.
+    public var r = 0.0
+    /// p.
+    public var weightLrPower = 2.0
+    /// Decay at z rather than y.
+    public var decayAtZ = false
+
+    /// schedulefree's defaults.
+    public init() {}
+
+    /// Lanes z and x (set to x₀ at the first step), then v.
+    public var lanes: [Double] { [0, 0, 0] }
+
+    /// The averaging weights and 1 − β₂ᵗ.
+    public struct Scalars {
+        /// γ_t, c and their running sums.
+        public var weights: ScheduleFreeWeights
+        /// 1 − β₂ᵗ.
+        public var correction2: Double
+    }
+
+    public func scalars(iteration: Int, previous: Scalars?) -> Scalars {
+        Scalars(weights: ScheduleFreeWeights(lr: lr, warmupSteps: warmupSteps, r: r, weightLrPower: weightLrPower,
+                                             iteration: iteration, previous: previous?.weights),
+                correction2: 1 - _pow(beta2, Double(iteration)))
+    }
+
+    /// `AdamWScheduleFreeReference.step` for one coordinate or eight; `y` is the stored point.
+    @inline(__always)
+    public func update<V: Lane>(_ y: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
+        let w = c.weights
+        var z = w.first ? y : s[0]
+        if weightDecay != 0 { z = z - w.lr * weightDecay * (decayAtZ ? z : y) }
+        let v = s[2] * beta2 + (1 - beta2) * g * g
+        z = z + (-w.lr) * g / ((v / c.correction2).squareRoot() + eps)
+        let x = (w.first ? y : s[1]) * (1 - w.weight) + w.weight * z
+        s[0] = z
+        s[1] = x
+        s[2] = v
+        return x * beta1 + (1 - beta1) * z
+    }
+
+    /// The harness reports x, the average (schedulefree's `eval()`), not y.
+    public var reportsAnotherPoint: Bool { true }
+
+    public func reportedPoint(_ y: Vector, state: ElementwiseState<Scalars>, into out: Vector) {
+        ScheduleFreeWeights.average(y, state, into: out)
+    }
+}
+
+/// The averaging of schedule-free methods: γ_t = lr·min(1, t/warmup), γ_max = max(γ_max, γ_t),
+/// w_t = t^r·γ_max^p, c_t = w_t/Σw (0 while Σw = 0), as schedulefree computes them.
+public struct ScheduleFreeWeights {
+    /// γ_t and c_t.
+    public var lr, weight: Double
+    /// γ_max and Σw so far.
+    public var lrMax, weightSum: Double
+    /// Whether this is the first step (z and x start at x₀).
+    public var first: Bool
+
+    /// The weights of `iteration`, after those of the iteration before (`nil` at the first).
+    public init(lr base: Double, warmupSteps: Int, r: Double, weightLrPower: Double, iteration: Int, previous: ScheduleFreeWeights?) {
+        let k = iteration - 1
+        lr = base * (k < warmupSteps ? Double(k + 1) / Double(warmupSteps) : 1)
+        lrMax = Swift.max(lr, previous?.lrMax ?? -1)
+        let w = _pow(Double(k + 1), r) * _pow(lrMax, weightLrPower)
+        weightSum = (previous?.weightSum ?? 0) + w
+        weight = weightSum == 0 ? 0 : w / weightSum
+        first = iteration == 1
+    }
+
+    /// x, the average in lane 1 of `state` (y itself before the first step).
+    public static func average<S>(_ y: Vector, _ state: ElementwiseState<S>, into out: Vector) {
+        guard state.scalars != nil else { return out.assign(y) }
+        out.pointer.update(from: state.lanes[1], count: out.count)
     }
 }

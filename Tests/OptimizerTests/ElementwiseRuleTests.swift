@@ -41,7 +41,8 @@ struct ElementwiseRuleTests {
         "rprop(lr=0.001)", "rprop(lr=0.001,etaminus=0.3,etaplus=1.5,step_size_min=0.0001,step_size_max=0.01)",
         "lion(lr=0.0001)", "lion(lr=0.0001,weight_decay=0.1)", "adabelief(lr=0.001)",
         "adabelief(lr=0.001,weight_decay=0.1,decoupled_weight_decay=false,amsgrad=true)", "yogi(lr=0.001)",
-        "yogi(lr=0.001,weight_decay=0.1,initial_accumulator=0)",
+        "yogi(lr=0.001,weight_decay=0.1,initial_accumulator=0)", "schedulefree-sgd(lr=0.001,weight_decay=0.1,warmup_steps=5)",
+        "schedulefree-adamw(lr=0.001)", "schedulefree-adamw(lr=0.001,weight_decay=0.1,decay_at_z=true,r=0.5)",
     ]
 
     static func rule(_ text: String) throws -> any ElementwiseRule {

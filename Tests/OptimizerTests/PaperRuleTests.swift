@@ -127,4 +127,16 @@ struct PaperRuleTests {
         #expect(sgd.trace.last.map { $0.value.bitPattern } == p.value(at: Vector(x)).bitPattern)
         #expect(sgd.iterations == 20 && sgd.status == .maxIterations)
     }
+
+    @Test("schedule-free AdamW: Adam's normalized step on z, x the average of z, reported")
+    func scheduleFreeAdamW() {
+        // lr = 0.1 on θ² from 4. t=1: v = 0.001·64, √(v/0.001) = 8, z = 4 − 0.1·8/(8 + 1e-8), c = 1: x = z = 3.900000000125.
+        var rule = ScheduleFreeAdamW()
+        rule.lr = 0.1
+        let xs = (1...3).map {
+            Harness.run(problem: Parabola(), optimizer: rule, optimalValue: 0, options: RunOptions(maxIterations: $0, tolerance: 0))
+                .finalPoint[0]
+        }
+        expectClose(xs, [3.900000000124999999844, 3.850636553632144623717, 3.801444656437930200749], relative: 1e-14)
+    }
 }
