@@ -93,21 +93,12 @@ def _adabelief(**kw):
     return lambda p: AdaBelief(p, rectify=False, print_change_log=False, **kw)
 
 
-def _schedulefree_sgd(**kw):
-    from schedulefree import SGDScheduleFreeReference
+def _schedulefree(name, **kw):
+    """schedulefree's reference optimizer `name` (SGDScheduleFreeReference, ...) in train mode."""
+    import schedulefree
 
     def make(p):
-        opt = SGDScheduleFreeReference(p, **kw)
-        opt.train()
-        return opt
-    return make
-
-
-def _schedulefree_adamw(**kw):
-    from schedulefree import AdamWScheduleFreeReference
-
-    def make(p):
-        opt = AdamWScheduleFreeReference(p, **kw)
+        opt = getattr(schedulefree, name)(p, **kw)
         opt.train()
         return opt
     return make
@@ -119,12 +110,12 @@ def _yogi(**kw):
 
 
 REFERENCE_CASES = [
-    ("schedulefree-sgd(lr=0.0005)", "schedulefree", lambda: _schedulefree_sgd(lr=0.0005)),
+    ("schedulefree-sgd(lr=0.0005)", "schedulefree", lambda: _schedulefree("SGDScheduleFreeReference", lr=0.0005)),
     ("schedulefree-sgd(lr=0.0005,momentum=0.8,weight_decay=0.1,warmup_steps=20,r=0.5,weight_lr_power=1)", "schedulefree",
-     lambda: _schedulefree_sgd(lr=0.0005, momentum=0.8, weight_decay=0.1, warmup_steps=20, r=0.5, weight_lr_power=1)),
-    ("schedulefree-adamw(lr=0.01)", "schedulefree", lambda: _schedulefree_adamw(lr=0.01)),
+     lambda: _schedulefree("SGDScheduleFreeReference", lr=0.0005, momentum=0.8, weight_decay=0.1, warmup_steps=20, r=0.5, weight_lr_power=1)),
+    ("schedulefree-adamw(lr=0.01)", "schedulefree", lambda: _schedulefree("AdamWScheduleFreeReference", lr=0.01)),
     ("schedulefree-adamw(lr=0.01,beta1=0.8,beta2=0.99,eps=1e-6,weight_decay=0.1,warmup_steps=20,decay_at_z=true)",
-     "schedulefree", lambda: _schedulefree_adamw(lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1, warmup_steps=20,
+     "schedulefree", lambda: _schedulefree("AdamWScheduleFreeReference", lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1, warmup_steps=20,
                                                   decay_at_z=True)),
     ("lion(lr=0.0001)", "lion-pytorch", lambda: _lion(lr=0.0001)),
     ("lion(lr=0.0001,beta1=0.8,beta2=0.9,weight_decay=0.5)", "lion-pytorch",

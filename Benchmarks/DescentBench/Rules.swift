@@ -22,10 +22,9 @@ struct PluginMomentum: ElementwiseRule {
 enum RuleSweep {
     /// Name and rule, with learning rates that keep each run finite on both problems.
     static func rules() throws -> [(String, any ElementwiseRule)] {
+        let registry = Registry(problems: [], optimizers: BuiltinOptimizers.all)
         func configured(_ text: String) throws -> any ElementwiseRule {
-            let spec = try Spec(parsing: text)
-            guard let entry = BuiltinOptimizers.all.first(where: { $0.name == spec.name }),
-                  let rule = try entry.configure(spec).rule as? any ElementwiseRule else {
+            guard let rule = try registry.selectOptimizers([text]).first?.rule as? any ElementwiseRule else {
                 throw BenchError("\(text) is not a built-in elementwise rule")
             }
             return rule

@@ -167,7 +167,7 @@ public struct ElementwiseState<Scalars> {
 ///     var lr = 1e-2
 ///     func scalars(iteration: Int, previous: Double?) -> Double { lr }
 ///     func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars lr: Double) -> V {
-///         x - lr * g.sign
+///         x - lr * g.signum()
 ///     }
 /// }
 /// ```

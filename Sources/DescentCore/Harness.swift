@@ -207,13 +207,11 @@ public enum Harness {
     static let blockTile = 1024
 
     /// ``blockTile`` rounded to the problem's alignment, at most n.
-    static func blockChunkSize(_ problem: some SeparableProblem) -> Int {
-        let alignment = problem.chunkAlignment
-        return Swift.min(problem.dimension, Swift.max(alignment, blockTile / alignment * alignment))
-    }
+    static func blockChunkSize(_ problem: some SeparableProblem) -> Int { chunkSize(problem, tile: blockTile) }
 
-    /// The chunk length of the tiled loop for `problem`: ``tile`` rounded to its alignment, at most n.
-    static func chunkSize(_ problem: some SeparableProblem) -> Int {
+    /// The chunk length of the tiled loop for `problem`: `tile` (default ``tile``) rounded down to a
+    /// multiple of its alignment (at least one), at most n.
+    static func chunkSize(_ problem: some SeparableProblem, tile: Int = tile) -> Int {
         let alignment = problem.chunkAlignment
         return Swift.min(problem.dimension, Swift.max(alignment, tile / alignment * alignment))
     }
@@ -451,13 +449,13 @@ public enum Harness {
         let logEvery = Swift.max(1, options.logEvery)
         while true {
             if loop.k % logEvery == 0 || loop.k >= options.maxIterations {
-                let started = loop.clock.now
                 let stop: Bool
                 if let report {
                     stop = report.check(&loop, optimizer, state) { loop in
                         loop.check(problem.valueAndGradient(at: loop.x, gradient: loop.g), samplesPerEpoch: m)
                     }
                 } else {
+                    let started = loop.clock.now
                     let f = problem.valueAndGradient(at: loop.x, gradient: loop.g)
                     loop.monitoring += loop.clock.now - started
                     stop = loop.check(f, samplesPerEpoch: m)

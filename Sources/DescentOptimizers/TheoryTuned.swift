@@ -40,20 +40,22 @@ public struct TheoryTuned: Optimizer {
         }
     }
 
-    /// The momentum buffer b.
-    public func makeState(dimension n: Int) -> Vector { Vector(count: n) }
+    /// `sgd` with these constants: the step itself is SGD's (one lane, the momentum buffer b).
+    public func sgd(_ c: Curvature) -> SGD {
+        let (alpha, beta) = constants(c)
+        return SGD(lr: alpha, momentum: beta, nesterov: method == .nesterov)
+    }
+
+    /// SGD's state: the momentum buffer b.
+    public func makeState(dimension n: Int) -> ElementwiseState<Bool> { ElementwiseState(lanes: [0], dimension: n) }
 
     /// Unreachable: the harness passes μ and L (``step(_:gradient:context:state:iteration:)``).
-    public func step(_ x: Vector, gradient g: Vector, state b: inout Vector, iteration: Int) {
+    public func step(_ x: Vector, gradient g: Vector, state: inout ElementwiseState<Bool>, iteration: Int) {
         preconditionFailure("\(Self.name) needs μ and L: the harness calls step(_:gradient:context:state:iteration:)")
     }
 
-    public func step(_ x: Vector, gradient g: Vector, context: StepContext, state b: inout Vector, iteration: Int) {
+    public func step(_ x: Vector, gradient g: Vector, context: StepContext, state: inout ElementwiseState<Bool>, iteration: Int) {
         guard let curvature = context.curvature else { preconditionFailure("\(Self.name) needs μ and L (Requirements.curvature)") }
-        let (alpha, beta) = constants(curvature)
-        for i in 0..<x.count {
-            b[i] = iteration == 1 ? g[i] : b[i] * beta + g[i]
-            x[i] -= alpha * (method == .nesterov ? g[i] + beta * b[i] : b[i])
-        }
+        sgd(curvature).step(x, gradient: g, state: &state, iteration: iteration)
     }
 }

@@ -46,9 +46,7 @@ struct ElementwiseRuleTests {
     ]
 
     static func rule(_ text: String) throws -> any ElementwiseRule {
-        let spec = try Spec(parsing: text)
-        let entry = try #require(BuiltinOptimizers.all.first { $0.name == spec.name })
-        return try #require(try entry.configure(spec).rule as? any ElementwiseRule, "\(text) is not elementwise")
+        try #require(try builtins.selectOptimizers([text]).first?.rule as? any ElementwiseRule, "\(text) is not elementwise")
     }
 
     @Test("eight lanes at a time equal one coordinate at a time, x and every lane, for 40 steps", arguments: specs)

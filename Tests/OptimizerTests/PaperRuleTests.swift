@@ -58,8 +58,7 @@ struct PaperRuleTests {
         #expect(point(Parabola(start: 0), steps: 3) == [0])
         #expect(Harness.unfitReason(problem: Parabola(), requirements: Polyak.requirements, options: RunOptions(),
                                     hasOptimalValue: false) == "needs the certified f*; the problem has none")
-        let registry = Registry(problems: [], optimizers: BuiltinOptimizers.all, modifiers: BuiltinOptimizers.modifiers)
-        #expect(throws: SpecError.self) { try registry.selectOptimizers(["polyak + clip(norm=1)"]) }
+        #expect(throws: SpecError.self) { try builtins.selectOptimizers(["polyak + clip(norm=1)"]) }
     }
 
     @Test("NAG and heavy ball take their constants from μ and L: step 1/L or 4/(√L + √μ)², β from √κ")

@@ -4,6 +4,9 @@ import DescentProblems
 import DescentTestSupport
 import Testing
 
+/// The built-in optimizers and modifiers, for building optimizers from specs as `suite` does.
+let builtins = Registry(problems: [], optimizers: BuiltinOptimizers.all, modifiers: BuiltinOptimizers.modifiers)
+
 /// Runs `steps` steps of `optimizer` on `problem` and returns x after each step.
 func iterates<O: UpdateRule>(_ optimizer: O, on problem: some Problem, steps: Int) -> [[Double]] {
     let x = Vector(problem.initialPoint()), g = Vector(count: problem.dimension)
@@ -107,7 +110,7 @@ struct UpdateRuleTests {
 
 @Suite("Hyperparameters from the command line")
 struct HyperparameterTests {
-    let registry = Registry(problems: [], optimizers: BuiltinOptimizers.all, modifiers: BuiltinOptimizers.modifiers)
+    let registry = builtins
 
     @Test("a spec sets the stored properties and the label lists non-defaults in declaration order")
     func configure() throws {

@@ -205,7 +205,7 @@ struct ScheduleTests {
 
 @Suite("Chains of modifiers")
 struct ChainTests {
-    let registry = Registry(problems: [], optimizers: BuiltinOptimizers.all, modifiers: BuiltinOptimizers.modifiers)
+    let registry = builtins
 
     func chain(_ text: String) throws -> ConfiguredOptimizer {
         try #require(try registry.selectOptimizers([text]).first)
