@@ -15,6 +15,11 @@ sensitive problem may then amplify. Exit status 1 if any first difference exceed
     swift build -c release
     ~/.venvs/torch/bin/python scripts/compare_with_pytorch.py .build/release/suite
 
+L-BFGS is compared iterate by iterate (each inner iteration of repeated step(closure) calls, as a
+training loop makes them), with the closure calls made by then, on extended Rosenbrock and on a
+diagonal quadratic where rounding differences are not amplified. Pass a second argument to compare
+only the specs that contain it (`... suite lbfgs`).
+
 Lion, AdaBelief, Yogi and schedule-free SGD are compared with their authors' packages when installed:
 
     ~/.venvs/torch/bin/pip install --no-deps lion-pytorch adabelief-pytorch torch-optimizer schedulefree
@@ -22,6 +27,7 @@ Lion, AdaBelief, Yogi and schedule-free SGD are compared with their authors' pac
 import contextlib
 import csv
 import io
+import math
 import os
 import subprocess
 import sys
@@ -163,14 +169,94 @@ def torch_trace(factory):
     return values
 
 
-def descent_trace(suite, spec, folder):
-    subprocess.run([suite, "--problem", f"extended-rosenbrock(n={N})", "--optimizer", spec, "--max-iterations",
+# L-BFGS runs as a training loop calls it: step(closure) again and again. Compared iterate by
+# iterate (each inner iteration), with the closure calls made by then.
+ROSENBROCK = f"extended-rosenbrock(n={N})"
+QUADRATIC = f"quadratic(n={N},kappa=100,rotated=false,linear=ones)"
+LBFGS_CASES = [
+    (ROSENBROCK, "lbfgs", dict()),
+    (ROSENBROCK, "lbfgs(lr=0.5,history_size=5,max_iter=7)", dict(lr=0.5, history_size=5, max_iter=7)),
+    (ROSENBROCK, "lbfgs-wolfe", dict(line_search_fn="strong_wolfe")),
+    (ROSENBROCK, "lbfgs-wolfe(history_size=3,max_iter=5,max_eval=6)",
+     dict(line_search_fn="strong_wolfe", history_size=3, max_iter=5, max_eval=6)),
+    (QUADRATIC, "lbfgs", dict()),
+    (QUADRATIC, "lbfgs(lr=0.5,history_size=3,max_iter=7)", dict(lr=0.5, history_size=3, max_iter=7)),
+    (QUADRATIC, "lbfgs-wolfe", dict(line_search_fn="strong_wolfe")),
+    (QUADRATIC, "lbfgs-wolfe(history_size=2,max_iter=4,max_eval=5)",
+     dict(line_search_fn="strong_wolfe", history_size=2, max_iter=4, max_eval=5)),
+]
+
+
+def quadratic_value_and_gradient(x):
+    """Descent's diagonal quadratic ½Σaᵢxᵢ² − Σxᵢ, aᵢ = 100^(i/(n−1)) (glibc's pow, as Descent's),
+    term i in partial sum i mod 8, combined as Kernels.combine does."""
+    n = len(x)
+    lanes = [0.0] * 8
+    g = [0.0] * n
+    for i in range(n):
+        a = math.pow(100.0, i / (n - 1))
+        ax = a * x[i]
+        lanes[i % 8] += 0.5 * x[i] * ax - 1.0 * x[i]
+        g[i] = ax - 1.0
+    s = lanes
+    return ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7])), g
+
+
+def lbfgs_trace(problem, kw, iterations):
+    """f at x₀ and after each of torch's inner iterations, and the closure calls made by then."""
+    if problem == QUADRATIC:
+        value_and_gradient = quadratic_value_and_gradient
+        p = torch.zeros(N)
+    else:
+        value_and_gradient = globals()["value_and_gradient"]
+        p = torch.tensor([-1.2 if i % 2 == 0 else 1.0 for i in range(N)], requires_grad=False)
+    opt = torch.optim.LBFGS([p], **kw)
+    calls = [0]
+
+    def closure():
+        calls[0] += 1
+        f, g = value_and_gradient(p.tolist())
+        p.grad = torch.tensor(g)
+        return torch.tensor(f)
+
+    values, evaluations = [value_and_gradient(p.tolist())[0]], [1]
+    trial = [False]
+    directional = opt._directional_evaluate
+    add = opt._add_grad
+
+    def directional_evaluate(closure, x, t, d):
+        trial[0] = True
+        try:
+            return directional(closure, x, t, d)
+        finally:
+            trial[0] = False
+
+    def add_grad(t, d):
+        add(t, d)
+        if not trial[0]:  # a move, not a line-search trial
+            values.append(value_and_gradient(p.tolist())[0])
+            # Without a line search the new point's closure call comes after the move.
+            evaluations.append(calls[0] + (0 if kw.get("line_search_fn") else 1))
+
+    opt._directional_evaluate = directional_evaluate
+    opt._add_grad = add_grad
+    while len(values) <= iterations:
+        before = len(values)
+        opt.step(closure)
+        if len(values) == before:
+            break  # torch takes no more steps
+    return values[:iterations + 1], evaluations[:iterations + 1]
+
+
+def descent_trace(suite, spec, folder, column="f", problem=None):
+    subprocess.run([suite, "--problem", problem or f"extended-rosenbrock(n={N})", "--optimizer", spec, "--max-iterations",
                     str(STEPS), "--tolerance", "0", "--log-every", "1", "--output", folder, "--quiet"],
                    check=True, stdout=subprocess.DEVNULL)
-    traces = os.path.join(folder, "traces", f"extended-rosenbrock_n={N}")
+    (problem_folder,) = os.listdir(os.path.join(folder, "traces"))
+    traces = os.path.join(folder, "traces", problem_folder)
     (name,) = os.listdir(traces)
     with open(os.path.join(traces, name)) as handle:
-        return [float(row["f"]) for row in csv.DictReader(handle)]
+        return [float(row[column]) for row in csv.DictReader(handle)]
 
 
 def compare(suite, spec, factory):
@@ -184,23 +270,51 @@ def compare(suite, spec, factory):
     return sum(r == 0 for r in rel), first, rel[first] if first is not None else 0.0, max(rel)
 
 
-def row(spec, result):
+def row(spec, result, values=STEPS + 1):
     same, first, at_first, largest = result
-    return f"{spec:<78} {same:>5}/{STEPS + 1:<5} {'-' if first is None else first:>10} {at_first:>10.1e} {largest:>10.1e}"
+    return f"{spec:<78} {same:>5}/{values:<5} {'-' if first is None else first:>10} {at_first:>10.1e} {largest:>10.1e}"
 
 
 def main():
     suite = sys.argv[1] if len(sys.argv) > 1 else ".build/release/suite"
+    only = sys.argv[2] if len(sys.argv) > 2 else ""  # compare only the specs containing this text
     print(f"torch {torch.__version__}, extended Rosenbrock n = {N}, {STEPS} steps, float64")
     print(f"{'optimizer':<78} {'identical f':>11} {'first diff':>10} {'rel. there':>10} {'max rel.':>10}")
     worst_first = 0.0
     for spec, factory in CASES:
+        if only not in spec:
+            continue
         result = compare(suite, spec, factory)
         worst_first = max(worst_first, result[2])
         print(row(spec, result))
     print(f"largest first difference: {worst_first:.1e}")
+    print(f"\ntorch.optim.LBFGS, iterate by iterate (each inner iteration of repeated step(closure) calls)")
+    for problem, spec, kw in LBFGS_CASES:
+        if only not in spec:
+            continue
+        with tempfile.TemporaryDirectory() as folder:
+            ours = descent_trace(suite, spec, folder, problem=problem)
+        with tempfile.TemporaryDirectory() as folder:
+            calls = [int(float(c)) for c in descent_trace(suite, spec, folder, "gradient_evaluations", problem)]
+        theirs, their_calls = lbfgs_trace(problem, kw, len(ours) - 1)
+        if len(ours) != len(theirs):  # one stopped earlier (torch's tolerances): a difference too
+            worst_first = float("inf")
+            print(f"{spec}: Descent made {len(ours) - 1} iterations, torch {len(theirs) - 1}")
+            n = min(len(ours), len(theirs))
+            ours, theirs, calls, their_calls = ours[:n], theirs[:n], calls[:n], their_calls[:n]
+        rel = [abs(a - b) / max(abs(b), 1e-300) for a, b in zip(ours, theirs)]
+        first = next((i for i, r in enumerate(rel) if r != 0), None)
+        result = (sum(r == 0 for r in rel), first, rel[first] if first is not None else 0.0, max(rel))
+        worst_first = max(worst_first, result[2])
+        same_calls = "closure calls equal" if calls == their_calls else f"closure calls differ: {calls[:8]} vs {their_calls[:8]}"
+        print(row(f"{spec} on {problem.split('(')[0]}", result, len(ours)) + f"  ({same_calls})")
+        if calls != their_calls:
+            worst_first = float("inf")
+    print(f"largest first difference: {worst_first:.1e}")
     print("\nagainst the authors' reference code")
     for spec, package, make in REFERENCE_CASES:
+        if only not in spec:
+            continue
         try:
             factory = make()
             with contextlib.redirect_stdout(io.StringIO()):

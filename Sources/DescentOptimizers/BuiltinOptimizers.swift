@@ -36,6 +36,11 @@ public enum BuiltinOptimizers {
             OptimizerEntry(Yogi.self),
             OptimizerEntry(ScheduleFreeSGD.self),
             OptimizerEntry(ScheduleFreeAdamW.self),
+            OptimizerEntry(solver: LBFGS.self),
+            OptimizerEntry(solver: LBFGS.self, name: "lbfgs-wolfe",
+                           summary: "L-BFGS with line_search_fn='strong_wolfe' (torch.optim.LBFGS; Liu & Nocedal 1989)") {
+                $0.lineSearch = .strongWolfe
+            },
             OptimizerEntry(Polyak.self),
             OptimizerEntry(TheoryTuned.self),
             OptimizerEntry(TheoryTuned.self, name: "heavy-ball",
