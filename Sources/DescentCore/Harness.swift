@@ -381,6 +381,7 @@ public enum Harness {
         var state = optimizer.makeState(dimension: problem.dimension)
         let fused = problem as? any FusedGradientNorm
         let report = Report(optimizer, loop.x.count)
+        let objective = optimizer.usesStepObjective ? StepObjective(problem) : nil
         while true {
             loop.evaluations += 1
             loop.sampleGradients += samplesPerGradient
@@ -404,8 +405,10 @@ public enum Harness {
             }
             loop.beforeStep()
             // f comes with the gradient at every iterate, checked or not; rules that use it get it.
-            optimizer.step(loop.x, gradient: loop.g, context: StepContext(value: f, optimalValue: loop.fStar, curvature: loop.options.curvature),
+            optimizer.step(loop.x, gradient: loop.g, context: StepContext(value: f, optimalValue: loop.fStar, curvature: loop.options.curvature,
+                                                                          objective: objective),
                            state: &state, iteration: loop.k + 1)
+            if let objective { loop.extraFunctionEvaluations += objective.collect() }
             loop.afterStep()
         }
     }
@@ -447,6 +450,8 @@ public enum Harness {
         if options.shuffle { shuffle(&order, &rng) }
         var cursor = 0
         let logEvery = Swift.max(1, options.logEvery)
+        let objective = optimizer.usesStepObjective ? StepObjective(finiteSum: problem) : nil
+        let stepsPerEpoch = (m + batchSize - 1) / batchSize
         while true {
             if loop.k % logEvery == 0 || loop.k >= options.maxIterations {
                 let stop: Bool
@@ -464,7 +469,16 @@ public enum Harness {
             }
             let end = Swift.min(cursor + batchSize, m)
             let batch = order[cursor..<end]
-            let finite = problem.batchGradient(at: loop.x, batch: batch, gradient: loop.g)
+            // A rule that searches along its step needs the batch's loss too.
+            var batchLoss: Double? = nil
+            let finite: Bool
+            if objective != nil {
+                let loss = problem.batchValueAndGradient(at: loop.x, batch: batch, gradient: loop.g)
+                batchLoss = loss
+                finite = loss.isFinite
+            } else {
+                finite = problem.batchGradient(at: loop.x, batch: batch, gradient: loop.g)
+            }
             loop.evaluations += 1
             loop.sampleGradients += end - cursor
             if !finite || !loop.g.norm().isFinite {
@@ -475,14 +489,26 @@ public enum Harness {
                     break
                 }
             }
+            loop.beforeStep()
+            if let objective, let batchLoss {
+                objective.batch = batch
+                optimizer.step(loop.x, gradient: loop.g,
+                               context: StepContext(value: batchLoss, optimalValue: nil, curvature: nil, objective: objective,
+                                                    stepsPerEpoch: stepsPerEpoch),
+                               state: &state, iteration: loop.k + 1)
+                objective.batch = nil
+                loop.extraFunctionEvaluations += objective.collect()
+            } else {
+                optimizer.step(loop.x, gradient: loop.g, state: &state, iteration: loop.k + 1)
+            }
+            loop.afterStep()
+            // The next batch; a new permutation after the last (after the step, so that no slice of
+            // the old one is alive when it is shuffled in place).
             cursor = end
             if cursor == m {
                 if options.shuffle { shuffle(&order, &rng) }
                 cursor = 0
             }
-            loop.beforeStep()
-            optimizer.step(loop.x, gradient: loop.g, state: &state, iteration: loop.k + 1)
-            loop.afterStep()
         }
         return loop.result(samplesPerEpoch: m)
     }

@@ -166,6 +166,9 @@ extension ConfiguredOptimizer {
         guard requirements.isDisjoint(with: [.optimalValue, .curvature]) else {
             throw .invalid(owner: label, "takes its step from the problem's certificate and takes no modifiers")
         }
+        guard rule?.usesStepObjective != true else {
+            throw .invalid(owner: label, "searches along its own step and takes no modifiers")
+        }
         var parts = ChainParts()
         for m in modifiers {
             switch m.kind {

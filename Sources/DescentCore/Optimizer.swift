@@ -29,6 +29,12 @@ public protocol UpdateRule: Sendable {
     /// only when ``reportsAnotherPoint``; the harness evaluates f and ‖∇f‖ there for its rows,
     /// targets and stopping rules (monitoring, not counted as work) and returns it as the final point.
     func reportedPoint(_ x: Vector, state: State, into out: Vector)
+
+    /// Whether the rule evaluates f at trial points of its own (a line search): then every step,
+    /// full-batch or mini-batch, gets f on the step's data and a ``StepObjective`` in its
+    /// ``StepContext``, whose calls count as function evaluations. Such rules take no `+` modifiers.
+    /// Default: false.
+    var usesStepObjective: Bool { get }
 }
 
 extension UpdateRule {
@@ -38,28 +44,78 @@ extension UpdateRule {
     /// Default: x itself.
     public func reportedPoint(_ x: Vector, state: State, into out: Vector) { out.assign(x) }
 
+    /// Default: no trial evaluations.
+    public var usesStepObjective: Bool { false }
+
     @inlinable
     public func step(_ x: Vector, gradient: Vector, context: StepContext, state: inout State, iteration: Int) {
         step(x, gradient: gradient, state: &state, iteration: iteration)
     }
 }
 
-/// What the full-batch loop knows at an iterate besides ∇f: f(x), the certified f* and, where the
-/// certificate bounds the Hessian everywhere (quadratics), μ and L.
+/// What the loop knows at an iterate besides ∇f: f(x), the certified f* and, where the
+/// certificate bounds the Hessian everywhere (quadratics), μ and L; for a rule that
+/// ``UpdateRule/usesStepObjective``, f on the step's own data and the steps per epoch.
 public struct StepContext {
-    /// f(x_k).
+    /// f(x_k) (in a mini-batch run of a rule that uses a ``StepObjective``: the batch's loss).
     public var value: Double
-    /// f*, when certified.
+    /// f*, when certified (full batch only).
     public var optimalValue: Double?
-    /// μ and L, when the certificate's eigenvalues hold globally.
+    /// μ and L, when the certificate's eigenvalues hold globally (full batch only).
     public var curvature: Curvature?
+    /// f on the data of this step, for rules that evaluate trial points (``UpdateRule/usesStepObjective``).
+    public var objective: StepObjective?
+    /// Steps per pass over the data: ⌈m/b⌉ in a mini-batch run, 1 in a full-batch one.
+    public var stepsPerEpoch: Int
 
     /// A context.
     @inlinable
-    public init(value: Double, optimalValue: Double?, curvature: Curvature?) {
+    public init(value: Double, optimalValue: Double?, curvature: Curvature?, objective: StepObjective? = nil,
+                stepsPerEpoch: Int = 1) {
         self.value = value
         self.optimalValue = optimalValue
         self.curvature = curvature
+        self.objective = objective
+        self.stepsPerEpoch = stepsPerEpoch
+    }
+}
+
+/// f on the data of the current step — the whole objective in a full-batch run, the step's
+/// mini-batch in a stochastic one — for rules that try points along their step (Armijo
+/// backtracking). Allocated once per run; every call counts as a function evaluation.
+public final class StepObjective {
+    private let whole: (Vector) -> Double
+    private let onBatch: ((Vector, ArraySlice<Int>) -> Double)?
+    /// The current step's mini-batch, or `nil` for the whole objective.
+    var batch: ArraySlice<Int>? = nil
+    /// Calls since the harness last collected them.
+    var uncounted = 0
+
+    /// f of `problem` (full batch).
+    init<P: Problem>(_ problem: P) {
+        whole = { problem.value(at: $0) }
+        onBatch = nil
+    }
+
+    /// f of `problem` on the step's mini-batch (its gradient goes to a scratch buffer: the
+    /// protocol has no batch value alone).
+    init<P: FiniteSumProblem>(finiteSum problem: P) {
+        whole = { problem.value(at: $0) }
+        let scratch = Vector(count: problem.dimension)
+        onBatch = { problem.batchValueAndGradient(at: $0, batch: $1, gradient: scratch) }
+    }
+
+    /// f at `x` on the step's data.
+    public func value(at x: Vector) -> Double {
+        uncounted += 1
+        if let batch, let onBatch { return onBatch(x, batch) }
+        return whole(x)
+    }
+
+    /// The calls made since the last collection.
+    func collect() -> Int {
+        defer { uncounted = 0 }
+        return uncounted
     }
 }
 

@@ -42,6 +42,7 @@ public enum BuiltinOptimizers {
                 $0.lineSearch = .strongWolfe
             },
             OptimizerEntry(Polyak.self),
+            OptimizerEntry(ArmijoSGD.self),
             OptimizerEntry(TheoryTuned.self),
             OptimizerEntry(TheoryTuned.self, name: "heavy-ball",
                            summary: "Polyak's heavy ball with α = 4/(√L + √μ)², β = ((√L − √μ)/(√L + √μ))² from the certificate (Polyak 1964)") {

@@ -3,6 +3,9 @@ import DescentOptimizers
 import DescentProblems
 import DescentTestSupport
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // torch.optim.LBFGS's algorithm, worked by hand; scripts/compare_with_pytorch.py replays it against
 // torch itself (same closure calls at every iterate; within 1.1e-15 relative on a quadratic).
@@ -136,5 +139,70 @@ struct LBFGSTests {
         options.batchSize = 10
         #expect(Harness.unfitReason(problem: try LeastSquares(samples: 20, features: 3, noise: 0.1, regularization: 0, seed: 1), requirements: c.requirements, options: options)
                 == "full-batch only; --batch-size is set")
+    }
+}
+
+// Vaswani et al. 2019's SGD with the Armijo line search, in sls.Sls's order, worked by hand.
+@Suite("SGD with Armijo backtracking against the authors' algorithm")
+struct ArmijoSGDTests {
+    @Test("θ², full batch: η doubles (γ per epoch of one step), then shrinks by 0.9 until f(θ − η∇f) ≤ f − 0.1η‖∇f‖²")
+    func parabola() throws {
+        // f(θ − 2ηθ) = θ²(1 − 2η)² ≤ θ²(1 − 0.4η) exactly when η ≤ 0.9. Step 1: η = 1·2, shrunk 8
+        // times to 2·0.9⁸ = 0.8609 (9 trials), θ₁ = 4(1 − 2η). Step 2: η = 2·(2·0.9⁸), 7 shrinks (8 trials).
+        let c = try #require(try builtins.selectOptimizers(["sgd-armijo"]).first)
+        let r = Harness.run(problem: Parabola(), method: c.method, optimalValue: 0,
+                            options: RunOptions(maxIterations: 2, tolerance: 0, logEvery: 1))
+        var eta1 = 2.0
+        for _ in 0..<8 { eta1 *= 0.9 }
+        var eta2 = eta1 * 2
+        for _ in 0..<7 { eta2 *= 0.9 }
+        let theta1 = 4 - eta1 * 8
+        let theta2 = theta1 - eta2 * (2 * theta1)
+        expectClose(r.finalPoint, [theta2], relative: 1e-15)
+        expectClose([r.trace[1].value], [theta1 * theta1], relative: 1e-15)
+        #expect(r.gradientEvaluations == 3)
+        #expect(r.functionEvaluations == 3 + 9 + 8)
+    }
+
+    @Test("mini-batches: the search uses the step's own batch, η grows by γ^(1/steps per epoch)")
+    func miniBatch() throws {
+        // Rows (1 → 1) and (2 → 0), batch 1 in row order: 2 steps per epoch, η ← η·√2.
+        // Step 1 on row 0, ½(w − 1)² from w = 0: g = −1; η = √2 ≤ 1.8 is accepted at once: w₁ = √2.
+        // Step 2 on row 1, 2w²: g = 4w; accepted iff η ≤ 0.45: η = √2·√2 shrunk 15 times (16 trials).
+        let problem = try LeastSquares(features: [1, 2], targets: [1, 0], dimension: 1, regularization: 0)
+        var options = RunOptions(maxIterations: 2, tolerance: 0, logEvery: 1, batchSize: 1, shuffle: false)
+        options.patience = 100
+        let c = try #require(try builtins.selectOptimizers(["sgd-armijo"]).first)
+        let r = Harness.run(problem: problem, method: c.method, optimalValue: nil, options: options)
+        let root2 = pow(2, 0.5)
+        let w1 = 0 + root2 * 1
+        var eta = root2 * root2
+        for _ in 0..<15 { eta *= 0.9 }
+        expectClose(r.finalPoint, [w1 - eta * (4 * w1)], relative: 1e-15)
+        #expect(r.gradientEvaluations == 2)
+        #expect(r.functionEvaluations == 2 + 1 + 16)
+    }
+
+    @Test("reset options: 0 keeps η, 2 restarts from init_step_size")
+    func resets() throws {
+        // reset_option 2, init_step_size 0.5 on θ²: η = 0.5 ≤ 0.9 every step, θ ← θ(1 − 2·0.5) = 0 at once.
+        let two = try #require(try builtins.selectOptimizers(["sgd-armijo(reset_option=2,init_step_size=0.5)"]).first)
+        let r = Harness.run(problem: Parabola(), method: two.method, optimalValue: 0,
+                            options: RunOptions(maxIterations: 3, tolerance: 0))
+        #expect(r.finalPoint == [0])
+        // reset_option 0 from η = 1: 2 shrinks to 0.81, then 0.81 stays accepted: θ ← θ(1 − 1.62).
+        let zero = try #require(try builtins.selectOptimizers(["sgd-armijo(reset_option=0)"]).first)
+        let z = Harness.run(problem: Parabola(), method: zero.method, optimalValue: 0,
+                            options: RunOptions(maxIterations: 2, tolerance: 0))
+        let eta = 1 * 0.9 * 0.9
+        expectClose(z.finalPoint, [4 * (1 - 2 * eta) * (1 - 2 * eta)], relative: 1e-15)
+        #expect(z.functionEvaluations == 3 + 3 + 1)
+    }
+
+    @Test("refused: modifiers, and values outside the ranges", arguments: [
+        "sgd-armijo + clip(norm=1)", "sgd-armijo(reset_option=3)", "sgd-armijo(beta_b=1)", "sgd-armijo(c=0)", "sgd-armijo(gamma=0.5)",
+    ])
+    func refused(spec: String) {
+        #expect(throws: SpecError.self) { try builtins.selectOptimizers([spec]) }
     }
 }
