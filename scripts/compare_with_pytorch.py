@@ -22,7 +22,7 @@ only the specs that contain it (`... suite lbfgs`).
 
 Lion, AdaBelief, Yogi and schedule-free SGD are compared with their authors' packages when installed:
 
-    ~/.venvs/torch/bin/pip install --no-deps lion-pytorch adabelief-pytorch torch-optimizer schedulefree
+    ~/.venvs/torch/bin/pip install --no-deps lion-pytorch adabelief-pytorch torch-optimizer schedulefree prodigyopt dadaptation
 """
 import contextlib
 import csv
@@ -88,7 +88,8 @@ CASES = [
 
 
 # The authors' reference code where a package ships it (install with --no-deps next to torch:
-# lion-pytorch, adabelief-pytorch, torch-optimizer, schedulefree); a case whose package is missing is skipped.
+# lion-pytorch, adabelief-pytorch, torch-optimizer, schedulefree, prodigyopt, dadaptation); a case whose
+# package is missing is skipped.
 def _lion(**kw):
     from lion_pytorch import Lion
     return lambda p: Lion(p, **kw)
@@ -115,7 +116,31 @@ def _yogi(**kw):
     return lambda p: Yogi(p, **kw)
 
 
+def _prodigy(**kw):
+    from prodigyopt import Prodigy
+    return lambda p: Prodigy(p, **kw)
+
+
+def _dadapt(name, **kw):
+    import dadaptation
+    return lambda p: getattr(dadaptation, name)(p, **kw)
+
+
 REFERENCE_CASES = [
+    ("prodigy", "prodigyopt", lambda: _prodigy()),
+    ("prodigy(lr=0.5,beta1=0.8,beta3=0.9,weight_decay=0.1,use_bias_correction=true,d_coef=2,growth_rate=1.5)", "prodigyopt",
+     lambda: _prodigy(lr=0.5, betas=(0.8, 0.999), beta3=0.9, weight_decay=0.1, use_bias_correction=True, d_coef=2.0,
+                      growth_rate=1.5)),
+    ("prodigy(weight_decay=0.1,decouple=false,safeguard_warmup=true,beta1=0)", "prodigyopt",
+     lambda: _prodigy(betas=(0.0, 0.999), weight_decay=0.1, decouple=False, safeguard_warmup=True)),
+    ("dadapt-adam", "dadaptation", lambda: _dadapt("DAdaptAdam")),
+    ("dadapt-adam(lr=0.5,weight_decay=0.1,decouple=true,use_bias_correction=true,growth_rate=2)", "dadaptation",
+     lambda: _dadapt("DAdaptAdam", lr=0.5, weight_decay=0.1, decouple=True, use_bias_correction=True, growth_rate=2.0)),
+    ("dadapt-adam(weight_decay=0.1,beta1=0.8,beta2=0.99)", "dadaptation",
+     lambda: _dadapt("DAdaptAdam", weight_decay=0.1, betas=(0.8, 0.99))),
+    ("dadapt-sgd(lr=0.01)", "dadaptation", lambda: _dadapt("DAdaptSGD", lr=0.01)),
+    ("dadapt-sgd(lr=0.01,momentum=0.9,weight_decay=0.1,growth_rate=1.1)", "dadaptation",
+     lambda: _dadapt("DAdaptSGD", lr=0.01, momentum=0.9, weight_decay=0.1, growth_rate=1.1)),
     ("schedulefree-sgd(lr=0.0005)", "schedulefree", lambda: _schedulefree("SGDScheduleFreeReference", lr=0.0005)),
     ("schedulefree-sgd(lr=0.0005,momentum=0.8,weight_decay=0.1,warmup_steps=20,r=0.5,weight_lr_power=1)", "schedulefree",
      lambda: _schedulefree("SGDScheduleFreeReference", lr=0.0005, momentum=0.8, weight_decay=0.1, warmup_steps=20, r=0.5, weight_lr_power=1)),

@@ -41,6 +41,9 @@ public enum BuiltinOptimizers {
                            summary: "L-BFGS with line_search_fn='strong_wolfe' (torch.optim.LBFGS; Liu & Nocedal 1989)") {
                 $0.lineSearch = .strongWolfe
             },
+            OptimizerEntry(Prodigy.self),
+            OptimizerEntry(DAdaptAdam.self),
+            OptimizerEntry(DAdaptSGD.self),
             OptimizerEntry(Polyak.self),
             OptimizerEntry(ArmijoSGD.self),
             OptimizerEntry(TheoryTuned.self),

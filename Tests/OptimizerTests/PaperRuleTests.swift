@@ -139,3 +139,42 @@ struct PaperRuleTests {
         expectClose(xs, [3.900000000124999999844, 3.850636553632144623717, 3.801444656437930200749], relative: 1e-14)
     }
 }
+
+// The parameter-free methods against their papers' algorithms as the authors' packages order them
+// (prodigyopt 1.1, dadaptation 3.2); later steps in 40-digit arithmetic (mpmath). f = θ², θ₀ = 4.
+// scripts/compare_with_pytorch.py replays each against the package itself.
+@Suite("Prodigy and D-Adaptation against their algorithms")
+struct ParameterFreeTests {
+    func run(_ spec: String, steps: Int) throws -> [Double] {
+        let c = try #require(try builtins.selectOptimizers([spec]).first)
+        return iterates(try #require(c.rule), on: Parabola(), steps: steps).map { $0[0] }
+    }
+
+    @Test("Prodigy: d stays d₀ at step 1 (x = x₀), then d = r/‖s‖₁ from gᵀ(x₀ − x)")
+    func prodigy() throws {
+        // t=1: dlr = 1e-6, m = 1e-6·0.1·8, v = 1e-12·0.001·64, s = 8e-6, r = 0: d = d₀;
+        // θ = 4 − 1e-6·8e-7/(√6.4e-14 + 1e-14) = 3.99999683772246...; t=2: r = 1e-6·g·(4 − θ₁) > 0, d = r/s, and from t=3 d_max.
+        expectClose(try run("prodigy", steps: 3), [3.999996837722464831616, 3.999992588131052298691, 3.999984826464972089123],
+                    relative: 1e-15)
+    }
+
+    @Test("D-Adaptation (Adam): the numerator weighs gᵀ(s/(√v + ε)) by dlr; m carries dlr")
+    func dadaptAdam() throws {
+        // t=1: s = 0 so r = 0 and d = d₀: m = 1e-6·0.1·8, v = 0.001·64, θ = 4 − 8e-8/(√0.064 + 1e-8) (= Prodigy's first step).
+        expectClose(try run("dadapt-adam", steps: 3), [3.999996837722464831616, 3.999992588130983207006, 3.999960575413303786428],
+                    relative: 1e-15)
+    }
+
+    @Test("D-Adaptation (SGD): dual averaging z = x₀ − s with step d·lr/‖g₀‖, d ← max(d, 2r/‖s‖)")
+    func dadaptSGD() throws {
+        // lr = 1e5: dlr = 1e-6·1e5/8 = 0.0125, s = 0.1, θ₁ = 3.9; t=2: r = 0.0125·7.8·0.1, s = 0.1975,
+        // d = 2r/s = 0.0987…, θ₂ = 4 − 0.1975; t=3 takes the grown d: dlr = 0.0987·1e5/8, and overshoots.
+        expectClose(try run("dadapt-sgd(lr=100000)", steps: 3), [3.9, 3.8025, -9382.115221518987341772], relative: 1e-14)
+    }
+
+    @Test("bad hyperparameters are refused", arguments: ["prodigy(beta3=1)", "prodigy(beta3=-0.5)", "prodigy(d0=0)",
+                                                         "prodigy(growth_rate=0.5)", "dadapt-adam(beta2=1)", "dadapt-sgd(momentum=1)"])
+    func refused(spec: String) {
+        #expect(throws: SpecError.self) { try builtins.selectOptimizers([spec]) }
+    }
+}
