@@ -13,7 +13,7 @@ import DescentCore
 /// call counts. Every closure call counts as an evaluation; each inner iteration is one iteration
 /// of the tables. The run ends as `stalled`, with a note, where torch's calls would go on without
 /// moving: max|∇f| ≤ `tolerance_grad` at the start of a call, or a direction that is not one of
-/// descent (∇fᵀd > −`tolerance_change`). The history buffers, 2·min(history_size, budget) vectors,
+/// descent by more than `tolerance_change` (∇fᵀd > −`tolerance_change`). The history buffers, 2·min(history_size, budget) vectors,
 /// are allocated once per run. Full batch only.
 public struct LBFGS: Solver, Configurable {
     public static let name = "lbfgs"
@@ -101,7 +101,7 @@ public struct LBFGS: Solver, Configurable {
                 t = totalIterations == 1 ? Swift.min(1, 1 / sumAbs(g)) * lr : lr
                 let gtd = g.dot(d)
                 if gtd > -toleranceChange {
-                    monitor.finish(.stalled, note: "L-BFGS: ∇fᵀd = \(gtd) > -tolerance_change: not a descent direction; torch's calls stop here")
+                    monitor.finish(.stalled, note: "L-BFGS: directional derivative ∇fᵀd = \(gtd) > -tolerance_change = \(-toleranceChange); torch's calls take no more steps")
                     break calls
                 }
                 if let search {
