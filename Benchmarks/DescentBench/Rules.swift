@@ -21,10 +21,13 @@ struct PluginMomentum: ElementwiseRule {
 /// extended Rosenbrock, through the harness in both check modes: time per step against Adam's.
 enum RuleSweep {
     /// Name and rule, with learning rates that keep each run finite on both problems.
-    static func rules() throws -> [(String, any ElementwiseRule)] {
+    static func rules() throws -> [(String, any UpdateRule)] {
         let registry = Registry(problems: [], optimizers: BuiltinOptimizers.all)
-        func configured(_ text: String) throws -> any ElementwiseRule {
-            guard let rule = try registry.selectOptimizers([text]).first?.rule as? any ElementwiseRule else {
+        func configured(_ text: String) throws -> any UpdateRule {
+            guard let rule = try registry.selectOptimizers([text]).first?.rule else {
+                throw BenchError("\(text) is not a built-in update rule")
+            }
+            guard rule is any ElementwiseRule || wholeVector.contains(text) else {
                 throw BenchError("\(text) is not a built-in elementwise rule")
             }
             return rule
@@ -32,9 +35,13 @@ enum RuleSweep {
         let specs = ["adam(lr=1e-3)", "gd(lr=1e-4)", "momentum(lr=1e-5)", "nesterov(lr=1e-5)", "sgd(lr=1e-5,momentum=0.9,weight_decay=1e-4)",
                      "adagrad(lr=1e-2)", "rmsprop(lr=1e-4)", "rmsprop(lr=1e-4,centered=true,momentum=0.5)", "adadelta",
                      "amsgrad(lr=1e-3)", "adamw(lr=1e-3)", "nadam(lr=1e-3)", "radam(lr=1e-3)", "adamax(lr=1e-3)",
-                     "asgd(lr=1e-5)", "rprop(lr=1e-4)", "lion(lr=1e-5)", "adabelief(lr=1e-3)", "yogi(lr=1e-3)"]
-        return try specs.map { ($0, try configured($0)) } + [("plugin momentum (lr=1e-5)", PluginMomentum(lr: 1e-5))]
+                     "asgd(lr=1e-5)", "rprop(lr=1e-4)", "lion(lr=1e-5)", "adabelief(lr=1e-3)", "yogi(lr=1e-3)",
+                     "schedulefree-sgd(lr=1e-5)", "schedulefree-adamw(lr=1e-3)"]
+        return try (specs + wholeVector).map { ($0, try configured($0)) } + [("plugin momentum (lr=1e-5)", PluginMomentum(lr: 1e-5))]
     }
+
+    /// Rules that need sums over all coordinates each step (two passes), measured for reference.
+    static let wholeVector = ["adafactor", "prodigy", "dadapt-adam", "dadapt-sgd(lr=1e-5)"]
 
     static func run(scale: Double, repeats: Int, rows: inout [[String: Any]], failures: inout [String]) throws {
         let n = Swift.max(1000, Int(1_000_000 * scale)), steps = scale == 1 ? 200 : 20
