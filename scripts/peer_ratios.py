@@ -1,6 +1,9 @@
 """Ratio table: Descent against the peer kit, from one run of scripts/compare-with-peers.sh.
 
-  python3 scripts/peer_ratios.py PEERS.jsonl DESCENT.jsonl
+  python3 scripts/peer_ratios.py PEERS.jsonl DESCENT.jsonl [default]
+
+With `default` (peers at their libraries' default thread counts) the C column is the best C loop
+at any thread count; otherwise the single-threaded one.
 
 For each first-order workload: Descent's time per step (through the harness) over the best of
 numpy, jax+optax and PyTorch, and over the hand-written C loop (1 thread); the targets are <= 1
@@ -27,8 +30,9 @@ def fmt(s):
     return f"{s:.3g} s"
 
 
-def main(peers_path, descent_path):
+def main(peers_path, descent_path, threads="1"):
     peers, descent = load(peers_path), load(descent_path)
+    any_threads = threads == "default"
     print(f"{'workload':22} {'Descent':>10} {'best peer':>10} {'(which)':22} {'ratio':>6} {'C loop':>10} {'ratio':>6}  verdict")
     modes = {"Descent": "every", "Descent-check-end": "end"}
     for d in descent:
@@ -38,7 +42,7 @@ def main(peers_path, descent_path):
         label = f"{w} ({modes[d['impl']]})"
         rows = [p for p in peers if p.get("workload") == w and "time_per_step_s" in p]
         lib = [p for p in rows if p["impl"].split("-")[0].split(".")[0] in ("numpy", "jax", "torch")]
-        c = [p for p in rows if p["impl"].startswith("C -O3") and ("1T" in p["impl"])]
+        c = [p for p in rows if p["impl"].startswith("C -O3") and (any_threads or "1T" in p["impl"])]
         best = min(lib, key=lambda p: p["time_per_step_s"]) if lib else None
         cbest = min(c, key=lambda p: p["time_per_step_s"]) if c else None
         t = d["time_per_step_s"]
@@ -63,4 +67,4 @@ def main(peers_path, descent_path):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:4])

@@ -43,20 +43,32 @@ enum RuleSweep {
     /// Rules that need sums over all coordinates each step (two passes), measured for reference.
     static let wholeVector = ["adafactor", "prodigy", "dadapt-adam", "dadapt-sgd(lr=1e-5)"]
 
-    static func run(scale: Double, repeats: Int, rows: inout [[String: Any]], failures: inout [String]) throws {
+    static func run(scale: Double, repeats: Int, only: [String]? = nil, rows: inout [[String: Any]], failures: inout [String]) throws {
+        func wanted(_ label: String) -> Bool {
+            label.hasPrefix("adam(") || (only.map { $0.contains { label.hasPrefix($0) } } ?? true)
+        }
         let n = Swift.max(1000, Int(1_000_000 * scale)), steps = scale == 1 ? 200 : 20
         let problems: [(String, () throws -> any Problem)] = [
             ("W1", { try Quadratic(dimension: n, conditionNumber: 1e3, spectrum: .log, rotated: false, linearTerm: .ones, seed: 0) }),
             ("W2", { ExtendedRosenbrock(dimension: n) }),
         ]
-        print("\nEvery elementwise rule through the harness, n = \(n), \(steps) steps, median of \(repeats); ratio to Adam's time per step")
+        print("\nEvery elementwise rule through the harness, n = \(n), \(steps) steps, median of \(repeats); ratio to Adam's time per step"
+              + (only == nil ? "" : " (Adam measured again right before each rule)"))
         print(pad("problem", 9) + pad("rule", 46) + pad("every iterate", 15) + pad("vs adam", 10) + pad("last only", 13)
               + pad("vs adam", 10) + pad("mallocs/step", 14) + "final f")
         for (name, make) in problems {
             let problem = try make()
             var adam: (Double, Double)? = nil
             var momentumFinal: Double? = nil
-            for (label, rule) in try rules() {
+            let all = try rules()
+            for (label, rule) in all where wanted(label) {
+                // A selection (--rules) measures Adam again right before each rule: paired ratios,
+                // robust to the machine's drift over a long sweep.
+                if only != nil, adam != nil, let (_, reference) = all.first {
+                    let a = try Measure.run(Workload(name: "\(name)-adam", steps: steps, expected: nil, problem: { problem },
+                                                     optimizer: reference), repeats: repeats)
+                    adam = (a.harness, a.harnessAtEnd)
+                }
                 let w = Workload(name: "\(name)-\(label)", steps: steps, expected: nil, problem: { problem }, optimizer: rule)
                 let m = try Measure.run(w, repeats: repeats)
                 if adam == nil { adam = (m.harness, m.harnessAtEnd) }
@@ -70,8 +82,8 @@ enum RuleSweep {
                 if let a = m.harnessMallocs, a > 0 { failures.append("\(w.name): \(a) allocations per step") }
                 if !m.finalHarness.isFinite { failures.append("\(w.name): final f \(m.finalHarness) (the sweep's lr diverged)") }
                 if label.hasPrefix("momentum") { momentumFinal = m.finalHarness }
-                if label.hasPrefix("plugin"), m.finalHarness.bitPattern != momentumFinal?.bitPattern {
-                    failures.append("\(w.name): final f \(m.finalHarness) differs from the built-in momentum's \(momentumFinal ?? .nan)")
+                if label.hasPrefix("plugin"), let builtIn = momentumFinal, m.finalHarness.bitPattern != builtIn.bitPattern {
+                    failures.append("\(w.name): final f \(m.finalHarness) differs from the built-in momentum's \(builtIn)")
                 }
             }
         }

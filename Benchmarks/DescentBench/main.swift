@@ -31,6 +31,9 @@ struct DescentBench: ParsableCommand {
     @Option(help: "Only workloads whose names start with one of these (comma-separated), e.g. W1,W4.")
     var only: String?
 
+    @Option(help: "With --only rules: only the rules whose specs start with one of these (comma-separated; adam is always measured, as the reference).")
+    var rules: String?
+
     @Option(help: "Also write one JSON object per row to this file (the peer kit's results.jsonl format).")
     var json: String?
 
@@ -93,7 +96,8 @@ struct DescentBench: ParsableCommand {
         }
 
         if selected("rules") || only == nil {
-            try RuleSweep.run(scale: smoke ? 0.01 : 1, repeats: repeats, rows: &rows, failures: &failures)
+            try RuleSweep.run(scale: smoke ? 0.01 : 1, repeats: repeats, only: rules.map { $0.split(separator: ",").map(String.init) },
+                              rows: &rows, failures: &failures)
         }
 
         if selected("W4") {

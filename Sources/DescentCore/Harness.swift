@@ -140,7 +140,7 @@ public enum Harness {
 
     /// The problem and rule as a separable problem and an elementwise rule, when the tiled loop applies.
     static func tiling(_ problem: some Problem, _ optimizer: some UpdateRule) -> (any SeparableProblem, any ElementwiseRule)? {
-        guard let separable = problem as? any SeparableProblem, separable.chunkAlignment > 0, !optimizer.reportsAnotherPoint,
+        guard let separable = problem as? any SeparableProblem, separable.chunkAlignment > 0,
               let elementwise = optimizer as? any ElementwiseRule else { return nil }
         return (separable, elementwise)
     }
@@ -175,22 +175,34 @@ public enum Harness {
                                                                           _ loop: inout IterationMonitor, _ samplesPerGradient: Int) {
         var state = optimizer.makeState(dimension: problem.dimension)
         let tiles = Tiles(problem, optimizer, blocks: loop.checkEvery > 1)
+        // A rule that reports another point is checked there, by a monitoring evaluation (``Report``);
+        // its steps still run tiled, fused and blocked, without the sums at the gradient point.
+        let report = Report(optimizer, loop.x.count)
         var (f, squaredNorm) = problem.valueGradientAndSquaredNorm(at: loop.x, gradient: loop.g)
         loop.evaluations += 1
         loop.sampleGradients += samplesPerGradient
-        while !loop.check(f, samplesPerEpoch: samplesPerGradient, squaredNorm: squaredNorm) {
+        while true {
+            if let report {
+                let stop = report.check(&loop, optimizer, state) { loop in
+                    let (f, squaredNorm) = problem.valueGradientAndSquaredNorm(at: loop.x, gradient: loop.g)
+                    return loop.check(f, samplesPerEpoch: samplesPerGradient, squaredNorm: squaredNorm)
+                }
+                if stop { break }
+            } else if loop.check(f, samplesPerEpoch: samplesPerGradient, squaredNorm: squaredNorm) {
+                break
+            }
             var checked: Bool
             repeat {
                 let count = tiles.blockLength(optimizer, &state, from: loop.k + 1, upTo: loop.iterationsToCheck(limit: tiles.scalars.count))
                 checked = loop.isCheck(loop.k + count)
                 let totals = tiles.advance(problem, optimizer, loop.x, &state, from: loop.k + 1, iterations: count,
-                                           previous: loop.beforeSteps(count), evaluate: checked)
+                                           previous: loop.beforeSteps(count), evaluate: checked && report == nil)
                 loop.afterSteps(count)
                 if checked { (f, squaredNorm) = totals }
                 loop.evaluations += count
                 loop.sampleGradients += count * samplesPerGradient
             } while !checked
-            if !Kernels.isAccurate(squaredSum: squaredNorm) {
+            if report == nil && !Kernels.isAccurate(squaredSum: squaredNorm) {
                 // The norm needs the gradient itself (a rescaled pass): compute it in full, once.
                 (f, squaredNorm) = problem.valueGradientAndSquaredNorm(at: loop.x, gradient: loop.g)
             }

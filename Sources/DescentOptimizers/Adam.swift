@@ -95,12 +95,13 @@ public struct Adam: Optimizer, ElementwiseRule {
     /// torch.optim.Adam's `_single_tensor_adam` (or optax's adam) for one coordinate or eight.
     @inline(__always)
     public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
-        if convention == .pytorch && !amsgrad && weightDecay == 0 && beta1 > 0.5 {
-            // The common case under one test, so the compiler keeps it branch-free (same operations as below).
+        if convention == .pytorch && !amsgrad && beta1 > 0.5 && (weightDecay == 0 || decoupledWeightDecay) {
+            // The common cases, Adam and AdamW, under one test, so the compiler keeps them branch-free
+            // (same operations as below; without decay c.keep = 1 − lr·0 = 1 and x·1 is x exactly).
             let m = s[0] + (1 - beta1) * (g - s[0]), v = s[1] * beta2 + (1 - beta2) * g * g
             s[0] = m
             s[1] = v
-            return x - c.stepSize * m / (v.squareRoot() / c.root2 + eps)
+            return x * c.keep - c.stepSize * m / (v.squareRoot() / c.root2 + eps)
         }
         return general(x, gradient: g, lanes: s, scalars: c)
     }

@@ -71,6 +71,20 @@ public struct NAdam: Optimizer, ElementwiseRule {
     /// torch.optim.NAdam's `_single_tensor_nadam` for one coordinate or eight.
     @inline(__always)
     public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
+        if weightDecay == 0 && beta1 > 0.5 {
+            // The common case under one test (lerp with weight 1 − β₁ < ½ is m + w(g − m)): same bits as below.
+            let m = s[0] + (1 - beta1) * (g - s[0]), v = s[1] * beta2 + (1 - beta2) * g * g
+            s[0] = m
+            s[1] = v
+            let denominator = (v / c.correction2).squareRoot() + eps
+            return x + c.gradientCoefficient * g / denominator + c.momentumCoefficient * m / denominator
+        }
+        return general(x, gradient: g, lanes: s, scalars: c)
+    }
+
+    /// Weight decay or β₁ ≤ ½, kept out of line so the common case above inlines into the loops.
+    @inline(never)
+    func general<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
         var x = x
         if decoupledWeightDecay && weightDecay != 0 { x = x * c.keep }
         let d = decoupledWeightDecay || weightDecay == 0 ? g : g + weightDecay * x

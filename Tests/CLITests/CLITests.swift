@@ -45,6 +45,10 @@ struct CLITests {
         (["--problem", "logistic(samples=50)", "--batch-size", "51"], "larger than the 50 samples"),
         (["--optimizer", "adam(lr=-0.1)"], "lr must be a number > 0"),
         (["--problem", "quadratic(n=0)"], "n must be an integer >= 1"),
+        (["--optimizer", "lbfgs(history_size=0)"], "history_size must be an integer >= 1"),
+        (["--optimizer", "prodigy(beta1=1)"], "beta1 must be a number in [0, 1)"),
+        (["--optimizer", "sgd-armijo + clip(norm=1)"], "searches along its own step and takes no modifiers"),
+        (["--optimizer", "lbfgs + cosine(steps=10)"], "runs its own iterations and takes no modifiers"),
     ])
     func badInput(arguments: [String], fragment: String) throws {
         let output = try temporaryFolder()
