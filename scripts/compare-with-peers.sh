@@ -4,7 +4,7 @@
 # single-threaded and pinned, Descent pinned to CPU 0. THREADS=default: each library at its default
 # thread count (OpenBLAS, torch and OpenMP use both cores) and Descent unpinned (a run is one thread).
 #
-#   bash scripts/compare-with-peers.sh            # ~8 min; needs the peer kit's venvs (its README)
+#   bash scripts/compare-with-peers.sh            # ~11 min; needs the peer kit's venvs (its README)
 #   THREADS=default bash scripts/compare-with-peers.sh
 #   PEERS_ONLY=W1,W4 bash scripts/compare-with-peers.sh
 #
@@ -27,5 +27,6 @@ else
     pin=()
 fi
 cp "$PEERS/results/results.jsonl" "$OUT/peers.jsonl"
-"${pin[@]}" .build/release/descent-bench --data "$DATA" --json "$OUT/descent.jsonl" | tee "$OUT/descent.txt"
+# The peers' workloads only (descent-bench's rule sweep, scaling and memory probe are not peer rows).
+"${pin[@]}" .build/release/descent-bench --data "$DATA" --only "${PEERS_ONLY:-W1,W2,W3,W4}" --json "$OUT/descent.jsonl" | tee "$OUT/descent.txt"
 python3 scripts/peer_ratios.py "$OUT/peers.jsonl" "$OUT/descent.jsonl" "$THREADS" | tee "$OUT/ratios.txt"

@@ -65,6 +65,19 @@ def main(peers_path, descent_path, threads="1"):
         print(f"{d['workload']:22} {fmt(d['time_per_step_s']):>12} {fmt(c['time_per_step_s']):>10} {r:6.2f}  "
               f"{d['steps']} / {c['steps']}  {'meets' if r <= 1.05 else 'MISSES'} (<= 1.05x per iteration)")
 
+    print()
+    print(f"{'W4 (L-BFGS)':22} {'Descent':>12} {'torch':>10} {'ratio':>6}  iterations, closure calls (Descent / torch.optim.LBFGS)")
+    for d in descent:
+        if d.get("impl") != "Descent-LBFGS":
+            continue
+        t = [p for p in peers if p.get("workload") == d["workload"] and p.get("impl") == "torch.optim.LBFGS"]
+        if not t:
+            continue
+        t = t[0]
+        r = d["time_per_step_s"] / t["time_per_step_s"]
+        print(f"{d['workload']:22} {fmt(d['time_per_step_s']):>12} {fmt(t['time_per_step_s']):>10} {r:6.3f}  "
+              f"{d['steps']} / {t['steps']}, {d['evals']} / {t.get('evals')}")
+
 
 if __name__ == "__main__":
     main(*sys.argv[1:4])

@@ -115,6 +115,21 @@ struct DescentBench: ParsableCommand {
             }
         }
 
+        if selected("W4") {
+            print("\nW4 with L-BFGS: lbfgs-wolfe with the peer kit's torch.optim.LBFGS settings (history 10, strong Wolfe, "
+                  + "tolerance_grad 1e-5), through the harness; median of \(smoke ? 1 : 11)")
+            print(pad("workload", 24) + pad("iterations", 12) + pad("closure calls", 15) + pad("total", 12) + pad("per iteration", 15) + "final f")
+            for n in [2, 100] {
+                let r = LBFGSWorkload.run(n: n, repeats: smoke ? 1 : 11)
+                print(pad(r.name, 24) + pad("\(r.iterations)", 12) + pad("\(r.gradientCalls)", 15) + pad(duration(r.seconds), 12)
+                      + pad(duration(r.seconds / Double(Swift.max(1, r.iterations))), 15) + "\(r.final)")
+                rows.append(["workload": r.name, "impl": "Descent-LBFGS", "steps": r.iterations, "repeats": smoke ? 1 : 11,
+                             "time_per_step_s": r.seconds / Double(Swift.max(1, r.iterations)), "total_s": r.seconds,
+                             "final_f": r.final, "evals": r.gradientCalls])
+                if !r.final.isFinite || r.iterations == 0 { failures.append("\(r.name): final f \(r.final) after \(r.iterations) iterations") }
+            }
+        }
+
         if selected("scaling") || only == nil {
             let top = maxScale ?? (smoke ? 100_000 : 10_000_000)
             print("\nScaling: Adam (lr = 1e-2) on the W1 quadratic through the harness; time per step and per element")
