@@ -290,6 +290,11 @@ def compare(suite, spec, factory):
         ours = descent_trace(suite, spec, folder)
     theirs = torch_trace(factory)
     assert len(ours) == len(theirs) == STEPS + 1, (spec, len(ours), len(theirs))
+    return differences(ours, theirs)
+
+
+def differences(ours, theirs):
+    """(identical, first difference, relative difference there, largest relative difference) of two traces."""
     rel = [abs(a - b) / max(abs(b), 1e-300) for a, b in zip(ours, theirs)]
     first = next((i for i, r in enumerate(rel) if r != 0), None)
     return sum(r == 0 for r in rel), first, rel[first] if first is not None else 0.0, max(rel)
@@ -327,9 +332,7 @@ def main():
             print(f"{spec}: Descent made {len(ours) - 1} iterations, torch {len(theirs) - 1}")
             n = min(len(ours), len(theirs))
             ours, theirs, calls, their_calls = ours[:n], theirs[:n], calls[:n], their_calls[:n]
-        rel = [abs(a - b) / max(abs(b), 1e-300) for a, b in zip(ours, theirs)]
-        first = next((i for i, r in enumerate(rel) if r != 0), None)
-        result = (sum(r == 0 for r in rel), first, rel[first] if first is not None else 0.0, max(rel))
+        result = differences(ours, theirs)
         worst_first = max(worst_first, result[2])
         same_calls = "closure calls equal" if calls == their_calls else f"closure calls differ: {calls[:8]} vs {their_calls[:8]}"
         print(row(f"{spec} on {problem.split('(')[0]}", result, len(ours)) + f"  ({same_calls})")

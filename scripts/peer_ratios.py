@@ -54,30 +54,25 @@ def main(peers_path, descent_path, threads="1"):
               f"{(f'{r2:.2f}' if r2 else '-'):>6}  {'meets' if ok else 'MISSES'} (<= best library, <= 1.5x C)")
     print()
     print(f"{'W4 (GSL)':22} {'Descent+GSL':>12} {'C GSL':>10} {'ratio':>6}  iterations (Descent / C)")
-    for d in descent:
-        if d.get("impl") != "Descent+GSL":
-            continue
-        c = [p for p in peers if p.get("workload") == d["workload"] and p.get("impl") == "C GSL"]
-        if not c:
-            continue
-        c = c[0]
-        r = d["time_per_step_s"] / c["time_per_step_s"]
+    for d, c, r in per_iteration(descent, peers, "Descent+GSL", "C GSL"):
         print(f"{d['workload']:22} {fmt(d['time_per_step_s']):>12} {fmt(c['time_per_step_s']):>10} {r:6.2f}  "
               f"{d['steps']} / {c['steps']}  {'meets' if r <= 1.05 else 'MISSES'} (<= 1.05x per iteration)")
 
     print()
     print(f"{'W4 (L-BFGS)':22} {'Descent':>12} {'torch':>10} {'ratio':>6}  iterations, closure calls (Descent / torch.optim.LBFGS)")
-    for d in descent:
-        if d.get("impl") != "Descent-LBFGS":
-            continue
-        t = [p for p in peers if p.get("workload") == d["workload"] and p.get("impl") == "torch.optim.LBFGS"]
-        if not t:
-            continue
-        t = t[0]
-        r = d["time_per_step_s"] / t["time_per_step_s"]
+    for d, t, r in per_iteration(descent, peers, "Descent-LBFGS", "torch.optim.LBFGS"):
         print(f"{d['workload']:22} {fmt(d['time_per_step_s']):>12} {fmt(t['time_per_step_s']):>10} {r:6.3f}  "
               f"{d['steps']} / {t['steps']}, {d['evals']} / {t.get('evals')}")
 
+
+def per_iteration(descent, peers, impl, peer_impl):
+    """(Descent row, peer row, time ratio) for each Descent row of `impl` that has a `peer_impl` row."""
+    for d in descent:
+        if d.get("impl") != impl:
+            continue
+        match = [p for p in peers if p.get("workload") == d["workload"] and p.get("impl") == peer_impl]
+        if match:
+            yield d, match[0], d["time_per_step_s"] / match[0]["time_per_step_s"]
 
 if __name__ == "__main__":
     main(*sys.argv[1:4])

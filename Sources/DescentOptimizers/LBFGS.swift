@@ -246,8 +246,7 @@ final class WolfeSearch {
     func run<P: Problem>(_ problem: P, x: Vector, t start: Double, d: Vector, f: Double, g: Vector,
                          gtd: Double) -> (t: Double, f: Double, evaluations: Int) {
         var t = start
-        var dNorm = 0.0
-        for i in 0..<d.count { dNorm = Swift.max(dNorm, Swift.abs(d[i])) }
+        let dNorm = maxAbs(d)
         var fNew = evaluate(problem, x, t, d, gradient)
         var evaluations = 1
         var gtdNew = gradient.dot(d)

@@ -90,8 +90,7 @@ public struct Prodigy: Optimizer {
             state.started = true
         }
         let b3 = beta3 == -1 ? _pow(beta2, 0.5) : beta3
-        let k = Double(state.k)
-        let correction = useBiasCorrection ? _pow(1 - _pow(beta2, k + 1), 0.5) / (1 - _pow(beta1, k + 1)) : 1
+        let correction = useBiasCorrection ? distanceBiasCorrection(beta1, beta2, step: state.k) : 1
         var d = state.d
         let dlr = d * lr * correction
         let numerator = state.numerator * b3
@@ -199,8 +198,7 @@ public struct DAdaptAdam: Optimizer {
 
     public func step(_ x: Vector, gradient g: Vector, state: inout State, iteration: Int) {
         let n = x.count
-        let k = Double(state.k)
-        let correction = useBiasCorrection ? _pow(1 - _pow(beta2, k + 1), 0.5) / (1 - _pow(beta1, k + 1)) : 1
+        let correction = useBiasCorrection ? distanceBiasCorrection(beta1, beta2, step: state.k) : 1
         var d = state.d
         let dlr = d * lr * correction
         let rootBeta2 = _pow(beta2, 0.5)
@@ -309,4 +307,10 @@ public struct DAdaptSGD: Optimizer {
         for i in 0..<n { x[i] = x[i] * (1 - c) + c * (x0[i] - s[i]) }
         state.k += 1
     }
+}
+
+/// The packages' `use_bias_correction` factor of dlr at step k (from 0): √(1 − β₂ᵏ⁺¹)/(1 − β₁ᵏ⁺¹).
+private func distanceBiasCorrection(_ beta1: Double, _ beta2: Double, step k: Int) -> Double {
+    let t = Double(k + 1)
+    return _pow(1 - _pow(beta2, t), 0.5) / (1 - _pow(beta1, t))
 }
