@@ -30,6 +30,10 @@ public protocol Lane {
 
     /// The correctly rounded square root of each lane.
     func squareRoot() -> Self
+    /// Each lane divided by `divisor`, the same bits as `self / divisor`, given `reciprocal` =
+    /// 1 / divisor (computed once, by a division): eight lanes take no division where the CPU has
+    /// FMA. For a rule that divides by a per-iteration scalar and is bound by its divisions.
+    func quotient(dividingBy divisor: Double, reciprocal: Double) -> Self
     /// |x| of each lane (the sign bit cleared).
     var magnitude: Self { get }
     /// Where `self < other`.
@@ -72,6 +76,8 @@ extension Double: Lane {
     @inlinable @inline(__always) public static func load(_ p: UnsafePointer<Double>) -> Double { p.pointee }
     @inlinable @inline(__always) public func store(to p: UnsafeMutablePointer<Double>) { p.pointee = self }
     @inlinable @inline(__always) public func replacing(with other: Double, where mask: Bool) -> Double { mask ? other : self }
+    @inlinable @inline(__always)
+    public func quotient(dividingBy divisor: Double, reciprocal: Double) -> Double { self / divisor }
 }
 
 extension SIMD8: Lane where Scalar == Double {
@@ -80,6 +86,10 @@ extension SIMD8: Lane where Scalar == Double {
     @inlinable @inline(__always) public static func load(_ p: UnsafePointer<Double>) -> SIMD8<Double> { Kernels.load(p) }
     @inlinable @inline(__always) public func store(to p: UnsafeMutablePointer<Double>) { Kernels.store(self, p) }
     @inlinable @inline(__always) public func squareRoot() -> SIMD8<Double> { Kernels.squareRoot(self) }
+    @inlinable @inline(__always)
+    public func quotient(dividingBy divisor: Double, reciprocal: Double) -> SIMD8<Double> {
+        Kernels.quotient(self, dividingBy: divisor, reciprocal: reciprocal)
+    }
     @inlinable @inline(__always)
     public var magnitude: SIMD8<Double> {
         SIMD8<Double>(bitPattern: unsafeBitCast(self, to: SIMD8<UInt64>.self) & 0x7FFF_FFFF_FFFF_FFFF)

@@ -124,6 +124,21 @@ public enum Kernels {
         return output
     }
 
+    /// The lane-wise quotient v / divisor, correctly rounded (the same bits as `/`), from
+    /// `reciprocal` = 1 / divisor computed by a division: with FMA, multiplications and two exact
+    /// remainder corrections instead of the divider (see `descent_quotient8`), else the division.
+    @inlinable @inline(__always)
+    public static func quotient(_ v: SIMD8<Double>, dividingBy divisor: Double, reciprocal: Double) -> SIMD8<Double> {
+        var input = v, output = SIMD8<Double>()
+        withUnsafePointer(to: &input) { i in
+            withUnsafeMutablePointer(to: &output) { o in
+                descent_quotient8(UnsafeRawPointer(i).assumingMemoryBound(to: Double.self), divisor, reciprocal,
+                                  UnsafeMutableRawPointer(o).assumingMemoryBound(to: Double.self))
+            }
+        }
+        return output
+    }
+
     /// The terms t(0)…t(count−1) in lanes 0…count−1 (count < 8), zeros after.
     @inlinable @inline(__always)
     public static func tail(_ count: Int, _ t: (Int) -> Double) -> SIMD8<Double> {

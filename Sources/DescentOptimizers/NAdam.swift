@@ -44,13 +44,13 @@ public struct NAdam: Optimizer, ElementwiseRule {
     /// Lanes m and v.
     public var lanes: [Double] { [0, 0] }
 
-    /// One iteration's scalars: the running product Π_t of μ, 1 − β₂ᵗ, the coefficients of d and
+    /// One iteration's scalars: the running product Π_t of μ, 1 − β₂ᵗ and its reciprocal, the coefficients of d and
     /// of m, and decoupled decay's factor 1 − lr·λ.
     public struct Scalars {
         /// Π_t = μ₁ ⋯ μ_t.
         public var muProduct: Double
-        /// 1 − β₂ᵗ.
-        public var correction2: Double
+        /// 1 − β₂ᵗ and its reciprocal (for ``Lane/quotient(dividingBy:reciprocal:)``).
+        public var correction2, reciprocal2: Double
         /// −lr(1 − μ_t)/(1 − Π_t) and −lr·μ_{t+1}/(1 − Π_t·μ_{t+1}).
         public var gradientCoefficient, momentumCoefficient: Double
         /// 1 − lr·λ.
@@ -63,7 +63,8 @@ public struct NAdam: Optimizer, ElementwiseRule {
         let muNext = beta1 * (1 - 0.5 * _pow(0.96, (t + 1) * momentumDecay))
         let muProduct = (previous?.muProduct ?? 1) * mu
         let muProductNext = muProduct * muNext
-        return Scalars(muProduct: muProduct, correction2: 1 - _pow(beta2, t),
+        let correction2 = 1 - _pow(beta2, t)
+        return Scalars(muProduct: muProduct, correction2: correction2, reciprocal2: 1 / correction2,
                        gradientCoefficient: -lr * (1 - mu) / (1 - muProduct),
                        momentumCoefficient: (-lr * muNext) / (1 - muProductNext), keep: 1 - lr * weightDecay)
     }
@@ -76,7 +77,8 @@ public struct NAdam: Optimizer, ElementwiseRule {
             let m = s[0] + (1 - beta1) * (g - s[0]), v = s[1] * beta2 + (1 - beta2) * g * g
             s[0] = m
             s[1] = v
-            let denominator = (v / c.correction2).squareRoot() + eps
+            // v / (1 − β₂ᵗ) without the divider (same bits): it then does the two divisions Adam does.
+            let denominator = v.quotient(dividingBy: c.correction2, reciprocal: c.reciprocal2).squareRoot() + eps
             return x + c.gradientCoefficient * g / denominator + c.momentumCoefficient * m / denominator
         }
         return general(x, gradient: g, lanes: s, scalars: c)

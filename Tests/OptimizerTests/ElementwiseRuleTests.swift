@@ -150,4 +150,53 @@ struct ElementwiseRuleTests {
         #expect(Double.max(3, .nan) == 3 && Double.min(3, .nan) == 3)
         #expect((-2.5).signum() == -1 && 0.0.signum() == 0 && 3.0.signum() == 1)
     }
+
+    /// Dividends, eight at a time: random significands and signs with exponents in −430…430 (the
+    /// multiplication path takes 2⁻⁴⁰⁰…2⁴⁰⁰); one group in sixteen entirely tiny (2⁻¹⁰⁷⁴…2⁻⁹⁰⁰, where
+    /// remainders underflow) and one entirely huge (2⁹⁰⁰…2¹⁰²³, where a·(1/b) overflows); and in every
+    /// fourth group one edge (±0, subnormals, 2^±400 and their neighbours, the largest finite, ±∞,
+    /// NaN). A group with any of those must go to the divider.
+    static func dividends(_ rng: inout SeededGenerator, groups: Int) -> [Double] {
+        let edges: [Double] = [0, -0.0, .leastNonzeroMagnitude, .leastNormalMagnitude, 0x1p-400, 0x1p-400.nextDown,
+                               0x1p-400.nextUp, 0x1p400, 0x1p400.nextUp, 0x1p400.nextDown, .greatestFiniteMagnitude,
+                               .infinity, -.infinity, .nan, 1, 0x1.fffffffffffffp0, -0x1p-400, -0x1p400]
+        var out: [Double] = []
+        for group in 0..<groups {
+            let exponents = group % 16 == 1 ? -1074...(-900) : group % 16 == 3 ? 900...1023 : -430...430
+            for _ in 0..<8 {
+                let significand = 1 + Double(rng.next() >> 12) * 0x1p-52
+                let exponent = exponents.lowerBound + Int(rng.next() % UInt64(exponents.count))
+                out.append((rng.next() & 1 == 0 ? 1 : -1) * Foundation.scalbn(significand, exponent))
+            }
+            if group % 4 == 0 { out[out.count - 1 - Int(rng.next() % 8)] = edges[(group / 4) % edges.count] }
+        }
+        return out
+    }
+
+    @Test("quotient by a known divisor: the division's bits for every dividend, divisor and lane")
+    func quotientByKnownDivisor() {
+        var rng = SeededGenerator(seed: 11)
+        let a = Self.dividends(&rng, groups: 5000)
+        // NAdam's 1 − β₂ᵗ, divisors whose significand is all ones or all zeros, negative ones, ones outside 2^±500.
+        var divisors = [1.0, 0.5, 1e-3, 1 - 0.999, 1 - pow(0.999, 7), 0x1.fffffffffffffp-1, 0x1.fffffffffffffp-20, 3,
+                        -7.25, -0x1p-3, 0x1p-60, 0x1p-500, 0x1p-501, 0x1p500, 0x1p501, .leastNormalMagnitude / 64, 1e300, .infinity]
+        for _ in 0..<40 { divisors.append(Foundation.scalbn(1 + Double(rng.next() >> 12) * 0x1p-52, Int(rng.next() % 60) - 40)) }
+        var mismatches = 0, scalarMismatches = 0, productMisses = 0
+        for b in divisors {
+            let y = 1 / b
+            for start in stride(from: 0, to: a.count, by: 8) {
+                let v = SIMD8<Double>(a[start..<(start + 8)])
+                let q = v.quotient(dividingBy: b, reciprocal: y)
+                for k in 0..<8 {
+                    let exact = (v[k] / b).bitPattern
+                    if q[k].bitPattern != exact { mismatches += 1 }
+                    if v[k].quotient(dividingBy: b, reciprocal: y).bitPattern != exact { scalarMismatches += 1 }
+                    if (v[k] * y).bitPattern != exact { productMisses += 1 }
+                }
+            }
+        }
+        #expect(mismatches == 0 && scalarMismatches == 0)
+        // The data are hard enough: the plain product a·(1/b) misses the quotient often.
+        #expect(productMisses > 100_000)
+    }
 }
