@@ -87,6 +87,8 @@ extension SIMD8: Lane where Scalar == Double {
     @inlinable @inline(__always) public func store(to p: UnsafeMutablePointer<Double>) { Kernels.store(self, p) }
     @inlinable @inline(__always) public func squareRoot() -> SIMD8<Double> { Kernels.squareRoot(self) }
     @inlinable @inline(__always)
+    public static func / (a: SIMD8<Double>, b: SIMD8<Double>) -> SIMD8<Double> { Kernels.divide(a, b) }
+    @inlinable @inline(__always)
     public func quotient(dividingBy divisor: Double, reciprocal: Double) -> SIMD8<Double> {
         Kernels.quotient(self, dividingBy: divisor, reciprocal: reciprocal)
     }

@@ -111,32 +111,22 @@ public enum Kernels {
     }
 
     /// The lane-wise square root, correctly rounded like `Double.squareRoot()` (same bits). Swift's
-    /// square root keeps libm's errno fallback and never vectorizes; this uses SSE2's `sqrtpd`.
+    /// square root keeps libm's errno fallback and never vectorizes; this is `sqrtpd` (`descent_sqrt8`).
     @inlinable @inline(__always)
-    public static func squareRoot(_ v: SIMD8<Double>) -> SIMD8<Double> {
-        var input = v, output = SIMD8<Double>()
-        withUnsafePointer(to: &input) { i in
-            withUnsafeMutablePointer(to: &output) { o in
-                descent_sqrt8(UnsafeRawPointer(i).assumingMemoryBound(to: Double.self),
-                              UnsafeMutableRawPointer(o).assumingMemoryBound(to: Double.self))
-            }
-        }
-        return output
-    }
+    public static func squareRoot(_ v: SIMD8<Double>) -> SIMD8<Double> { descent_sqrt8(v) }
+
+    /// a / b lane by lane as one eight-lane division in the IR (`descent_divide8`): Swift's SIMD
+    /// operators are element loops that LLVM's SLP vectorizer has to put back together, which it
+    /// does only in part when a step has several divisions.
+    @inlinable @inline(__always)
+    public static func divide(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> { descent_divide8(a, b) }
 
     /// The lane-wise quotient v / divisor, correctly rounded (the same bits as `/`), from
     /// `reciprocal` = 1 / divisor computed by a division: with FMA, multiplications and two exact
     /// remainder corrections instead of the divider (see `descent_quotient8`), else the division.
     @inlinable @inline(__always)
     public static func quotient(_ v: SIMD8<Double>, dividingBy divisor: Double, reciprocal: Double) -> SIMD8<Double> {
-        var input = v, output = SIMD8<Double>()
-        withUnsafePointer(to: &input) { i in
-            withUnsafeMutablePointer(to: &output) { o in
-                descent_quotient8(UnsafeRawPointer(i).assumingMemoryBound(to: Double.self), divisor, reciprocal,
-                                  UnsafeMutableRawPointer(o).assumingMemoryBound(to: Double.self))
-            }
-        }
-        return output
+        descent_quotient8(v, divisor, reciprocal)
     }
 
     /// The terms t(0)…t(count−1) in lanes 0…count−1 (count < 8), zeros after.
