@@ -113,6 +113,26 @@ enum Measure {
                            finalBare: finalBare, finalHarness: finalHarness, expected: w.expected)
     }
 
+    /// Medians of the per-repeat ratios of `candidate`'s to `reference`'s time per step through the
+    /// harness, every iterate and last only: the two runs of a pair follow each other (their order
+    /// alternating), so drift of the machine between pairs cancels out of each ratio.
+    static func pairedRatios<P: Problem>(_ problem: P, candidate: any UpdateRule, reference: any UpdateRule,
+                                         steps: Int, repeats: Int) -> (every: Double, lastOnly: Double) {
+        func time(_ rule: any UpdateRule, _ every: Int) -> Double {
+            Harness.run(problem: problem, optimizer: rule, optimalValue: nil,
+                        options: options(steps: steps, batchSize: nil, checkEvery: every)).time
+        }
+        var every: [Double] = [], lastOnly: [Double] = []
+        for r in 0..<repeats {
+            for mode in [1, steps] {
+                let (c, a) = r % 2 == 0 ? (time(candidate, mode), time(reference, mode))
+                                        : { let a = time(reference, mode); return (time(candidate, mode), a) }()
+                if mode == 1 { every.append(c / a) } else { lastOnly.append(c / a) }
+            }
+        }
+        return (median(every), median(lastOnly))
+    }
+
     /// The process's peak resident set so far, in bytes (Linux: ru_maxrss is in KiB).
     static func peakResidentBytes() -> Int {
         var usage = rusage()

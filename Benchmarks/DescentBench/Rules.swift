@@ -53,26 +53,21 @@ enum RuleSweep {
             ("W2", { ExtendedRosenbrock(dimension: n) }),
         ]
         print("\nEvery elementwise rule through the harness, n = \(n), \(steps) steps, median of \(repeats); ratio to Adam's time per step"
-              + (only == nil ? "" : " (Adam measured again right before each rule)"))
+              + " (median over \(repeats) back-to-back pairs of Adam and the rule)")
         print(pad("problem", 9) + pad("rule", 46) + pad("every iterate", 15) + pad("vs adam", 10) + pad("last only", 13)
               + pad("vs adam", 10) + pad("mallocs/step", 14) + "final f")
         for (name, make) in problems {
             let problem = try make()
-            var adam: (Double, Double)? = nil
             var momentumFinal: Double? = nil
             let all = try rules()
+            let reference = all[0].1
             for (label, rule) in all where wanted(label) {
-                // A selection (--rules) measures Adam again right before each rule: paired ratios,
-                // robust to the machine's drift over a long sweep.
-                if only != nil, adam != nil, let (_, reference) = all.first {
-                    let a = try Measure.run(Workload(name: "\(name)-adam", steps: steps, expected: nil, problem: { problem },
-                                                     optimizer: reference), repeats: repeats)
-                    adam = (a.harness, a.harnessAtEnd)
-                }
                 let w = Workload(name: "\(name)-\(label)", steps: steps, expected: nil, problem: { problem }, optimizer: rule)
                 let m = try Measure.run(w, repeats: repeats)
-                if adam == nil { adam = (m.harness, m.harnessAtEnd) }
-                let (every, end) = (m.harness / adam!.0, m.harnessAtEnd / adam!.1)
+                // Paired ratios: this machine drifts by ±30% over a sweep, so a ratio of two medians
+                // taken minutes apart says little; each pair runs back to back.
+                let (every, end) = label == all[0].0 ? (1.0, 1.0)
+                    : Measure.pairedRatios(problem, candidate: rule, reference: reference, steps: steps, repeats: repeats)
                 let mallocs = m.harnessMallocs.map { format($0, 2) } ?? "n/a"
                 print(pad(name, 9) + pad(label, 46) + pad(duration(m.harness), 15) + pad(format(every, 2), 10)
                       + pad(duration(m.harnessAtEnd), 13) + pad(format(end, 2), 10) + pad(mallocs, 14) + "\(m.finalHarness)")

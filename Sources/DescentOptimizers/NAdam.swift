@@ -77,7 +77,8 @@ public struct NAdam: Optimizer, ElementwiseRule {
             let m = s[0] + (1 - beta1) * (g - s[0]), v = s[1] * beta2 + (1 - beta2) * g * g
             s[0] = m
             s[1] = v
-            // v / (1 − β₂ᵗ) without the divider (same bits): it then does the two divisions Adam does.
+            // v / (1 − β₂ᵗ) from the reciprocal and two FMA corrections (same bits as the division), so
+            // the divider does what Adam's does: one square root and two divisions per coordinate.
             let denominator = v.quotient(dividingBy: c.correction2, reciprocal: c.reciprocal2).squareRoot() + eps
             return x + c.gradientCoefficient * g / denominator + c.momentumCoefficient * m / denominator
         }
