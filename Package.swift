@@ -6,7 +6,8 @@ import Foundation
 ///
 /// Module map (each folder under Sources/ is one module):
 /// - `_CGSL`             system-library shim for the GNU Scientific Library (C headers only)
-/// - `_DescentSIMD`      C header shim: a vector square root (SSE2 `sqrtpd`) for the kernels
+/// - `_DescentSIMD`      C header shim: vector square root, division and exact quotient for the kernels
+/// - `_DescentBLAS`      C shim: OpenBLAS's dgemm, loaded at run time (model problems: softmax, MLP)
 /// - `GSL`               safe Swift layer over GSL: errors, linear algebra, BFGS2
 /// - `DescentCore`       protocols and the harness: Problem, Optimizer, Vector, run loop, results
 /// - `DescentProblems`   built-in test problems (parabola, quadratic, Rosenbrock, logistic regression)
@@ -65,8 +66,10 @@ let package = Package(
         ),
         .target(name: "GSL", dependencies: ["_CGSL"]),
         .target(name: "_DescentSIMD", cSettings: simdC),
+        // OpenBLAS's dgemm for the model problems, opened with dlopen (Debian: libopenblas-dev; see the header).
+        .target(name: "_DescentBLAS", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "DescentCore", dependencies: ["_DescentSIMD"], swiftSettings: optimizedInDebug),
-        .target(name: "DescentProblems", dependencies: ["DescentCore", "GSL"], swiftSettings: optimizedInDebug),
+        .target(name: "DescentProblems", dependencies: ["DescentCore", "GSL", "_DescentBLAS"], swiftSettings: optimizedInDebug),
         .target(name: "DescentOptimizers", dependencies: ["DescentCore"], swiftSettings: optimizedInDebug),
         .target(name: "DescentReference", dependencies: ["DescentCore", "GSL"], swiftSettings: optimizedInDebug),
         .target(name: "DescentReport", dependencies: ["DescentCore"]),

@@ -1,6 +1,7 @@
 import DescentCore
 import Foundation
 import GSL
+import DescentProblems
 
 /// `metadata.json`: what produced a results folder.
 ///
@@ -56,6 +57,7 @@ struct Metadata {
             "swift": swiftVersion,
             "gsl": GSL.version,
             "blas": linkedBLAS(),
+            "blas_models": modelBLAS(),
             "os": osName(),
             "cpu": cpuName(),
             "cores": ProcessInfo.processInfo.activeProcessorCount,
@@ -110,6 +112,13 @@ struct Metadata {
             }
         }
         return found.isEmpty ? "none loaded" : found.sorted().joined(separator: ", ")
+    }
+
+    /// What the model problems' products ran on: OpenBLAS's configuration, kernels and thread count
+    /// (GSL keeps its reference CBLAS), or "not loaded" when no model problem ran.
+    static func modelBLAS() -> String {
+        guard linkedBLAS().contains("openblas"), (try? BLAS.load()) != nil else { return "not loaded" }
+        return "\(BLAS.configuration), \(BLAS.threads) thread\(BLAS.threads == 1 ? "" : "s")"
     }
 
     static func osName() -> String {

@@ -244,6 +244,14 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         return c
     }
 
+    /// Problem indices by decreasing estimated cost of a gradient (samples × n for finite sums, n
+    /// otherwise), ties in selection order. Only the start order: the files keep the selection order.
+    static func startOrder(_ problems: [ProblemInstance]) -> [Int] {
+        func cost(_ p: any Problem) -> Int { ((p as? any FiniteSumProblem)?.sampleCount ?? 1) * p.dimension }
+        let costs = problems.map { cost($0.problem) }
+        return problems.indices.sorted { costs[$0] != costs[$1] ? costs[$0] > costs[$1] : $0 < $1 }
+    }
+
     /// Runs `plan[p]` on problem p for every seed, `jobs` problems at a time; records per problem, in plan order
     /// (seed-major), so the files do not depend on `--jobs`.
     func execute(problems: [ProblemInstance], plan: [[ConfiguredOptimizer]], seeds runSeeds: [UInt64],
@@ -258,11 +266,15 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         let nextProblem = Atomic<Int>(0)
         let (dataSeed, resume, isolation, batchSize, baseOptions) = (self.seed, self.resume, self.isolation, self.batchSize, self.options)
         let problemsFolder = instances.problems
-        // `jobs` workers take problems in turn; each problem's runs execute in order within one worker.
+        // `jobs` workers take problems in turn, with several workers the costliest first (so a long one
+        // does not start last and keep one core busy alone); each problem's runs execute in order
+        // within one worker. One worker keeps the selection order.
+        let order = jobs > 1 ? Self.startOrder(problems) : Array(problems.indices)
         DispatchQueue.concurrentPerform(iterations: jobs) { _ in
             while !interruption.isSet && failure.withLock({ $0 == nil }) {
-                let p = nextProblem.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard p < problems.count else { return }
+                let next = nextProblem.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard next < problems.count else { return }
+                let p = order[next]
                 let instance = problems[p]
                 let optimizers = plan[p]
                 let fStar = references[instance.label]?.value

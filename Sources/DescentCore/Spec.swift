@@ -4,8 +4,11 @@
 /// ```
 /// spec     := name [ "(" [ argument { "," argument } ] ")" ]
 /// name     := one or more of  A-Z a-z 0-9 _ - .  (and * ? as glob wildcards when selecting)
-/// argument := key "=" value      key: letters, digits, _   value: no , ( ) =
+/// argument := key "=" value { "," number }
+///                                key: letters, digits, _   value: no , ( ) =
 /// ```
+/// Bare numbers after an argument continue its value as a comma-separated list
+/// (`mlp(hidden=64,32)` gives `hidden` the value `64,32`).
 public struct Spec: Sendable, Equatable, CustomStringConvertible {
     /// One `key=value` argument.
     public struct Argument: Sendable, Equatable {
@@ -34,6 +37,12 @@ public struct Spec: Sendable, Equatable, CustomStringConvertible {
             if !inner.allSatisfy({ $0 == " " || $0 == "\t" }) {
                 for part in inner.split(separator: ",", omittingEmptySubsequences: false) {
                     let pieces = part.split(separator: "=", omittingEmptySubsequences: false)
+                    let item = part.trimmingWhitespace()
+                    if pieces.count == 1, !item.isEmpty, item.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" || $0 == "e" }),
+                       let last = arguments.indices.last {
+                        arguments[last].value += "," + item
+                        continue
+                    }
                     guard pieces.count == 2 else {
                         throw .syntax(text, "expected key=value, got '\(part.trimmingWhitespace())'")
                     }

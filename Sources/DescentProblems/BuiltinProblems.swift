@@ -8,7 +8,7 @@ public enum BuiltinProblems {
     /// Every built-in family. `swift run suite --all` runs the default instance of each.
     public static var all: [ProblemEntry] {
         [parabola, quadratic, saddle, rosenbrock, extendedRosenbrock, chainedRosenbrock, leastSquares, logistic]
-            + classics + [leastSquaresData, logisticData, logisticArrays]
+            + classics + [leastSquaresData, logisticData, logisticArrays] + models
     }
 
     /// The Moré–Garbow–Hillstrom classics besides Rosenbrock (#1) and extended Rosenbrock (#21).
@@ -167,7 +167,7 @@ public enum BuiltinProblems {
     }
 
     /// Parameters shared by the data-backed families.
-    private static func dataParameters(target: String, lambda: Double) -> [ParameterSpec] {
+    static func dataParameters(target: String, lambda: Double) -> [ParameterSpec] {
         [
             ParameterSpec("data", default: .text("-"), "CSV file: a header row, then numeric rows", isPath: true),
             ParameterSpec("target", default: .text(target), "the column to predict; every other column is a feature"),
@@ -178,7 +178,7 @@ public enum BuiltinProblems {
         ]
     }
 
-    private static func load(_ p: ParameterSet, seed: UInt64, owner: String) throws(SpecError) -> (PreparedData, [String]) {
+    static func load(_ p: ParameterSet, seed: UInt64, owner: String) throws(SpecError) -> (PreparedData, [String]) {
         let path = p.text("data")
         guard path != "-" else { throw .invalid(owner: owner, "give the data file: \(owner)(data=FILE.csv,target=COLUMN)") }
         do {

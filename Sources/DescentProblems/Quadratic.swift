@@ -208,6 +208,9 @@ import Glibc
 @inline(__always) func _cos(_ x: Double) -> Double { Glibc.cos(x) }
 @inline(__always) func _sin(_ x: Double) -> Double { Glibc.sin(x) }
 @inline(__always) func _atan(_ x: Double) -> Double { Glibc.atan(x) }
+@inline(__always) func _log(_ x: Double) -> Double { Glibc.log(x) }
+@inline(__always) func _tanh(_ x: Double) -> Double { Glibc.tanh(x) }
+@inline(__always) func _erf(_ x: Double) -> Double { Glibc.erf(x) }
 #elseif canImport(Darwin)
 import Darwin
 @inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Darwin.pow(x, y) }
@@ -216,4 +219,7 @@ import Darwin
 @inline(__always) func _cos(_ x: Double) -> Double { Darwin.cos(x) }
 @inline(__always) func _sin(_ x: Double) -> Double { Darwin.sin(x) }
 @inline(__always) func _atan(_ x: Double) -> Double { Darwin.atan(x) }
+@inline(__always) func _log(_ x: Double) -> Double { Darwin.log(x) }
+@inline(__always) func _tanh(_ x: Double) -> Double { Darwin.tanh(x) }
+@inline(__always) func _erf(_ x: Double) -> Double { Darwin.erf(x) }
 #endif

@@ -139,6 +139,16 @@ struct RegistryTests {
         #expect(spec.name == name && spec.arguments.count == count)
     }
 
+    @Test("bare numbers after an argument continue its value as a list; anything else is still an error")
+    func lists() throws {
+        let spec = try Spec(parsing: "mlp(hidden=64, 32,16,activation=relu)")
+        #expect(spec.arguments.map(\.name) == ["hidden", "activation"] && spec.arguments[0].value == "64,32,16")
+        #expect(try Spec(parsing: spec.description) == spec)
+        #expect(throws: SpecError.self) { try Spec(parsing: "mlp(64)") }
+        #expect(throws: SpecError.self) { try Spec(parsing: "mlp(hidden=64,relu)") }
+        #expect(throws: SpecError.self) { try Spec(parsing: "mlp(hidden=64,,32)") }
+    }
+
     @Test("glob matching")
     func glob() {
         #expect(globMatches("rosen*", "rosenbrock"))

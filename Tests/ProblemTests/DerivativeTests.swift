@@ -14,6 +14,8 @@ let problemSpecs: [String] = BuiltinProblems.all.filter { !$0.isTemplate }.map(\
     "least-squares-data(data=\(dataFolder)/diabetes.csv,target=progression,lambda=0.1)",
     "parabola(start=-3)", "quadratic(n=5,kappa=1000)", "extended-rosenbrock(n=6)",
     "logistic(samples=40,features=3,lambda=0.5,noise=0)",
+    "softmax-regression(data=\(dataFolder)/wine.csv,target=cultivar)",
+    "softmax-regression(samples=50,features=2,classes=4,intercept=false,lambda=0.3)",
 ]
 
 func instance(_ spec: String, seed: UInt64 = 7) throws -> ProblemInstance {

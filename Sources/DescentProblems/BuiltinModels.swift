@@ -1,0 +1,123 @@
+import DescentCore
+
+extension BuiltinProblems {
+    /// Model-fitting families whose products go through OpenBLAS: softmax regression and the MLP.
+    public static var models: [ProblemEntry] { [softmaxRegression, mlp] }
+
+    /// Multinomial logistic regression on a CSV data set, or on seeded synthetic classes.
+    public static let softmaxRegression = ProblemEntry(
+        name: "softmax-regression",
+        summary: "multinomial logistic (softmax) regression, K classes, L2-regularized; f* by GSL BFGS2 + Newton",
+        parameters: dataParameters(target: "label", lambda: 1e-2) + [
+            ParameterSpec("samples", default: .integer(300), "synthetic data (no data file): samples m", .atLeast(2)),
+            ParameterSpec("features", default: .integer(5), "synthetic data: features d (before the intercept)", .atLeast(1)),
+            ParameterSpec("classes", default: .integer(3), "synthetic data: classes K", .atLeast(2)),
+        ],
+        seeded: true,
+        citation: "e.g. Bishop, Pattern Recognition and Machine Learning, 2006, §4.3.4"
+    ) { p, seed throws(SpecError) in
+        let owner = "softmax-regression"
+        guard p.real("lambda") > 0 else { throw .invalid(owner: owner, "lambda must be > 0 for a certified f*") }
+        do { try BLAS.load() } catch { throw .invalid(owner: owner, "\(error)") }
+        let data: PreparedData
+        if p.text("data") == "-" {
+            let (x, y) = syntheticClasses(samples: p.integer("samples"), features: p.integer("features"),
+                                          classes: p.integer("classes"), seed: seed)
+            data = PreparedData(features: x, targets: y, dimension: p.integer("features"), validationFraction: p.real("validation"),
+                                standardize: p.flag("standardize"), intercept: p.flag("intercept"), seed: seed)
+        } else {
+            data = try load(p, seed: seed, owner: owner).0
+        }
+        let (train, valid, count) = try classIndices(data, owner: owner)
+        return SoftmaxRegression(design: data.features, labels: train, features: data.dimension, classes: count,
+                                 regularization: p.real("lambda"), validationDesign: data.validationFeatures,
+                                 validationLabels: valid)
+    }
+
+    /// A multilayer perceptron classifier on a CSV data set, or on seeded synthetic classes.
+    public static let mlp = ProblemEntry(
+        name: "mlp",
+        summary: "multilayer perceptron classifier (hidden layers, tanh/relu/gelu, cross-entropy or squared loss); non-convex",
+        parameters: [
+            ParameterSpec("data", default: .text("-"), "CSV file: a header row, then numeric rows (-: synthetic classes)", isPath: true),
+            ParameterSpec("target", default: .text("label"), "the column holding the class; every other column is a feature"),
+            ParameterSpec("hidden", default: .text("32"), "hidden layer widths, comma-separated (hidden=64,32)"),
+            ParameterSpec("activation", default: .choice("tanh"), "hidden activation", choices: Activation.allCases.map(\.rawValue)),
+            ParameterSpec("loss", default: .choice("cross-entropy"), "output loss", choices: OutputLoss.allCases.map(\.rawValue)),
+            ParameterSpec("weight_decay", default: .real(1e-4), "L2 penalty (λ/2)‖W‖² on the weights (not the biases)", .nonNegative),
+            ParameterSpec("validation", default: .real(0.2), "fraction of rows held out (seeded split)", .unitInterval),
+            ParameterSpec("standardize", default: .flag(true), "scale features to mean 0, variance 1 (training statistics)"),
+            ParameterSpec("samples", default: .integer(300), "synthetic data (no data file): samples m", .atLeast(2)),
+            ParameterSpec("features", default: .integer(5), "synthetic data: features d", .atLeast(1)),
+            ParameterSpec("classes", default: .integer(3), "synthetic data: classes K", .atLeast(2)),
+        ],
+        seeded: true,
+        citation: "Rumelhart, Hinton & Williams, Nature 323:533–536, 1986; init: Glorot & Bengio, AISTATS 2010 (tanh), He et al., ICCV 2015 (relu, gelu)",
+        // Out of --all until references for non-convex problems (the best value any run reached) land: a
+        // BFGS2 stationary point from x₀ is only a local minimum, and other runs can end below it.
+        template: true
+    ) { p, seed throws(SpecError) in
+        let owner = "mlp"
+        var hidden: [Int] = []
+        for field in p.text("hidden").split(separator: ",", omittingEmptySubsequences: false) {
+            guard let width = Int(String(field).trimmingSpaces()), (1...100_000).contains(width) else {
+                throw .invalid(owner: owner, "hidden must be comma-separated widths from 1 to 100000 (hidden=64,32), got '\(p.text("hidden"))'")
+            }
+            hidden.append(width)
+        }
+        guard case .choice(let a) = p["activation"], let activation = Activation(rawValue: a),
+              case .choice(let l) = p["loss"], let loss = OutputLoss(rawValue: l) else {
+            throw .invalid(owner: owner, "unknown activation or loss")
+        }
+        do { try BLAS.load() } catch { throw .invalid(owner: owner, "\(error)") }
+        let data: PreparedData
+        if p.text("data") == "-" {
+            let (x, y) = syntheticClasses(samples: p.integer("samples"), features: p.integer("features"),
+                                          classes: p.integer("classes"), seed: seed)
+            data = PreparedData(features: x, targets: y, dimension: p.integer("features"), validationFraction: p.real("validation"),
+                                standardize: p.flag("standardize"), seed: seed)
+        } else {
+            do {
+                let path = p.text("data")
+                let table = try DataTable(path: path)
+                let (x, y, names) = try table.split(target: p.text("target"), path: path)
+                data = PreparedData(features: x, targets: y, dimension: names.count, validationFraction: p.real("validation"),
+                                    standardize: p.flag("standardize"), seed: seed)
+            } catch {
+                throw .invalid(owner: owner, "\(error)")
+            }
+        }
+        let (train, valid, classes) = try classIndices(data, owner: owner)
+        return MLP(design: data.features, labels: train, widths: [data.dimension] + hidden + [classes], activation: activation,
+                   loss: loss, weightDecay: p.real("weight_decay"), seed: seed, validationDesign: data.validationFeatures,
+                   validationLabels: valid)
+    }
+
+    /// The target values as class indices 0..<K in increasing order of value (K ≥ 2).
+    static func classIndices(_ data: PreparedData, owner: String) throws(SpecError) -> (train: [Int], validation: [Int], classes: Int) {
+        let values = Set(data.targets + data.validationTargets).sorted()
+        guard values.count >= 2 else {
+            throw .invalid(owner: owner, "the target column must take at least two values, found \(values.count)")
+        }
+        guard values.count <= 1000 else {
+            throw .invalid(owner: owner, "the target column takes \(values.count) values; a class label column takes at most 1000")
+        }
+        var index: [Double: Int] = [:]
+        for (k, v) in values.enumerated() { index[v] = k }
+        return (data.targets.map { index[$0]! }, data.validationTargets.map { index[$0]! }, values.count)
+    }
+
+    /// Seeded synthetic classes: K Gaussian blobs with centres ~ N(0, 4I) and unit spread; labels 0..<K uniform.
+    static func syntheticClasses(samples m: Int, features d: Int, classes k: Int, seed: UInt64) -> ([Double], [Double]) {
+        var rng = SeededGenerator(seed: seed)
+        let centres = (0..<(k * d)).map { _ in 2 * rng.nextNormal() }
+        var x: [Double] = [], y: [Double] = []
+        x.reserveCapacity(m * d)
+        for _ in 0..<m {
+            let c = Int(rng.next() % UInt64(k))
+            for j in 0..<d { x.append(centres[c * d + j] + rng.nextNormal()) }
+            y.append(Double(c))
+        }
+        return (x, y)
+    }
+}

@@ -1,0 +1,103 @@
+import DescentCore
+import DescentProblems
+import DescentTestSupport
+import Testing
+
+/// Networks for the derivative checks: each activation, both losses, one and two hidden layers,
+/// weight decay, real data.
+let networkSpecs: [String] = [
+    "mlp(samples=40,features=3,classes=3,hidden=4)",
+    "mlp(samples=40,features=3,classes=3,hidden=5,activation=gelu,weight_decay=0.1)",
+    "mlp(samples=40,features=3,classes=4,hidden=6,4,activation=tanh,loss=squared)",
+    "mlp(samples=30,features=2,classes=2,hidden=3,activation=relu)",
+    "mlp(data=\(dataFolder)/wine.csv,target=cultivar,hidden=3,activation=gelu)",
+]
+
+@Suite("Model problems: softmax regression and the MLP")
+struct ModelTests {
+    @Test("MLP gradient (backpropagation) agrees with central finite differences", arguments: networkSpecs)
+    func networkGradient(spec: String) throws {
+        let p = try instance(spec).problem
+        for point in FiniteDifferences.points(around: p.initialPoint(), count: 2, seed: 21, scale: 0.3) {
+            let g = Vector(count: p.dimension)
+            let f = p.valueAndGradient(at: Vector(point), gradient: g)
+            #expect(Swift.abs(f - p.value(at: Vector(point))) <= 1e-13 * Swift.max(1, Swift.abs(f)))
+            let error = FiniteDifferences.relativeError(FiniteDifferences.gradient(of: p, at: point), g.array)
+            #expect(error <= 1e-6, "\(spec): relative error \(error)")
+        }
+    }
+
+    @Test("a shuffled mini-batch's gradient is the derivative of that batch's loss", arguments: [
+        "mlp(samples=40,features=3,classes=3,hidden=4,activation=gelu,weight_decay=0.01)",
+        "softmax-regression(samples=40,features=3,classes=3)",
+    ])
+    func batchGradient(spec: String) throws {
+        let p = try #require(try instance(spec).problem as? any FiniteSumProblem)
+        let batch = [17, 3, 29, 8, 0, 11][...]
+        let point = FiniteDifferences.points(around: p.initialPoint(), count: 1, seed: 22, scale: 0.3)[0]
+        let g = Vector(count: p.dimension), scratch = Vector(count: p.dimension)
+        _ = p.batchValueAndGradient(at: Vector(point), batch: batch, gradient: g)
+        let x = Vector(point)
+        var numeric: [Double] = []
+        for i in 0..<p.dimension {
+            let x0 = x[i], h = FiniteDifferences.step(x0)
+            func f(_ t: Double) -> Double { x[i] = x0 + t; return p.batchValueAndGradient(at: x, batch: batch, gradient: scratch) }
+            numeric.append((-f(2 * h) + 8 * f(h) - 8 * f(-h) + f(-2 * h)) / (12 * h))
+            x[i] = x0
+        }
+        #expect(FiniteDifferences.relativeError(numeric, g.array) <= 1e-6)
+        // The whole training set as a batch in row order is the full objective, bit for bit.
+        let all = Array(0..<p.sampleCount)[...]
+        let full = Vector(count: p.dimension)
+        let fb = p.batchValueAndGradient(at: x, batch: all, gradient: g)
+        let ff = p.valueAndGradient(at: x, gradient: full)
+        #expect(fb == ff && g.array == full.array)
+    }
+
+    @Test("softmax regression by hand: X = I₂, y = (0, 1), W = 0 gives f = log 2 and ∇f = ±¼")
+    func softmaxByHand() throws {
+        try BLAS.load()
+        let p = SoftmaxRegression(design: [1, 0, 0, 1], labels: [0, 1], features: 2, classes: 2, regularization: 0)
+        let g = Vector(count: 4)
+        let f = p.valueAndGradient(at: Vector([0, 0, 0, 0]), gradient: g)
+        #expect(Swift.abs(f - 0.6931471805599453) < 1e-15)
+        // (1/m) Xᵀ(P − Y): P = ½ everywhere, Y = one-hot rows (1, 0) and (0, 1).
+        #expect(g.array == [-0.25, 0.25, 0.25, -0.25])
+        // W with z₀ = (3, 1), z₁ = (0, 2): f = ½[(log(e³ + e) − 3) + (log(1 + e²) − 2)].
+        let h = p.value(at: Vector([3, 1, 0, 2]))
+        let expected = 0.5 * ((3 + log1p(exp(-2.0)) - 3) + (2 + log1p(exp(-2.0)) - 2))
+        #expect(Swift.abs(h - expected) < 1e-15)
+    }
+
+    @Test("MLP initialization: the seed decides x₀; Glorot bounds for tanh, He spread for relu")
+    func initialization() throws {
+        let a = try instance("mlp(samples=50,features=20,classes=3,hidden=40)", seed: 1).problem.initialPoint()
+        let b = try instance("mlp(samples=50,features=20,classes=3,hidden=40)", seed: 1).problem.initialPoint()
+        let c = try instance("mlp(samples=50,features=20,classes=3,hidden=40)", seed: 2).problem.initialPoint()
+        #expect(a == b && a != c)
+        // First layer: 40 × 20 weights in ±√(6/60), then 40 zero biases.
+        let bound = (6.0 / 60).squareRoot()
+        #expect(a[0..<800].allSatisfy { Swift.abs($0) <= bound } && a[800..<840].allSatisfy { $0 == 0 })
+        #expect(a[0..<800].contains { Swift.abs($0) > 0.9 * bound })
+        let r = try instance("mlp(samples=50,features=200,classes=3,hidden=100,activation=relu)", seed: 1).problem.initialPoint()
+        let w = r[0..<20_000]
+        let variance = w.reduce(0) { $0 + $1 * $1 } / Double(w.count)
+        #expect(Swift.abs(variance - 2.0 / 200) < 0.05 * 2.0 / 200)
+    }
+
+    @Test("bad MLP parameters are refused with what is valid", arguments: [
+        ("mlp(hidden=64,,32)", "expected key=value, got ''"),
+        ("mlp(hidden=64,3.5)", "hidden must be comma-separated widths"),
+        ("mlp(hidden=0)", "hidden must be comma-separated widths"),
+        ("mlp(activation=sigmoid)", "tanh"),
+        ("softmax-regression(lambda=0)", "lambda must be > 0"),
+    ])
+    func badParameters(spec: String, message: String) throws {
+        let error = #expect(throws: SpecError.self) { try instance(spec) }
+        #expect("\(error!)".contains(message), "\(error!)")
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
