@@ -7,7 +7,8 @@
 // the same run through Descent's harness (trace, stopping tests, timing), the harness overhead,
 // heap allocations per step, and the final f against the value the peer kit states. Then W4 (GSL
 // through Descent), every elementwise rule on W1 and W2 against Adam (`--only rules`), the cost per
-// element from n = 10³ to 10⁷, and the peak memory of an n = 10⁷ Adam run.
+// element from n = 10³ to 10⁷, the peak memory of an n = 10⁷ Adam run, and the model problems (softmax,
+// MLP) on the digits data with mini-batches (`--only models`).
 import ArgumentParser
 import DescentCore
 import DescentOptimizers
@@ -98,6 +99,10 @@ struct DescentBench: ParsableCommand {
         if selected("rules") || only == nil {
             try RuleSweep.run(scale: smoke ? 0.01 : 1, repeats: repeats, only: rules.map { $0.split(separator: ",").map(String.init) },
                               rows: &rows, failures: &failures)
+        }
+
+        if selected("models") || only == nil {
+            try ModelWorkloads.run(repeats: repeats, smoke: smoke, rows: &rows, failures: &failures)
         }
 
         if selected("W4") {

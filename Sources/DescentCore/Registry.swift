@@ -92,6 +92,9 @@ public struct ProblemEntry: Sendable {
         return entry
     }
 
+    /// The family's factory, for ``extended(with:transform:)``.
+    func makeProblem(_ set: ParameterSet, _ seed: UInt64) throws(SpecError) -> any Problem { try make(set, seed) }
+
     /// Builds and validates the instance that `spec` describes, drawing random data from `seed`.
     public func instantiate(_ spec: Spec, seed: UInt64) throws(SpecError) -> ProblemInstance {
         let set = try ParameterSet.resolve(spec, against: parameters, owner: name)

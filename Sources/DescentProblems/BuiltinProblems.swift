@@ -7,8 +7,8 @@ private let mgh = "Moré, Garbow & Hillstrom, ACM TOMS 7(1):17–41, 1981"
 public enum BuiltinProblems {
     /// Every built-in family. `swift run suite --all` runs the default instance of each.
     public static var all: [ProblemEntry] {
-        [parabola, quadratic, saddle, rosenbrock, extendedRosenbrock, chainedRosenbrock, leastSquares, logistic]
-            + classics + [leastSquaresData, logisticData, logisticArrays] + models
+        ([parabola, quadratic, saddle, rosenbrock, extendedRosenbrock, chainedRosenbrock, leastSquares, logistic]
+            + classics + [leastSquaresData, logisticData, logisticArrays] + models + [diagonalQuadratic]).map { $0.withStartingPoints() }
     }
 
     /// The Moré–Garbow–Hillstrom classics besides Rosenbrock (#1) and extended Rosenbrock (#21).
@@ -106,6 +106,46 @@ public enum BuiltinProblems {
                                  linearTerm: linear, seed: seed)
         } catch {
             throw .invalid(owner: "quadratic", "could not build the instance: \(error)")
+        }
+    }
+
+    /// A diagonal quadratic read from arrays.
+    public static let diagonalQuadratic = ProblemEntry(
+        name: "diagonal-quadratic",
+        summary: "template: ½Σaᵢxᵢ² − Σbᵢxᵢ with a, b (and x₀) from .npy or raw float64 files; x* = b/a",
+        parameters: [
+            ParameterSpec("a", default: .text("-"), "the diagonal a (every aᵢ > 0): .npy or raw float64, n values", isPath: true),
+            ParameterSpec("b", default: .text("-"), "the linear term b: n values", isPath: true),
+            ParameterSpec("x0", default: .text("-"), "the starting point x₀: n values (-: zeros)", isPath: true),
+        ],
+        template: true
+    ) { p, _ throws(SpecError) in
+        let owner = "diagonal-quadratic"
+        guard p.text("a") != "-", p.text("b") != "-" else {
+            throw .invalid(owner: owner, "give the arrays: diagonal-quadratic(a=A.npy,b=B.npy[,x0=X0.npy])")
+        }
+        let a = try vector(p, "a", owner: owner), b = try vector(p, "b", owner: owner)
+        guard a.count == b.count else {
+            throw .invalid(owner: owner, "b: \(p.text("b")) has \(b.count) values; a has \(a.count)")
+        }
+        if let i = a.firstIndex(where: { !($0 > 0) }) {
+            throw .invalid(owner: owner, "a: \(p.text("a")) value \(i) is \(a[i]); every aᵢ must be > 0 (a strongly convex quadratic)")
+        }
+        let problem = Quadratic(diagonal: a, linear: b)
+        guard p.text("x0") != "-" else { return problem }
+        let x0 = try vector(p, "x0", owner: owner)
+        guard x0.count == a.count else {
+            throw .invalid(owner: owner, "x0: \(p.text("x0")) has \(x0.count) values; a has \(a.count)")
+        }
+        return Restarted(problem, start: x0)
+    }
+
+    /// The values of the array file named by parameter `key` (one column).
+    static func vector(_ p: ParameterSet, _ key: String, owner: String) throws(SpecError) -> [Double] {
+        do {
+            return try ArrayFile(path: p.text(key), columns: 1).values
+        } catch {
+            throw .invalid(owner: owner, "\(key): \(error)")
         }
     }
 

@@ -94,6 +94,18 @@ public struct Quadratic: QuadraticProblem, SeparableProblem {
         }
     }
 
+    /// The diagonal quadratic ½ Σ aᵢxᵢ² − Σ bᵢxᵢ with given a (every aᵢ > 0) and b: a published
+    /// instance reproduced from its arrays. x* = b/a, f* = f(x*).
+    public init(diagonal a: [Double], linear b: [Double]) {
+        precondition(a.count == b.count && a.allSatisfy { $0 > 0 && $0.isFinite } && b.allSatisfy(\.isFinite))
+        dimension = a.count
+        eigenvalues = a
+        matrix = []
+        linear = b
+        constantLinear = nil
+        storedMinimizer = nil
+    }
+
     /// Whether A is stored dense (rotated) rather than as its diagonal.
     public var isRotated: Bool { !matrix.isEmpty }
     /// μ, the smallest eigenvalue of A.
