@@ -230,7 +230,8 @@ struct WorkerCommand: ParsableCommand, RegistryCommand {
                                          _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
                                      })
             if let mu = strongConvexity, let l = smoothness { options.curvature = Curvature(strongConvexity: mu, smoothness: l) }
-            let outcome = Harness.run(problem: instance.problem, method: configured.method, optimalValue: fStar, options: options)
+            let outcome = Harness.run(problem: instance.forRun(seed: runSeed ?? seed), method: configured.method, optimalValue: fStar,
+                                      options: options)
             if fd >= 0 { close(fd) }
             if outcome.status == .interrupted { return }
             let record = RunRecord(problem: instance.label, dimension: instance.problem.dimension, optimizer: configured.label,

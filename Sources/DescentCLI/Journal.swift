@@ -23,12 +23,14 @@ struct Journal {
     /// label), the seed, the batch size, the stopping options and the suite version. The time
     /// limit is not part of it: a run that finished did so within any limit, and resuming after a
     /// hang with a limit must reuse what finished.
-    static func key(problem: String, optimizer: String, seed: UInt64, dataSeed: UInt64, options: RunOptions) -> String {
+    static func key(problem: String, optimizer: String, seed: UInt64, dataSeed: UInt64, options: RunOptions,
+                    variant: String? = nil) -> String {
         var fields: [String] = [problem, optimizer, String(seed), String(dataSeed), options.batchSize.map(String.init) ?? "full",
                                 String(options.maxIterations), options.tolerance.description, String(options.logEvery),
                                 String(options.patience), suiteVersion]
         if !options.shuffle { fields.append("no-shuffle") }
         if options.checkEvery != 1 { fields.append("check-every=\(options.checkEvery)") }
+        if let variant { fields.append(variant) }
         let text = fields.joined(separator: "\u{1F}")
         return StableHash.hex(text)
     }

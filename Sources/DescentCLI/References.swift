@@ -10,7 +10,8 @@ enum References {
         var cache = cachePath.map(ReferenceCache.init(path:))
         var references: [String: Optimum] = [:]
         var changed = false
-        for instance in problems {
+        // A non-convex problem has no certificate: its reference comes from the runs (RunCommand).
+        for instance in problems where !(instance.problem is any NonConvexProblem) {
             let key = ReferenceCache.key(label: instance.label, seed: instance.seed, problem: instance.problem)
             if let hit = cache?.lookup(key) {
                 references[instance.label] = hit
@@ -34,6 +35,16 @@ enum References {
 }
 
 extension References {
+    /// The lowest finite f among `records`' logged rows and final values (the best value reached), or nil.
+    static func bestReached(_ records: [RunRecord]) -> Optimum? {
+        var best = Double.infinity
+        for r in records where r.result.status != .skipped {
+            for row in r.result.trace where row.value.isFinite { best = Swift.min(best, row.value) }
+            if r.result.finalValue.isFinite { best = Swift.min(best, r.result.finalValue) }
+        }
+        return best.isFinite ? Optimum(value: best, point: nil, source: .bestReached) : nil
+    }
+
     /// κ = λmax/λmin of each instance whose Hessian is constant (``QuadraticProblem``) and certified positive definite.
     static func conditionNumbers(_ problems: [ProblemInstance], _ references: [String: Optimum]) -> [String: Double] {
         var out: [String: Double] = [:]

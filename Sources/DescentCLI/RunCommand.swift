@@ -142,7 +142,13 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         let selected = try registry.selectProblems(problem.isEmpty ? ["*"] : problem, seed: seed)
         let optimizers = try registry.selectOptimizers(optimizer.isEmpty ? ["*"] : optimizer)
         // This shard's pairs, as optimizer indices per problem; problems without a pair are not run.
-        let shardPlan = selected.indices.map { p in optimizers.indices.filter { shard?.contains(p * optimizers.count + $0) ?? true } }
+        // A non-convex problem's pairs stay together (shard K takes problem index K − 1 mod N): its
+        // reference is the best value its runs reached, which needs all of them.
+        let shardPlan = selected.indices.map { p in
+            optimizers.indices.filter {
+                shard?.contains(selected[p].problem is any NonConvexProblem ? p : p * optimizers.count + $0) ?? true
+            }
+        }
         let problems = selected.indices.filter { !shardPlan[$0].isEmpty }.map { selected[$0] }
         let pairs = shardPlan.filter { !$0.isEmpty }
         try ResultWriter.checkDestination(output)
@@ -156,7 +162,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         }
         let grid = tune ? try Tuning.grid(tuneGrid) : []
 
-        let references = try References.certify(problems, cachePath: noCache ? nil : cache)
+        var references = try References.certify(problems, cachePath: noCache ? nil : cache)
         let started = ContinuousClock.now
 
         Signals.install()
@@ -185,6 +191,18 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                     tuning.append(choice.sweep)
                     plan[p][slot] = variants[o][choice.index]
                 }
+            }
+        }
+        // Non-convex problems: a first pass without f* finds the best value reached, which the measured
+        // pass below then uses as f* (NonConvexProblem, OptimumSource.bestReached).
+        let nonConvex = problems.indices.filter { problems[$0].problem is any NonConvexProblem }
+        if !nonConvex.isEmpty && !interruption.isSet {
+            let first = try execute(problems: nonConvex.map { problems[$0] }, plan: nonConvex.map { plan[$0] }, seeds: runSeeds,
+                                    references: references, journal: journal, console: console,
+                                    phase: "first pass (best value reached)", scouting: true)
+            reused += first.reused
+            for (i, p) in nonConvex.enumerated() {
+                if let best = References.bestReached(first.records[i]) { references[problems[p].label] = best }
             }
         }
         let main = try execute(problems: problems, plan: plan, seeds: runSeeds, references: references, journal: journal,
@@ -255,7 +273,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
     /// Runs `plan[p]` on problem p for every seed, `jobs` problems at a time; records per problem, in plan order
     /// (seed-major), so the files do not depend on `--jobs`.
     func execute(problems: [ProblemInstance], plan: [[ConfiguredOptimizer]], seeds runSeeds: [UInt64],
-                 references: [String: Optimum], journal: Journal, console: Console, phase: String?) throws
+                 references: [String: Optimum], journal: Journal, console: Console, phase: String?, scouting: Bool = false) throws
         -> (records: [[RunRecord]], reused: Int) {
         let total = plan.map(\.count).reduce(0, +) * runSeeds.count
         let jobs = Swift.max(1, Swift.min(self.jobs ?? ProcessInfo.processInfo.activeProcessorCount, problems.count))
@@ -281,21 +299,28 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                 var records: [RunRecord] = []
                 seedLoop: for runSeed in runSeeds {
                     var options = baseOptions
+                    // The first pass over a non-convex problem records f at every checked iterate, so the
+                    // best value reached bounds every f the measured pass evaluates.
+                    if scouting && batchSize == nil { options.logEvery = options.checkEvery }
                     options.samplingSeed = Self.samplingSeed(runSeed)
                     options.curvature = Self.curvature(instance.problem, references[instance.label])
                     // Decide every pair of this problem first: resumed, skipped, or to run.
                     var outcomes = [RunResult?](repeating: nil, count: optimizers.count)
                     var fromJournal = [Bool](repeating: false, count: optimizers.count)
                     var pending: [Int] = []
+                    let bestReached = references[instance.label].flatMap { $0.source == .bestReached ? $0.value : nil }
+                    let variant = scouting ? "first pass" : bestReached.map { "best reached \($0)" }
                     let keys = optimizers.map {
-                        Journal.key(problem: instance.label, optimizer: $0.label, seed: runSeed, dataSeed: dataSeed, options: options)
+                        Journal.key(problem: instance.label, optimizer: $0.label, seed: runSeed, dataSeed: dataSeed, options: options,
+                                    variant: variant)
                     }
                     for (i, configured) in optimizers.enumerated() {
                         if resume, let previous = journal.load(keys[i]) {
                             outcomes[i] = previous.result
                             fromJournal[i] = true
                         } else if let reason = Harness.unfitReason(problem: instance.problem, requirements: configured.requirements,
-                                                                   options: options, hasOptimalValue: fStar != nil) {
+                                                                   options: options,
+                                                                   hasOptimalValue: fStar != nil && bestReached == nil) {
                             outcomes[i] = .skipped(reason, optimalValue: fStar)
                         } else {
                             pending.append(i)
@@ -308,7 +333,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                         for (i, r) in zip(pending, ProcessIsolation.run(job, scratch: journal.scratch(instance.label))) { outcomes[i] = r }
                     } else {
                         for i in pending where !interruption.isSet {
-                            outcomes[i] = Harness.run(problem: instance.problem, method: optimizers[i].method, optimalValue: fStar,
+                            outcomes[i] = Harness.run(problem: instance.forRun(seed: runSeed), method: optimizers[i].method, optimalValue: fStar,
                                                       options: options)
                         }
                     }

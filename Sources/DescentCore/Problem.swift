@@ -8,6 +8,8 @@ public enum OptimumSource: String, Sendable, CaseIterable {
     case gslBFGS2 = "gsl_bfgs2"
     /// GSL's `vector_bfgs2`, then Newton steps with the exact Hessian (GSL Cholesky) to the floor.
     case gslBFGS2Newton = "gsl_bfgs2+newton"
+    /// Not certified: the lowest f any run of the invocation evaluated, for a ``NonConvexProblem``.
+    case bestReached = "best_reached"
 }
 
 /// A reference minimizer x* and minimum f* with the evidence that they are right.
@@ -108,6 +110,30 @@ extension SeparableProblem {
     public func gradient(at x: Vector, range: Range<Int>, into gradient: UnsafeMutablePointer<Double>) {
         var unused = Kernels.Sums()
         accumulate(at: x, range: range, gradient: gradient, into: &unused)
+    }
+}
+
+/// A problem whose stationary points are not known to be global minima (a neural network), so no
+/// certificate of f* exists. Its reference is the lowest f any run of the invocation evaluated
+/// (``OptimumSource/bestReached``): the runs go once without an f*, then again measured against
+/// that value, so every target, gap and status is exact for it (benchopt's and DeepOBS's practice;
+/// the tables say so).
+public protocol NonConvexProblem: Problem {}
+
+/// A problem whose x₀ is a random draw (a network's initialization). With `--seeds N`, run seed s
+/// starts from `initialPoint(seed: s)`, so the spread covers initializations as well as batch orders;
+/// ``Problem/initialPoint()`` is the draw for the instance's own seed (the first run seed).
+public protocol RandomInitialization: Problem {
+    /// x₀ drawn from `seed`.
+    func initialPoint(seed: UInt64) -> [Double]
+}
+
+extension ProblemInstance {
+    /// The problem as run seed `runSeed` runs it: from its own x₀ draw when it has random
+    /// initialization (``RandomInitialization``), else unchanged.
+    public func forRun(seed runSeed: UInt64) -> any Problem {
+        guard let random = problem as? any RandomInitialization, runSeed != seed else { return problem }
+        return restarted(problem, at: random.initialPoint(seed: runSeed))
     }
 }
 

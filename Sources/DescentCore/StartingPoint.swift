@@ -44,6 +44,8 @@ extension Restarted: TwiceDifferentiable where Base: TwiceDifferentiable {
 
 extension Restarted: QuadraticProblem where Base: QuadraticProblem {}
 
+extension Restarted: NonConvexProblem where Base: NonConvexProblem {}
+
 extension Restarted: FiniteSumProblem where Base: FiniteSumProblem {
     public var sampleCount: Int { base.sampleCount }
     public func batchValueAndGradient(at x: Vector, batch: ArraySlice<Int>, gradient: Vector) -> Double {

@@ -53,8 +53,8 @@ extension BuiltinProblems {
         ],
         seeded: true,
         citation: "Rumelhart, Hinton & Williams, Nature 323:533–536, 1986; init: Glorot & Bengio, AISTATS 2010 (tanh), He et al., ICCV 2015 (relu, gelu)",
-        // Out of --all until references for non-convex problems (the best value any run reached) land: a
-        // BFGS2 stationary point from x₀ is only a local minimum, and other runs can end below it.
+        // Run when named: in --all the MLPs are instance files on real data (Problems/wine-mlp.toml), each run
+        // twice (NonConvexProblem), so a synthetic default instance would add time and little else.
         template: true
     ) { p, seed throws(SpecError) in
         let owner = "mlp"

@@ -50,6 +50,7 @@ public enum Markdown {
             out += "\n## \(escape(problem)) (n = \(n))\n\n"
             if let o = references[problem] {
                 out += "f* = \(NumberFormat.scientific(o.value, digits: 6)) (\(o.source.rawValue)"
+                if o.source == .bestReached { out += ": not certified, the lowest f any run here evaluated" }
                 if let g = o.gradientNorm { out += ", ‖∇f(x*)‖ = \(NumberFormat.scientific(g))" }
                 out += ")\n\n"
             } else {

@@ -383,6 +383,47 @@ struct PaperWorkflowTests {
         #expect(suite(selection + ["--shard", "5/4"]).err.contains("--shard"))
     }
 
+    @Test("a non-convex problem is measured against the best value reached: no run below it, polyak skipped, shards keep it whole")
+    func bestReached() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let network = "mlp(samples=60,features=3,classes=3,hidden=4)"
+        let selection = ["--problem", network, "--problem", "rosenbrock", "--optimizer", "gd(lr=0.1)", "--optimizer", "adam(lr=0.01)",
+                         "--optimizer", "rprop", "--optimizer", "polyak", "--max-iterations", "400", "--no-cache", "--quiet"]
+        let full = suite(selection + ["--output", root + "/full"])
+        #expect(full.code == 0, "\(full.err)")
+        let reference = try String(contentsOfFile: root + "/full/reference.csv", encoding: .utf8).split(separator: "\n")
+            .map(csvFields).first { $0[0].hasPrefix("mlp(") }
+        let fStar = try #require(reference.flatMap { Double($0[2]) })
+        #expect(reference?[3] == "best_reached")
+        var finals: [Double] = []
+        for line in try String(contentsOfFile: root + "/full/summary.csv", encoding: .utf8).split(separator: "\n").dropFirst() {
+            let f = csvFields(line)
+            guard f[0].hasPrefix("mlp(") else { continue }
+            if f[2] == "polyak" { #expect(f[5] == "skipped" && f[16].contains("needs the certified f*")); continue }
+            let final = try #require(Double(f[12]))
+            #expect(Double(f[13]) == fStar && final >= fStar, "\(f)")
+            finals.append(final)
+        }
+        // The best run of the first pass reaches f* again in the measured pass, within the tolerance.
+        #expect(finals.count == 3 && finals.contains { $0 - fStar <= 1e-8 })
+        let md = try String(contentsOfFile: root + "/full/tables/tables.md", encoding: .utf8)
+        #expect(md.contains("best_reached: not certified"))
+        // --seeds: each run seed draws its own initialization; the first is the instance's own x₀.
+        let seeded = suite(["--problem", network, "--optimizer", "sgd(lr=0.1)", "--batch-size", "8", "--seeds", "3",
+                            "--max-iterations", "50", "--no-cache", "--quiet", "--output", root + "/seeds"])
+        #expect(seeded.code == 0, "\(seeded.err)")
+        let initial = try String(contentsOfFile: root + "/seeds/summary.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { csvFields($0)[11] }
+        let fullInitial = try String(contentsOfFile: root + "/full/summary.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+            .map(csvFields).first { $0[0].hasPrefix("mlp(") }?[11]
+        #expect(initial.count == 3 && Set(initial).count == 3 && initial.first == fullInitial)
+        for k in 1...2 { #expect(suite(selection + ["--shard", "\(k)/2", "--output", root + "/s\(k)"]).code == 0) }
+        let merged = suite(["merge", "--output", root + "/merged", root + "/s1", root + "/s2"])
+        #expect(merged.code == 0, "\(merged.err)")
+        #expect(suite(["diff", root + "/full", root + "/merged", "--strict"]).code == 0)
+    }
+
     @Test("--tune sweeps the grid, keeps the documented choice and writes the sensitivity table and plot")
     func tune() throws {
         let out = try temporaryFolder()

@@ -40,10 +40,10 @@ public enum OutputLoss: String, Sendable, CaseIterable {
 /// Layers d → h₁ → … → h_L → K; z_l = W_l a_{l−1} + b_l, a_l = σ(z_l) for hidden layers, the last
 /// layer's z are the outputs. θ holds each layer's W_l (out × in, row-major, as `torch.nn.Linear`)
 /// followed by its b_l. Weight decay λ applies to the weights, not the biases. Non-convex: there is
-/// no certified f*. x₀ is seeded: W_l ~ U(±√(6/(in + out))) (Glorot uniform) for tanh, N(0, 2/in) (He
+/// no certified f*; its reference is the best value reached (``NonConvexProblem``). x₀ is seeded: W_l ~ U(±√(6/(in + out))) (Glorot uniform) for tanh, N(0, 2/in) (He
 /// normal) for relu and gelu, b_l = 0. The gradient is exact backpropagation; every matrix product
 /// (the forward pass, the weight gradients and the backward pass) is one OpenBLAS dgemm per layer.
-public struct MLP: FiniteSumProblem, ValidationMetrics {
+public struct MLP: FiniteSumProblem, ValidationMetrics, NonConvexProblem, RandomInitialization {
     /// n, the number of weights and biases.
     public let dimension: Int
     /// Widths d, h₁, …, h_L, K.
@@ -91,6 +91,23 @@ public struct MLP: FiniteSumProblem, ValidationMetrics {
         }
         self.offsets = offsets
         dimension = n
+        start = Self.initialization(widths: widths, offsets: offsets, dimension: n, activation: activation, seed: seed)
+        let rows = Swift.max(labels.count, validationLabels.count)
+        var sizes = [rows * widths[0]]
+        for l in 1..<widths.count { sizes += [rows * widths[l], rows * widths[l]] }
+        let widest = widths.max()!
+        sizes += [rows * widest, rows * widest]
+        workspace = Workspace(sizes: sizes)
+    }
+
+    public func initialPoint() -> [Double] { start }
+
+    /// Glorot-uniform (tanh) or He-normal (relu, gelu) weights drawn from `seed`, zero biases.
+    public func initialPoint(seed: UInt64) -> [Double] {
+        Self.initialization(widths: widths, offsets: offsets, dimension: dimension, activation: activation, seed: seed)
+    }
+
+    static func initialization(widths: [Int], offsets: [Int], dimension n: Int, activation: Activation, seed: UInt64) -> [Double] {
         var rng = SeededGenerator(seed: seed ^ 0x1B87_3593_CC9E_2D51)
         var theta = [Double](repeating: 0, count: n)
         for l in 1..<widths.count {
@@ -105,16 +122,8 @@ public struct MLP: FiniteSumProblem, ValidationMetrics {
                 }
             }
         }
-        start = theta
-        let rows = Swift.max(labels.count, validationLabels.count)
-        var sizes = [rows * widths[0]]
-        for l in 1..<widths.count { sizes += [rows * widths[l], rows * widths[l]] }
-        let widest = widths.max()!
-        sizes += [rows * widest, rows * widest]
-        workspace = Workspace(sizes: sizes)
+        return theta
     }
-
-    public func initialPoint() -> [Double] { start }
 
     public var sampleCount: Int { samples }
 

@@ -117,9 +117,11 @@ public enum ResultTables {
         }
         columns += [Table.Column(fStarKnown ? "final f − f*" : "final ‖∇f‖"), Table.Column("final ‖∇f‖"),
                     Table.Column("status", right: false)]
-        var caption = fStarKnown
-            ? "f* = \(NumberFormat.scientific(p.optimum!.value, digits: 6)) (\(p.optimum!.source.rawValue)). "
-            : "f* unknown: targets are on ‖∇f‖. "
+        var caption = !fStarKnown ? "f* unknown: targets are on ‖∇f‖. "
+            : p.optimum!.source == .bestReached
+            ? "f* = \(NumberFormat.scientific(p.optimum!.value, digits: 6)) (best_reached: not certified, the lowest f any run here "
+                + "evaluated; non-convex problem). "
+            : "f* = \(NumberFormat.scientific(p.optimum!.value, digits: 6)) (\(p.optimum!.source.rawValue)). "
         caption += "Column τ: \(measure.words) until \(measureName) first fell to τ or below"
         caption += seeds > 1
             ? "; median [interquartile range] over \(seeds) seeds, (k/\(seeds)) when only k seeds reached τ. "

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The mini-batch experiment (Problems/minibatch/README.md): SGD, momentum, Adam and AdamW on the
+# digits MLP and softmax regression, batches of 128, five seeds, 100 epochs. Writes OUTPUT
+# (default Results/minibatch); CI runs it into a temporary folder and diffs against Results/minibatch.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+output="${1:-Results/minibatch}"
+shift || true
+swift run suite --problems Problems/minibatch --problem digits-mlp --problem digits-softmax \
+    --optimizer 'sgd(lr=0.1)' --optimizer 'momentum(lr=0.01)' --optimizer 'adam(lr=1e-3)' --optimizer 'adamw(lr=1e-3)' \
+    --batch-size 128 --seeds 5 --max-iterations 1200 --log-every 12 --output "$output" "$@"
