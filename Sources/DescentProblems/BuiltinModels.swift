@@ -18,16 +18,7 @@ extension BuiltinProblems {
     ) { p, seed throws(SpecError) in
         let owner = "softmax-regression"
         guard p.real("lambda") > 0 else { throw .invalid(owner: owner, "lambda must be > 0 for a certified f*") }
-        do { try BLAS.load() } catch { throw .invalid(owner: owner, "\(error)") }
-        let data: PreparedData
-        if p.text("data") == "-" {
-            let (x, y) = syntheticClasses(samples: p.integer("samples"), features: p.integer("features"),
-                                          classes: p.integer("classes"), seed: seed)
-            data = PreparedData(features: x, targets: y, dimension: p.integer("features"), validationFraction: p.real("validation"),
-                                standardize: p.flag("standardize"), intercept: p.flag("intercept"), seed: seed)
-        } else {
-            data = try load(p, seed: seed, owner: owner).0
-        }
+        let data = try classificationData(p, seed: seed, owner: owner, intercept: p.flag("intercept"))
         let (train, valid, count) = try classIndices(data, owner: owner)
         return SoftmaxRegression(design: data.features, labels: train, features: data.dimension, classes: count,
                                  regularization: p.real("lambda"), validationDesign: data.validationFeatures,
@@ -69,28 +60,35 @@ extension BuiltinProblems {
               case .choice(let l) = p["loss"], let loss = OutputLoss(rawValue: l) else {
             throw .invalid(owner: owner, "unknown activation or loss")
         }
-        do { try BLAS.load() } catch { throw .invalid(owner: owner, "\(error)") }
-        let data: PreparedData
-        if p.text("data") == "-" {
-            let (x, y) = syntheticClasses(samples: p.integer("samples"), features: p.integer("features"),
-                                          classes: p.integer("classes"), seed: seed)
-            data = PreparedData(features: x, targets: y, dimension: p.integer("features"), validationFraction: p.real("validation"),
-                                standardize: p.flag("standardize"), seed: seed)
-        } else {
-            do {
-                let path = p.text("data")
-                let table = try DataTable(path: path)
-                let (x, y, names) = try table.split(target: p.text("target"), path: path)
-                data = PreparedData(features: x, targets: y, dimension: names.count, validationFraction: p.real("validation"),
-                                    standardize: p.flag("standardize"), seed: seed)
-            } catch {
-                throw .invalid(owner: owner, "\(error)")
-            }
-        }
+        let data = try classificationData(p, seed: seed, owner: owner, intercept: false)
         let (train, valid, classes) = try classIndices(data, owner: owner)
         return MLP(design: data.features, labels: train, widths: [data.dimension] + hidden + [classes], activation: activation,
                    loss: loss, weightDecay: p.real("weight_decay"), seed: seed, validationDesign: data.validationFeatures,
                    validationLabels: valid)
+    }
+
+    /// The data of a classification family: the CSV file `data` with its `target` column, or (`data=-`)
+    /// seeded synthetic classes; split and standardized as `validation` and `standardize` say, with a
+    /// constant feature appended when `intercept`. Loads OpenBLAS first (the models' products need it).
+    static func classificationData(_ p: ParameterSet, seed: UInt64, owner: String, intercept: Bool) throws(SpecError) -> PreparedData {
+        do { try BLAS.load() } catch { throw .invalid(owner: owner, "\(error)") }
+        let x: [Double], y: [Double], d: Int
+        if p.text("data") == "-" {
+            (x, y) = syntheticClasses(samples: p.integer("samples"), features: p.integer("features"), classes: p.integer("classes"),
+                                      seed: seed)
+            d = p.integer("features")
+        } else {
+            do {
+                let path = p.text("data")
+                let names: [String]
+                (x, y, names) = try DataTable(path: path).split(target: p.text("target"), path: path)
+                d = names.count
+            } catch {
+                throw .invalid(owner: owner, "\(error)")
+            }
+        }
+        return PreparedData(features: x, targets: y, dimension: d, validationFraction: p.real("validation"),
+                            standardize: p.flag("standardize"), intercept: intercept, seed: seed)
     }
 
     /// The target values as class indices 0..<K in increasing order of value (K ≥ 2).

@@ -248,15 +248,9 @@ public struct MLP: FiniteSumProblem, ValidationMetrics, NonConvexProblem, Random
         return validationDesign.withUnsafeBufferPointer { x in
             workspace.with { buffers in
                 let out = forward(theta.pointer, rows: x.baseAddress!, count: m, buffers)
-                var total = 0.0, correct = 0
-                for i in 0..<m {
-                    let zi = out + i * k
-                    var best = 0
-                    for c in 1..<Swift.max(k, 1) where zi[c] > zi[best] { best = c }
-                    if best == validationLabels[i] { correct += 1 }
-                    total += outputLoss(zi, label: validationLabels[i], gradientScale: nil)
+                return classificationScore(out, count: m, classes: k, labels: validationLabels) {
+                    outputLoss($0, label: $1, gradientScale: nil)
                 }
-                return (total / Double(m), Double(correct) / Double(m))
             }
         }
     }

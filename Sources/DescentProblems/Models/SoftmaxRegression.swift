@@ -125,15 +125,9 @@ public struct SoftmaxRegression: TwiceDifferentiable, FiniteSumProblem, Validati
             workspace.with { buffers in
                 let z = buffers[1]
                 BLAS.gemm(false, false, m: m, n: k, k: d, x.baseAddress!, lda: d, w.pointer, ldb: k, z, ldc: k)
-                var loss = 0.0, correct = 0
-                for i in 0..<m {
-                    let zi = z + i * k
-                    var best = 0
-                    for c in 1..<Swift.max(k, 1) where zi[c] > zi[best] { best = c }
-                    if best == validationLabels[i] { correct += 1 }
-                    loss += Self.crossEntropy(zi, k, label: validationLabels[i], gradientScale: nil)
+                return classificationScore(z, count: m, classes: k, labels: validationLabels) {
+                    Self.crossEntropy($0, k, label: $1, gradientScale: nil)
                 }
-                return (loss / Double(m), Double(correct) / Double(m))
             }
         }
     }

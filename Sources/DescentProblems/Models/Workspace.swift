@@ -46,3 +46,19 @@ func batchRows(_ matrix: UnsafePointer<Double>, columns: Int, batch: ArraySlice<
     }
     return UnsafePointer(scratch)
 }
+
+/// Mean loss and accuracy (argmax of the row, first maximum on ties) of `count` rows of `classes`
+/// outputs against `labels`, with `loss(row, label)` the loss of one row.
+@inline(__always)
+func classificationScore(_ outputs: UnsafeMutablePointer<Double>, count: Int, classes k: Int, labels: [Int],
+                         loss: (UnsafeMutablePointer<Double>, Int) -> Double) -> (loss: Double, accuracy: Double?) {
+    var total = 0.0, correct = 0
+    for i in 0..<count {
+        let row = outputs + i * k
+        var best = 0
+        for c in 1..<Swift.max(k, 1) where row[c] > row[best] { best = c }
+        if best == labels[i] { correct += 1 }
+        total += loss(row, labels[i])
+    }
+    return (total / Double(count), Double(correct) / Double(count))
+}
