@@ -1,8 +1,9 @@
 import DescentCore
 
 extension BuiltinProblems {
-    /// Model-fitting families whose products go through OpenBLAS: softmax regression and the MLP.
-    public static var models: [ProblemEntry] { [softmaxRegression, mlp] }
+    /// Model-fitting families whose products go through OpenBLAS: softmax regression, the MLP, the
+    /// autoencoder and DeepOBS's quadratic_deep.
+    public static var models: [ProblemEntry] { [softmaxRegression, mlp, autoencoder, quadraticDeep] }
 
     /// Multinomial logistic regression on a CSV data set, or on seeded synthetic classes.
     public static let softmaxRegression = ProblemEntry(
@@ -49,13 +50,7 @@ extension BuiltinProblems {
         template: true
     ) { p, seed throws(SpecError) in
         let owner = "mlp"
-        var hidden: [Int] = []
-        for field in p.text("hidden").split(separator: ",", omittingEmptySubsequences: false) {
-            guard let width = Int(String(field).trimmingSpaces()), (1...100_000).contains(width) else {
-                throw .invalid(owner: owner, "hidden must be comma-separated widths from 1 to 100000 (hidden=64,32), got '\(p.text("hidden"))'")
-            }
-            hidden.append(width)
-        }
+        let hidden = try widths(p, owner: owner)
         guard case .choice(let a) = p["activation"], let activation = Activation(rawValue: a),
               case .choice(let l) = p["loss"], let loss = OutputLoss(rawValue: l) else {
             throw .invalid(owner: owner, "unknown activation or loss")
@@ -65,6 +60,72 @@ extension BuiltinProblems {
         return MLP(design: data.features, labels: train, widths: [data.dimension] + hidden + [classes], activation: activation,
                    loss: loss, weightDecay: p.real("weight_decay"), seed: seed, validationDesign: data.validationFeatures,
                    validationLabels: valid)
+    }
+
+    /// An autoencoder: an MLP trained to reproduce its input.
+    public static let autoencoder = ProblemEntry(
+        name: "autoencoder",
+        summary: "autoencoder d-…-d (tanh, linear, relu or gelu), ½‖net(x) − x‖², on a CSV data set or synthetic data; non-convex",
+        parameters: [
+            ParameterSpec("data", default: .text("-"), "CSV file: a header row, then numeric rows (-: synthetic data)", isPath: true),
+            ParameterSpec("target", default: .text("label"), "a label column to leave out of the inputs (ignored if absent in synthetic data)"),
+            ParameterSpec("hidden", default: .text("4,2,4"), "hidden layer widths, comma-separated (hidden=32,8,32)"),
+            ParameterSpec("activation", default: .choice("linear"), "hidden activation (linear: a deep linear autoencoder)",
+                          choices: Activation.allCases.map(\.rawValue)),
+            ParameterSpec("weight_decay", default: .real(0), "L2 penalty (λ/2)‖W‖² on the weights (not the biases)", .nonNegative),
+            ParameterSpec("validation", default: .real(0.2), "fraction of rows held out (seeded split)", .unitInterval),
+            ParameterSpec("standardize", default: .flag(true), "scale features to mean 0, variance 1 (training statistics)"),
+            ParameterSpec("samples", default: .integer(300), "synthetic data (no data file): samples m", .atLeast(2)),
+            ParameterSpec("features", default: .integer(5), "synthetic data: features d", .atLeast(1)),
+            ParameterSpec("classes", default: .integer(3), "synthetic data: clusters", .atLeast(2)),
+        ],
+        seeded: true,
+        citation: "Baldi & Hornik, Neural Networks 2(1):53–58, 1989 (linear: every local minimum is global, saddles elsewhere); Hinton & Salakhutdinov, Science 313:504–507, 2006",
+        template: true
+    ) { p, seed throws(SpecError) in
+        let owner = "autoencoder"
+        let hidden = try widths(p, owner: owner)
+        guard case .choice(let a) = p["activation"], let activation = Activation(rawValue: a) else {
+            throw .invalid(owner: owner, "unknown activation")
+        }
+        let data = try classificationData(p, seed: seed, owner: owner, intercept: false)
+        let d = data.dimension
+        return MLP(design: data.features, labels: [Int](repeating: 0, count: data.targets.count), widths: [d] + hidden + [d],
+                   activation: activation, loss: .reconstruction, weightDecay: p.real("weight_decay"), seed: seed,
+                   validationDesign: data.validationFeatures, validationLabels: [Int](repeating: 0, count: data.validationTargets.count))
+    }
+
+    /// DeepOBS's stochastic quadratic with a network-like spectrum.
+    public static let quadraticDeep = ProblemEntry(
+        name: "quadratic-deep",
+        summary: "DeepOBS quadratic_deep: (1/m)Σ½(θ − xᵢ)ᵀQ(θ − xᵢ), 90% of Q's eigenvalues in [0, 1], 10% in [30, 60]; θ* = x̄",
+        parameters: [
+            ParameterSpec("n", default: .integer(100), "dimension (at most 2000)", .atLeast(1)),
+            ParameterSpec("samples", default: .integer(1000), "number of samples m", .atLeast(1)),
+        ],
+        seeded: true,
+        citation: "Schneider, Balles & Hennig, DeepOBS, ICLR 2019 (quadratic_deep)"
+    ) { p, seed throws(SpecError) in
+        let owner = "quadratic-deep"
+        guard p.integer("n") <= Quadratic.denseLimit else { throw .invalid(owner: owner, "n must be at most \(Quadratic.denseLimit)") }
+        do { try BLAS.load() } catch { throw .invalid(owner: owner, "\(error)") }
+        do {
+            return try QuadraticDeep(dimension: p.integer("n"), samples: p.integer("samples"), seed: seed)
+        } catch {
+            throw .invalid(owner: owner, "could not build the instance: \(error)")
+        }
+    }
+
+    /// Hidden widths from the `hidden` parameter.
+    static func widths(_ p: ParameterSet, owner: String) throws(SpecError) -> [Int] {
+        var hidden: [Int] = []
+        for field in p.text("hidden").split(separator: ",", omittingEmptySubsequences: false) {
+            guard let width = Int(String(field).trimmingSpaces()), (1...100_000).contains(width) else {
+                throw .invalid(owner: owner, "hidden must be comma-separated widths from 1 to 100000 (hidden=64,32), got '\(p.text("hidden"))'")
+            }
+            hidden.append(width)
+        }
+        return hidden
     }
 
     /// The data of a classification family: the CSV file `data` with its `target` column, or (`data=-`)

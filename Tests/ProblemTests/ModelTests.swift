@@ -11,6 +11,9 @@ let networkSpecs: [String] = [
     "mlp(samples=40,features=3,classes=4,hidden=6,4,activation=tanh,loss=squared)",
     "mlp(samples=30,features=2,classes=2,hidden=3,activation=relu)",
     "mlp(data=\(dataFolder)/wine.csv,target=cultivar,hidden=3,activation=gelu)",
+    "autoencoder(samples=30,features=3,hidden=2)",
+    "autoencoder(samples=30,features=4,hidden=3,2,3,activation=tanh,weight_decay=0.01)",
+    "autoencoder(data=\(dataFolder)/wine.csv,target=cultivar,hidden=4,activation=gelu)",
 ]
 
 @Suite("Model problems: softmax regression and the MLP")
@@ -30,6 +33,8 @@ struct ModelTests {
     @Test("a shuffled mini-batch's gradient is the derivative of that batch's loss", arguments: [
         "mlp(samples=40,features=3,classes=3,hidden=4,activation=gelu,weight_decay=0.01)",
         "softmax-regression(samples=40,features=3,classes=3)",
+        "autoencoder(samples=40,features=3,hidden=2,activation=tanh)",
+        "quadratic-deep(n=6,samples=40)",
     ])
     func batchGradient(spec: String) throws {
         let p = try #require(try instance(spec).problem as? any FiniteSumProblem)
@@ -67,6 +72,26 @@ struct ModelTests {
         let h = p.value(at: Vector([3, 1, 0, 2]))
         let expected = 0.5 * ((3 + log1p(exp(-2.0)) - 3) + (2 + log1p(exp(-2.0)) - 2))
         #expect(Swift.abs(h - expected) < 1e-15)
+    }
+
+    @Test("quadratic-deep: 90% of Q's eigenvalues in [0, 1], 10% in [30, 60] (GSL agrees); θ* = x̄ has ∇f = 0")
+    func quadraticDeep() throws {
+        let p = try #require(try instance("quadratic-deep(n=40,samples=200)").problem as? QuadraticDeep)
+        #expect(p.eigenvalues.filter { $0 >= 0 && $0 <= 1 }.count == 36 && p.eigenvalues.filter { $0 >= 30 && $0 <= 60 }.count == 4)
+        let computed = try GSLEigen.eigenvalues(p.matrix, n: 40)
+        for (a, b) in zip(computed, p.eigenvalues.sorted()) { #expect(Swift.abs(a - b) <= 1e-11 * 60) }
+        let optimum = try #require(p.analyticOptimum)
+        let g = Vector(count: 40)
+        let f = p.valueAndGradient(at: Vector(try #require(optimum.point)), gradient: g)
+        #expect(g.norm() < 1e-13 && f == optimum.value && f > 0)
+        // The per-sample definition, summed directly, at another point.
+        let theta = (0..<40).map { Double($0) / 40 }
+        var direct = 0.0
+        for i in 0..<200 {
+            let d = (0..<40).map { theta[$0] - p.points[i * 40 + $0] }
+            for a in 0..<40 { for b in 0..<40 { direct += 0.5 * d[a] * p.matrix[a * 40 + b] * d[b] } }
+        }
+        #expect(Swift.abs(p.value(at: Vector(theta)) - direct / 200) <= 1e-12 * direct / 200)
     }
 
     @Test("MLP initialization: the seed decides x₀; Glorot bounds for tanh, He spread for relu")

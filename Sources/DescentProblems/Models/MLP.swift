@@ -8,12 +8,15 @@ public enum Activation: String, Sendable, CaseIterable {
     case relu
     /// z·Φ(z) = ½z(1 + erf(z/√2)), the exact GELU (PyTorch's default `approximate='none'`).
     case gelu
+    /// z: a deep linear network.
+    case linear
 
     @inline(__always) func apply(_ z: Double) -> Double {
         switch self {
         case .tanh: return _tanh(z)
         case .relu: return z > 0 ? z : 0
         case .gelu: return 0.5 * z * (1 + _erf(z * 0.7071067811865476))
+        case .linear: return z
         }
     }
 
@@ -23,6 +26,7 @@ public enum Activation: String, Sendable, CaseIterable {
         case .tanh: return 1 - a * a
         case .relu: return z > 0 ? 1 : 0
         case .gelu: return 0.5 * (1 + _erf(z * 0.7071067811865476)) + z * 0.3989422804014327 * _exp(-0.5 * z * z)
+        case .linear: return 1
         }
     }
 }
@@ -33,14 +37,17 @@ public enum OutputLoss: String, Sendable, CaseIterable {
     case crossEntropy = "cross-entropy"
     /// ½‖z − e_y‖², the squared distance of the outputs to the one-hot label.
     case squared
+    /// ½‖z − x‖², the squared distance of the outputs to the input (an autoencoder; K = d).
+    case reconstruction
 }
 
-/// A multilayer perceptron classifier: f(θ) = (1/m) Σᵢ ℓ(net_θ(xᵢ), yᵢ) + (λ/2) Σ_l ‖W_l‖².
+/// A multilayer perceptron: f(θ) = (1/m) Σᵢ ℓ(net_θ(xᵢ), yᵢ) + (λ/2) Σ_l ‖W_l‖², a classifier (the
+/// target yᵢ a class) or an autoencoder (``OutputLoss/reconstruction``: the target is xᵢ itself).
 ///
 /// Layers d → h₁ → … → h_L → K; z_l = W_l a_{l−1} + b_l, a_l = σ(z_l) for hidden layers, the last
 /// layer's z are the outputs. θ holds each layer's W_l (out × in, row-major, as `torch.nn.Linear`)
 /// followed by its b_l. Weight decay λ applies to the weights, not the biases. Non-convex: there is
-/// no certified f*; its reference is the best value reached (``NonConvexProblem``). x₀ is seeded: W_l ~ U(±√(6/(in + out))) (Glorot uniform) for tanh, N(0, 2/in) (He
+/// no certified f*; its reference is the best value reached (``NonConvexProblem``). x₀ is seeded: W_l ~ U(±√(6/(in + out))) (Glorot uniform) for tanh and linear, N(0, 2/in) (He
 /// normal) for relu and gelu, b_l = 0. The gradient is exact backpropagation; every matrix product
 /// (the forward pass, the weight gradients and the backward pass) is one OpenBLAS dgemm per layer.
 public struct MLP: FiniteSumProblem, ValidationMetrics, NonConvexProblem, RandomInitialization {
@@ -73,7 +80,7 @@ public struct MLP: FiniteSumProblem, ValidationMetrics, NonConvexProblem, Random
     /// initialized from `seed`.
     public init(design: [Double], labels: [Int], widths: [Int], activation: Activation, loss: OutputLoss,
                 weightDecay: Double, seed: UInt64, validationDesign: [Double] = [], validationLabels: [Int] = []) {
-        precondition(widths.count >= 2 && widths.allSatisfy { $0 >= 1 })
+        precondition(widths.count >= 2 && widths.allSatisfy { $0 >= 1 } && (loss != .reconstruction || widths.last == widths.first))
         precondition(design.count == labels.count * widths[0] && validationDesign.count == validationLabels.count * widths[0])
         self.design = design
         self.labels = labels
@@ -114,7 +121,7 @@ public struct MLP: FiniteSumProblem, ValidationMetrics, NonConvexProblem, Random
             let fanIn = widths[l - 1], fanOut = widths[l]
             for i in 0..<(fanIn * fanOut) {
                 switch activation {
-                case .tanh:
+                case .tanh, .linear:
                     let a = (6 / Double(fanIn + fanOut)).squareRoot()
                     theta[offsets[l - 1] + i] = a * (2 * rng.nextUniform() - 1)
                 case .relu, .gelu:
@@ -162,9 +169,18 @@ public struct MLP: FiniteSumProblem, ValidationMetrics, NonConvexProblem, Random
 
     /// The output loss of one row; with `gradientScale`, overwrites the row with ∂ℓ/∂z · scale.
     @inline(__always)
-    private func outputLoss(_ z: UnsafeMutablePointer<Double>, label: Int, gradientScale: Double?) -> Double {
+    private func outputLoss(_ z: UnsafeMutablePointer<Double>, label: Int, input: UnsafePointer<Double>,
+                            gradientScale: Double?) -> Double {
         let k = widths.last!
         switch loss {
+        case .reconstruction:
+            var total = 0.0
+            for c in 0..<k {
+                let r = z[c] - input[c]
+                total += r * r
+                if let s = gradientScale { z[c] = r * s }
+            }
+            return 0.5 * total
         case .crossEntropy:
             return SoftmaxRegression.crossEntropy(z, k, label: label, gradientScale: gradientScale)
         case .squared:
@@ -190,9 +206,15 @@ public struct MLP: FiniteSumProblem, ValidationMetrics, NonConvexProblem, Random
                     let scale: Double? = g == nil ? nil : 1 / Double(count)
                     var sum = 0.0, r = 0
                     if all {
-                        for i in 0..<samples { sum += outputLoss(out + r * k, label: y[i], gradientScale: scale); r += 1 }
+                        for i in 0..<samples {
+                            sum += outputLoss(out + r * k, label: y[i], input: x.baseAddress! + i * d, gradientScale: scale)
+                            r += 1
+                        }
                     } else {
-                        for i in batch { sum += outputLoss(out + r * k, label: y[i], gradientScale: scale); r += 1 }
+                        for i in batch {
+                            sum += outputLoss(out + r * k, label: y[i], input: x.baseAddress! + i * d, gradientScale: scale)
+                            r += 1
+                        }
                     }
                     if let g { backward(theta.pointer, rows: rows, count: count, buffers, into: g.pointer) }
                     return sum
@@ -241,16 +263,20 @@ public struct MLP: FiniteSumProblem, ValidationMetrics, NonConvexProblem, Random
         }
     }
 
-    /// Mean output loss (without weight decay) and accuracy of argmax z on the validation rows.
+    /// Mean output loss (without weight decay) on the validation rows, and the accuracy of argmax z
+    /// for a classifier (nil for an autoencoder).
     public func validation(at theta: Vector) -> (loss: Double, accuracy: Double?) {
-        let m = validationLabels.count, k = widths.last!
+        let m = validationLabels.count, k = widths.last!, d = widths[0]
         guard m > 0 else { return (.nan, nil) }
         return validationDesign.withUnsafeBufferPointer { x in
             workspace.with { buffers in
                 let out = forward(theta.pointer, rows: x.baseAddress!, count: m, buffers)
-                return classificationScore(out, count: m, classes: k, labels: validationLabels) {
-                    outputLoss($0, label: $1, gradientScale: nil)
+                var row = 0
+                let score = classificationScore(out, count: m, classes: k, labels: validationLabels) { z, label in
+                    defer { row += 1 }
+                    return outputLoss(z, label: label, input: x.baseAddress! + row * d, gradientScale: nil)
                 }
+                return loss == .reconstruction ? (score.loss, nil) : score
             }
         }
     }
