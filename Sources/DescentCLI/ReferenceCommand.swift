@@ -51,7 +51,7 @@ struct ReferenceCommand: ParsableCommand, RegistryCommand {
             throw SuiteError("\(error)", exitCode: SuiteExitCode.ioError)
         }
         console.out(TerminalTable.align([header] + rows, rightAligned: [1, 2, 4, 5, 6]))
-        let nonConvex = problems.filter { $0.problem is any NonConvexProblem }.map(\.label)
+        let nonConvex = problems.filter { $0.problem.referenceIsBestReached }.map(\.label)
         if !nonConvex.isEmpty {
             console.out("\nNo certificate for \(nonConvex.joined(separator: ", ")) (non-convex): a run measures it against the best "
                         + "value any of its optimizers reached (best_reached).")

@@ -11,7 +11,7 @@ enum References {
         var references: [String: Optimum] = [:]
         var changed = false
         // A non-convex problem has no certificate: its reference comes from the runs (RunCommand).
-        for instance in problems where !(instance.problem is any NonConvexProblem) {
+        for instance in problems where !instance.problem.referenceIsBestReached {
             let key = ReferenceCache.key(label: instance.label, seed: instance.seed, problem: instance.problem)
             if let hit = cache?.lookup(key) {
                 references[instance.label] = hit

@@ -146,7 +146,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         // reference is the best value its runs reached, which needs all of them.
         let shardPlan = selected.indices.map { p in
             optimizers.indices.filter {
-                shard?.contains(selected[p].problem is any NonConvexProblem ? p : p * optimizers.count + $0) ?? true
+                shard?.contains(selected[p].problem.referenceIsBestReached ? p : p * optimizers.count + $0) ?? true
             }
         }
         let problems = selected.indices.filter { !shardPlan[$0].isEmpty }.map { selected[$0] }
@@ -195,7 +195,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         }
         // Non-convex problems: a first pass without f* finds the best value reached, which the measured
         // pass below then uses as f* (NonConvexProblem, OptimumSource.bestReached).
-        let nonConvex = problems.indices.filter { problems[$0].problem is any NonConvexProblem }
+        let nonConvex = problems.indices.filter { problems[$0].problem.referenceIsBestReached }
         if !nonConvex.isEmpty && !interruption.isSet {
             let first = try execute(problems: nonConvex.map { problems[$0] }, plan: nonConvex.map { plan[$0] }, seeds: runSeeds,
                                     references: references, journal: journal, console: console,

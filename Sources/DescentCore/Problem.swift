@@ -120,6 +120,12 @@ extension SeparableProblem {
 /// the tables say so).
 public protocol NonConvexProblem: Problem {}
 
+extension Problem {
+    /// Whether the reference must come from the runs (``OptimumSource/bestReached``): a
+    /// ``NonConvexProblem`` without a closed-form optimum.
+    public var referenceIsBestReached: Bool { self is any NonConvexProblem && analyticOptimum == nil }
+}
+
 /// A problem whose x₀ is a random draw (a network's initialization). With `--seeds N`, run seed s
 /// starts from `initialPoint(seed: s)`, so the spread covers initializations as well as batch orders;
 /// ``Problem/initialPoint()`` is the draw for the instance's own seed (the first run seed).

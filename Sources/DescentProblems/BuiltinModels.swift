@@ -3,7 +3,7 @@ import DescentCore
 extension BuiltinProblems {
     /// Model-fitting families whose products go through OpenBLAS: softmax regression, the MLP, the
     /// autoencoder and DeepOBS's quadratic_deep.
-    public static var models: [ProblemEntry] { [softmaxRegression, mlp, autoencoder, quadraticDeep] }
+    public static var models: [ProblemEntry] { [softmaxRegression, mlp, autoencoder, quadraticDeep, matrixFactorization] }
 
     /// Multinomial logistic regression on a CSV data set, or on seeded synthetic classes.
     public static let softmaxRegression = ProblemEntry(
@@ -114,6 +114,30 @@ extension BuiltinProblems {
         } catch {
             throw .invalid(owner: owner, "could not build the instance: \(error)")
         }
+    }
+
+    /// Low-rank matrix completion on a seeded matrix.
+    public static let matrixFactorization = ProblemEntry(
+        name: "matrix-factorization",
+        summary: "low-rank completion (1/|Ω|)Σ½(uᵢᵀvⱼ − Mᵢⱼ)² + (λ/2)‖(U, V)‖², seeded rank-k M; f* = 0 without noise and λ",
+        parameters: [
+            ParameterSpec("rows", default: .integer(50), "rows r of M", .atLeast(1)),
+            ParameterSpec("columns", default: .integer(40), "columns c of M", .atLeast(1)),
+            ParameterSpec("rank", default: .integer(3), "rank k of the truth and of the factors", .atLeast(1)),
+            ParameterSpec("observed", default: .real(0.3), "probability that an entry is observed", .unitInterval),
+            ParameterSpec("noise", default: .real(0), "standard deviation σ of the noise on observed entries", .nonNegative),
+            ParameterSpec("lambda", default: .real(0), "L2 regularization λ on U and V", .nonNegative),
+        ],
+        seeded: true,
+        citation: "Koren, Bell & Volinsky, IEEE Computer 42(8):30–37, 2009; landscape: Ge, Lee & Ma, NeurIPS 2016"
+    ) { p, seed throws(SpecError) in
+        let problem = MatrixFactorization(rows: p.integer("rows"), columns: p.integer("columns"), rank: p.integer("rank"),
+                                          observed: p.real("observed"), noise: p.real("noise"), regularization: p.real("lambda"),
+                                          seed: seed)
+        guard problem.sampleCount > 0 else {
+            throw .invalid(owner: "matrix-factorization", "no entry is observed; raise observed (now \(p.real("observed")))")
+        }
+        return problem
     }
 
     /// Hidden widths from the `hidden` parameter.

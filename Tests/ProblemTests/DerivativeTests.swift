@@ -10,9 +10,10 @@ let dataFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
 /// Every built-in family's default instance (templates on the shipped data) plus variants.
 let problemSpecs: [String] = BuiltinProblems.all.filter { !$0.isTemplate }.map(\.name).map {
-    // quadratic-deep's default Hessian has 10⁴ entries: 12 s by differences; a smaller instance checks the same code.
-    $0 == "quadratic-deep" ? "quadratic-deep(n=12,samples=40)" : $0
+    // The defaults' Hessians have 10⁴–10⁵ entries (seconds by differences); smaller instances check the same code.
+    ["quadratic-deep": "quadratic-deep(n=12,samples=40)", "matrix-factorization": "matrix-factorization(rows=8,columns=6,rank=2,observed=0.6)"][$0] ?? $0
 } + [
+    "matrix-factorization(rows=7,columns=5,rank=2,observed=0.7,noise=0.1,lambda=0.01)",
     "logistic-data(data=\(dataFolder)/breast_cancer.csv,target=malignant)",
     "least-squares-data(data=\(dataFolder)/diabetes.csv,target=progression,lambda=0.1)",
     "parabola(start=-3)", "quadratic(n=5,kappa=1000)", "extended-rosenbrock(n=6)",

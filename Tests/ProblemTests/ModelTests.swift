@@ -94,6 +94,25 @@ struct ModelTests {
         #expect(Swift.abs(p.value(at: Vector(theta)) - direct / 200) <= 1e-12 * direct / 200)
     }
 
+    @Test("matrix-factorization: f = 0 at the truth without noise (∇f = 0, ∇²f singular along U·A, V·A⁻ᵀ); a batch is its entries")
+    func matrixFactorization() throws {
+        let p = try #require(try instance("matrix-factorization(rows=9,columns=7,rank=2,observed=0.6)").problem as? MatrixFactorization)
+        let truth = try #require(p.analyticOptimum?.point)
+        let g = Vector(count: p.dimension)
+        #expect(p.valueAndGradient(at: Vector(truth), gradient: g) < 1e-30 && g.norm() < 1e-15)
+        // (U·A, V·A⁻ᵀ) with A = diag(2, ½) fits as well: the optimum is not isolated.
+        var scaled = truth
+        for i in 0..<(9 + 7) { scaled[i * 2] *= i < 9 ? 2 : 0.5; scaled[i * 2 + 1] *= i < 9 ? 0.5 : 2 }
+        #expect(p.value(at: Vector(scaled)) < 1e-28)
+        let noisy = try instance("matrix-factorization(rows=9,columns=7,rank=2,observed=0.6,noise=0.1)").problem
+        #expect(noisy.analyticOptimum == nil && noisy.referenceIsBestReached && !p.referenceIsBestReached)
+        // One entry as a batch: ½(uᵢᵀvⱼ − Mᵢⱼ)², by hand.
+        let x = p.initialPoint(), (i, j, m) = p.entries[3]
+        let r = x[i * 2] * x[18 + j * 2] + x[i * 2 + 1] * x[18 + j * 2 + 1] - m
+        #expect(p.batchValueAndGradient(at: Vector(x), batch: [3][...], gradient: g) == 0.5 * r * r)
+        #expect(g[i * 2] == r * x[18 + j * 2] && g[18 + j * 2 + 1] == r * x[i * 2 + 1])
+    }
+
     @Test("MLP initialization: the seed decides x₀; Glorot bounds for tanh, He spread for relu")
     func initialization() throws {
         let a = try instance("mlp(samples=50,features=20,classes=3,hidden=40)", seed: 1).problem.initialPoint()
