@@ -163,13 +163,19 @@ public struct RunResult: Sendable {
     public var finalPoint: [Double]
     /// The targets of ``Targets/all`` the run reached, loosest first, with the work it took.
     public var hits: [TargetHit]
+    /// Loss and accuracy on the problem's validation split at the last iterate (``ValidationMetrics``).
+    public var validationLoss: Double?
+    public var validationAccuracy: Double?
 
     /// Creates a result (the harness does; reports and tests may too).
     public init(status: RunStatus, iterations: Int, gradientEvaluations: Int, functionEvaluations: Int? = nil,
                 sampleGradients: Int, epochs: Double, initialValue: Double, finalValue: Double, optimalValue: Double?,
                 gradientNorm: Double, time: Double, trace: [TraceRow], finalPoint: [Double], note: String? = nil,
-                hits: [TargetHit] = []) {
+                hits: [TargetHit] = [], validationLoss: Double? = nil, validationAccuracy: Double? = nil) {
         self.hits = hits
+        // The last iterate is always logged: its row carries the final validation scores.
+        self.validationLoss = validationLoss ?? trace.last?.validationLoss
+        self.validationAccuracy = validationAccuracy ?? trace.last?.validationAccuracy
         self.status = status
         self.iterations = iterations
         self.gradientEvaluations = gradientEvaluations

@@ -22,7 +22,11 @@ public enum CSV {
     public static let summaryColumns = [
         "problem", "dimension", "optimizer", "seed", "batch_size", "status", "iterations", "gradient_evaluations",
         "function_evaluations", "sample_gradients", "epochs", "f_initial", "f_final", "f_star", "suboptimality", "grad_norm", "note", "trace",
+        "validation_loss", "validation_accuracy",
     ]
+
+    /// The columns a `summary.csv` must have to be read (folders written before the validation columns have the rest).
+    public static let requiredSummaryColumns = Array(summaryColumns.dropLast(2))
 
     /// `summary.csv`: one row per run, in the order given. Deterministic: times are in `timing.csv`.
     public static func summary(_ records: [RunRecord], tracePaths: [String?]? = nil) -> String {
@@ -37,7 +41,7 @@ public enum CSV {
                 String(r.result.functionEvaluations), String(r.result.sampleGradients), number(r.result.epochs),
                 number(r.result.initialValue), number(r.result.finalValue), number(r.result.optimalValue),
                 number(r.result.suboptimality), number(r.result.gradientNorm), field(r.result.note ?? ""),
-                field(path ?? ""),
+                field(path ?? ""), number(r.result.validationLoss), number(r.result.validationAccuracy),
             ]
         })
     }

@@ -57,18 +57,25 @@ public enum Markdown {
                 out += "f* unknown: the target is on ‖∇f‖.\n\n"
             }
             let stochastic = rows.contains { $0.batchSize != nil }
-            out += "| optimizer | status | iterations |" + (stochastic ? " epochs |" : "") + " f − f* | ‖∇f‖ |\n"
-            out += "|---|---|---:|" + (stochastic ? "---:|" : "") + "---:|---:|\n"
+            let validation = rows.contains { $0.result.validationLoss != nil }
+            out += "| optimizer | status | iterations |" + (stochastic ? " epochs |" : "") + " f − f* | ‖∇f‖ |"
+                + (validation ? " validation loss | validation accuracy |" : "") + "\n"
+            out += "|---|---|---:|" + (stochastic ? "---:|" : "") + "---:|---:|" + (validation ? "---:|---:|" : "") + "\n"
             for r in rows {
                 if r.result.status == .skipped {
                     out += "| \(escape(r.optimizer)) | \(escape(r.result.statusDescription)) | – |" + (stochastic ? " – |" : "")
-                        + " – | – |\n"
+                        + " – | – |" + (validation ? " – | – |" : "") + "\n"
                     continue
                 }
                 let sub = r.result.suboptimality.map { NumberFormat.scientific($0) } ?? "–"
                 out += "| \(escape(r.optimizer)) | \(r.result.statusDescription) | \(r.result.iterations) |"
                     + (stochastic ? " \(NumberFormat.fixed(r.result.epochs)) |" : "")
-                    + " \(sub) | \(NumberFormat.scientific(r.result.gradientNorm)) |\n"
+                    + " \(sub) | \(NumberFormat.scientific(r.result.gradientNorm)) |"
+                if validation {
+                    out += " \(r.result.validationLoss.map { NumberFormat.scientific($0) } ?? "–") |"
+                        + " \(r.result.validationAccuracy.map { NumberFormat.fixed($0) } ?? "–") |"
+                }
+                out += "\n"
             }
         }
         return out

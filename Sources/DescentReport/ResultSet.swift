@@ -124,7 +124,7 @@ public struct ResultSet: Sendable {
 
         // summary.csv, with each run's trace.
         var records: [RunRecord] = []
-        for row in try table("summary.csv", CSV.summaryColumns) {
+        for row in try table("summary.csv", CSV.requiredSummaryColumns) {
             guard let status = RunStatus(rawValue: row["status"]!) else {
                 throw LoadError(file: "summary.csv", message: "unknown status '\(row["status"]!)'")
             }
@@ -148,7 +148,9 @@ public struct ResultSet: Sendable {
                 optimalValue: try number(row, "f_star", "summary.csv"),
                 gradientNorm: try number(row, "grad_norm", "summary.csv") ?? .nan,
                 time: runTimes[key] ?? (skipped ? 0 : .nan), trace: trace, finalPoint: [],
-                note: row["note"].flatMap { $0.isEmpty ? nil : $0 }, hits: hits[key] ?? [])
+                note: row["note"].flatMap { $0.isEmpty ? nil : $0 }, hits: hits[key] ?? [],
+                validationLoss: try number(row, "validation_loss", "summary.csv"),
+                validationAccuracy: try number(row, "validation_accuracy", "summary.csv"))
             guard let seed = UInt64(row["seed"]!) else {
                 throw LoadError(file: "summary.csv", message: "seed '\(row["seed"]!)' is not an integer")
             }

@@ -402,13 +402,17 @@ struct PaperWorkflowTests {
             guard f[0].hasPrefix("mlp(") else { continue }
             if f[2] == "polyak" { #expect(f[5] == "skipped" && f[16].contains("needs the certified f*")); continue }
             let final = try #require(Double(f[12]))
+            // The validation split's final loss and accuracy (columns 18, 19), as in the last trace row.
+            #expect(Double(f[18]).map { $0 > 0 } == true && Double(f[19]).map { (0...1).contains($0) } == true, "\(f)")
             #expect(Double(f[13]) == fStar && final >= fStar, "\(f)")
             finals.append(final)
         }
         // The best run of the first pass reaches f* again in the measured pass, within the tolerance.
         #expect(finals.count == 3 && finals.contains { $0 - fStar <= 1e-8 })
         let md = try String(contentsOfFile: root + "/full/tables/tables.md", encoding: .utf8)
-        #expect(md.contains("best_reached: not certified"))
+        #expect(md.contains("best_reached: not certified") && md.contains("validation accuracy"))
+        let report = suite(["report", root + "/full", "--quiet"])
+        #expect(report.code == 0, "\(report.err)")
         // --seeds: each run seed draws its own initialization; the first is the instance's own x₀.
         let seeded = suite(["--problem", network, "--optimizer", "sgd(lr=0.1)", "--batch-size", "8", "--seeds", "3",
                             "--max-iterations", "50", "--no-cache", "--quiet", "--output", root + "/seeds"])

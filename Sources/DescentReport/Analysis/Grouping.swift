@@ -90,6 +90,16 @@ public struct RunGroup: Sendable {
         return values.isEmpty ? nil : Spread(values)
     }
 
+    /// The final validation loss and accuracy of every run that has them.
+    public var finalValidationLoss: Spread? {
+        let values = ran.compactMap(\.result.validationLoss)
+        return values.isEmpty ? nil : Spread(values)
+    }
+    public var finalValidationAccuracy: Spread? {
+        let values = ran.compactMap(\.result.validationAccuracy)
+        return values.isEmpty ? nil : Spread(values)
+    }
+
     /// The final ‖∇f‖ of every run that ran.
     public var finalGradient: Spread? {
         let values = ran.map(\.result.gradientNorm)

@@ -84,6 +84,9 @@ public enum ResultTables {
         }
         var rows: [[Table.Cell]] = []
         var footnotes: [(String, String)] = []
+        // Problems with a validation split (data sets, networks) get its final loss and accuracy.
+        let validationLoss = groups.contains { $0.finalValidationLoss != nil }
+        let validationAccuracy = groups.contains { $0.finalValidationAccuracy != nil }
         for g in groups {
             var row = [Table.Cell(rowLabel(g))]
             var marker: String? = nil
@@ -107,6 +110,12 @@ public enum ResultTables {
             }
             row.append(Table.Cell(g.finalError.map { spreadText($0) { NumberFormat.scientific($0) } } ?? "–", numeric: true))
             row.append(Table.Cell(g.finalGradient.map { spreadText($0) { NumberFormat.scientific($0) } } ?? "–", numeric: true))
+            if validationLoss {
+                row.append(Table.Cell(g.finalValidationLoss.map { spreadText($0) { NumberFormat.scientific($0) } } ?? "–", numeric: true))
+            }
+            if validationAccuracy {
+                row.append(Table.Cell(g.finalValidationAccuracy.map { spreadText($0) { NumberFormat.fixed($0) } } ?? "–", numeric: true))
+            }
             row.append(Table.Cell(g.isSkipped ? "skipped" : g.statusText))
             rows.append(row)
         }
@@ -115,8 +124,10 @@ public enum ResultTables {
         for t in Targets.all {
             columns.append(Table.Column(Targets.label(t), latex: "\\ensuremath{10^{-\(Targets.label(t).dropFirst(3))}}"))
         }
-        columns += [Table.Column(fStarKnown ? "final f − f*" : "final ‖∇f‖"), Table.Column("final ‖∇f‖"),
-                    Table.Column("status", right: false)]
+        columns += [Table.Column(fStarKnown ? "final f − f*" : "final ‖∇f‖"), Table.Column("final ‖∇f‖")]
+        if validationLoss { columns.append(Table.Column("validation loss")) }
+        if validationAccuracy { columns.append(Table.Column("validation accuracy")) }
+        columns.append(Table.Column("status", right: false))
         var caption = !fStarKnown ? "f* unknown: targets are on ‖∇f‖. "
             : p.optimum!.source == .bestReached
             ? "f* = \(NumberFormat.scientific(p.optimum!.value, digits: 6)) (best_reached: not certified, the lowest f any run here "
