@@ -67,16 +67,7 @@ public struct Quadratic: QuadraticProblem, SeparableProblem {
         if rotated {
             let gaussian = (0..<(n * n)).map { _ in rng.nextNormal() }
             let b = linearTerm == .ones ? [Double](repeating: 1, count: n) : (0..<n).map { _ in rng.nextNormal() }
-            let q = try LinearAlgebra.orthogonalFactor(gaussian, dimension: n)
-            var a = [Double](repeating: 0, count: n * n)
-            for i in 0..<n {
-                for j in i..<n {
-                    var s = 0.0
-                    for k in 0..<n { s += q[i * n + k] * lambda[k] * q[j * n + k] }
-                    a[i * n + j] = s
-                    a[j * n + i] = s
-                }
-            }
+            let a = Self.rotated(lambda, by: try LinearAlgebra.orthogonalFactor(gaussian, dimension: n))
             matrix = a
             linear = b
             constantLinear = nil
@@ -104,6 +95,21 @@ public struct Quadratic: QuadraticProblem, SeparableProblem {
         linear = b
         constantLinear = nil
         storedMinimizer = nil
+    }
+
+    /// Q diag(λ) Qᵀ (row-major n × n, n = λ.count), exactly symmetric: each entry is summed once.
+    static func rotated(_ lambda: [Double], by q: [Double]) -> [Double] {
+        let n = lambda.count
+        var a = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in i..<n {
+                var s = 0.0
+                for k in 0..<n { s += q[i * n + k] * lambda[k] * q[j * n + k] }
+                a[i * n + j] = s
+                a[j * n + i] = s
+            }
+        }
+        return a
     }
 
     /// Whether A is stored dense (rotated) rather than as its diagonal.

@@ -32,16 +32,8 @@ public struct QuadraticDeep: QuadraticProblem, FiniteSumProblem {
         var rng = SeededGenerator(seed: seed)
         let large = Swift.max(1, n / 10)
         let lambda = (0..<n).map { i in i < n - large ? rng.nextUniform() : 30 + 30 * rng.nextUniform() }
-        let r = try LinearAlgebra.orthogonalFactor((0..<(n * n)).map { _ in rng.nextNormal() }, dimension: n)
-        var q = [Double](repeating: 0, count: n * n)
-        for i in 0..<n {
-            for j in i..<n {
-                var s = 0.0
-                for k in 0..<n { s += r[i * n + k] * lambda[k] * r[j * n + k] }
-                q[i * n + j] = s
-                q[j * n + i] = s
-            }
-        }
+        let q = Quadratic.rotated(lambda, by: try LinearAlgebra.orthogonalFactor((0..<(n * n)).map { _ in rng.nextNormal() },
+                                                                                  dimension: n))
         let x = (0..<(m * n)).map { _ in rng.nextNormal() }
         dimension = n
         samples = m
