@@ -93,6 +93,9 @@ public struct InstanceFile: Sendable, Equatable {
         guard !name.value.isEmpty, name.value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }) else {
             throw InstanceFileError(path, name.line, "name", "'\(name.value)' must be letters, digits, _ - . only")
         }
+        guard !family.value.isEmpty else {
+            throw InstanceFileError(path, family.line, "family", "is empty; name a registered problem family (suite list)")
+        }
         self.name = name.value
         self.family = family.value
         familyLine = family.line

@@ -91,6 +91,8 @@ struct InstanceFileTests {
     @Test("malformed files name the file, line and field", arguments: [
         ("name = \"x\"\n", "x.toml: 'family': missing"),
         ("name = \"x\"\nfamily = \"nope\"\n", "x.toml:2: 'family': unknown family 'nope'"),
+        // A fuzzer finding (scripts/fuzz.sh): an empty family parsed as if it were one.
+        ("name = \"x\"\nfamily = \"\"\n", "x.toml:2: 'family': is empty"),
         ("name = \"x\"\nfamily = \"quadratic\"\n[parameters]\nm = 3\n", "x.toml:4: 'm': quadratic has no such parameter"),
         ("name = \"x\"\nfamily = \"quadratic\"\n[parameters]\nn = \"3\"\n", "x.toml:4: 'n': must be an integer >= 1, unquoted"),
         ("name = \"x\"\nfamily = \"quadratic\"\n[parameters]\nn = -3\n", "x.toml:4: 'n': must be an integer >= 1, got '-3'"),
