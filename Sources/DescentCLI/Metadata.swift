@@ -51,13 +51,14 @@ struct Metadata {
 
     /// Where and when this process runs.
     static func currentEnvironment(arguments: [String]) -> [String: Any] {
-        [
+        let blas = linkedBLAS()
+        return [
             "command": (["suite"] + arguments.dropFirst()).joined(separator: " "),
             "git_commit": gitCommit(),
             "swift": swiftVersion,
             "gsl": GSL.version,
-            "blas": linkedBLAS(),
-            "blas_models": modelBLAS(),
+            "blas": blas,
+            "blas_models": modelBLAS(linked: blas),
             "os": osName(),
             "cpu": cpuName(),
             "cores": ProcessInfo.processInfo.activeProcessorCount,
@@ -116,8 +117,8 @@ struct Metadata {
 
     /// What the model problems' products ran on: OpenBLAS's configuration, kernels and thread count
     /// (GSL keeps its reference CBLAS), or "not loaded" when no model problem ran.
-    static func modelBLAS() -> String {
-        guard linkedBLAS().contains("openblas"), (try? BLAS.load()) != nil else { return "not loaded" }
+    static func modelBLAS(linked: String) -> String {
+        guard linked.contains("openblas"), (try? BLAS.load()) != nil else { return "not loaded" }
         return "\(BLAS.configuration), \(BLAS.threads) thread\(BLAS.threads == 1 ? "" : "s")"
     }
 

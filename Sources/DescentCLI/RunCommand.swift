@@ -145,9 +145,8 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         // A non-convex problem's pairs stay together (shard K takes problem index K − 1 mod N): its
         // reference is the best value its runs reached, which needs all of them.
         let shardPlan = selected.indices.map { p in
-            optimizers.indices.filter {
-                shard?.contains(selected[p].problem.referenceIsBestReached ? p : p * optimizers.count + $0) ?? true
-            }
+            let whole = selected[p].problem.referenceIsBestReached
+            return optimizers.indices.filter { shard?.contains(whole ? p : p * optimizers.count + $0) ?? true }
         }
         let problems = selected.indices.filter { !shardPlan[$0].isEmpty }.map { selected[$0] }
         let pairs = shardPlan.filter { !$0.isEmpty }
@@ -296,6 +295,8 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                 let instance = problems[p]
                 let optimizers = plan[p]
                 let fStar = references[instance.label]?.value
+                let bestReached = references[instance.label].flatMap { $0.source == .bestReached ? $0.value : nil }
+                let variant = scouting ? "first pass" : bestReached.map { "best reached \($0)" }
                 var records: [RunRecord] = []
                 seedLoop: for runSeed in runSeeds {
                     var options = baseOptions
@@ -308,8 +309,6 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                     var outcomes = [RunResult?](repeating: nil, count: optimizers.count)
                     var fromJournal = [Bool](repeating: false, count: optimizers.count)
                     var pending: [Int] = []
-                    let bestReached = references[instance.label].flatMap { $0.source == .bestReached ? $0.value : nil }
-                    let variant = scouting ? "first pass" : bestReached.map { "best reached \($0)" }
                     let keys = optimizers.map {
                         Journal.key(problem: instance.label, optimizer: $0.label, seed: runSeed, dataSeed: dataSeed, options: options,
                                     variant: variant)
@@ -332,9 +331,9 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                                             problemsFolder: problemsFolder)
                         for (i, r) in zip(pending, ProcessIsolation.run(job, scratch: journal.scratch(instance.label))) { outcomes[i] = r }
                     } else {
+                        let problem = instance.forRun(seed: runSeed)
                         for i in pending where !interruption.isSet {
-                            outcomes[i] = Harness.run(problem: instance.forRun(seed: runSeed), method: optimizers[i].method, optimalValue: fStar,
-                                                      options: options)
+                            outcomes[i] = Harness.run(problem: problem, method: optimizers[i].method, optimalValue: fStar, options: options)
                         }
                     }
                     var lines: [String] = []

@@ -1,19 +1,16 @@
 import DescentCore
 
 extension BuiltinProblems {
-    /// Model-fitting families whose products go through OpenBLAS: softmax regression, the MLP, the
-    /// autoencoder and DeepOBS's quadratic_deep.
+    /// Model-fitting families: softmax regression, the MLP and the autoencoder (products through
+    /// OpenBLAS), DeepOBS's quadratic_deep and low-rank matrix factorization.
     public static var models: [ProblemEntry] { [softmaxRegression, mlp, autoencoder, quadraticDeep, matrixFactorization] }
 
     /// Multinomial logistic regression on a CSV data set, or on seeded synthetic classes.
     public static let softmaxRegression = ProblemEntry(
         name: "softmax-regression",
         summary: "multinomial logistic (softmax) regression, K classes, L2-regularized; f* by GSL BFGS2 + Newton",
-        parameters: dataParameters(target: "label", lambda: 1e-2) + [
-            ParameterSpec("samples", default: .integer(300), "synthetic data (no data file): samples m", .atLeast(2)),
-            ParameterSpec("features", default: .integer(5), "synthetic data: features d (before the intercept)", .atLeast(1)),
-            ParameterSpec("classes", default: .integer(3), "synthetic data: classes K", .atLeast(2)),
-        ],
+        parameters: dataParameters(target: "label", lambda: 1e-2)
+            + syntheticParameters(features: "features d (before the intercept)", classes: "classes K"),
         seeded: true,
         citation: "e.g. Bishop, Pattern Recognition and Machine Learning, 2006, §4.3.4"
     ) { p, seed throws(SpecError) in
@@ -39,10 +36,7 @@ extension BuiltinProblems {
             ParameterSpec("weight_decay", default: .real(1e-4), "L2 penalty (λ/2)‖W‖² on the weights (not the biases)", .nonNegative),
             ParameterSpec("validation", default: .real(0.2), "fraction of rows held out (seeded split)", .unitInterval),
             ParameterSpec("standardize", default: .flag(true), "scale features to mean 0, variance 1 (training statistics)"),
-            ParameterSpec("samples", default: .integer(300), "synthetic data (no data file): samples m", .atLeast(2)),
-            ParameterSpec("features", default: .integer(5), "synthetic data: features d", .atLeast(1)),
-            ParameterSpec("classes", default: .integer(3), "synthetic data: classes K", .atLeast(2)),
-        ],
+        ] + syntheticParameters(classes: "classes K"),
         seeded: true,
         citation: "Rumelhart, Hinton & Williams, Nature 323:533–536, 1986; init: Glorot & Bengio, AISTATS 2010 (tanh), He et al., ICCV 2015 (relu, gelu)",
         // Run when named: in --all the MLPs are instance files on real data (Problems/wine-mlp.toml), each run
@@ -75,10 +69,7 @@ extension BuiltinProblems {
             ParameterSpec("weight_decay", default: .real(0), "L2 penalty (λ/2)‖W‖² on the weights (not the biases)", .nonNegative),
             ParameterSpec("validation", default: .real(0.2), "fraction of rows held out (seeded split)", .unitInterval),
             ParameterSpec("standardize", default: .flag(true), "scale features to mean 0, variance 1 (training statistics)"),
-            ParameterSpec("samples", default: .integer(300), "synthetic data (no data file): samples m", .atLeast(2)),
-            ParameterSpec("features", default: .integer(5), "synthetic data: features d", .atLeast(1)),
-            ParameterSpec("classes", default: .integer(3), "synthetic data: clusters", .atLeast(2)),
-        ],
+        ] + syntheticParameters(classes: "clusters"),
         seeded: true,
         citation: "Baldi & Hornik, Neural Networks 2(1):53–58, 1989 (linear: every local minimum is global, saddles elsewhere); Hinton & Salakhutdinov, Science 313:504–507, 2006",
         template: true
@@ -108,7 +99,7 @@ extension BuiltinProblems {
     ) { p, seed throws(SpecError) in
         let owner = "quadratic-deep"
         guard p.integer("n") <= Quadratic.denseLimit else { throw .invalid(owner: owner, "n must be at most \(Quadratic.denseLimit)") }
-        do { try BLAS.load() } catch { throw .invalid(owner: owner, "\(error)") }
+        try loadBLAS(owner: owner)
         do {
             return try QuadraticDeep(dimension: p.integer("n"), samples: p.integer("samples"), seed: seed)
         } catch {
@@ -140,6 +131,20 @@ extension BuiltinProblems {
         return problem
     }
 
+    /// The parameters of the seeded synthetic data used when `data` is `-` (``syntheticClasses``).
+    static func syntheticParameters(features: String = "features d", classes: String) -> [ParameterSpec] {
+        [
+            ParameterSpec("samples", default: .integer(300), "synthetic data (no data file): samples m", .atLeast(2)),
+            ParameterSpec("features", default: .integer(5), "synthetic data: \(features)", .atLeast(1)),
+            ParameterSpec("classes", default: .integer(3), "synthetic data: \(classes)", .atLeast(2)),
+        ]
+    }
+
+    /// Loads OpenBLAS, or fails naming the family and what to install.
+    static func loadBLAS(owner: String) throws(SpecError) {
+        do { try BLAS.load() } catch { throw .invalid(owner: owner, "\(error)") }
+    }
+
     /// Hidden widths from the `hidden` parameter.
     static func widths(_ p: ParameterSet, owner: String) throws(SpecError) -> [Int] {
         var hidden: [Int] = []
@@ -156,7 +161,7 @@ extension BuiltinProblems {
     /// seeded synthetic classes; split and standardized as `validation` and `standardize` say, with a
     /// constant feature appended when `intercept`. Loads OpenBLAS first (the models' products need it).
     static func classificationData(_ p: ParameterSet, seed: UInt64, owner: String, intercept: Bool) throws(SpecError) -> PreparedData {
-        do { try BLAS.load() } catch { throw .invalid(owner: owner, "\(error)") }
+        try loadBLAS(owner: owner)
         let x: [Double], y: [Double], d: Int
         if p.text("data") == "-" {
             (x, y) = syntheticClasses(samples: p.integer("samples"), features: p.integer("features"), classes: p.integer("classes"),

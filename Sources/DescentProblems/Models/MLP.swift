@@ -159,15 +159,15 @@ public struct MLP: FiniteSumProblem, ValidationMetrics, NonConvexProblem, Random
     public var sampleCount: Int { samples }
 
     public func value(at theta: Vector) -> Double {
-        evaluate(theta, batch: ArraySlice(), all: true, gradient: nil)
+        evaluate(theta, batch: 0..<samples, gradient: nil)
     }
 
     public func valueAndGradient(at theta: Vector, gradient g: Vector) -> Double {
-        evaluate(theta, batch: ArraySlice(), all: true, gradient: g)
+        evaluate(theta, batch: 0..<samples, gradient: g)
     }
 
     public func batchValueAndGradient(at theta: Vector, batch: ArraySlice<Int>, gradient g: Vector) -> Double {
-        evaluate(theta, batch: batch, all: false, gradient: g)
+        evaluate(theta, batch: batch, gradient: g)
     }
 
     /// The forward pass over `count` rows: z_l and a_l into the buffers; returns the output layer's z.
@@ -196,49 +196,32 @@ public struct MLP: FiniteSumProblem, ValidationMetrics, NonConvexProblem, Random
     private func outputLoss(_ z: UnsafeMutablePointer<Double>, label: Int, input: UnsafePointer<Double>,
                             gradientScale: Double?) -> Double {
         let k = widths.last!
-        switch loss {
-        case .reconstruction:
-            var total = 0.0
-            for c in 0..<k {
-                let r = z[c] - input[c]
-                total += r * r
-                if let s = gradientScale { z[c] = r * s }
-            }
-            return 0.5 * total
-        case .crossEntropy:
-            return SoftmaxRegression.crossEntropy(z, k, label: label, gradientScale: gradientScale)
-        case .squared:
-            var total = 0.0
-            for c in 0..<k {
-                let r = z[c] - (c == label ? 1 : 0)
-                total += r * r
-                if let s = gradientScale { z[c] = r * s }
-            }
-            return 0.5 * total
+        if loss == .crossEntropy { return SoftmaxRegression.crossEntropy(z, k, label: label, gradientScale: gradientScale) }
+        // ½‖z − t‖² with t the input (reconstruction) or the one-hot label (squared).
+        var total = 0.0
+        for c in 0..<k {
+            let r = z[c] - (loss == .reconstruction ? input[c] : c == label ? 1 : 0)
+            total += r * r
+            if let s = gradientScale { z[c] = r * s }
         }
+        return 0.5 * total
     }
 
-    private func evaluate(_ theta: Vector, batch: ArraySlice<Int>, all: Bool, gradient g: Vector?) -> Double {
+    /// The mean loss over the rows `batch` plus the weight decay, and its gradient when `gradient` is given.
+    private func evaluate(_ theta: Vector, batch: some Collection<Int>, gradient g: Vector?) -> Double {
         let d = widths[0], layers = widths.count - 1
-        let count = all ? samples : batch.count
+        let count = batch.count
         let total = design.withUnsafeBufferPointer { x in
             labels.withUnsafeBufferPointer { y in
                 workspace.with { buffers in
-                    let rows = all ? x.baseAddress! : batchRows(x.baseAddress!, columns: d, batch: batch, scratch: buffers[0])
+                    let rows = batchRows(x.baseAddress!, columns: d, batch: batch, scratch: buffers[0])
                     let out = forward(theta.pointer, rows: rows, count: count, buffers)
                     let k = widths[layers]
                     let scale: Double? = g == nil ? nil : 1 / Double(count)
                     var sum = 0.0, r = 0
-                    if all {
-                        for i in 0..<samples {
-                            sum += outputLoss(out + r * k, label: y[i], input: x.baseAddress! + i * d, gradientScale: scale)
-                            r += 1
-                        }
-                    } else {
-                        for i in batch {
-                            sum += outputLoss(out + r * k, label: y[i], input: x.baseAddress! + i * d, gradientScale: scale)
-                            r += 1
-                        }
+                    for i in batch {
+                        sum += outputLoss(out + r * k, label: y[i], input: x.baseAddress! + i * d, gradientScale: scale)
+                        r += 1
                     }
                     if let g { backward(theta.pointer, rows: rows, count: count, buffers, into: g.pointer) }
                     return sum

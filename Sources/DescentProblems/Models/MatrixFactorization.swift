@@ -21,7 +21,6 @@ public struct MatrixFactorization: TwiceDifferentiable, FiniteSumProblem, NonCon
     /// (U*, V*) when f* = 0 there (no noise, λ = 0).
     private let truth: [Double]?
     private let start: [Double]
-    private let seed: UInt64
 
     /// Draws the instance from `seed`.
     public init(rows r: Int, columns c: Int, rank k: Int, observed p: Double, noise sigma: Double, regularization lambda: Double,
@@ -42,7 +41,6 @@ public struct MatrixFactorization: TwiceDifferentiable, FiniteSumProblem, NonCon
         regularization = lambda
         entries = observed
         truth = sigma == 0 && lambda == 0 ? u + v : nil
-        self.seed = seed
         start = Self.draw(count: (r + c) * k, seed: seed)
     }
 

@@ -51,36 +51,34 @@ public struct SoftmaxRegression: TwiceDifferentiable, FiniteSumProblem, Validati
     public var sampleCount: Int { samples }
 
     public func value(at w: Vector) -> Double {
-        evaluate(at: w, batch: ArraySlice(), all: true, gradient: nil)
+        evaluate(at: w, batch: 0..<samples, gradient: nil)
     }
 
     public func valueAndGradient(at w: Vector, gradient g: Vector) -> Double {
-        evaluate(at: w, batch: ArraySlice(), all: true, gradient: g)
+        evaluate(at: w, batch: 0..<samples, gradient: g)
     }
 
     public func batchValueAndGradient(at w: Vector, batch: ArraySlice<Int>, gradient g: Vector) -> Double {
-        evaluate(at: w, batch: batch, all: false, gradient: g)
+        evaluate(at: w, batch: batch, gradient: g)
     }
 
-    /// The mean loss over the batch (or all rows) plus (λ/2)‖W‖², and its gradient when `gradient` is given.
-    private func evaluate(at w: Vector, batch: ArraySlice<Int>, all: Bool, gradient g: Vector?) -> Double {
+    /// The mean loss over the rows `batch` plus (λ/2)‖W‖², and its gradient when `gradient` is given.
+    private func evaluate(at w: Vector, batch: some Collection<Int>, gradient g: Vector?) -> Double {
         let d = features, k = classes
-        let count = all ? samples : batch.count
+        let count = batch.count
         let loss = design.withUnsafeBufferPointer { x in
             labels.withUnsafeBufferPointer { y in
                 workspace.with { buffers in
-                    let rows = all ? x.baseAddress! : batchRows(x.baseAddress!, columns: d, batch: batch, scratch: buffers[0])
+                    let rows = batchRows(x.baseAddress!, columns: d, batch: batch, scratch: buffers[0])
                     let z = buffers[1]
                     BLAS.gemm(false, false, m: count, n: k, k: d, rows, lda: d, w.pointer, ldb: k, z, ldc: k)
                     var total = 0.0
                     var row = 0
-                    let scale = 1 / Double(count)
-                    func visit(_ i: Int) {
-                        let zi = z + row * k
-                        total += Self.crossEntropy(zi, k, label: y[i], gradientScale: g == nil ? nil : scale)
+                    let scale: Double? = g == nil ? nil : 1 / Double(count)
+                    for i in batch {
+                        total += Self.crossEntropy(z + row * k, k, label: y[i], gradientScale: scale)
                         row += 1
                     }
-                    if all { for i in 0..<samples { visit(i) } } else { for i in batch { visit(i) } }
                     if let g {
                         // ∇ = Xᵀ(P − Y)/m + λW
                         g.assign(w)

@@ -29,7 +29,7 @@ final class Workspace: Sendable {
 /// batch is a run of consecutive rows in order (full-batch and unshuffled runs), else the rows
 /// gathered into `scratch` in batch order.
 @inline(__always)
-func batchRows(_ matrix: UnsafePointer<Double>, columns: Int, batch: ArraySlice<Int>,
+func batchRows(_ matrix: UnsafePointer<Double>, columns: Int, batch: some Collection<Int>,
                scratch: UnsafeMutablePointer<Double>) -> UnsafePointer<Double> {
     guard let first = batch.first else { return matrix }
     var consecutive = true

@@ -91,14 +91,11 @@ public struct RunGroup: Sendable {
     }
 
     /// The final validation loss and accuracy of every run that has them.
-    public var finalValidationLoss: Spread? {
-        let values = ran.compactMap(\.result.validationLoss)
-        return values.isEmpty ? nil : Spread(values)
-    }
-    public var finalValidationAccuracy: Spread? {
-        let values = ran.compactMap(\.result.validationAccuracy)
-        return values.isEmpty ? nil : Spread(values)
-    }
+    public var finalValidationLoss: Spread? { spread(ran.compactMap(\.result.validationLoss)) }
+    public var finalValidationAccuracy: Spread? { spread(ran.compactMap(\.result.validationAccuracy)) }
+
+    /// The median and IQR of `values`, nil when there are none.
+    private func spread(_ values: [Double]) -> Spread? { values.isEmpty ? nil : Spread(values) }
 
     /// The final ‖∇f‖ of every run that ran.
     public var finalGradient: Spread? {
