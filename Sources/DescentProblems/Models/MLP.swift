@@ -159,11 +159,11 @@ public struct MLP: FiniteSumProblem, ValidationMetrics, NonConvexProblem, Random
     public var sampleCount: Int { samples }
 
     public func value(at theta: Vector) -> Double {
-        evaluate(theta, batch: 0..<samples, gradient: nil)
+        evaluate(theta, batch: nil, gradient: nil)
     }
 
     public func valueAndGradient(at theta: Vector, gradient g: Vector) -> Double {
-        evaluate(theta, batch: 0..<samples, gradient: g)
+        evaluate(theta, batch: nil, gradient: g)
     }
 
     public func batchValueAndGradient(at theta: Vector, batch: ArraySlice<Int>, gradient g: Vector) -> Double {
@@ -207,10 +207,10 @@ public struct MLP: FiniteSumProblem, ValidationMetrics, NonConvexProblem, Random
         return 0.5 * total
     }
 
-    /// The mean loss over the rows `batch` plus the weight decay, and its gradient when `gradient` is given.
-    private func evaluate(_ theta: Vector, batch: some Collection<Int>, gradient g: Vector?) -> Double {
+    /// The mean loss over the rows `batch` (nil: all) plus the weight decay, and its gradient when `gradient` is given.
+    private func evaluate(_ theta: Vector, batch: ArraySlice<Int>?, gradient g: Vector?) -> Double {
         let d = widths[0], layers = widths.count - 1
-        let count = batch.count
+        let count = batch?.count ?? samples
         let total = design.withUnsafeBufferPointer { x in
             labels.withUnsafeBufferPointer { y in
                 workspace.with { buffers in
@@ -219,7 +219,7 @@ public struct MLP: FiniteSumProblem, ValidationMetrics, NonConvexProblem, Random
                     let k = widths[layers]
                     let scale: Double? = g == nil ? nil : 1 / Double(count)
                     var sum = 0.0, r = 0
-                    for i in batch {
+                    forEachRow(batch, count: samples) { i in
                         sum += outputLoss(out + r * k, label: y[i], input: x.baseAddress! + i * d, gradientScale: scale)
                         r += 1
                     }

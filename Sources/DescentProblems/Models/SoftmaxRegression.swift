@@ -51,21 +51,21 @@ public struct SoftmaxRegression: TwiceDifferentiable, FiniteSumProblem, Validati
     public var sampleCount: Int { samples }
 
     public func value(at w: Vector) -> Double {
-        evaluate(at: w, batch: 0..<samples, gradient: nil)
+        evaluate(at: w, batch: nil, gradient: nil)
     }
 
     public func valueAndGradient(at w: Vector, gradient g: Vector) -> Double {
-        evaluate(at: w, batch: 0..<samples, gradient: g)
+        evaluate(at: w, batch: nil, gradient: g)
     }
 
     public func batchValueAndGradient(at w: Vector, batch: ArraySlice<Int>, gradient g: Vector) -> Double {
         evaluate(at: w, batch: batch, gradient: g)
     }
 
-    /// The mean loss over the rows `batch` plus (λ/2)‖W‖², and its gradient when `gradient` is given.
-    private func evaluate(at w: Vector, batch: some Collection<Int>, gradient g: Vector?) -> Double {
+    /// The mean loss over the rows `batch` (nil: all) plus (λ/2)‖W‖², and its gradient when `gradient` is given.
+    private func evaluate(at w: Vector, batch: ArraySlice<Int>?, gradient g: Vector?) -> Double {
         let d = features, k = classes
-        let count = batch.count
+        let count = batch?.count ?? samples
         let loss = design.withUnsafeBufferPointer { x in
             labels.withUnsafeBufferPointer { y in
                 workspace.with { buffers in
@@ -75,7 +75,7 @@ public struct SoftmaxRegression: TwiceDifferentiable, FiniteSumProblem, Validati
                     var total = 0.0
                     var row = 0
                     let scale: Double? = g == nil ? nil : 1 / Double(count)
-                    for i in batch {
+                    forEachRow(batch, count: samples) { i in
                         total += Self.crossEntropy(z + row * k, k, label: y[i], gradientScale: scale)
                         row += 1
                     }

@@ -25,12 +25,13 @@ final class Workspace: Sendable {
     }
 }
 
-/// Rows of a row-major matrix for a batch of sample indices: a pointer into the matrix itself when the
-/// batch is a run of consecutive rows in order (full-batch and unshuffled runs), else the rows
-/// gathered into `scratch` in batch order.
+/// Rows of a row-major matrix for a batch of sample indices (nil: every row): a pointer into the
+/// matrix itself when the batch is a run of consecutive rows in order (full-batch and unshuffled
+/// runs), else the rows gathered into `scratch` in batch order.
 @inline(__always)
-func batchRows(_ matrix: UnsafePointer<Double>, columns: Int, batch: some Collection<Int>,
+func batchRows(_ matrix: UnsafePointer<Double>, columns: Int, batch: ArraySlice<Int>?,
                scratch: UnsafeMutablePointer<Double>) -> UnsafePointer<Double> {
+    guard let batch else { return matrix }
     guard let first = batch.first else { return matrix }
     var consecutive = true
     var expected = first
@@ -61,4 +62,12 @@ func classificationScore(_ outputs: UnsafeMutablePointer<Double>, count: Int, cl
         total += loss(row, labels[i])
     }
     return (total / Double(count), Double(correct) / Double(count))
+}
+
+/// Calls `body` with each sample index of `batch` in order, or of 0..<count when `batch` is nil (the
+/// full objective). Concrete types rather than a generic collection: the debug build's optimized
+/// modules did not specialize the generic form, and it allocated 238 times a step.
+@inline(__always)
+func forEachRow(_ batch: ArraySlice<Int>?, count: Int, _ body: (Int) -> Void) {
+    if let batch { for i in batch { body(i) } } else { for i in 0..<count { body(i) } }
 }
