@@ -34,6 +34,8 @@ struct WorkerJob {
     var problem: String
     var optimizers: [String]
     var seed: UInt64
+    /// The instance number (``Instances``); the worker rebuilds instance `instance` from `problem` and `seed`.
+    var instance: Int
     /// The run's seed (the shuffles); the problem's data come from `seed`.
     var runSeed: UInt64
     var batchSize: Int?
@@ -77,7 +79,8 @@ enum ProcessIsolation {
             for i in first..<job.optimizers.count { try? fm.removeItem(atPath: rows(i)); try? fm.removeItem(atPath: result(i)) }
         }
         _ = fm.createFile(atPath: errors, contents: nil)
-        var arguments = ["_worker", "--problem=\(job.problem)", "--seed=\(job.seed)", "--run-seed=\(job.runSeed)", "--first-index=\(first)",
+        var arguments = ["_worker", "--problem=\(job.problem)", "--seed=\(job.seed)", "--instance=\(job.instance)",
+                         "--run-seed=\(job.runSeed)", "--first-index=\(first)",
                          "--max-iterations=\(job.options.maxIterations)", "--tolerance=\(NumberFormat.exact(job.options.tolerance))",
                          "--log-every=\(job.options.logEvery)", "--patience=\(job.options.patience)", "--scratch=\(scratch)"]
         arguments += job.optimizers[first...].map { "--optimizer=\($0)" }
@@ -189,11 +192,12 @@ enum ProcessIsolation {
 struct WorkerCommand: ParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(commandName: "_worker", shouldDisplay: false)
 
-    @OptionGroup var instances: RegistryOptions
+    @OptionGroup var registryOptions: RegistryOptions
     @Option var problem: String
     @Option var optimizer: [String] = []
     @Option var firstIndex: Int = 0
     @Option var seed: UInt64 = 0
+    @Option var instance: Int = 0
     @Option var runSeed: UInt64?
     @Option var batchSize: Int?
     @Flag(inversion: .prefixedNo) var shuffle = true
@@ -212,10 +216,11 @@ struct WorkerCommand: ParsableCommand, RegistryCommand {
 
     mutating func run(registry base: Registry, console: Console) throws {
         Signals.install()
-        let registry = try instances.registry(base)
-        guard let instance = try registry.selectProblems([problem], seed: seed).first else {
+        let registry = try registryOptions.registry(base)
+        guard let base = try registry.selectProblems([problem], seed: seed).first else {
             throw SuiteError("worker: no problem \(problem)", exitCode: SuiteExitCode.failure)
         }
+        let instance = try registry.instance(self.instance, of: base, seed: seed)
         for (offset, label) in optimizer.enumerated() {
             guard let configured = try registry.selectOptimizers([label]).first else {
                 throw SuiteError("worker: no optimizer \(label)", exitCode: SuiteExitCode.failure)
@@ -235,7 +240,7 @@ struct WorkerCommand: ParsableCommand, RegistryCommand {
             if fd >= 0 { close(fd) }
             if outcome.status == .interrupted { return }
             let record = RunRecord(problem: instance.label, dimension: instance.problem.dimension, optimizer: configured.label,
-                                   seed: runSeed ?? seed, batchSize: batchSize, result: outcome)
+                                   seed: runSeed ?? seed, batchSize: batchSize, instance: self.instance, result: outcome)
             try Data(RunCodec.encode(record).utf8).write(to: URL(fileURLWithPath: "\(scratch).\(index).result"),
                                                          options: .atomic)
         }

@@ -9,12 +9,12 @@ struct ListCommand: ParsableCommand, RegistryCommand {
         abstract: "List the registered problems and optimizers with their parameters and defaults."
     )
 
-    @OptionGroup var instances: RegistryOptions
+    @OptionGroup var registryOptions: RegistryOptions
 
     func run() throws { var copy = self; try copy.run(registry: .standard, console: .standard) }
 
     mutating func run(registry base: Registry, console: Console) throws {
-        let registry = try instances.registry(base)
+        let registry = try registryOptions.registry(base)
         try registry.validate()
         console.out(Self.render(registry))
     }

@@ -10,13 +10,16 @@ struct ReferenceCommand: ParsableCommand, RegistryCommand {
         discussion: "Writes reference.csv into --output. Results are cached (see --cache); --no-cache recomputes."
     )
 
-    @OptionGroup var instances: RegistryOptions
+    @OptionGroup var registryOptions: RegistryOptions
 
     @Option(name: .long, help: ArgumentHelp("A problem spec or glob; repeatable. Default: all.", valueName: "spec"))
     var problem: [String] = []
 
     @Option(name: .long, help: "Seed for generated problem data.")
     var seed: UInt64 = 0
+
+    @Option(name: .long, help: "Certify instances 0…N−1 of every problem (see suite run --instances).")
+    var instances: Int = 1
 
     @Option(name: .long, help: "Folder for reference.csv.")
     var output: String = "Results"
@@ -27,31 +30,36 @@ struct ReferenceCommand: ParsableCommand, RegistryCommand {
     @Flag(name: .long, help: "Recompute every reference and leave the cache alone.")
     var noCache = false
 
+    func validate() throws {
+        guard instances >= 1 else { throw ValidationError("--instances must be >= 1 (instance 0 is the problem as selected), got \(instances)") }
+    }
+
     func run() throws { var copy = self; try copy.run(registry: .standard, console: .standard) }
 
     mutating func run(registry base: Registry, console: Console) throws {
-        let registry = try instances.registry(base)
+        let registry = try registryOptions.registry(base)
         try registry.validate()
-        let problems = try registry.selectProblems(problem.isEmpty ? ["*"] : problem, seed: seed)
+        let selected = try registry.selectProblems(problem.isEmpty ? ["*"] : problem, seed: seed)
+        let problems = try selected.flatMap { p in try (0..<instances).map { try registry.instance($0, of: p, seed: seed) } }
         try ResultWriter.checkDestination(output)
         let references = try References.certify(problems, cachePath: noCache ? nil : cache)
         let rows = problems.map { p -> [String] in
-            let o = references[p.label]
-            return [p.label, String(p.problem.dimension), o.map { NumberFormat.scientific($0.value, digits: 6) } ?? "–",
+            let o = references[p.referenceKey]
+            return [p.label + (instances > 1 ? " #\(p.index)" : ""), String(p.problem.dimension), o.map { NumberFormat.scientific($0.value, digits: 6) } ?? "–",
                     o?.source.rawValue ?? "–", o?.gradientNorm.map { NumberFormat.scientific($0) } ?? "–",
                     o?.hessianEigenvalues.map { NumberFormat.scientific($0.min) } ?? "–",
                     o?.hessianEigenvalues.map { NumberFormat.scientific($0.max) } ?? "–"]
         }
         let header = ["problem", "n", "f*", "source", "‖∇f(x*)‖", "λmin(∇²f)", "λmax(∇²f)"]
         let kappas = References.conditionNumbers(problems, references)
-        let csv = CSV.references(problems.map { ($0.label, $0.problem.dimension, references[$0.label], kappas[$0.label]) })
+        let csv = CSV.references(References.rows(problems, references, kappas))
         do {
             try ResultWriter.write([("reference.csv", csv)], to: output)
         } catch {
             throw SuiteError("\(error)", exitCode: SuiteExitCode.ioError)
         }
         console.out(TerminalTable.align([header] + rows, rightAligned: [1, 2, 4, 5, 6]))
-        let nonConvex = problems.filter { $0.problem.referenceIsBestReached }.map(\.label)
+        let nonConvex = selected.filter { $0.problem.referenceIsBestReached }.map(\.label)
         if !nonConvex.isEmpty {
             console.out("\nNo certificate for \(nonConvex.joined(separator: ", ")) (non-convex): a run measures it against the best "
                         + "value any of its optimizers reached (best_reached).")

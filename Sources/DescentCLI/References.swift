@@ -1,5 +1,6 @@
 import DescentCore
 import DescentReference
+import DescentReport
 
 /// Certifies the reference optimum of every instance, through the cache unless it is disabled.
 enum References {
@@ -14,12 +15,12 @@ enum References {
         for instance in problems where !instance.problem.referenceIsBestReached {
             let key = ReferenceCache.key(label: instance.label, seed: instance.seed, problem: instance.problem)
             if let hit = cache?.lookup(key) {
-                references[instance.label] = hit
+                references[instance.referenceKey] = hit
                 continue
             }
             do {
                 let optimum = try Reference.optimum(of: instance.problem, label: instance.label)
-                references[instance.label] = optimum
+                references[instance.referenceKey] = optimum
                 cache?.store(optimum, key: key)
                 changed = true
             } catch {
@@ -45,12 +46,18 @@ extension References {
         return best.isFinite ? Optimum(value: best, point: nil, source: .bestReached) : nil
     }
 
-    /// κ = λmax/λmin of each instance whose Hessian is constant (``QuadraticProblem``) and certified positive definite.
+    /// κ = λmax/λmin of each instance whose Hessian is constant (``QuadraticProblem``) and certified positive
+    /// definite, by reference key.
     static func conditionNumbers(_ problems: [ProblemInstance], _ references: [String: Optimum]) -> [String: Double] {
         var out: [String: Double] = [:]
         for p in problems where p.problem is any QuadraticProblem {
-            if let e = references[p.label]?.hessianEigenvalues, e.min > 0 { out[p.label] = e.max / e.min }
+            if let e = references[p.referenceKey]?.hessianEigenvalues, e.min > 0 { out[p.referenceKey] = e.max / e.min }
         }
         return out
+    }
+
+    /// The rows of `reference.csv` for `problems` (every instance, in order).
+    static func rows(_ problems: [ProblemInstance], _ references: [String: Optimum], _ kappas: [String: Double]) -> [CSV.ReferenceRow] {
+        problems.map { ($0.label, $0.index, $0.problem.dimension, references[$0.referenceKey], kappas[$0.referenceKey]) }
     }
 }

@@ -12,7 +12,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         abstract: "Run optimizers on problems and write the data, tables and plots (see the README: What it writes)."
     )
 
-    @OptionGroup var instances: RegistryOptions
+    @OptionGroup var registryOptions: RegistryOptions
 
     @Flag(name: .long, help: "Run every registered optimizer on every registered problem.")
     var all = false
@@ -47,8 +47,11 @@ struct RunCommand: ParsableCommand, RegistryCommand {
     @Option(name: .long, help: "Seed for generated problem data and for the per-epoch shuffles of stochastic runs.")
     var seed: UInt64 = 0
 
-    @Option(name: .long, help: "Runs per pair with seeds --seed, --seed+1, …: each reshuffles the mini-batches (needs --batch-size); tables show the median and interquartile range.")
+    @Option(name: .long, help: "Runs per pair with seeds --seed, --seed+1, …: with --batch-size each reshuffles the mini-batches; without, the same as --instances. Tables show the median and interquartile range.")
     var seeds: Int = 1
+
+    @Option(name: .long, help: ArgumentHelp("Run N instances of every problem (seeded data from --seed + i, or a seeded perturbation of x₀ for fixed problems; instance 0 is the problem as selected), each with its own f*. With --tune the sweep runs on instance 0 and the tables on instances 1…N.", valueName: "N"))
+    var instances: Int?
 
     @Flag(name: .long, help: "Tune each optimizer's learning rate per problem on a log grid (see --tune-grid), then run the chosen one.")
     var tune = false
@@ -109,13 +112,32 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         if let t = timeLimit, !(t > 0 && t.isFinite) { throw ValidationError("--time-limit must be a number of seconds > 0, got \(t)") }
         guard !output.isEmpty else { throw ValidationError("--output must name a folder") }
         guard seeds >= 1 else { throw ValidationError("--seeds must be >= 1, got \(seeds)") }
-        if seeds > 1 && batchSize == nil {
-            throw ValidationError("--seeds \(seeds) needs --batch-size: full-batch runs are deterministic, so every seed would repeat the same run")
+        if let n = instances {
+            guard n >= 1 else {
+                throw ValidationError("--instances must be >= 1 (N instances of every problem; instance 0 is the problem as selected), got \(n)")
+            }
+            if seeds > 1 {
+                throw ValidationError("give --instances or --seeds, not both: each instance runs with its own seed (--seed + i), "
+                    + "which also reshuffles its mini-batches")
+            }
         }
         try ResultFolder.checkProfileTarget(profileTarget)
         if tune {
             do { _ = try Tuning.grid(tuneGrid) } catch { throw ValidationError("\(error)") }
         }
+    }
+
+    /// The number of instances: `--instances`, or `--seeds` without `--batch-size` (a deterministic
+    /// run repeated would be the same run, so its seeds are instances); `nil` for one instance with `--seeds` runs.
+    var instanceCount: Int? { instances ?? (seeds > 1 && batchSize == nil ? seeds : nil) }
+
+    /// The runs each pair makes in the tables (``Trial``): instances 0…N−1 (1…N with `--tune`, whose
+    /// sweep takes instance 0), or seeds `--seed`, `--seed`+1, … on instance 0.
+    var trials: [Trial] {
+        if let n = instanceCount {
+            return (tune ? Array(1...n) : Array(0..<n)).map { Trial(instance: $0, seed: Instances.seed(seed, instance: $0)) }
+        }
+        return (0..<seeds).map { Trial(instance: 0, seed: seed &+ UInt64($0)) }
     }
 
     var options: RunOptions {
@@ -137,7 +159,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
 
     mutating func run(registry base: Registry, console: Console) throws {
         // Everything that can be wrong with the input is checked before anything runs or is written.
-        let registry = try instances.registry(base)
+        let registry = try registryOptions.registry(base)
         try registry.validate()
         let selected = try registry.selectProblems(problem.isEmpty ? ["*"] : problem, seed: seed)
         let optimizers = try registry.selectOptimizers(optimizer.isEmpty ? ["*"] : optimizer)
@@ -160,8 +182,15 @@ struct RunCommand: ParsableCommand, RegistryCommand {
             }
         }
         let grid = tune ? try Tuning.grid(tuneGrid) : []
+        let trials = self.trials
+        let sweepTrial = Trial(instance: 0, seed: seed)
+        // Every instance a trial or the sweep runs, by problem and instance number.
+        let instanceCount = (trials.map(\.instance).max() ?? 0) + 1
+        let variants = try problems.map { base throws(SpecError) in
+            try (0..<instanceCount).map { i throws(SpecError) in try registry.instance(i, of: base, seed: seed) }
+        }
 
-        var references = try References.certify(problems, cachePath: noCache ? nil : cache)
+        var references = try References.certify(variants.flatMap { $0 }, cachePath: noCache ? nil : cache)
         let started = ContinuousClock.now
 
         Signals.install()
@@ -171,24 +200,23 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         } catch {
             throw SuiteError("cannot create \(output)/.journal: \(error)", exitCode: SuiteExitCode.ioError)
         }
-        let runSeeds = (0..<seeds).map { seed &+ UInt64($0) }
         var plan = pairs.map { $0.map { optimizers[$0] } }
         var tuning: [TuningSweep] = []
         var reused = 0
         if tune {
             // The sweep: every learning rate of the grid, first seed only, then the choice per (problem, optimizer).
-            let variants = try optimizers.map { o in try grid.compactMap { try registry.withLearningRate(o.label, $0) } }
-            let sweep = try execute(problems: problems, plan: pairs.map { $0.flatMap { variants[$0] } }, seeds: [runSeeds[0]],
+            let lrVariants = try optimizers.map { o in try grid.compactMap { try registry.withLearningRate(o.label, $0) } }
+            let sweep = try execute(problems: variants, plan: pairs.map { $0.flatMap { lrVariants[$0] } }, trials: [sweepTrial],
                                     references: references, journal: journal, console: console, phase: "tuning sweep")
             reused += sweep.reused
             for (p, records) in sweep.records.enumerated() {
-                for (slot, o) in pairs[p].enumerated() where !variants[o].isEmpty {
+                for (slot, o) in pairs[p].enumerated() where !lrVariants[o].isEmpty {
                     let configured = optimizers[o]
-                    let candidates = records.filter { r in variants[o].contains { $0.label == r.optimizer } }
+                    let candidates = records.filter { r in lrVariants[o].contains { $0.label == r.optimizer } }
                     guard let choice = Tuning.choose(problem: problems[p].label, optimizer: configured.label, candidates: candidates,
                                                      grid: grid) else { continue }
                     tuning.append(choice.sweep)
-                    plan[p][slot] = variants[o][choice.index]
+                    plan[p][slot] = lrVariants[o][choice.index]
                 }
             }
         }
@@ -196,15 +224,20 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         // pass below then uses as f* (NonConvexProblem, OptimumSource.bestReached).
         let nonConvex = problems.indices.filter { problems[$0].problem.referenceIsBestReached }
         if !nonConvex.isEmpty && !interruption.isSet {
-            let first = try execute(problems: nonConvex.map { problems[$0] }, plan: nonConvex.map { plan[$0] }, seeds: runSeeds,
+            let first = try execute(problems: nonConvex.map { variants[$0] }, plan: nonConvex.map { plan[$0] }, trials: trials,
                                     references: references, journal: journal, console: console,
                                     phase: "first pass (best value reached)", scouting: true)
             reused += first.reused
+            // One reference per instance: the best value reached on it.
             for (i, p) in nonConvex.enumerated() {
-                if let best = References.bestReached(first.records[i]) { references[problems[p].label] = best }
+                for instance in Set(trials.map(\.instance)) {
+                    if let best = References.bestReached(first.records[i].filter { $0.instance == instance }) {
+                        references[variants[p][instance].referenceKey] = best
+                    }
+                }
             }
         }
-        let main = try execute(problems: problems, plan: plan, seeds: runSeeds, references: references, journal: journal,
+        let main = try execute(problems: variants, plan: plan, trials: trials, references: references, journal: journal,
                                console: console, phase: tune ? "tuned runs" : nil)
         reused += main.reused
         let records = main.records.flatMap { $0 }
@@ -217,7 +250,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         metadata.environment["isolation"] = isolation.rawValue
         if let shard { metadata.environment["shard"] = shard.description }
         let set = ResultSet(records: records, references: references,
-                            conditionNumbers: References.conditionNumbers(problems, references), hash: metadata.hash,
+                            conditionNumbers: References.conditionNumbers(variants.flatMap { $0 }, references), hash: metadata.hash,
                             tuning: tuning)
         var files = ReportFiles.raw(set, problemOrder: problems.map { ($0.label, $0.problem.dimension) })
         files += ReportFiles.derived(set, profileTarget: profileTarget)
@@ -231,7 +264,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         console.out("\nWrote \(records.count) runs to \(output)/ (run \(metadata.hash)): summary.csv, targets.csv, tables/, plots/, "
             + "metadata.json\(tune ? ", tuning.csv" : "")\(reused > 0 ? " (\(reused) reused from an earlier invocation)" : "")\n")
         if interruption.isSet {
-            let total = pairs.map(\.count).reduce(0, +) * seeds
+            let total = pairs.map(\.count).reduce(0, +) * trials.count
             throw SuiteError("interrupted after \(records.count) of \(total) runs; the finished ones are written. "
                 + "Run the same command with --resume to do the rest.", exitCode: SuiteExitCode.interrupted)
         }
@@ -248,7 +281,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
             "log_every": logEvery,
             "patience": patience,
             "seed": seed,
-            "seeds": seeds,
+            "seeds": instanceCount == nil ? seeds : 1,
             "batch_size": batchSize.map { $0 as Any } ?? NSNull(),
             "shuffle": shuffle,
             "profile_target": profileTarget.description,
@@ -257,7 +290,8 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         if let t = timeLimit { c["time_limit"] = t.description }
         if checkEvery != 1 { c["check_every"] = checkEvery }
         if tune { c["tune_grid"] = tuneGrid }
-        if let folder = instances.problems { c["problems_folder"] = folder }
+        if let n = instanceCount { c["instances"] = n }
+        if let folder = registryOptions.problems { c["problems_folder"] = folder }
         return c
     }
 
@@ -269,12 +303,13 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         return problems.indices.sorted { costs[$0] != costs[$1] ? costs[$0] > costs[$1] : $0 < $1 }
     }
 
-    /// Runs `plan[p]` on problem p for every seed, `jobs` problems at a time; records per problem, in plan order
-    /// (seed-major), so the files do not depend on `--jobs`.
-    func execute(problems: [ProblemInstance], plan: [[ConfiguredOptimizer]], seeds runSeeds: [UInt64],
+    /// Runs `plan[p]` on problem p for every trial (`problems[p][i]` is its instance i), `jobs` problems at a
+    /// time; records per problem, in plan order (trial-major), so the files do not depend on `--jobs`.
+    func execute(problems instances: [[ProblemInstance]], plan: [[ConfiguredOptimizer]], trials: [Trial],
                  references: [String: Optimum], journal: Journal, console: Console, phase: String?, scouting: Bool = false) throws
         -> (records: [[RunRecord]], reused: Int) {
-        let total = plan.map(\.count).reduce(0, +) * runSeeds.count
+        let problems = instances.map { $0[0] }
+        let total = plan.map(\.count).reduce(0, +) * trials.count
         let jobs = Swift.max(1, Swift.min(self.jobs ?? ProcessInfo.processInfo.activeProcessorCount, problems.count))
         let progress = Progress(console: console, total: total, phase: phase, quiet: quiet)
         let failure = Mutex<SuiteError?>(nil)
@@ -282,7 +317,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         let reused = Atomic<Int>(0)
         let nextProblem = Atomic<Int>(0)
         let (dataSeed, resume, isolation, batchSize, baseOptions) = (self.seed, self.resume, self.isolation, self.batchSize, self.options)
-        let problemsFolder = instances.problems
+        let problemsFolder = registryOptions.problems
         // `jobs` workers take problems in turn, with several workers the costliest first (so a long one
         // does not start last and keep one core busy alone); each problem's runs execute in order
         // within one worker. One worker keeps the selection order.
@@ -292,26 +327,29 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                 let next = nextProblem.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard next < problems.count else { return }
                 let p = order[next]
-                let instance = problems[p]
                 let optimizers = plan[p]
-                let fStar = references[instance.label]?.value
-                let bestReached = references[instance.label].flatMap { $0.source == .bestReached ? $0.value : nil }
-                let variant = scouting ? "first pass" : bestReached.map { "best reached \($0)" }
                 var records: [RunRecord] = []
-                seedLoop: for runSeed in runSeeds {
+                seedLoop: for trial in trials {
+                    let instance = instances[p][trial.instance]
+                    let runSeed = trial.seed
+                    let reference = references[instance.referenceKey]
+                    let fStar = reference?.value
+                    let bestReached = reference.flatMap { $0.source == .bestReached ? $0.value : nil }
+                    let variant = [scouting ? "first pass" : bestReached.map { "best reached \($0)" },
+                                   trial.instance > 0 ? "instance \(trial.instance)" : nil].compactMap { $0 }.joined(separator: "; ")
                     var options = baseOptions
                     // The first pass over a non-convex problem records f at every checked iterate, so the
                     // best value reached bounds every f the measured pass evaluates.
                     if scouting && batchSize == nil { options.logEvery = options.checkEvery }
                     options.samplingSeed = Self.samplingSeed(runSeed)
-                    options.curvature = Self.curvature(instance.problem, references[instance.label])
+                    options.curvature = Self.curvature(instance.problem, reference)
                     // Decide every pair of this problem first: resumed, skipped, or to run.
                     var outcomes = [RunResult?](repeating: nil, count: optimizers.count)
                     var fromJournal = [Bool](repeating: false, count: optimizers.count)
                     var pending: [Int] = []
                     let keys = optimizers.map {
                         Journal.key(problem: instance.label, optimizer: $0.label, seed: runSeed, dataSeed: dataSeed, options: options,
-                                    variant: variant)
+                                    variant: variant.isEmpty ? nil : variant)
                     }
                     for (i, configured) in optimizers.enumerated() {
                         if resume, let previous = journal.load(keys[i]) {
@@ -327,7 +365,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                     }
                     if isolation == .process && !pending.isEmpty {
                         let job = WorkerJob(problem: instance.label, optimizers: pending.map { optimizers[$0].label }, seed: dataSeed,
-                                            runSeed: runSeed, batchSize: batchSize, options: options, optimalValue: fStar,
+                                            instance: trial.instance, runSeed: runSeed, batchSize: batchSize, options: options, optimalValue: fStar,
                                             problemsFolder: problemsFolder)
                         for (i, r) in zip(pending, ProcessIsolation.run(job, scratch: journal.scratch(instance.label))) { outcomes[i] = r }
                     } else {
@@ -341,7 +379,8 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                         // An interrupted problem keeps the runs that finished before the interruption.
                         guard let result = outcomes[i], result.status != .interrupted else { break seedLoop }
                         let record = RunRecord(problem: instance.label, dimension: instance.problem.dimension,
-                                               optimizer: configured.label, seed: runSeed, batchSize: batchSize, result: result)
+                                               optimizer: configured.label, seed: runSeed, batchSize: batchSize,
+                                               instance: trial.instance, result: result)
                         if fromJournal[i] {
                             reused.add(1, ordering: .relaxed)
                         } else {
@@ -354,7 +393,8 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                             }
                         }
                         records.append(record)
-                        lines.append("\(instance.label) × \(configured.label)\(runSeeds.count > 1 ? " (seed \(runSeed))" : ""): "
+                        let which = instanceCount != nil ? " (instance \(trial.instance))" : trials.count > 1 ? " (seed \(runSeed))" : ""
+                        lines.append("\(instance.label) × \(configured.label)\(which): "
                             + "\(result.statusDescription) after \(result.iterations) iterations, \(NumberFormat.duration(result.time))")
                     }
                     progress.finished(lines)
@@ -367,6 +407,15 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         // Problems in their selection order, so the tables do not depend on --jobs.
         return (finished.withLock { $0.map { $0 ?? [] } }, reused.load(ordering: .relaxed))
     }
+}
+
+/// One run of every pair of a problem: which instance, and the run's seed (its mini-batch shuffles
+/// and, for a random initialization, its x₀ draw).
+struct Trial: Sendable, Equatable {
+    /// The instance number (``Instances``).
+    var instance: Int
+    /// The run's seed.
+    var seed: UInt64
 }
 
 /// Where runs execute.

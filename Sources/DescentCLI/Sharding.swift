@@ -40,7 +40,7 @@ struct MergeCommand: ParsableCommand, RegistryCommand {
             """
     )
 
-    @OptionGroup var instances: RegistryOptions
+    @OptionGroup var registryOptions: RegistryOptions
 
     @Argument(help: "The shard folders (any order).")
     var shards: [String]
@@ -59,7 +59,7 @@ struct MergeCommand: ParsableCommand, RegistryCommand {
     func run() throws { var copy = self; try copy.run(registry: .standard, console: .standard) }
 
     mutating func run(registry base: Registry, console: Console) throws {
-        let registry = try instances.registry(base)
+        let registry = try registryOptions.registry(base)
         let metadata = try shards.map { try Metadata.read(folder: $0) }
         let hashes = metadata.map(\.hash)
         if let i = hashes.firstIndex(where: { $0 != hashes[0] }) {

@@ -10,14 +10,17 @@ public struct ProblemInstance: Sendable {
     public let seed: UInt64?
     /// The problem.
     public let problem: any Problem
+    /// Which instance of the problem this is (``Instances``): 0 is the problem as selected.
+    public let index: Int
 
     /// Creates an instance; `validate()` checks it before it runs.
-    public init(label: String, family: String, parameters: ParameterSet, seed: UInt64?, problem: any Problem) {
+    public init(label: String, family: String, parameters: ParameterSet, seed: UInt64?, problem: any Problem, index: Int = 0) {
         self.label = label
         self.family = family
         self.parameters = parameters
         self.seed = seed
         self.problem = problem
+        self.index = index
     }
 
     /// Checks that the start point has `dimension` finite values.

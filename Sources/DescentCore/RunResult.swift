@@ -233,16 +233,20 @@ public struct RunRecord: Sendable {
     public var seed: UInt64
     /// The mini-batch size, or `nil` for full-batch gradients.
     public var batchSize: Int?
+    /// Which instance of the problem ran (``Instances``; 0 without `--instances`).
+    public var instance: Int
     /// What happened.
     public var result: RunResult
 
     /// Creates a record.
-    public init(problem: String, dimension: Int, optimizer: String, seed: UInt64, batchSize: Int? = nil, result: RunResult) {
+    public init(problem: String, dimension: Int, optimizer: String, seed: UInt64, batchSize: Int? = nil, instance: Int = 0,
+                result: RunResult) {
         self.problem = problem
         self.dimension = dimension
         self.optimizer = optimizer
         self.seed = seed
         self.batchSize = batchSize
+        self.instance = instance
         self.result = result
     }
 }

@@ -22,11 +22,12 @@ public enum CSV {
     public static let summaryColumns = [
         "problem", "dimension", "optimizer", "seed", "batch_size", "status", "iterations", "gradient_evaluations",
         "function_evaluations", "sample_gradients", "epochs", "f_initial", "f_final", "f_star", "suboptimality", "grad_norm", "note", "trace",
-        "validation_loss", "validation_accuracy",
+        "validation_loss", "validation_accuracy", "instance",
     ]
 
-    /// The columns a `summary.csv` must have to be read (folders written before the validation columns have the rest).
-    public static let requiredSummaryColumns = Array(summaryColumns.dropLast(2))
+    /// The columns a `summary.csv` must have to be read (folders written before the validation and instance
+    /// columns have the rest).
+    public static let requiredSummaryColumns = Array(summaryColumns.dropLast(3))
 
     /// `summary.csv`: one row per run, in the order given. Deterministic: times are in `timing.csv`.
     public static func summary(_ records: [RunRecord], tracePaths: [String?]? = nil) -> String {
@@ -41,7 +42,7 @@ public enum CSV {
                 String(r.result.functionEvaluations), String(r.result.sampleGradients), number(r.result.epochs),
                 number(r.result.initialValue), number(r.result.finalValue), number(r.result.optimalValue),
                 number(r.result.suboptimality), number(r.result.gradientNorm), field(r.result.note ?? ""),
-                field(path ?? ""), number(r.result.validationLoss), number(r.result.validationAccuracy),
+                field(path ?? ""), number(r.result.validationLoss), number(r.result.validationAccuracy), String(r.instance),
             ]
         })
     }
@@ -177,17 +178,20 @@ public enum CSV {
     /// The columns of `reference.csv`, in order.
     public static let referenceColumns = [
         "problem", "dimension", "f_star", "source", "grad_norm_at_x_star", "hessian_min_eigenvalue",
-        "hessian_max_eigenvalue", "condition_number", "x_star",
+        "hessian_max_eigenvalue", "condition_number", "x_star", "instance",
     ]
+
+    /// One row of `reference.csv`: a problem's instance and its certificate.
+    public typealias ReferenceRow = (problem: String, instance: Int, dimension: Int, optimum: Optimum?, conditionNumber: Double?)
 
     /// `reference.csv`: the certificate of every problem's optimum; x* as `;`-separated values for n ≤ 100;
     /// `condition_number` is κ for problems with a constant Hessian.
-    public static func references(_ entries: [(problem: String, dimension: Int, optimum: Optimum?, conditionNumber: Double?)]) -> String {
+    public static func references(_ entries: [ReferenceRow]) -> String {
         table(header: referenceColumns, rows: entries.map { e in
             let point = e.dimension <= 100 ? (e.optimum?.point ?? []).map(NumberFormat.exact).joined(separator: ";") : ""
             return [field(e.problem), String(e.dimension), number(e.optimum?.value), e.optimum?.source.rawValue ?? "",
                     number(e.optimum?.gradientNorm), number(e.optimum?.hessianEigenvalues?.min),
-                    number(e.optimum?.hessianEigenvalues?.max), number(e.conditionNumber), point]
+                    number(e.optimum?.hessianEigenvalues?.max), number(e.conditionNumber), point, String(e.instance)]
         })
     }
 }

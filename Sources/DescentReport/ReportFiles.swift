@@ -16,6 +16,7 @@ public enum ReportFiles {
         return records.map { r in
             guard r.result.status != .skipped else { return nil }
             let stem = fileName(r.optimizer) + (r.batchSize.map { "-batch\($0)-seed\(r.seed)" } ?? "")
+                + (r.instance > 0 ? "-instance\(r.instance)" : "")
             var path = "traces/\(fileName(r.problem))/\(stem)"
             var suffix = 2
             while used.contains(path) { path = "traces/\(fileName(r.problem))/\(stem)-\(suffix)"; suffix += 1 }
@@ -41,7 +42,12 @@ public enum ReportFiles {
         var files: [(String, String)] = [
             ("summary.csv", CSV.summary(set.records, tracePaths: paths)),
             ("targets.csv", CSV.targets(set.records)),
-            ("reference.csv", CSV.references(problemOrder.map { ($0.label, $0.dimension, set.references[$0.label], set.conditionNumbers[$0.label]) })),
+            ("reference.csv", CSV.references(problemOrder.flatMap { p in
+                set.instances(of: p.label).map { i in
+                    let key = Instances.referenceKey(p.label, instance: i)
+                    return (p.label, i, p.dimension, set.references[key], set.conditionNumbers[key])
+                }
+            })),
             ("timing.csv", CSV.timing(set.records)),
         ]
         if !set.tuning.isEmpty { files.append(("tuning.csv", TuningTables.csv(set.tuning))) }

@@ -25,6 +25,17 @@ public struct ResultSet: Sendable {
         self.tuning = tuning
     }
 
+    /// The instances of problem `label` that ran or have a reference, ascending; always includes 0.
+    public func instances(of label: String) -> [Int] {
+        var out: Set<Int> = [0]
+        for r in records where r.problem == label { out.insert(r.instance) }
+        let prefix = label + "#"
+        for key in references.keys where key.hasPrefix(prefix) {
+            if let i = Int(key.dropFirst(prefix.count)) { out.insert(i) }
+        }
+        return out.sorted()
+    }
+
     /// The records grouped by problem and optimizer.
     public var problems: [ProblemGroup] { Grouping.problems(records, references: references) }
 
@@ -73,11 +84,19 @@ public struct ResultSet: Sendable {
             return x
         }
 
+        // The instance column (absent in folders written before instances: 0).
+        func instanceNumber(_ row: [String: String], _ file: String) throws(LoadError) -> Int {
+            guard let text = row["instance"], !text.isEmpty else { return 0 }
+            guard let i = Int(text), i >= 0 else { throw LoadError(file: file, message: "instance '\(text)' is not an integer >= 0") }
+            return i
+        }
+
         // reference.csv
         var references: [String: Optimum] = [:]
         var kappas: [String: Double] = [:]
         for row in try table("reference.csv", ["problem", "f_star", "source"]) {
-            let label = row["problem"]!
+            let instance = try instanceNumber(row, "reference.csv")
+            let label = Instances.referenceKey(row["problem"]!, instance: instance)
             if let k = try number(row, "condition_number", "reference.csv") { kappas[label] = k }
             guard let value = try number(row, "f_star", "reference.csv") else { continue }
             guard let source = OptimumSource(rawValue: row["source"]!) else {
@@ -156,7 +175,7 @@ public struct ResultSet: Sendable {
             }
             records.append(RunRecord(problem: row["problem"]!, dimension: try integer(row, "dimension", "summary.csv"),
                                      optimizer: row["optimizer"]!, seed: seed,
-                                     batchSize: row["batch_size"].flatMap { Int($0) }, result: result))
+                                     batchSize: row["batch_size"].flatMap { Int($0) }, instance: try instanceNumber(row, "summary.csv"), result: result))
         }
         let tuning = try read("tuning.csv").map { text throws(LoadError) in try TuningTables.parse(text) } ?? []
         return ResultSet(records: records, references: references, conditionNumbers: kappas, hash: hash, tuning: tuning)

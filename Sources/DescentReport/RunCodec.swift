@@ -18,6 +18,7 @@ public enum RunCodec {
         let fields: [(String, String)] = [
             ("problem", record.problem), ("dimension", String(record.dimension)), ("optimizer", record.optimizer),
             ("seed", String(record.seed)), ("batch_size", record.batchSize.map(String.init) ?? ""),
+            ("instance", String(record.instance)),
             ("status", r.status.rawValue), ("iterations", String(r.iterations)),
             ("gradient_evaluations", String(r.gradientEvaluations)), ("function_evaluations", String(r.functionEvaluations)),
             ("sample_gradients", String(r.sampleGradients)), ("epochs", NumberFormat.exact(r.epochs)),
@@ -65,7 +66,8 @@ public enum RunCodec {
                                sampleGradients: sg, epochs: epochs, initialValue: f0, finalValue: f1, optimalValue: fStar,
                                gradientNorm: gn, time: time, trace: trace, finalPoint: [], note: note, hits: hits)
         return RunRecord(problem: problem, dimension: dimension, optimizer: optimizer, seed: seed,
-                         batchSize: f["batch_size"].flatMap { Int($0) }, result: result)
+                         batchSize: f["batch_size"].flatMap { Int($0) }, instance: f["instance"].flatMap { Int($0) } ?? 0,
+                         result: result)
     }
 
     static func encodeHit(_ h: TargetHit) -> String {

@@ -1,5 +1,6 @@
 import DescentCLI
 import DescentCore
+import DescentReport
 import DescentTestSupport
 import Foundation
 import Testing
@@ -342,10 +343,8 @@ struct PaperWorkflowTests {
         #expect(moved.out.contains("rosenbrock × newton: evaluations to 1e-1"))
     }
 
-    @Test("--seeds needs --batch-size, and mini-batch seeds give medians with spreads")
+    @Test("mini-batch seeds give medians with spreads")
     func seeds() throws {
-        let bad = suite(["--problem", "logistic", "--optimizer", "sgd", "--seeds", "3"])
-        #expect(bad.code == 64 && bad.err.contains("--seeds 3 needs --batch-size"))
         let out = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: out) }
         let r = suite(["--problem", "logistic(samples=80,features=4)", "--optimizer", "sgd(lr=0.1)", "--batch-size", "8", "--seeds", "3",
@@ -356,6 +355,50 @@ struct PaperWorkflowTests {
         #expect(rows[1].contains(",0,8,") && rows[2].contains(",1,8,") && rows[3].contains(",2,8,"))
         let md = try String(contentsOfFile: out + "/tables/tables.md", encoding: .utf8)
         #expect(md.contains("over 3 seeds"))
+    }
+
+    @Test("--instances N: instance i has its own data or x₀ and its own certified f*; --seeds without --batch-size is the same run")
+    func instances() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let selection = ["--problem", "quadratic(n=5)", "--problem", "rosenbrock", "--optimizer", "gd", "--optimizer", "newton",
+                         "--max-iterations", "200", "--no-cache", "--quiet"]
+        let r = suite(selection + ["--instances", "3", "--output", root + "/a"])
+        #expect(r.code == 0, "\(r.err)")
+        let set = try ResultSet.parse(hash: "") { relative in
+            FileManager.default.contents(atPath: root + "/a/" + relative).map { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(set.records.count == 12)
+        #expect(set.records.map { $0.instance } == [0, 0, 1, 1, 2, 2, 0, 0, 1, 1, 2, 2])
+        #expect(set.records.map { $0.seed } == [0, 0, 1, 1, 2, 2, 0, 0, 1, 1, 2, 2])
+        // Seeded data differ per instance, and so do their certified optima; every run is measured against its own.
+        let quadratic = (0..<3).map { set.references[Instances.referenceKey("quadratic(n=5)", instance: $0)]!.value }
+        #expect(Set(quadratic).count == 3)
+        for record in set.records where record.problem == "quadratic(n=5)" {
+            #expect(record.result.optimalValue == quadratic[record.instance])
+        }
+        // A fixed problem keeps f* and moves x₀.
+        let starts = set.records.filter { $0.problem == "rosenbrock" && $0.optimizer == "gd" }.map { $0.result.initialValue }
+        #expect(Set(starts).count == 3 && starts[0] == 24.199999999999996)
+        let reference = try String(contentsOfFile: root + "/a/reference.csv", encoding: .utf8)
+        #expect(reference.split(separator: "\n").count == 7)  // header + 2 problems × 3 instances
+        let md = try String(contentsOfFile: root + "/a/tables/tables.md", encoding: .utf8)
+        #expect(md.contains("3 instances"))
+        // --seeds without --batch-size means instances: the same files.
+        #expect(suite(selection + ["--seeds", "3", "--output", root + "/b"]).code == 0)
+        #expect(suite(["diff", root + "/a", root + "/b", "--strict"]).code == 0)
+        // The worker processes rebuild the instance: the same files as in-process runs.
+        setenv("DESCENT_WORKER", suiteExecutable, 1)
+        #expect(suite(selection + ["--instances", "3", "--isolation", "process", "--output", root + "/c"]).code == 0)
+        #expect(suite(["diff", root + "/a", root + "/c", "--strict"]).code == 0)
+        // suite report regenerates everything from the files.
+        #expect(suite(["report", root + "/c"]).code == 0)
+        #expect(suite(["diff", root + "/a", root + "/c", "--strict"]).code == 0)
+        for bad in [["--instances", "0"], ["--instances", "2", "--seeds", "2"]] {
+            let e = suite(selection + bad + ["--output", root + "/bad"])
+            #expect(e.code == 64 && e.err.contains("--instances"), "\(e.err)")
+            #expect(!FileManager.default.fileExists(atPath: root + "/bad"))
+        }
     }
 
     @Test("--shard K/N runs a deterministic part; suite merge rebuilds the unsharded folder byte for byte")

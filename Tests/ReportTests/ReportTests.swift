@@ -88,7 +88,7 @@ struct CSVTests {
     func shape() {
         let lines = CSV.summary(fixtureRecords).split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == fixtureRecords.count + 2)  // header + rows + final empty
-        #expect(lines[0] == "problem,dimension,optimizer,seed,batch_size,status,iterations,gradient_evaluations,function_evaluations,sample_gradients,epochs,f_initial,f_final,f_star,suboptimality,grad_norm,note,trace,validation_loss,validation_accuracy")
+        #expect(lines[0] == "problem,dimension,optimizer,seed,batch_size,status,iterations,gradient_evaluations,function_evaluations,sample_gradients,epochs,f_initial,f_final,f_star,suboptimality,grad_norm,note,trace,validation_loss,validation_accuracy,instance")
     }
 }
 

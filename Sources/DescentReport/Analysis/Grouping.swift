@@ -136,6 +136,10 @@ public struct ProblemGroup: Sendable {
     public var isStochastic: Bool { groups.contains { $0.batchSize != nil } }
     /// The number of seeds of the group with the most.
     public var seedCount: Int { groups.map(\.runs.count).max() ?? 0 }
+    /// The number of distinct instances the runs ran on (1 without `--instances`).
+    public var instanceCount: Int { Set(groups.flatMap { $0.runs.map(\.instance) }).count }
+    /// What a table's spread is over: "instances" or "seeds".
+    public var runWord: String { instanceCount > 1 ? "instances" : "seeds" }
     /// The measure tables use by default: evaluations, or epochs for stochastic runs.
     public var defaultMeasure: WorkMeasure { isStochastic ? .epochs : .evaluations }
 }
@@ -150,7 +154,9 @@ public enum Grouping {
             if let i = out.firstIndex(where: { $0.problem == r.problem }) {
                 p = i
             } else {
-                out.append(ProblemGroup(problem: r.problem, dimension: r.dimension, optimum: references[r.problem], groups: []))
+                // The optimum of the first instance that ran (instance 0 unless the sweep took it: --tune --instances).
+                out.append(ProblemGroup(problem: r.problem, dimension: r.dimension,
+                                        optimum: references[Instances.referenceKey(r.problem, instance: r.instance)], groups: []))
                 p = out.count - 1
             }
             if let g = out[p].groups.firstIndex(where: { $0.optimizer == r.optimizer && $0.batchSize == r.batchSize }) {

@@ -128,14 +128,21 @@ public enum ResultTables {
         if validationLoss { columns.append(Table.Column("validation loss")) }
         if validationAccuracy { columns.append(Table.Column("validation accuracy")) }
         columns.append(Table.Column("status", right: false))
+        let instances = p.instanceCount
+        let firstInstance = p.groups.first?.runs.first?.instance ?? 0
+        let which = instances > 1 ? " for instance \(firstInstance)" : ""
         var caption = !fStarKnown ? "f* unknown: targets are on ‖∇f‖. "
             : p.optimum!.source == .bestReached
-            ? "f* = \(NumberFormat.scientific(p.optimum!.value, digits: 6)) (best_reached: not certified, the lowest f any run here "
-                + "evaluated; non-convex problem). "
-            : "f* = \(NumberFormat.scientific(p.optimum!.value, digits: 6)) (\(p.optimum!.source.rawValue)). "
+            ? "f* = \(NumberFormat.scientific(p.optimum!.value, digits: 6))\(which) (best_reached: not certified, the lowest f any run "
+                + "here evaluated; non-convex problem). "
+            : "f* = \(NumberFormat.scientific(p.optimum!.value, digits: 6))\(which) (\(p.optimum!.source.rawValue)). "
+        if instances > 1 && fStarKnown {
+            caption += "Each of the \(instances) instances is measured against its own f* (reference.csv). "
+        }
         caption += "Column τ: \(measure.words) until \(measureName) first fell to τ or below"
+        let word = p.runWord
         caption += seeds > 1
-            ? "; median [interquartile range] over \(seeds) seeds, (k/\(seeds)) when only k seeds reached τ. "
+            ? "; median [interquartile range] over \(seeds) \(word), (k/\(seeds)) when only k \(word) reached τ. "
             : ". "
         caption += "Bold: fewest, by more than the spread. – : never reached (the note says how the run ended). "
         caption += rowOrder + " Descent run \(hash)."
