@@ -40,10 +40,7 @@ public struct Profiles: Sendable, Equatable {
     /// Each solver's performance profile as a step function: (r, ρ(r)) at every ratio where ρ rises,
     /// starting at r = 1.
     public func performance() -> [(solver: String, points: [(ratio: Double, fraction: Double)])] {
-        let ratios: [[Double]] = costs.map { row in
-            let best = row.min() ?? .infinity
-            return row.map { c in best.isFinite ? (best > 0 ? c / best : (c == 0 ? 1 : .infinity)) : .infinity }
-        }
+        let ratios = self.ratios()
         return solvers.indices.map { s in
             (solvers[s], steps(ratios.map { $0[s] }, start: 1))
         }
@@ -54,6 +51,19 @@ public struct Profiles: Sendable, Equatable {
         solvers.indices.map { s in
             (solvers[s], steps(costs.map { $0[s] }, start: 0).map { (budget: $0.0, fraction: $0.1) })
         }
+    }
+
+    /// r(p, s) = t(p, s) / min_s' t(p, s'): problems × solvers, ∞ when unsolved.
+    func ratios() -> [[Double]] {
+        costs.map { row in
+            let best = row.min() ?? .infinity
+            return row.map { c in best.isFinite ? (best > 0 ? c / best : (c == 0 ? 1 : .infinity)) : .infinity }
+        }
+    }
+
+    /// The share of problems whose value is ≤ x.
+    func share(_ values: [Double], atMost x: Double) -> Double {
+        Double(values.filter { $0 <= x }.count) / Double(Swift.max(problems.count, 1))
     }
 
     /// (x, share of values ≤ x) at `start` and at each distinct finite value.
@@ -67,47 +77,76 @@ public struct Profiles: Sendable, Equatable {
         return out
     }
 
-    /// `profiles.csv`: tidy rows `profile, target, solver, x, fraction` for both profiles.
-    public func csv(target: Double) -> String {
+    /// Pointwise bootstrap bands at each step point, per solver (``Bootstrap/profileBands(_:target:)``); empty for none.
+    public typealias Bands = [[(x: Double, lower: Double, upper: Double)]]
+
+    /// `profiles.csv`: tidy rows `profile, target, solver, x, fraction, lower, upper` for both profiles
+    /// (`lower`, `upper`: the bootstrap band at x, empty without one).
+    public func csv(target: Double, bands: (performance: Bands, data: Bands) = ([], [])) -> String {
         var rows: [[String]] = []
-        for (solver, points) in performance() {
-            for p in points { rows.append(["performance", NumberFormat.exact(target), CSV.field(solver), NumberFormat.exact(p.ratio), NumberFormat.exact(p.fraction)]) }
+        func band(_ b: Bands, _ s: Int, _ i: Int) -> [String] {
+            s < b.count && i < b[s].count ? [NumberFormat.exact(b[s][i].lower), NumberFormat.exact(b[s][i].upper)] : ["", ""]
         }
-        for (solver, points) in data() {
-            for p in points { rows.append(["data", NumberFormat.exact(target), CSV.field(solver), NumberFormat.exact(p.budget), NumberFormat.exact(p.fraction)]) }
+        for (s, (solver, points)) in performance().enumerated() {
+            for (i, p) in points.enumerated() {
+                rows.append(["performance", NumberFormat.exact(target), CSV.field(solver), NumberFormat.exact(p.ratio),
+                             NumberFormat.exact(p.fraction)] + band(bands.performance, s, i))
+            }
         }
-        return CSV.table(header: ["profile", "target", "solver", "x", "fraction"], rows: rows)
+        for (s, (solver, points)) in data().enumerated() {
+            for (i, p) in points.enumerated() {
+                rows.append(["data", NumberFormat.exact(target), CSV.field(solver), NumberFormat.exact(p.budget),
+                             NumberFormat.exact(p.fraction)] + band(bands.data, s, i))
+            }
+        }
+        return CSV.table(header: ["profile", "target", "solver", "x", "fraction", "lower", "upper"], rows: rows)
     }
 
-    /// The performance-profile figure (log ratio axis).
-    public func performanceFigure(target: Double, hash: String) -> Figure {
+    /// A step band: each interval held until the next point, then to `end`.
+    static func stepBand(_ band: [(x: Double, lower: Double, upper: Double)], end: Double) -> [(x: Double, lower: Double, upper: Double)] {
+        var out: [(x: Double, lower: Double, upper: Double)] = []
+        for (i, b) in band.enumerated() {
+            out.append(b)
+            let next = i + 1 < band.count ? band[i + 1].x : end
+            out.append((next, b.lower, b.upper))
+        }
+        return out
+    }
+
+    /// The words the profile captions add when they have bands.
+    static let bandWords = " Bands: pointwise 95% percentile-bootstrap intervals over the runs of each problem "
+        + "(\(Bootstrap.replicates) seeded replicates, every optimizer resampled with the same draw)."
+
+    /// The performance-profile figure (log ratio axis), with `bands` (per solver) when given.
+    public func performanceFigure(target: Double, hash: String, bands: Bands = []) -> Figure {
         let perf = performance()
         let maxRatio = perf.flatMap { $0.points.map(\.ratio) }.max() ?? 1
         let end = Swift.max(2, maxRatio * 1.5)
-        let series = perf.map { s in
+        let series = perf.enumerated().map { i, s in
             Figure.Series(name: s.solver, points: s.points.map { ($0.ratio, $0.fraction) } + [(end, s.points.last?.fraction ?? 0)],
-                          isStep: true)
+                          band: i < bands.count ? Self.stepBand(bands[i], end: end) : [], isStep: true)
         }
         return Figure(title: "Performance profile, f − f* ≤ \(Targets.label(target))", xLabel: "ratio r to the best solver",
                       yLabel: "share of problems within r × best", logX: true, logY: false, yRange: (0, 1), series: series,
                       caption: "Dolan–Moré performance profile over \(problems.count) problems; work is evaluations "
-                        + "(epochs for mini-batch runs), median over seeds, a run that never reached the target counts as unsolved. "
-                        + "Descent run \(hash).")
+                        + "(epochs for mini-batch runs), median over seeds, a run that never reached the target counts as unsolved."
+                        + (bands.isEmpty ? "" : Self.bandWords) + " Descent run \(hash).")
     }
 
-    /// The data-profile figure (log budget axis).
-    public func dataFigure(target: Double, hash: String) -> Figure {
+    /// The data-profile figure (log budget axis), with `bands` (per solver) when given.
+    public func dataFigure(target: Double, hash: String, bands: Bands = []) -> Figure {
         let d = data()
         let maxBudget = d.flatMap { $0.points.map(\.budget) }.max() ?? 1
         let minBudget = d.flatMap { $0.points.map(\.budget) }.filter { $0 > 0 }.min() ?? 1
-        let series = d.map { s in
+        let series = d.enumerated().map { i, s in
             Figure.Series(name: s.solver,
                           points: [(minBudget / 2, s.points.first?.fraction ?? 0)] + s.points.filter { $0.budget > 0 }.map { ($0.budget, $0.fraction) }
                             + [(maxBudget * 2, s.points.last?.fraction ?? 0)],
-                          isStep: true)
+                          band: i < bands.count ? Self.stepBand(bands[i].filter { $0.x > 0 }, end: maxBudget * 2) : [], isStep: true)
         }
         return Figure(title: "Data profile, f − f* ≤ \(Targets.label(target))", xLabel: "budget (evaluations; epochs for mini-batch runs)",
                       yLabel: "share of problems solved", logX: true, logY: false, yRange: (0, 1), series: series,
-                      caption: "Moré–Wild data profile over \(problems.count) problems: share solved within the budget. Descent run \(hash).")
+                      caption: "Moré–Wild data profile over \(problems.count) problems: share solved within the budget."
+                        + (bands.isEmpty ? "" : Self.bandWords) + " Descent run \(hash).")
     }
 }

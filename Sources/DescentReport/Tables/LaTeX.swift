@@ -23,6 +23,7 @@ public enum LaTeX {
             case "∇": out += "\\ensuremath{\\nabla}"
             case "≤": out += "\\ensuremath{\\le}"
             case "≥": out += "\\ensuremath{\\ge}"
+            case "≈": out += "\\ensuremath{\\approx}"
             case "×": out += "\\ensuremath{\\times}"
             case "·": out += "\\ensuremath{\\cdot}"
             case "±": out += "\\ensuremath{\\pm}"

@@ -70,17 +70,62 @@ public enum ResultTables {
         return text
     }
 
+    /// The significance level of the tables' rank-sum tests, before the Bonferroni correction.
+    public static let significanceLevel = 0.05
+
+    /// One run's outcome for a target, ordered best first: runs that reached it by their work, then
+    /// runs that did not by their final error (the ordering of COCO's rank-sum tests).
+    struct TargetOutcome: Comparable {
+        var reached: Bool
+        var value: Double
+
+        static func < (a: TargetOutcome, b: TargetOutcome) -> Bool {
+            a.reached != b.reached ? a.reached : a.value < b.value
+        }
+    }
+
+    /// The outcomes of `g`'s runs for `target`.
+    static func outcomes(_ g: RunGroup, _ target: Double, _ measure: WorkMeasure) -> [TargetOutcome] {
+        g.ran.map { r in
+            if let hit = r.result.hits.first(where: { $0.target == target }) { return TargetOutcome(reached: true, value: measure.value(hit)) }
+            let e = r.result.finalError
+            return TargetOutcome(reached: false, value: e.isNaN ? .infinity : e)
+        }
+    }
+
+    /// The Bonferroni-corrected two-sided rank-sum p-value of two groups' outcomes for `target`.
+    static func correctedP(_ a: RunGroup, _ b: RunGroup, _ target: Double, _ measure: WorkMeasure, comparisons: Int) -> Double {
+        Swift.min(1, RankSum.test(outcomes(a, target, measure), outcomes(b, target, measure)).p * Double(Swift.max(1, comparisons)))
+    }
+
     /// The per-problem table: work to each target of ``Targets/all``, final error, final ‖∇f‖ and status.
-    public static func targets(_ p: ProblemGroup, measure: WorkMeasure, hash: String) -> Table {
+    /// With more than one run per optimizer, the fewest cell of a column is tested against every other
+    /// optimizer by ``RankSum`` with a Bonferroni correction for `comparisons` problems.
+    public static func targets(_ p: ProblemGroup, measure: WorkMeasure, hash: String, comparisons: Int = 1) -> Table {
         let fStarKnown = p.optimum != nil
         let groups = ordered(p.groups, measure: measure)
         let seeds = p.seedCount
-        // Bold: the fewest in a column, when its upper quartile is below every other lower quartile.
+        let tested = seeds > 1
+        func key(_ g: RunGroup) -> String { g.optimizer + "\(g.batchSize ?? 0)" }
+        // The fewest median in each column; bold when it is significantly fewer than every other optimizer's
+        // (one run each: fewer than every other). ≈: not significantly different from it.
         var best: [Double: String] = [:]
+        var tied: [Double: Set<String>] = [:]
         for t in Targets.all {
-            let solved = groups.compactMap { g in g.solved(t, in: measure).map { (g.optimizer + "\(g.batchSize ?? 0)", $0) } }
+            let solved = groups.compactMap { g in g.solved(t, in: measure).map { (g, $0) } }
             guard let winner = solved.min(by: { $0.1.median < $1.1.median }) else { continue }
-            if solved.allSatisfy({ $0.0 == winner.0 || winner.1.upper < $0.1.lower }) { best[t] = winner.0 }
+            if !tested {
+                if solved.allSatisfy({ key($0.0) == key(winner.0) || winner.1.upper < $0.1.lower }) { best[t] = key(winner.0) }
+                continue
+            }
+            var significant = true
+            for g in groups where !g.isSkipped && key(g) != key(winner.0) {
+                if correctedP(winner.0, g, t, measure, comparisons: comparisons) >= significanceLevel {
+                    significant = false
+                    tied[t, default: []].insert(key(g))
+                }
+            }
+            if significant { best[t] = key(winner.0) }
         }
         var rows: [[Table.Cell]] = []
         var footnotes: [(String, String)] = []
@@ -105,7 +150,8 @@ public enum ResultTables {
                 }
                 var text = spreadText(Spread(w.values)) { workText($0, measure) }
                 if w.reached < w.total { text += " (\(w.reached)/\(w.total))" }
-                row.append(Table.Cell(text, numeric: true, bold: best[t] == g.optimizer + "\(g.batchSize ?? 0)",
+                if tied[t]?.contains(key(g)) == true { text += " ≈" }
+                row.append(Table.Cell(text, numeric: true, bold: best[t] == key(g),
                                       marker: w.reached < w.total ? noteMarker() : nil))
             }
             row.append(Table.Cell(g.finalError.map { spreadText($0) { NumberFormat.scientific($0) } } ?? "–", numeric: true))
@@ -144,7 +190,13 @@ public enum ResultTables {
         caption += seeds > 1
             ? "; median [interquartile range] over \(seeds) \(word), (k/\(seeds)) when only k \(word) reached τ. "
             : ". "
-        caption += "Bold: fewest, by more than the spread. – : never reached (the note says how the run ended). "
+        caption += tested
+            ? "Bold: the fewest median, when a two-sided Mann–Whitney rank-sum test of its \(seeds) runs against each other "
+                + "optimizer's (runs that did not reach τ rank behind those that did, by final error) gives p < "
+                + "\(significanceLevel) after a Bonferroni correction for the \(comparisons) problems; ≈: not significantly different "
+                + "from the fewest by that test. "
+            : "Bold: fewest, by more than the spread. "
+        caption += "– : never reached (the note says how the run ended). "
         caption += rowOrder + " Descent run \(hash)."
         return Table(title: "\(p.problem) (n = \(p.dimension))", caption: caption,
                      label: "descent:" + LaTeX.key(p.problem), columns: columns, rows: rows, footnotes: footnotes)
@@ -166,6 +218,10 @@ public enum ResultTables {
         public var diverged: Int
         /// Median over its reached cells of its work / the least work any optimizer needed there.
         public var medianRatio: Double?
+        /// Runs that reached a target, summed over its (problem, target) pairs.
+        public var successes: Int = 0
+        /// Runs that could have: its runs that ran × targets.
+        public var attempts: Int = 0
         /// 1 = best; equal (reached, ratio) share a rank.
         public var rank: Int
     }
@@ -192,6 +248,8 @@ public enum ResultTables {
                 }
                 guard !g.isSkipped else { continue }
                 table[label]!.problems += 1
+                for t in Targets.all { table[label]!.successes += g.work(to: t, in: m).reached }
+                table[label]!.attempts += g.ran.count * Targets.all.count
                 table[label]!.possible += Targets.all.count
                 if g.ran.allSatisfy({ $0.result.status == .converged }) { table[label]!.converged += 1 }
                 if g.ran.contains(where: { $0.result.status == .diverged }) { table[label]!.diverged += 1 }
@@ -220,22 +278,35 @@ public enum ResultTables {
         return out
     }
 
-    /// The cross-problem summary table of ``standings(_:)`` over `problemCount` problems.
-    public static func overview(_ standings: [Standing], problemCount: Int, hash: String) -> Table {
+    /// The cross-problem summary table of ``standings(_:)`` over `problemCount` problems; `intervals`
+    /// are the bootstrap intervals of the median ratios by row label (``Bootstrap/medianRatioIntervals()``).
+    public static func overview(_ standings: [Standing], problemCount: Int, hash: String,
+                                intervals: [String: (lower: Double, upper: Double)] = [:]) -> Table {
+        let manyRuns = standings.contains { $0.attempts > $0.problems * Targets.all.count }
         let rows = standings.map { s in
-            [Table.Cell(String(s.rank), numeric: true), Table.Cell(s.label, bold: s.rank == 1), Table.Cell(String(s.problems), numeric: true),
-             Table.Cell("\(s.reached)/\(s.possible)"), Table.Cell(String(s.converged), numeric: true),
-             Table.Cell(String(s.diverged), numeric: true),
-             Table.Cell(s.medianRatio.map { NumberFormat.fixed($0) } ?? "–", numeric: s.medianRatio != nil)]
+            var ratio = s.medianRatio.map { NumberFormat.fixed($0) } ?? "–"
+            if s.medianRatio != nil, let i = intervals[s.label] {
+                ratio += " [" + NumberFormat.fixed(i.lower) + "–" + NumberFormat.fixed(i.upper) + "]"
+            }
+            var row = [Table.Cell(String(s.rank), numeric: true), Table.Cell(s.label, bold: s.rank == 1),
+                       Table.Cell(String(s.problems), numeric: true), Table.Cell("\(s.reached)/\(s.possible)")]
+            if manyRuns { row.append(Table.Cell("\(s.successes)/\(s.attempts)")) }
+            return row + [Table.Cell(String(s.converged), numeric: true), Table.Cell(String(s.diverged), numeric: true),
+                          Table.Cell(ratio, numeric: s.medianRatio != nil)]
         }
-        let columns = [Table.Column("rank"), Table.Column("optimizer", right: false), Table.Column("problems"),
-                       Table.Column("targets reached"), Table.Column("converged"), Table.Column("diverged"),
-                       Table.Column("median work ratio")]
-        let caption = "Over \(problemCount) problems and the targets f − f* ≤ 10⁻¹ … 10⁻⁸ (‖∇f‖ where f* is unknown). "
-            + "Targets reached: (problem, target) pairs every seed reached, of those possible on the problems it ran on. "
-            + "Median work ratio: over those pairs, its work (evaluations; epochs in mini-batch runs) divided by the "
-            + "least work any optimizer needed for the same pair (1 = always the fastest). "
-            + "Rank: most targets reached, then smallest median ratio; equal pairs share a rank. Descent run \(hash)."
+        var columns = [Table.Column("rank"), Table.Column("optimizer", right: false), Table.Column("problems"),
+                       Table.Column("targets reached")]
+        if manyRuns { columns.append(Table.Column("runs reaching")) }
+        columns += [Table.Column("converged"), Table.Column("diverged"), Table.Column("median work ratio")]
+        var caption = "Over \(problemCount) problems and the targets f − f* ≤ 10⁻¹ … 10⁻⁸ (‖∇f‖ where f* is unknown). "
+            + "Targets reached: (problem, target) pairs every run reached, of those possible on the problems it ran on. "
+        if manyRuns { caption += "Runs reaching: k/N over its runs and the 8 targets. " }
+        caption += "Median work ratio: over those pairs, its work (evaluations; epochs in mini-batch runs) divided by the "
+            + "least work any optimizer needed for the same pair (1 = always the fastest)"
+        caption += intervals.isEmpty ? ". "
+            : "; [95% percentile-bootstrap interval: each problem's runs redrawn with replacement, the same draw for every "
+                + "optimizer, \(Bootstrap.replicates) seeded replicates]. "
+        caption += "Rank: most targets reached, then smallest median ratio; equal pairs share a rank. Descent run \(hash)."
         return Table(title: "All problems: targets reached and work relative to the best", caption: caption,
                      label: "descent:overview", columns: columns, rows: rows)
     }

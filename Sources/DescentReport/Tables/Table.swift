@@ -9,7 +9,7 @@ public struct Table: Sendable, Equatable {
         public var text: String
         /// Whether the text is a number (LaTeX sets `1.23e-05` as 1.23·10⁻⁵ in math mode).
         public var numeric: Bool
-        /// Bold: the best in its column, by more than the spread.
+        /// Bold: the best in its column (the table's caption says by which rule).
         public var bold: Bool
         /// A footnote marker (`a`, `b`, …) after the text.
         public var marker: String?

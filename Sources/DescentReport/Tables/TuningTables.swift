@@ -151,6 +151,9 @@ public enum TuningTables {
             files.append(("plots/tuning-\(ReportFiles.fileName(problem)).svg", SVG.render(figure)))
             files.append(("plots/tuning-\(ReportFiles.fileName(problem)).tex", PGFPlots.render(figure)))
         }
+        let cost = TuningCost.derived(sweeps, hash: hash)
+        files += cost.files
+        md += "\n" + cost.markdown
         files.append(("tables/tuning.md", md))
         return files
     }

@@ -1,0 +1,130 @@
+import DescentCore
+import DescentReport
+import Testing
+
+/// Runs of optimizer `name` on `problem`: one per entry of `work`, each reaching every target at
+/// that many evaluations (nil: reaching none, ending at final error `miss`).
+func sampleRuns(_ problem: String, _ name: String, _ work: [Int?], miss: Double = 1) -> [RunRecord] {
+    work.enumerated().map { i, w in
+        let hits = w.map { w in Targets.all.map { TargetHit(target: $0, iteration: w, gradientEvaluations: w, functionEvaluations: w,
+                                                                sampleGradients: w, epochs: Double(w), time: 0) } } ?? []
+        let result = RunResult(status: w == nil ? .maxIterations : .converged, iterations: w ?? 100, gradientEvaluations: w ?? 100,
+                               sampleGradients: w ?? 100, epochs: Double(w ?? 100), initialValue: 10,
+                               finalValue: w == nil ? miss : 1e-9, optimalValue: 0, gradientNorm: 1e-5, time: 0, trace: [],
+                               finalPoint: [], hits: hits)
+        return RunRecord(problem: problem, dimension: 2, optimizer: name, seed: UInt64(i), instance: i, result: result)
+    }
+}
+
+@Suite("Statistics: rank-sum tests and bootstrap intervals")
+struct StatisticsTests {
+    // p-values from scipy.stats.mannwhitneyu 1.16 (method="exact" without ties, "asymptotic" with them).
+    @Test("Mann–Whitney p-values match scipy on hand-made samples", arguments: [
+        ([1, 2, 3, 4, 5], [6, 7, 8, 9, 10], 0.0, 0.007936507936507936),
+        ([1, 3, 5, 7, 9], [2, 4, 6, 8, 10], 10.0, 0.6904761904761905),
+        ([1, 2, 3, 4, 5, 6, 7], [8, 9, 10, 11, 12, 13, 14], 0.0, 0.0005827505827505828),
+        ([3, 1, 4, 1, 5, 9, 2, 6], [5, 3, 5, 8, 9, 7, 9, 3], 17.0, 0.12415307686326289),
+        ([1, 1, 1], [1, 1, 1], 4.5, 1.0),
+        ([2, 2, 2, 3], [3, 3, 4, 4, 4], 1.0, 0.028185802147907384),
+    ] as [([Double], [Double], Double, Double)])
+    func mannWhitney(x: [Double], y: [Double], u: Double, p: Double) {
+        let r = RankSum.test(x, y)
+        #expect(r.u == u)
+        #expect(Swift.abs(r.p - p) <= 1e-12 * Swift.max(1, p), "p = \(r.p), scipy \(p)")
+        // Two-sided: swapping the samples gives U₂ = n₁n₂ − U₁ and the same p.
+        let swapped = RankSum.test(y, x)
+        #expect(swapped.u == Double(x.count * y.count) - u && Swift.abs(swapped.p - r.p) <= 1e-12)
+    }
+
+    @Test("exact p for larger samples without ties matches scipy")
+    func exactLarge() {
+        let r = RankSum.test((0..<20).map(Double.init), (5..<25).map { Double($0) + 0.5 })
+        #expect(r.u == 105 && Swift.abs(r.p - 0.009483607191205003) < 1e-12, "\(r.p)")
+    }
+
+    @Test("the fewest is bold only when significantly fewer than every other optimizer; ≈ marks the indistinguishable")
+    func significanceMarks() {
+        // fast beats slow on all 8 instances (exact p = 2/12870 = 1.55e-4, ×3 problems < 0.05); close overlaps fast.
+        let records = sampleRuns("p", "fast", [10, 11, 12, 13, 14, 15, 16, 17]) + sampleRuns("p", "slow", [30, 31, 32, 33, 34, 35, 36, 37])
+            + sampleRuns("p", "close", [12, 13, 14, 15, 16, 17, 18, 19])
+        let problem = Grouping.problems(records, references: ["p": Optimum(value: 0, point: nil, source: .analytic)])[0]
+        let table = ResultTables.targets(problem, measure: .evaluations, hash: "h", comparisons: 3)
+        let close = table.rows.first { $0[0].text == "close" }!
+        let fast = table.rows.first { $0[0].text == "fast" }!
+        let slow = table.rows.first { $0[0].text == "slow" }!
+        #expect(close[1].text.hasSuffix("≈") && !slow[1].text.hasSuffix("≈") && !fast[1].bold)
+        #expect(table.caption.contains("Mann–Whitney") && table.caption.contains("Bonferroni correction for the 3 problems"))
+        // Without the close competitor the fewest is bold.
+        let clear = Grouping.problems(records.filter { $0.optimizer != "close" }, references: [:])[0]
+        let t2 = ResultTables.targets(clear, measure: .evaluations, hash: "h", comparisons: 3)
+        #expect(t2.rows.first { $0[0].text == "fast" }![1].bold)
+        // With 400 problems the correction takes the significance away (1.55e-4 × 400 > 0.05).
+        let t3 = ResultTables.targets(clear, measure: .evaluations, hash: "h", comparisons: 400)
+        #expect(!t3.rows.first { $0[0].text == "fast" }![1].bold)
+        // A run that never reached a target ranks behind every run that did.
+        let misses = sampleRuns("q", "fast", [10, 11, 12, 13, 14, 15, 16, 17]) + sampleRuns("q", "never", Array(repeating: nil, count: 8))
+        let q = Grouping.problems(misses, references: [:])[0]
+        #expect(ResultTables.targets(q, measure: .evaluations, hash: "h").rows.first { $0[0].text == "fast" }![1].bold)
+    }
+
+    @Test("bootstrap intervals are seeded, contain the estimate, and vanish with one run per problem")
+    func bootstrap() {
+        let records = sampleRuns("p", "a", [10, 12, 14, 16, 18]) + sampleRuns("p", "b", [20, 22, 28, 30, 40])
+            + sampleRuns("q", "a", [5, 5, 6, 6, 7]) + sampleRuns("q", "b", [5, 6, 6, 7, nil])
+        let problems = Grouping.problems(records, references: [:])
+        let boot = Bootstrap(problems)
+        let intervals = boot.medianRatioIntervals()
+        #expect(intervals.count == 2)
+        let standings = ResultTables.standings(problems)
+        for s in standings {
+            let i = intervals[s.label]!
+            #expect(i.lower <= s.medianRatio! && s.medianRatio! <= i.upper, "\(s.label): \(i) vs \(s.medianRatio!)")
+        }
+        #expect(intervals["a"]!.lower == 1 && intervals["b"]!.upper > 1.5)
+        // Deterministic: the same intervals every time.
+        let again = Bootstrap(problems).medianRatioIntervals()
+        #expect(again["a"]! == intervals["a"]! && again["b"]! == intervals["b"]!)
+        let profiles = Profiles(problems, target: 1e-6)
+        let bands = boot.profileBands(profiles, target: 1e-6)
+        for (s, series) in profiles.performance().enumerated() {
+            for (point, band) in zip(series.points, bands.performance[s]) {
+                #expect(band.x == point.ratio && band.lower <= point.fraction + 1e-12 && point.fraction <= band.upper + 1e-12)
+            }
+        }
+        // One run per problem: nothing to resample.
+        let single = Grouping.problems(sampleRuns("p", "a", [10]) + sampleRuns("p", "b", [20]), references: [:])
+        #expect(Bootstrap(single).medianRatioIntervals().isEmpty && Bootstrap(single).profileBands(Profiles(single, target: 1e-6), target: 1e-6).performance.isEmpty)
+    }
+}
+
+@Suite("Expected tuning cost")
+struct TuningCostTests {
+    @Test("the expected best of k draws with replacement, by hand")
+    func byHand() throws {
+        // Two grid points reaching 0 and 8 targets: k = 1 gives 4 ± 4; k = 2 misses the good one with probability 1/4.
+        let one = try #require(TuningCost.expectedBest([8, 0], k: 1))
+        #expect(one.mean == 4 && one.sd == 4)
+        let two = try #require(TuningCost.expectedBest([0, 8], k: 2))
+        #expect(two.mean == 6 && Swift.abs(two.sd - 12.0.squareRoot()) < 1e-12)
+        // A flat sweep costs nothing to tune.
+        #expect(TuningCost.expectedBest([2, 2, 2], k: 5)! == (mean: 2, sd: 0))
+        // Many draws find the best value.
+        #expect(Swift.abs(TuningCost.expectedBest([1, 3, 8], k: 200)!.mean - 8) < 1e-12)
+        #expect(TuningCost.budgets(gridSize: 9) == [1, 2, 4, 8, 9] && TuningCost.budgets(gridSize: 8) == [1, 2, 4, 8])
+    }
+
+    @Test("the table and csv come from tuning.csv's sweeps")
+    func files() throws {
+        func point(_ lr: Double, _ reached: Int) -> TuningSweep.Point {
+            TuningSweep.Point(learningRate: lr, status: reached > 0 ? .converged : .diverged, targetsReached: reached,
+                              evaluationsToTightest: reached > 0 ? 10 : nil, finalError: reached > 0 ? 1e-9 : .infinity)
+        }
+        let sweeps = [TuningSweep(problem: "p", optimizer: "a", chosen: 0.1, points: [point(0.01, 8), point(0.1, 8)]),
+                      TuningSweep(problem: "p", optimizer: "b", chosen: 0.1, points: [point(0.01, 0), point(0.1, 8)])]
+        let (files, markdown) = TuningCost.derived(sweeps, hash: "h")
+        let csv = try #require(files.first { $0.0 == "tuning-cost.csv" }?.1)
+        #expect(csv.contains("p,b,1,4.0,4.0\n") && csv.contains("p,b,2,6.0,"))
+        #expect(markdown.contains("| a | 8.00 (0) | 8.00 (0) |") && markdown.contains("| b | 4.00 (4.00) | 6.00 (3.46) |"), "\(markdown)")
+        #expect(files.map(\.0).contains("plots/tuning-cost.svg"))
+    }
+}
