@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "DescentProblems", dependencies: ["DescentCore", "GSL", "_DescentBLAS"], swiftSettings: optimizedInDebug),
         .target(name: "DescentOptimizers", dependencies: ["DescentCore"], swiftSettings: optimizedInDebug),
         .target(name: "DescentReference", dependencies: ["DescentCore", "GSL"], swiftSettings: optimizedInDebug),
-        .target(name: "DescentReport", dependencies: ["DescentCore"]),
+        .target(name: "DescentReport", dependencies: ["DescentCore"], swiftSettings: optimizedInDebug),
         .target(
             name: "DescentCLI",
             dependencies: [

@@ -2,6 +2,7 @@ import ArgumentParser
 import DescentCore
 import DescentReport
 import Foundation
+import Synchronization
 
 /// The process-wide stop flag that SIGINT and SIGTERM set (see ``Signals``).
 let interruption = CancellationFlag()
@@ -226,23 +227,85 @@ struct WorkerCommand: ParsableCommand, RegistryCommand {
                 throw SuiteError("worker: no optimizer \(label)", exitCode: SuiteExitCode.failure)
             }
             let index = firstIndex + offset
-            let fd = open("\(scratch).\(index).rows", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            let sink = RowSink(fd: open("\(scratch).\(index).rows", O_WRONLY | O_CREAT | O_APPEND, 0o644))
             var options = RunOptions(maxIterations: maxIterations, tolerance: tolerance, logEvery: logEvery, patience: patience,
                                      batchSize: batchSize, samplingSeed: RunCommand.samplingSeed(runSeed ?? seed), shuffle: shuffle,
                                      checkEvery: checkEvery, timeLimit: timeLimit,
-                                     cancellation: interruption, observer: RowObserver { row in
-                                         let line = Array((CSV.traceLine(row) + "\n").utf8)
-                                         _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                                     })
+                                     cancellation: interruption, observer: RowObserver { sink.append($0) })
             if let mu = strongConvexity, let l = smoothness { options.curvature = Curvature(strongConvexity: mu, smoothness: l) }
             let outcome = Harness.run(problem: instance.forRun(seed: runSeed ?? seed), method: configured.method, optimalValue: fStar,
                                       options: options)
-            if fd >= 0 { close(fd) }
+            sink.close()
             if outcome.status == .interrupted { return }
             let record = RunRecord(problem: instance.label, dimension: instance.problem.dimension, optimizer: configured.label,
                                    seed: runSeed ?? seed, batchSize: batchSize, instance: self.instance, result: outcome)
-            try Data(RunCodec.encode(record).utf8).write(to: URL(fileURLWithPath: "\(scratch).\(index).result"),
-                                                         options: .atomic)
+            try writeAtomically(RunCodec.encode(record), to: "\(scratch).\(index).result")
         }
+    }
+}
+
+/// A worker's trace rows on their way to its rows file (what the parent keeps of a run that crashes
+/// or hangs): written in batches of up to ``batchRows`` rows, and by a timer every ``interval`` (so a
+/// step that never returns loses nothing already logged), instead of one `write` per row.
+final class RowSink: Sendable {
+    /// The most rows held before a write.
+    static let batchRows = 64
+    /// The timer's period in milliseconds: the longest rows are held before a write, what a crash can lose.
+    static let interval = 50
+
+    private struct State {
+        var bytes: [UInt8] = []
+        var rows = 0
+    }
+
+    private let fd: Int32
+    private let state = Mutex(State())
+    private let timer = Mutex<(any DispatchSourceTimer)?>(nil)
+
+    /// A sink writing to `fd` (ignored when negative: the rows are then lost, the run is not).
+    init(fd: Int32) {
+        self.fd = fd
+        timer.withLock { timer in
+            let t = DispatchSource.makeTimerSource(queue: .global())
+            t.schedule(deadline: .now() + .milliseconds(Self.interval), repeating: .milliseconds(Self.interval))
+            t.setEventHandler { [weak self] in self?.flushPending() }
+            t.resume()
+            timer = t
+        }
+    }
+
+    /// Writes the queued rows, if any (the timer's work).
+    private func flushPending() {
+        state.withLock { s in if s.rows > 0 { flush(&s) } }
+    }
+
+    /// Queues a row; writes the queue when it is full or old.
+    func append(_ row: TraceRow) {
+        state.withLock { s in
+            s.bytes += CSV.traceLine(row).utf8
+            s.bytes.append(UInt8(ascii: "\n"))
+            s.rows += 1
+            if s.rows >= Self.batchRows { flush(&s) }
+        }
+    }
+
+    /// Writes what is queued and closes the file.
+    func close() {
+        timer.withLock { $0?.cancel(); $0 = nil }
+        state.withLock { flush(&$0) }
+        if fd >= 0 { _ = Glibc.close(fd) }
+    }
+
+    private func flush(_ s: inout State) {
+        if fd >= 0 && !s.bytes.isEmpty {
+            var offset = 0
+            while offset < s.bytes.count {
+                let n = s.bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+                if n <= 0 { break }
+                offset += n
+            }
+        }
+        s.bytes.removeAll(keepingCapacity: true)
+        s.rows = 0
     }
 }

@@ -53,8 +53,8 @@ struct RunCommand: ParsableCommand, RegistryCommand {
     @Option(name: .long, help: ArgumentHelp("Run N instances of every problem (seeded data from --seed + i, or a seeded perturbation of x₀ for fixed problems; instance 0 is the problem as selected), each with its own f*. With --tune the sweep runs on instance 0 and the tables on instances 1…N.", valueName: "N"))
     var instances: Int?
 
-    @Flag(name: .long, help: "Tune each optimizer's learning rate per problem on a log grid (see --tune-grid), then run the chosen one.")
-    var tune = false
+    @Flag(name: .long, inversion: .prefixedNo, help: "Tune each optimizer's learning rate per problem on a log grid (see --tune-grid), then run the chosen one (default with --all; --no-tune: the optimizers' own defaults).")
+    var tune: Bool?
 
     @Option(name: .long, help: ArgumentHelp("The learning-rate grid of --tune: LOW:HIGH:POINTS, log-spaced, rounded to 3 digits.", valueName: "grid"))
     var tuneGrid: String = Tuning.defaultGrid
@@ -77,7 +77,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
     @Flag(name: .long, help: "Keep the runs already finished in --output (same configuration and suite version) and run only the rest.")
     var resume = false
 
-    @Option(name: .long, help: "Problems run at the same time (default: the number of cores); results do not depend on it.")
+    @Option(name: .long, help: "(problem, instance or seed) pairs run at the same time (default: the number of cores); results do not depend on it.")
     var jobs: Int?
 
     @Option(name: .long, help: ArgumentHelp("Run only shard K of N: the (problem, optimizer) pairs whose index in the matrix is K−1 modulo N (all seeds of a pair together); 'suite merge' combines the shards' folders.", valueName: "K/N"))
@@ -122,20 +122,30 @@ struct RunCommand: ParsableCommand, RegistryCommand {
             }
         }
         try ResultFolder.checkProfileTarget(profileTarget)
-        if tune {
+        if tuned {
             do { _ = try Tuning.grid(tuneGrid) } catch { throw ValidationError("\(error)") }
         }
     }
 
     /// The number of instances: `--instances`, or `--seeds` without `--batch-size` (a deterministic
     /// run repeated would be the same run, so its seeds are instances); `nil` for one instance with `--seeds` runs.
-    var instanceCount: Int? { instances ?? (seeds > 1 && batchSize == nil ? seeds : nil) }
+    var instanceCount: Int? {
+        instances ?? (seeds > 1 && batchSize == nil ? seeds : (all && seeds == 1 ? Self.headlineInstances : nil))
+    }
+
+    /// The instances of the headline run (`--all`): enough for a rank-sum test to be significant after a
+    /// Bonferroni correction over its 31 problems (the smallest exact two-sided p of 7 against 7 runs is
+    /// 2/3432 = 5.8·10⁻⁴, × 31 = 0.018; 5 against 5 could never be, 2/252 × 31 = 0.25).
+    static let headlineInstances = 7
+
+    /// Whether learning rates are tuned: `--tune`, `--no-tune`, or by default with `--all`.
+    var tuned: Bool { tune ?? all }
 
     /// The runs each pair makes in the tables (``Trial``): instances 0…N−1 (1…N with `--tune`, whose
     /// sweep takes instance 0), or seeds `--seed`, `--seed`+1, … on instance 0.
     var trials: [Trial] {
         if let n = instanceCount {
-            return (tune ? Array(1...n) : Array(0..<n)).map { Trial(instance: $0, seed: Instances.seed(seed, instance: $0)) }
+            return (tuned ? Array(1...n) : Array(0..<n)).map { Trial(instance: $0, seed: Instances.seed(seed, instance: $0)) }
         }
         return (0..<seeds).map { Trial(instance: 0, seed: seed &+ UInt64($0)) }
     }
@@ -181,7 +191,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                 }
             }
         }
-        let grid = tune ? try Tuning.grid(tuneGrid) : []
+        let grid = tuned ? try Tuning.grid(tuneGrid) : []
         let trials = self.trials
         let sweepTrial = Trial(instance: 0, seed: seed)
         // Every instance a trial or the sweep runs, by problem and instance number.
@@ -203,7 +213,9 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         var plan = pairs.map { $0.map { optimizers[$0] } }
         var tuning: [TuningSweep] = []
         var reused = 0
-        if tune {
+        // The tuned optimizers run under their own labels (the chosen lr is in tuning.csv and the tables' lr column).
+        let recordLabels = pairs.map { $0.map { optimizers[$0].label } }
+        if tuned {
             // The sweep: every learning rate of the grid, first seed only, then the choice per (problem, optimizer).
             let lrVariants = try optimizers.map { o in try grid.compactMap { try registry.withLearningRate(o.label, $0) } }
             let sweep = try execute(problems: variants, plan: pairs.map { $0.flatMap { lrVariants[$0] } }, trials: [sweepTrial],
@@ -224,7 +236,8 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         // pass below then uses as f* (NonConvexProblem, OptimumSource.bestReached).
         let nonConvex = problems.indices.filter { problems[$0].problem.referenceIsBestReached }
         if !nonConvex.isEmpty && !interruption.isSet {
-            let first = try execute(problems: nonConvex.map { variants[$0] }, plan: nonConvex.map { plan[$0] }, trials: trials,
+            let first = try execute(problems: nonConvex.map { variants[$0] }, plan: nonConvex.map { plan[$0] },
+                                    labels: nonConvex.map { recordLabels[$0] }, trials: trials,
                                     references: references, journal: journal, console: console,
                                     phase: "first pass (best value reached)", scouting: true)
             reused += first.reused
@@ -237,8 +250,8 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                 }
             }
         }
-        let main = try execute(problems: variants, plan: plan, trials: trials, references: references, journal: journal,
-                               console: console, phase: tune ? "tuned runs" : nil)
+        let main = try execute(problems: variants, plan: plan, labels: recordLabels, trials: trials, references: references,
+                               journal: journal, console: console, phase: tuned ? "tuned runs" : nil)
         reused += main.reused
         let records = main.records.flatMap { $0 }
 
@@ -262,7 +275,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         }
         console.out(TerminalTable.summary(records))
         console.out("\nWrote \(records.count) runs to \(output)/ (run \(metadata.hash)): summary.csv, targets.csv, tables/, plots/, "
-            + "metadata.json\(tune ? ", tuning.csv" : "")\(reused > 0 ? " (\(reused) reused from an earlier invocation)" : "")\n")
+            + "metadata.json\(tuned ? ", tuning.csv" : "")\(reused > 0 ? " (\(reused) reused from an earlier invocation)" : "")\n")
         if interruption.isSet {
             let total = pairs.map(\.count).reduce(0, +) * trials.count
             throw SuiteError("interrupted after \(records.count) of \(total) runs; the finished ones are written. "
@@ -289,7 +302,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         ]
         if let t = timeLimit { c["time_limit"] = t.description }
         if checkEvery != 1 { c["check_every"] = checkEvery }
-        if tune { c["tune_grid"] = tuneGrid }
+        if tuned { c["tune_grid"] = tuneGrid }
         if let n = instanceCount { c["instances"] = n }
         if let folder = registryOptions.problems { c["problems_folder"] = folder }
         return c
@@ -303,33 +316,38 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         return problems.indices.sorted { costs[$0] != costs[$1] ? costs[$0] > costs[$1] : $0 < $1 }
     }
 
-    /// Runs `plan[p]` on problem p for every trial (`problems[p][i]` is its instance i), `jobs` problems at a
-    /// time; records per problem, in plan order (trial-major), so the files do not depend on `--jobs`.
-    func execute(problems instances: [[ProblemInstance]], plan: [[ConfiguredOptimizer]], trials: [Trial],
+    /// Runs `plan[p]` on problem p for every trial (`problems[p][i]` is its instance i), `jobs` (problem,
+    /// trial) pairs at a time, recording run o under `labels[p][o]` (default: its own label); records per
+    /// problem, in plan order (trial-major), so the files do not depend on `--jobs`.
+    func execute(problems instances: [[ProblemInstance]], plan: [[ConfiguredOptimizer]], labels: [[String]]? = nil, trials: [Trial],
                  references: [String: Optimum], journal: Journal, console: Console, phase: String?, scouting: Bool = false) throws
         -> (records: [[RunRecord]], reused: Int) {
         let problems = instances.map { $0[0] }
         let total = plan.map(\.count).reduce(0, +) * trials.count
-        let jobs = Swift.max(1, Swift.min(self.jobs ?? ProcessInfo.processInfo.activeProcessorCount, problems.count))
+        let jobs = Swift.max(1, Swift.min(self.jobs ?? ProcessInfo.processInfo.activeProcessorCount, problems.count * trials.count))
         let progress = Progress(console: console, total: total, phase: phase, quiet: quiet)
         let failure = Mutex<SuiteError?>(nil)
-        let finished = Mutex<[[RunRecord]?]>(Array(repeating: nil, count: problems.count))
+        let finished = Mutex<[[[RunRecord]]]>(Array(repeating: Array(repeating: [], count: trials.count), count: problems.count))
         let reused = Atomic<Int>(0)
-        let nextProblem = Atomic<Int>(0)
+        let nextItem = Atomic<Int>(0)
         let (dataSeed, resume, isolation, batchSize, baseOptions) = (self.seed, self.resume, self.isolation, self.batchSize, self.options)
         let problemsFolder = registryOptions.problems
-        // `jobs` workers take problems in turn, with several workers the costliest first (so a long one
-        // does not start last and keep one core busy alone); each problem's runs execute in order
-        // within one worker. One worker keeps the selection order.
+        // `jobs` workers take (problem, trial) pairs in turn, with several workers the costliest problems
+        // first (so a long one does not start last and keep one core busy alone, and its trials spread
+        // over the cores); one pair's runs execute in order within one worker. One worker keeps the
+        // selection order.
         let order = jobs > 1 ? Self.startOrder(problems) : Array(problems.indices)
+        let items = order.flatMap { p in trials.indices.map { (problem: p, trial: $0) } }
         DispatchQueue.concurrentPerform(iterations: jobs) { _ in
             while !interruption.isSet && failure.withLock({ $0 == nil }) {
-                let next = nextProblem.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard next < problems.count else { return }
-                let p = order[next]
+                let next = nextItem.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard next < items.count else { return }
+                let (p, t) = items[next]
                 let optimizers = plan[p]
+                let recordLabels = labels?[p] ?? optimizers.map(\.label)
                 var records: [RunRecord] = []
-                seedLoop: for trial in trials {
+                trialLoop: do {
+                    let trial = trials[t]
                     let instance = instances[p][trial.instance]
                     let runSeed = trial.seed
                     let reference = references[instance.referenceKey]
@@ -367,7 +385,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                         let job = WorkerJob(problem: instance.label, optimizers: pending.map { optimizers[$0].label }, seed: dataSeed,
                                             instance: trial.instance, runSeed: runSeed, batchSize: batchSize, options: options, optimalValue: fStar,
                                             problemsFolder: problemsFolder)
-                        for (i, r) in zip(pending, ProcessIsolation.run(job, scratch: journal.scratch(instance.label))) { outcomes[i] = r }
+                        for (i, r) in zip(pending, ProcessIsolation.run(job, scratch: journal.scratch("\(instance.label)\u{1}trial \(t)"))) { outcomes[i] = r }
                     } else {
                         let problem = instance.forRun(seed: runSeed)
                         for i in pending where !interruption.isSet {
@@ -375,11 +393,11 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                         }
                     }
                     var lines: [String] = []
-                    for (i, configured) in optimizers.enumerated() {
+                    for i in optimizers.indices {
                         // An interrupted problem keeps the runs that finished before the interruption.
-                        guard let result = outcomes[i], result.status != .interrupted else { break seedLoop }
+                        guard let result = outcomes[i], result.status != .interrupted else { break trialLoop }
                         let record = RunRecord(problem: instance.label, dimension: instance.problem.dimension,
-                                               optimizer: configured.label, seed: runSeed, batchSize: batchSize,
+                                               optimizer: recordLabels[i], seed: runSeed, batchSize: batchSize,
                                                instance: trial.instance, result: result)
                         if fromJournal[i] {
                             reused.add(1, ordering: .relaxed)
@@ -394,18 +412,18 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                         }
                         records.append(record)
                         let which = instanceCount != nil ? " (instance \(trial.instance))" : trials.count > 1 ? " (seed \(runSeed))" : ""
-                        lines.append("\(instance.label) × \(configured.label)\(which): "
+                        lines.append("\(instance.label) × \(recordLabels[i])\(which): "
                             + "\(result.statusDescription) after \(result.iterations) iterations, \(NumberFormat.duration(result.time))")
                     }
                     progress.finished(lines)
                 }
-                finished.withLock { $0[p] = records }
+                finished.withLock { $0[p][t] = records }
             }
         }
         progress.done()
         if let error = failure.withLock({ $0 }) { throw error }
         // Problems in their selection order, so the tables do not depend on --jobs.
-        return (finished.withLock { $0.map { $0 ?? [] } }, reused.load(ordering: .relaxed))
+        return (finished.withLock { $0.map { $0.flatMap { $0 } } }, reused.load(ordering: .relaxed))
     }
 }
 

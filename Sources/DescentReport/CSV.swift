@@ -1,4 +1,9 @@
 import DescentCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// CSV text: RFC 4180 quoting, `\n` line ends, numbers in shortest round-trip form.
 public enum CSV {
@@ -165,14 +170,106 @@ public enum CSV {
     }
 
     /// Parses a line written by ``traceLine(_:)``; `nil` when it is not one (a torn write).
+    /// Works on the UTF-8 bytes (traces are most of what a folder holds: `suite report` and the parent of
+    /// the worker processes parse millions of rows).
     public static func parseTraceLine<S: StringProtocol>(_ line: S) -> TraceRow? {
-        let f = line.split(separator: ",", omittingEmptySubsequences: false)
-        guard f.count == traceColumns.count, let k = Int(f[0]), let ge = Int(f[1]), let sg = Int(f[2]),
-              let ep = Double(f[3]), let value = Double(f[4]), let gn = Double(f[6]), let t = Double(f[10]) else { return nil }
-        let opt = { (s: S.SubSequence) in s.isEmpty ? nil : Double(s) }
-        return TraceRow(iteration: k, gradientEvaluations: ge, sampleGradients: sg, epochs: ep, value: value,
-                        suboptimality: opt(f[5]), gradientNorm: gn, stepNorm: opt(f[7]), time: t,
-                        validationLoss: opt(f[8]), validationAccuracy: opt(f[9]))
+        if let row = line.utf8.withContiguousStorageIfAvailable({ parseTraceBytes($0) }) { return row }
+        var copy = String(line)
+        return copy.withUTF8 { parseTraceBytes($0) }
+    }
+
+    /// The rows of trace text: one ``traceLine(_:)`` per line (after a header line when `header`), empty
+    /// lines skipped. On a malformed line, `.failure` carries it.
+    public static func parseTrace(_ text: String, header: Bool) -> Result<[TraceRow], TraceLineError> {
+        var copy = text
+        return copy.withUTF8 { bytes -> Result<[TraceRow], TraceLineError> in
+            var rows: [TraceRow] = []
+            var start = 0
+            var first = true
+            for end in 0...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: "\n") {
+                defer { start = end + 1; first = false }
+                guard end > start, !(first && header) else { continue }
+                let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                guard let row = parseTraceBytes(line) else { return .failure(TraceLineError(line: String(decoding: line, as: UTF8.self))) }
+                rows.append(row)
+            }
+            return .success(rows)
+        }
+    }
+
+    /// A line of trace text that is not a trace row.
+    public struct TraceLineError: Error, Sendable {
+        /// The line.
+        public var line: String
+    }
+
+    /// ``parseTraceLine(_:)`` on bytes: 11 comma-separated fields, integers then numbers as written by ``number(_:)``.
+    static func parseTraceBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> TraceRow? {
+        var ints = (0, 0, 0)
+        var numbers: (Double?, Double?, Double?, Double?, Double?, Double?, Double?, Double?) = (nil, nil, nil, nil, nil, nil, nil, nil)
+        var field = 0
+        var start = 0
+        for end in 0...bytes.count {
+            guard end == bytes.count || bytes[end] == UInt8(ascii: ",") else { continue }
+            let slice = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            switch field {
+            case 0, 1, 2:
+                guard let v = parseInteger(slice) else { return nil }
+                if field == 0 { ints.0 = v } else if field == 1 { ints.1 = v } else { ints.2 = v }
+            case 3...10:
+                var value: Double? = nil
+                if !slice.isEmpty {
+                    guard let v = parseDouble(slice) else { return nil }
+                    value = v
+                }
+                switch field {
+                case 3: numbers.0 = value
+                case 4: numbers.1 = value
+                case 5: numbers.2 = value
+                case 6: numbers.3 = value
+                case 7: numbers.4 = value
+                case 8: numbers.5 = value
+                case 9: numbers.6 = value
+                default: numbers.7 = value
+                }
+            default:
+                return nil
+            }
+            field += 1
+            start = end + 1
+        }
+        guard field == traceColumns.count, let ep = numbers.0, let value = numbers.1, let gn = numbers.3, let t = numbers.7 else { return nil }
+        return TraceRow(iteration: ints.0, gradientEvaluations: ints.1, sampleGradients: ints.2, epochs: ep, value: value,
+                        suboptimality: numbers.2, gradientNorm: gn, stepNorm: numbers.4, time: t,
+                        validationLoss: numbers.5, validationAccuracy: numbers.6)
+    }
+
+    /// A decimal integer (optional leading `-`), or nil.
+    static func parseInteger(_ s: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        let negative = s.first == UInt8(ascii: "-")
+        if negative { i = 1 }
+        guard i < s.count, s.count - i <= 18 else { return nil }
+        var v = 0
+        while i < s.count {
+            let d = Int(s[i]) - 48
+            guard d >= 0 && d <= 9 else { return nil }
+            v = v * 10 + d
+            i += 1
+        }
+        return negative ? -v : v
+    }
+
+    /// A number as `Double(text)` reads it (decimal, `nan`, `inf`, `-inf`), or nil; the whole field must be the number.
+    static func parseDouble(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard !s.isEmpty, s.count < 64 else { return nil }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer -> Double? in
+            for i in 0..<s.count { buffer[i] = CChar(bitPattern: s[i]) }
+            buffer[s.count] = 0
+            var end: UnsafeMutablePointer<CChar>? = nil
+            let v = strtod(buffer.baseAddress!, &end)
+            return end == buffer.baseAddress! + s.count ? v : nil
+        }
     }
 
     /// The columns of `reference.csv`, in order.

@@ -84,7 +84,9 @@ public enum ReportFiles {
             macros.add(key + "/median-ratio", standing.medianRatio.map { NumberFormat.fixed($0) } ?? "--")
         }
         for p in problems {
-            let table = ResultTables.targets(p, measure: p.defaultMeasure, hash: set.hash, comparisons: problems.count)
+            var rates: [String: Double] = [:]
+            for s in set.tuning where s.problem == p.problem { rates[s.optimizer] = s.chosen }
+            let table = ResultTables.targets(p, measure: p.defaultMeasure, hash: set.hash, comparisons: problems.count, learningRates: rates)
             md += "\n" + table.markdown(headingLevel: 2)
             files.append(("tables/\(fileName(p.problem)).tex", table.latex()))
             timing += "\n" + ResultTables.targets(p, measure: .seconds, hash: set.hash, comparisons: problems.count).markdown(headingLevel: 2)

@@ -150,9 +150,9 @@ public struct ResultSet: Sendable {
             let key = runKey(row)
             var trace: [TraceRow] = []
             if let path = row["trace"], !path.isEmpty, let text = read(path) {
-                for line in text.split(separator: "\n").dropFirst() {
-                    guard let r = CSV.parseTraceLine(line) else { throw LoadError(file: path, message: "malformed row '\(line)'") }
-                    trace.append(r)
+                switch CSV.parseTrace(text, header: true) {
+                case .success(let rows): trace = rows
+                case .failure(let bad): throw LoadError(file: path, message: "malformed row '\(bad.line)'")
                 }
             }
             let skipped = status == .skipped

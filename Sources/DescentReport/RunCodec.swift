@@ -36,18 +36,17 @@ public enum RunCodec {
 
     /// Decodes text written by ``encode(_:)``; `nil` when it is incomplete or not such text.
     public static func decode(_ text: String) -> RunRecord? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.first == Substring(magic), let traceStart = lines.firstIndex(of: "trace") else { return nil }
+        // The fields (values have their line ends escaped), then the trace rows after the "trace" line.
+        let parts = text.split(separator: "\ntrace\n", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return nil }
+        let lines = parts[0].split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.first == Substring(magic) else { return nil }
         var f: [String: String] = [:]
-        for line in lines[1..<traceStart] {
+        for line in lines.dropFirst() {
             guard let eq = line.firstIndex(of: "=") else { return nil }
             f[String(line[..<eq])] = unescape(String(line[line.index(after: eq)...]))
         }
-        var trace: [TraceRow] = []
-        for line in lines[(traceStart + 1)...] where !line.isEmpty {
-            guard let row = CSV.parseTraceLine(line) else { return nil }
-            trace.append(row)
-        }
+        guard case .success(let trace) = CSV.parseTrace(String(parts[1]), header: false) else { return nil }
         guard let problem = f["problem"], let dimension = f["dimension"].flatMap({ Int($0) }), let optimizer = f["optimizer"],
               let seed = f["seed"].flatMap({ UInt64($0) }), let status = f["status"].flatMap({ RunStatus(rawValue: $0) }),
               let iterations = f["iterations"].flatMap({ Int($0) }), let ge = f["gradient_evaluations"].flatMap({ Int($0) }),

@@ -484,6 +484,12 @@ struct PaperWorkflowTests {
         #expect(csv.filter { $0.hasSuffix(",true") }.count == 1)
         #expect(csv.contains { $0.hasPrefix("rosenbrock,gd,0.001,") && $0.hasSuffix(",true") })
         #expect(FileManager.default.fileExists(atPath: out + "/plots/tuning-rosenbrock.svg"))
+        // The tuned runs keep the optimizer's label (one row per method across problems); the tables show the chosen lr.
+        let summary = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8)
+        #expect(summary.contains("\nrosenbrock,2,gd,0,") && !summary.contains("gd(lr="))
+        let tables = try String(contentsOfFile: out + "/tables/tables.md", encoding: .utf8)
+        #expect(tables.contains("| optimizer | lr |") && tables.contains("| gd | 1.00e-03 |"), "\(tables)")
+        #expect(FileManager.default.fileExists(atPath: out + "/tuning-cost.csv"))
         // `suite report` regenerates the sensitivity table and plot from tuning.csv alone, byte for byte.
         let names = ["tables/tuning.md", "tables/tuning-rosenbrock.tex", "plots/tuning-rosenbrock.svg", "plots/tuning-rosenbrock.tex"]
         let written = names.map { FileManager.default.contents(atPath: out + "/" + $0) }
@@ -497,7 +503,12 @@ struct PaperWorkflowTests {
         try text.replacingOccurrences(of: ",true\n", with: ",false\n").write(toFile: out + "/tuning.csv", atomically: true, encoding: .utf8)
         let broken = suite(["report", out, "--quiet"])
         #expect(broken.code == 64 && broken.err.contains("tuning.csv: no chosen learning rate for gd on rosenbrock"), "\(broken.err)")
-        let bad = suite(["--problem", "rosenbrock", "--optimizer", "gd", "--tune", "--tune-grid", "1:0.1:3"])
-        #expect(bad.code == 64 && bad.err.contains("--tune-grid must be LOW:HIGH:POINTS"))
+        for grid in ["1:0.1:3", "1e-3:1e-2:1"] {
+            let bad = suite(["--problem", "rosenbrock", "--optimizer", "gd", "--tune", "--tune-grid", grid, "--output", out + "/bad"])
+            #expect(bad.code == 64 && bad.err.contains("--tune-grid must be LOW:HIGH:POINTS") && bad.err.contains("2 <= POINTS"))
+        }
+        // --all tunes by default: a bad grid is refused there too, and --no-tune does not look at it.
+        #expect(suite(["--all", "--tune-grid", "1e-3:1e-2:1", "--output", out + "/bad"]).code == 64)
+        #expect(!FileManager.default.fileExists(atPath: out + "/bad"))
     }
 }

@@ -101,7 +101,9 @@ public enum ResultTables {
     /// The per-problem table: work to each target of ``Targets/all``, final error, final ‖∇f‖ and status.
     /// With more than one run per optimizer, the fewest cell of a column is tested against every other
     /// optimizer by ``RankSum`` with a Bonferroni correction for `comparisons` problems.
-    public static func targets(_ p: ProblemGroup, measure: WorkMeasure, hash: String, comparisons: Int = 1) -> Table {
+    /// `learningRates`: the learning rate `--tune` chose for each optimizer label on this problem (a column when not empty).
+    public static func targets(_ p: ProblemGroup, measure: WorkMeasure, hash: String, comparisons: Int = 1,
+                               learningRates: [String: Double] = [:]) -> Table {
         let fStarKnown = p.optimum != nil
         let groups = ordered(p.groups, measure: measure)
         let seeds = p.seedCount
@@ -134,6 +136,9 @@ public enum ResultTables {
         let validationAccuracy = groups.contains { $0.finalValidationAccuracy != nil }
         for g in groups {
             var row = [Table.Cell(rowLabel(g))]
+            if !learningRates.isEmpty {
+                row.append(learningRates[g.optimizer].map { Table.Cell(NumberFormat.scientific($0), numeric: true) } ?? Table.Cell("–"))
+            }
             var marker: String? = nil
             func noteMarker() -> String {
                 if let marker { return marker }
@@ -167,6 +172,7 @@ public enum ResultTables {
         }
         let measureName = fStarKnown ? "f − f*" : "‖∇f‖"
         var columns = [Table.Column("optimizer", right: false)]
+        if !learningRates.isEmpty { columns.append(Table.Column("lr")) }
         for t in Targets.all {
             columns.append(Table.Column(Targets.label(t), latex: "\\ensuremath{10^{-\(Targets.label(t).dropFirst(3))}}"))
         }
@@ -197,6 +203,9 @@ public enum ResultTables {
                 + "from the fewest by that test. "
             : "Bold: fewest, by more than the spread. "
         caption += "– : never reached (the note says how the run ended). "
+        if !learningRates.isEmpty {
+            caption += "lr: the learning rate chosen by the --tune sweep on instance 0 (tuning.csv), – where the method has none. "
+        }
         caption += rowOrder + " Descent run \(hash)."
         return Table(title: "\(p.problem) (n = \(p.dimension))", caption: caption,
                      label: "descent:" + LaTeX.key(p.problem), columns: columns, rows: rows, footnotes: footnotes)
