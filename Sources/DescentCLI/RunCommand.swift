@@ -273,7 +273,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         } catch {
             throw SuiteError("\(error)", exitCode: SuiteExitCode.ioError)
         }
-        console.out(TerminalTable.summary(records))
+        console.out(TerminalTable.printed(records, references: references))
         console.out("\nWrote \(records.count) runs to \(output)/ (run \(metadata.hash)): summary.csv, targets.csv, tables/, plots/, "
             + "metadata.json\(tuned ? ", tuning.csv" : "")\(reused > 0 ? " (\(reused) reused from an earlier invocation)" : "")\n")
         if interruption.isSet {

@@ -15,6 +15,26 @@ public enum TerminalTable {
         return align([header] + rows, rightAligned: [3, 4, 5, 6])
     }
 
+    /// The most runs ``printed(_:references:)`` lists one by one; beyond it, one line per optimizer.
+    public static let runLimit = 400
+
+    /// What `suite` prints when a run finishes: ``summary(_:)`` for up to ``runLimit`` runs, else
+    /// ``standings(_:references:)`` (the headline run has 8029 runs; its tables have the rest).
+    public static func printed(_ records: [RunRecord], references: [String: Optimum]) -> String {
+        records.count <= runLimit ? summary(records) : standings(records, references: references)
+    }
+
+    /// One line per optimizer, in the overview's rank order: targets reached, runs reaching them,
+    /// converged and diverged (problems), median work ratio.
+    public static func standings(_ records: [RunRecord], references: [String: Optimum]) -> String {
+        let header = ["rank", "optimizer", "problems", "targets reached", "runs reaching", "converged", "diverged", "median work ratio"]
+        let rows = ResultTables.standings(Grouping.problems(records, references: references)).map { s in
+            [String(s.rank), s.label, String(s.problems), "\(s.reached)/\(s.possible)", "\(s.successes)/\(s.attempts)",
+             String(s.converged), String(s.diverged), s.medianRatio.map { NumberFormat.fixed($0) } ?? "–"]
+        }
+        return align([header] + rows, rightAligned: [0, 2, 3, 4, 5, 6, 7])
+    }
+
     /// Pads columns to equal width; columns in `rightAligned` are right-aligned; with `rule`, a line
     /// of dashes follows the first row.
     public static func align(_ rows: [[String]], rightAligned: Set<Int> = [], rule: Bool = true) -> String {

@@ -128,3 +128,17 @@ struct TuningCostTests {
         #expect(files.map(\.0).contains("plots/tuning-cost.svg"))
     }
 }
+
+@Suite("Terminal summary")
+struct TerminalSummaryTests {
+    @Test("up to 400 runs print one line each; more print one line per optimizer in rank order")
+    func printed() {
+        let few = sampleRuns("p", "a", [10, 11]) + sampleRuns("p", "b", [20, nil])
+        let text = TerminalTable.printed(few, references: [:])
+        #expect(text.hasPrefix("problem") && text.split(separator: "\n").count == 6)
+        let many = sampleRuns("p", "slow", Array(repeating: 30, count: 201)) + sampleRuns("p", "fast", Array(repeating: 10, count: 201))
+        let lines = TerminalTable.printed(many, references: [:]).split(separator: "\n")
+        #expect(lines.count == 4 && lines[0].hasPrefix("rank"))
+        #expect(lines[2].contains("fast") && lines[2].contains("8/8") && lines[2].contains("1608/1608") && lines[3].contains("slow"))
+    }
+}

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The two-sided Mann–Whitney (Wilcoxon rank-sum) test, as COCO applies it to compare two solvers'
 /// runs on one problem and target.
 ///
@@ -7,8 +9,13 @@
 /// z = (|U₁ − n₁n₂/2| − ½)/σ, σ² = n₁n₂/12 · (n + 1 − Σ(t³ − t)/(n(n − 1))), p = erfc(z/√2).
 /// These are scipy's `mannwhitneyu(x, y, method="exact")` and `method="asymptotic"`.
 public enum RankSum {
-    /// The largest pooled sample whose p-value is counted exactly (when there are no ties).
-    public static let exactLimit = 60
+    /// The largest pooled sample whose p-value is counted exactly (when there are no ties): the counts,
+    /// at most C(50, 25) ≈ 1.3·10¹⁴, stay exact in a Double.
+    public static let exactLimit = 50
+
+    /// The null distributions counted so far, by (n₁, n₂): a table of many problems and targets asks for
+    /// the same few sizes again and again.
+    private static let distributions = Mutex<[Int: [Double]]>([:])
 
     /// U₁ (the statistic of `x`) and the two-sided p-value; p = 1 when either sample is empty or
     /// every value ties.
@@ -42,9 +49,24 @@ public enum RankSum {
 
     /// 2 · min(P(U ≤ u), P(U ≥ u)), capped at 1, from the exact null distribution of U.
     static func exactP(u: Int, _ n1: Int, _ n2: Int) -> Double {
+        let key = n1 * (exactLimit + 1) + n2
+        let counts = distributions.withLock { cache in
+            if let c = cache[key] { return c }
+            let c = nullDistribution(n1, n2)
+            cache[key] = c
+            return c
+        }
+        let maxU = n1 * n2
+        let total = counts.reduce(0, +)
+        let below = counts[0...Swift.min(u, maxU)].reduce(0, +)
+        let above = counts[Swift.max(0, u)...].reduce(0, +)
+        return Swift.min(1, 2 * Swift.min(below, above) / total)
+    }
+
+    /// The number of orderings of n₁ x-values and n₂ y-values with each U = 0 … n₁n₂.
+    static func nullDistribution(_ n1: Int, _ n2: Int) -> [Double] {
         // counts[a][b][v]: orderings of a x-values and b y-values with U = v (U counts (x, y) pairs with y < x).
         // Built up one sample at a time: the largest value is an x (adds b to U) or a y.
-        let maxU = n1 * n2
         var table = [[[Double]]](repeating: [[Double]](repeating: [], count: n2 + 1), count: n1 + 1)
         for a in 0...n1 {
             for b in 0...n2 {
@@ -58,10 +80,6 @@ public enum RankSum {
                 table[a][b] = c
             }
         }
-        let counts = table[n1][n2]
-        let total = counts.reduce(0, +)
-        let below = counts[0...Swift.min(u, maxU)].reduce(0, +)
-        let above = counts[Swift.max(0, u)...].reduce(0, +)
-        return Swift.min(1, 2 * Swift.min(below, above) / total)
+        return table[n1][n2]
     }
 }
