@@ -43,6 +43,9 @@ struct ReportCommand: ParsableCommand, RegistryCommand {
     @Option(name: .long, help: "The target f − f* of the performance and data profiles.")
     var profileTarget: Double = ReportFiles.defaultProfileTarget
 
+    @Flag(name: .long, help: "Also write index.html: one self-contained page with every table, plot, certificate and the provenance (README: The results page).")
+    var html = false
+
     @Flag(name: .long, help: "Print nothing but errors.")
     var quiet = false
 
@@ -54,7 +57,12 @@ struct ReportCommand: ParsableCommand, RegistryCommand {
 
     func run(console: Console) throws {
         let set = try ResultFolder.load(folder)
-        let files = ReportFiles.derived(set, profileTarget: profileTarget)
+        var files = ReportFiles.derived(set, profileTarget: profileTarget)
+        if html {
+            // metadata.json exists (load read its hash); the page prints it as it is.
+            let metadata = FileManager.default.contents(atPath: folder + "/metadata.json").map { String(decoding: $0, as: UTF8.self) } ?? ""
+            files.append(("index.html", HTMLReport.page(set, profileTarget: profileTarget, metadata: metadata)))
+        }
         do {
             try ResultWriter.write(files, to: folder)
         } catch {
@@ -65,7 +73,7 @@ struct ReportCommand: ParsableCommand, RegistryCommand {
         }
         if !quiet {
             console.out("Regenerated \(files.count) files in \(folder)/ from \(set.records.count) runs (run \(set.hash)): "
-                + "summary.md, tables/, plots/, profiles.csv, timing/\n")
+                + "summary.md, tables/, plots/, profiles.csv, timing/\(html ? ", index.html" : "")\n")
         }
     }
 }
@@ -176,7 +184,7 @@ enum Diff {
 
     static func deterministicFiles(_ root: String) -> Set<String> {
         var out = Set<String>()
-        let top = ["summary.csv", "targets.csv", "reference.csv", "summary.md", "profiles.csv", "tuning.csv"]
+        let top = ["summary.csv", "targets.csv", "reference.csv", "summary.md", "profiles.csv", "tuning.csv", "tuning-cost.csv"]
         for f in top where FileManager.default.fileExists(atPath: root + "/" + f) { out.insert(f) }
         for folder in ["tables", "plots"] {
             guard let items = FileManager.default.enumerator(atPath: root + "/" + folder) else { continue }

@@ -391,9 +391,13 @@ struct PaperWorkflowTests {
         setenv("DESCENT_WORKER", suiteExecutable, 1)
         #expect(suite(selection + ["--instances", "3", "--isolation", "process", "--output", root + "/c"]).code == 0)
         #expect(suite(["diff", root + "/a", root + "/c", "--strict"]).code == 0)
-        // suite report regenerates everything from the files.
-        #expect(suite(["report", root + "/c"]).code == 0)
+        // suite report regenerates everything from the files; --html adds the page, the same bytes every time.
+        #expect(suite(["report", root + "/c", "--html"]).code == 0)
         #expect(suite(["diff", root + "/a", root + "/c", "--strict"]).code == 0)
+        let page = try String(contentsOfFile: root + "/c/index.html", encoding: .utf8)
+        #expect(page.contains("<section id=\"problem-rosenbrock\">") && page.contains("over 3 instances"))
+        #expect(suite(["report", root + "/c", "--html"]).code == 0)
+        #expect(try String(contentsOfFile: root + "/c/index.html", encoding: .utf8) == page)
         for bad in [["--instances", "0"], ["--instances", "2", "--seeds", "2"]] {
             let e = suite(selection + bad + ["--output", root + "/bad"])
             #expect(e.code == 64 && e.err.contains("--instances"), "\(e.err)")

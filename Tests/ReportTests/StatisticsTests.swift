@@ -142,3 +142,38 @@ struct TerminalSummaryTests {
         #expect(lines[2].contains("fast") && lines[2].contains("8/8") && lines[2].contains("1608/1608") && lines[3].contains("slow"))
     }
 }
+
+@Suite("HTML report")
+struct HTMLReportTests {
+    @Test("index.html is self-contained, deterministic, and has a control for every line")
+    func page() throws {
+        let page = HTMLReport.page(paperSet, metadata: "{\"hash\" : \"0123abcd\"}")
+        #expect(page == HTMLReport.page(paperSet, metadata: "{\"hash\" : \"0123abcd\"}"))
+        #expect(page.hasPrefix("<!DOCTYPE html>") && page.hasSuffix("</html>\n"))
+        // Nothing is fetched at view time: no scripts, styles or images from elsewhere.
+        for external in ["src=", "href=\"http", "@import", "url(http"] { #expect(!page.contains(external), "\(external)") }
+        // Sections for every problem, the certificates, the endings and the provenance.
+        for id in ["overview", "profiles", "problem-quad_1", "problem-logistic", "certificates", "runs", "provenance"] {
+            #expect(page.contains("<section id=\"\(id)\">"), "\(id)")
+        }
+        // Each plot has a log and a linear variant and one checkbox per optimizer line.
+        #expect(page.contains("data-variant=\"log\"") && page.contains("data-variant=\"linear\""))
+        for name in ["gd", "adam(lr=0.1)", "sgd (B=8)"] {
+            #expect(page.contains("<input type=\"checkbox\" checked data-name=\"\(name)\">"), "\(name)")
+            #expect(page.contains("<polyline class=\"series\" data-name=\"\(name)\""), "\(name)")
+        }
+        // Inline SVGs must not share clip-path ids.
+        var ids: [Substring] = []
+        var rest = page[...]
+        while let r = rest.firstRange(of: "<clipPath id=\"") {
+            let tail = rest[r.upperBound...]
+            let end = tail.firstIndex(of: "\"")!
+            ids.append(tail[..<end])
+            rest = tail[end...]
+        }
+        #expect(!ids.isEmpty && Set(ids).count == ids.count)
+        // Labels are escaped.
+        #expect(page.contains("quad_{1}") && !page.contains("<quad"))
+        #expect(page.contains("0123abcd") && page.contains("selftest"))
+    }
+}

@@ -1,0 +1,317 @@
+import DescentCore
+
+/// `index.html`: one self-contained page (no network at view time, no library: its own few lines
+/// of JavaScript) with the overview, the profiles, every per-problem table and convergence plot
+/// (optimizer lines selectable, log or linear f − f* axis), the certificate of every optimum, how
+/// every run ended, and the provenance (hash and metadata). Made from a ``ResultSet`` like every
+/// other derived file, so it is the same bytes each time it is regenerated from the same folder.
+///
+/// Opened as `index.html#selftest`, the page checks itself in the browser (hiding a line, switching
+/// an axis, no script errors) and writes `selftest: pass` or what failed into `#selftest`;
+/// `scripts/html-check.sh` runs that in headless Chromium.
+public enum HTMLReport {
+    /// The page. `metadata` is `metadata.json`'s text (printed as it is); without traces the
+    /// convergence plots are left out (the page says so).
+    public static func page(_ set: ResultSet, profileTarget: Double = ReportFiles.defaultProfileTarget, metadata: String) -> String {
+        let problems = set.problems
+        let havePlots = set.records.contains { !$0.result.trace.isEmpty }
+        var figureCount = 0
+        var body = ""
+
+        // Overview.
+        let bootstrap = Bootstrap(problems)
+        let overview = ResultTables.overview(ResultTables.standings(problems), problemCount: problems.count, hash: set.hash,
+                                             intervals: bootstrap.medianRatioIntervals())
+        body += section("overview", overview.title) + html(overview) + "</section>\n"
+
+        // Profiles.
+        if havePlots {
+            let profiles = Profiles(problems, target: profileTarget)
+            let bands = bootstrap.profileBands(profiles, target: profileTarget)
+            body += section("profiles", "Performance and data profiles")
+            body += figure(&figureCount, [("", profiles.performanceFigure(target: profileTarget, hash: set.hash, bands: bands.performance))])
+            body += figure(&figureCount, [("", profiles.dataFigure(target: profileTarget, hash: set.hash, bands: bands.data))])
+            body += "</section>\n"
+        }
+
+        // One section per problem: the table, then the plot with its controls.
+        for p in problems {
+            var rates: [String: Double] = [:]
+            for s in set.tuning where s.problem == p.problem { rates[s.optimizer] = s.chosen }
+            let table = ResultTables.targets(p, measure: p.defaultMeasure, hash: set.hash, comparisons: problems.count, learningRates: rates)
+            body += section("problem-" + ReportFiles.fileName(p.problem), table.title) + html(table)
+            if havePlots {
+                let kappa = set.conditionNumbers[p.problem]
+                var log = ResultPlots.convergence(p, axis: .work, conditionNumber: kappa, hash: set.hash)
+                log.logY = true
+                var linear = log
+                linear.logY = false
+                body += figure(&figureCount, [("log", log), ("linear", linear)])
+            } else {
+                body += "<p class=\"note\">No traces in this folder: convergence plots need a run's traces/.</p>\n"
+            }
+            body += "</section>\n"
+        }
+
+        // Certificates, how every run ended, provenance.
+        body += section("certificates", "Certified optima") + certificates(set) + "</section>\n"
+        body += section("runs", "How every run ended") + endings(problems) + "</section>\n"
+        if !set.tuning.isEmpty {
+            let cost = TuningCost.derived(set.tuning, hash: set.hash)
+            body += section("tuning", "Learning-rate tuning") + "<p>The sweep is in tuning.csv and tables/tuning.md.</p>\n"
+                + markdownTable(cost.markdown) + "</section>\n"
+        }
+        body += section("provenance", "Provenance") + "<p>Run <code>\(escape(set.hash))</code>: the hash of metadata.json's "
+            + "configuration, printed in every caption.</p>\n<pre>\(escape(metadata))</pre>\n</section>\n"
+
+        var nav = "<a href=\"#overview\">Overview</a>"
+        if havePlots { nav += " · <a href=\"#profiles\">Profiles</a>" }
+        nav += " · Problems: " + problems.map { "<a href=\"#problem-\(ReportFiles.fileName($0.problem))\">\(escape($0.problem))</a>" }
+            .joined(separator: " ")
+        nav += " · <a href=\"#certificates\">Certificates</a> · <a href=\"#runs\">Runs</a>"
+        if !set.tuning.isEmpty { nav += " · <a href=\"#tuning\">Tuning</a>" }
+        nav += " · <a href=\"#provenance\">Provenance</a>"
+
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Descent results, run \(escape(set.hash))</title>
+            <style>
+            \(style)
+            </style>
+            </head>
+            <body>
+            <header><h1>Descent results</h1><p>Run <code>\(escape(set.hash))</code>: \(set.records.count) runs on \(problems.count) problems. Generated by <code>suite report --html</code> from the folder's CSV files.</p>
+            <nav>\(nav)</nav></header>
+            <pre id="selftest" hidden></pre>
+            \(body)<script>
+            \(script)
+            </script>
+            </body>
+            </html>
+
+            """
+    }
+
+    /// `<section id=…><h2>…</h2>`.
+    static func section(_ id: String, _ title: String) -> String {
+        "<section id=\"\(escape(id))\">\n<h2>\(escape(title))</h2>\n"
+    }
+
+    /// A figure: its SVG variants (the first shown; more than one gets axis buttons) and one checkbox per
+    /// series that shows or hides its line and band in every variant.
+    static func figure(_ counter: inout Int, _ variants: [(name: String, figure: Figure)]) -> String {
+        counter += 1
+        let id = "figure-\(counter)"
+        var out = "<div class=\"figure\" id=\"\(id)\">\n<div class=\"controls\">"
+        if variants.count > 1 {
+            out += "<span class=\"axis\">f − f* axis: " + variants.enumerated().map { i, v in
+                "<label><input type=\"radio\" name=\"\(id)-axis\" value=\"\(escape(v.name))\"\(i == 0 ? " checked" : "")> \(escape(v.name))</label>"
+            }.joined(separator: " ") + "</span> "
+        }
+        out += "<button type=\"button\" data-action=\"all\">all</button> <button type=\"button\" data-action=\"none\">none</button>\n"
+        let names = variants[0].figure.series.filter { !$0.isReference }.map(\.name)
+        out += names.map { "<label class=\"series\"><input type=\"checkbox\" checked data-name=\"\(escape($0))\"> \(escape($0))</label>" }
+            .joined(separator: "\n")
+        out += "</div>\n"
+        for (i, v) in variants.enumerated() {
+            var svg = SVG.render(v.figure)
+            if svg.hasPrefix("<?xml") { svg = String(svg[svg.index(after: svg.firstIndex(of: "\n")!)...]) }
+            let clip = "\(id)-\(i)"
+            svg = svg.replacingAll(find: "id=\"plot\"", with: "id=\"\(clip)\"").replacingAll(find: "url(#plot)", with: "url(#\(clip))")
+            svg = svg.replacingAll(find: "<svg ", with: "<svg class=\"variant\" data-variant=\"\(escape(v.name))\"\(i == 0 ? "" : " style=\"display:none\"") ")
+            out += svg
+        }
+        return out + "<p class=\"caption\">\(escape(variants[0].figure.caption))</p>\n</div>\n"
+    }
+
+    /// A ``Table`` as HTML: caption, table, footnotes.
+    public static func html(_ t: Table) -> String {
+        var out = "<p class=\"caption\">\(escape(t.caption))</p>\n<div class=\"scroll\"><table>\n<thead><tr>"
+        out += t.columns.map { "<th\($0.right ? " class=\"num\"" : "")>\(escape($0.markdown))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        for row in t.rows {
+            out += "<tr>" + zip(row, t.columns).map { c, col in
+                var text = escape(c.text)
+                if c.bold { text = "<strong>" + text + "</strong>" }
+                if let m = c.marker { text += "<sup>\(escape(m))</sup>" }
+                return "<td\(col.right ? " class=\"num\"" : "")>\(text)</td>"
+            }.joined() + "</tr>\n"
+        }
+        out += "</tbody></table></div>\n"
+        if !t.footnotes.isEmpty {
+            out += "<ol class=\"notes\">" + t.footnotes.map { "<li><sup>\(escape($0.0))</sup> \(escape($0.1))</li>" }.joined() + "</ol>\n"
+        }
+        return out
+    }
+
+    /// The certificates: one row per problem instance.
+    static func certificates(_ set: ResultSet) -> String {
+        let header = ["problem", "instance", "f*", "source", "‖∇f(x*)‖", "λmin(∇²f)", "λmax(∇²f)", "κ"]
+        var rows: [[String]] = []
+        var labels: [String] = []
+        for r in set.records where !labels.contains(r.problem) { labels.append(r.problem) }
+        for label in labels {
+            for i in set.instances(of: label) {
+                let key = Instances.referenceKey(label, instance: i)
+                let o = set.references[key]
+                rows.append([label, String(i), o.map { NumberFormat.exact($0.value) } ?? "–", o?.source.rawValue ?? "none",
+                             o?.gradientNorm.map { NumberFormat.scientific($0) } ?? "–",
+                             o?.hessianEigenvalues.map { NumberFormat.scientific($0.min) } ?? "–",
+                             o?.hessianEigenvalues.map { NumberFormat.scientific($0.max) } ?? "–",
+                             set.conditionNumbers[key].map { NumberFormat.scientific($0) } ?? "–"])
+            }
+        }
+        return "<p class=\"caption\">Every instance's reference optimum and how it was certified (reference.csv; the README's "
+            + "Certified reference optima). best_reached: the lowest f any run of the invocation evaluated (non-convex problems).</p>\n"
+            + plainTable(header, rows, numeric: [1, 2, 4, 5, 6, 7])
+    }
+
+    /// How every (problem, optimizer) group ended, in words.
+    static func endings(_ problems: [ProblemGroup]) -> String {
+        var rows: [[String]] = []
+        for p in problems {
+            for g in p.groups { rows.append([p.problem, ResultTables.rowLabel(g), g.isSkipped ? g.runs[0].result.statusDescription : g.statusText]) }
+        }
+        return "<p class=\"caption\">The status of every run (README: How a run ends), counted over instances or seeds.</p>\n"
+            + plainTable(["problem", "optimizer", "how the runs ended"], rows, numeric: [])
+    }
+
+    static func plainTable(_ header: [String], _ rows: [[String]], numeric: Set<Int>) -> String {
+        var out = "<div class=\"scroll\"><table>\n<thead><tr>"
+        out += header.enumerated().map { "<th\(numeric.contains($0) ? " class=\"num\"" : "")>\(escape($1))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        for row in rows {
+            out += "<tr>" + row.enumerated().map { "<td\(numeric.contains($0) ? " class=\"num\"" : "")>\(escape($1))</td>" }.joined() + "</tr>\n"
+        }
+        return out + "</tbody></table></div>\n"
+    }
+
+    /// A GitHub Markdown table (as ``Table/markdown(headingLevel:)`` writes it) as HTML, with its caption paragraph.
+    static func markdownTable(_ text: String) -> String {
+        var paragraphs: [String] = []
+        var rows: [[String]] = []
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("#") { continue }
+            if line.hasPrefix("|") {
+                let cells = line.dropFirst().dropLast().split(separator: "|", omittingEmptySubsequences: false)
+                    .map { String($0).trimmingCharacters() }
+                if cells.allSatisfy({ $0.allSatisfy { "-:".contains($0) } }) { continue }
+                rows.append(cells)
+            } else {
+                paragraphs.append(String(line))
+            }
+        }
+        guard let header = rows.first else { return "" }
+        return paragraphs.map { "<p class=\"caption\">\(escape($0))</p>\n" }.joined()
+            + plainTable(header, Array(rows.dropFirst()), numeric: Set(1..<header.count))
+    }
+
+    /// HTML text escaping.
+    public static func escape(_ s: String) -> String { SVG.escape(s) }
+
+    static let style = """
+        body { font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 0 2rem 3rem; color: #222; }
+        header { border-bottom: 1px solid #ddd; margin-bottom: 1rem; }
+        nav { font-size: 12px; margin-bottom: 0.8rem; }
+        nav a { margin-right: 0.2rem; }
+        section { margin: 2rem 0; }
+        h2 { font-size: 18px; border-bottom: 1px solid #eee; }
+        .caption { color: #555; font-size: 12px; max-width: 70rem; }
+        .scroll { overflow-x: auto; }
+        table { border-collapse: collapse; font-size: 12px; }
+        th, td { padding: 2px 8px; border-bottom: 1px solid #eee; text-align: left; white-space: nowrap; }
+        th.num, td.num { text-align: right; }
+        ol.notes { font-size: 11px; color: #555; list-style: none; padding-left: 0; }
+        .figure { margin: 1rem 0; }
+        .controls { font-size: 11px; margin-bottom: 0.3rem; max-width: 70rem; }
+        .controls label.series { display: inline-block; margin-right: 0.6rem; }
+        .controls .axis { font-weight: bold; margin-right: 1rem; }
+        svg.variant { max-width: 100%; height: auto; }
+        pre { background: #f6f6f6; padding: 0.6rem; overflow-x: auto; font-size: 11px; }
+        """
+
+    /// The page's behaviour: series checkboxes, all/none, the axis switch, and the self-test.
+    static let script = """
+        "use strict";
+        const scriptErrors = [];
+        window.addEventListener("error", (e) => scriptErrors.push(String(e.message)));
+        function setSeries(figure, name, visible) {
+          for (const el of figure.querySelectorAll("svg [data-name]")) {
+            if (el.dataset.name === name) el.style.display = visible ? "" : "none";
+          }
+        }
+        for (const figure of document.querySelectorAll(".figure")) {
+          for (const box of figure.querySelectorAll("input[type=checkbox][data-name]")) {
+            box.addEventListener("change", () => setSeries(figure, box.dataset.name, box.checked));
+          }
+          for (const button of figure.querySelectorAll("button[data-action]")) {
+            button.addEventListener("click", () => {
+              const on = button.dataset.action === "all";
+              for (const box of figure.querySelectorAll("input[type=checkbox][data-name]")) {
+                box.checked = on;
+                setSeries(figure, box.dataset.name, on);
+              }
+            });
+          }
+          for (const radio of figure.querySelectorAll("input[type=radio]")) {
+            radio.addEventListener("change", () => {
+              for (const svg of figure.querySelectorAll("svg.variant")) {
+                svg.style.display = svg.dataset.variant === radio.value ? "" : "none";
+              }
+            });
+          }
+        }
+        function selftest() {
+          const failures = [];
+          const figure = document.querySelector(".figure:has(input[type=radio])") || document.querySelector(".figure");
+          if (!figure) {
+            failures.push("no figure");
+          } else {
+            const box = figure.querySelector("input[type=checkbox][data-name]");
+            const lines = [...figure.querySelectorAll("svg polyline.series")].filter((l) => l.dataset.name === box.dataset.name);
+            if (lines.length === 0) failures.push("no line for " + box.dataset.name);
+            box.click();
+            if (!lines.every((l) => getComputedStyle(l).display === "none")) failures.push("unchecking did not hide " + box.dataset.name);
+            box.click();
+            if (!lines.every((l) => getComputedStyle(l).display !== "none")) failures.push("checking did not show " + box.dataset.name);
+            const radio = figure.querySelector("input[type=radio][value=linear]");
+            if (radio) {
+              radio.click();
+              const shown = [...figure.querySelectorAll("svg.variant")].filter((s) => getComputedStyle(s).display !== "none");
+              if (shown.length !== 1 || shown[0].dataset.variant !== "linear") failures.push("the linear axis did not show");
+              figure.querySelector("input[type=radio][value=log]").click();
+            }
+          }
+          if (scriptErrors.length > 0) failures.push("script errors: " + scriptErrors.join("; "));
+          const out = document.getElementById("selftest");
+          out.hidden = false;
+          out.textContent = failures.length === 0 ? "selftest: pass" : "selftest: fail: " + failures.join(", ");
+        }
+        if (location.hash === "#selftest") window.addEventListener("load", selftest);
+        """
+}
+
+extension String {
+    /// Every occurrence of `find` replaced by `replacement` (no Foundation).
+    func replacingAll(find: String, with replacement: String) -> String {
+        guard !find.isEmpty else { return self }
+        var out = ""
+        var rest = self[...]
+        while let range = rest.firstRange(of: find) {
+            out += rest[..<range.lowerBound]
+            out += replacement
+            rest = rest[range.upperBound...]
+        }
+        return out + rest
+    }
+
+    /// Without leading and trailing spaces.
+    func trimmingCharacters() -> String {
+        var s = Substring(self)
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}
