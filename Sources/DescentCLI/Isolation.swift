@@ -297,14 +297,7 @@ final class RowSink: Sendable {
     }
 
     private func flush(_ s: inout State) {
-        if fd >= 0 && !s.bytes.isEmpty {
-            var offset = 0
-            while offset < s.bytes.count {
-                let n = s.bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-                if n <= 0 { break }
-                offset += n
-            }
-        }
+        if fd >= 0 && !s.bytes.isEmpty { _ = writeAll(fd, s.bytes) }
         s.bytes.removeAll(keepingCapacity: true)
         s.rows = 0
     }

@@ -64,17 +64,11 @@ func writeAtomically(_ text: String, to path: String) throws {
     let temporary = "\(path).tmp-\(getpid())"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     guard fd >= 0 else { throw WriteError(path: path, code: errno) }
-    var bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-        let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-        if n <= 0 {
-            let code = errno
-            close(fd)
-            unlink(temporary)
-            throw WriteError(path: path, code: code)
-        }
-        offset += n
+    guard writeAll(fd, Array(text.utf8)) else {
+        let code = errno
+        close(fd)
+        unlink(temporary)
+        throw WriteError(path: path, code: code)
     }
     guard close(fd) == 0, rename(temporary, path) == 0 else {
         let code = errno

@@ -57,12 +57,9 @@ struct ReportCommand: ParsableCommand, RegistryCommand {
 
     func run(console: Console) throws {
         let set = try ResultFolder.load(folder)
-        var files = ReportFiles.derived(set, profileTarget: profileTarget)
-        if html {
-            // metadata.json exists (load read its hash); the page prints it as it is.
-            let metadata = FileManager.default.contents(atPath: folder + "/metadata.json").map { String(decoding: $0, as: UTF8.self) } ?? ""
-            files.append(("index.html", HTMLReport.page(set, profileTarget: profileTarget, metadata: metadata)))
-        }
+        // metadata.json exists (load read its hash); the page prints it as it is.
+        let metadata = html ? FileManager.default.contents(atPath: folder + "/metadata.json").map { String(decoding: $0, as: UTF8.self) } ?? "" : nil
+        let files = ReportFiles.derived(set, profileTarget: profileTarget, page: metadata)
         do {
             try ResultWriter.write(files, to: folder)
         } catch {

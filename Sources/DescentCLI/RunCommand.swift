@@ -195,9 +195,9 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         let trials = self.trials
         let sweepTrial = Trial(instance: 0, seed: seed)
         // Every instance a trial or the sweep runs, by problem and instance number.
-        let instanceCount = (trials.map(\.instance).max() ?? 0) + 1
+        let instancesNeeded = (trials.map(\.instance).max() ?? 0) + 1
         let variants = try problems.map { base throws(SpecError) in
-            try (0..<instanceCount).map { i throws(SpecError) in try registry.instance(i, of: base, seed: seed) }
+            try (0..<instancesNeeded).map { i throws(SpecError) in try registry.instance(i, of: base, seed: seed) }
         }
 
         var references = try References.certify(variants.flatMap { $0 }, cachePath: noCache ? nil : cache)

@@ -158,13 +158,18 @@ import Darwin
 
 /// Writes `text` to file descriptor 2 (no C `stderr` global: it is not concurrency-safe).
 func writeStandardError(_ text: String) {
-    var bytes = Array(text.utf8)
+    _ = writeAll(2, Array(text.utf8))
+}
+
+/// Writes every byte of `bytes` to `fd`, retrying short writes; false when `write` fails (errno says why).
+func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
     var offset = 0
     while offset < bytes.count {
-        let written = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress! + offset, $0.count - offset) }
-        if written <= 0 { return }
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+        if written <= 0 { return false }
         offset += written
     }
+    return true
 }
 
 func exitProcess(_ code: Int32) -> Never { exit(code) }

@@ -60,7 +60,10 @@ public enum ReportFiles {
     /// Tables, plots and profiles made from the raw data. Without traces (a clone of a repository
     /// that commits tables but not traces) nothing under `plots/` or `timing/plots/` is written,
     /// so existing plots are left as they are instead of being replaced by empty ones.
-    public static func derived(_ set: ResultSet, profileTarget: Double = defaultProfileTarget) -> [(String, String)] {
+    /// With `page` (the text of `metadata.json`), also `index.html` (``HTMLReport``), made from the same
+    /// tables, figures and bootstrap bands as the files.
+    public static func derived(_ set: ResultSet, profileTarget: Double = defaultProfileTarget, page metadata: String? = nil)
+        -> [(String, String)] {
         let havePlots = set.records.contains { !$0.result.trace.isEmpty } || set.records.isEmpty
         let problems = set.problems
         var files: [(String, String)] = []
@@ -83,10 +86,12 @@ public enum ReportFiles {
             macros.add(key + "/targets-reached", "\(standing.reached)")
             macros.add(key + "/median-ratio", standing.medianRatio.map { NumberFormat.fixed($0) } ?? "--")
         }
+        var tables: [Table] = []
         for p in problems {
             var rates: [String: Double] = [:]
             for s in set.tuning where s.problem == p.problem { rates[s.optimizer] = s.chosen }
             let table = ResultTables.targets(p, measure: p.defaultMeasure, hash: set.hash, comparisons: problems.count, learningRates: rates)
+            tables.append(table)
             md += "\n" + table.markdown(headingLevel: 2)
             files.append(("tables/\(fileName(p.problem)).tex", table.latex()))
             timing += "\n" + ResultTables.targets(p, measure: .seconds, hash: set.hash, comparisons: problems.count).markdown(headingLevel: 2)
@@ -107,25 +112,34 @@ public enum ReportFiles {
         // The learning-rate sweeps (tables and plots from tuning.csv; no traces needed).
         if !set.tuning.isEmpty { files += TuningTables.derived(set.tuning, hash: set.hash) }
 
-        guard havePlots else { return files }
-        // Plots.
-        for p in problems {
-            let stem = fileName(p.problem)
-            let kappa = set.conditionNumbers[p.problem]
-            for (axis, folder, suffix) in [(ResultPlots.XAxis.work, "plots", ""), (.iterations, "plots", "-iterations"),
-                                           (.time, "timing/plots", "-time")] {
-                let figure = ResultPlots.convergence(p, axis: axis, conditionNumber: kappa, hash: set.hash)
-                files.append(("\(folder)/\(stem)\(suffix).svg", SVG.render(figure)))
-                files.append(("\(folder)/\(stem)\(suffix).tex", PGFPlots.render(figure)))
+        // Plots (the page shows the work-axis convergence figures and the profiles).
+        var convergence: [Figure] = []
+        var profileFigures: [Figure] = []
+        if havePlots {
+            for p in problems {
+                let stem = fileName(p.problem)
+                let kappa = set.conditionNumbers[p.problem]
+                for (axis, folder, suffix) in [(ResultPlots.XAxis.work, "plots", ""), (.iterations, "plots", "-iterations"),
+                                               (.time, "timing/plots", "-time")] {
+                    let figure = ResultPlots.convergence(p, axis: axis, conditionNumber: kappa, hash: set.hash)
+                    if axis == .work { convergence.append(figure) }
+                    files.append(("\(folder)/\(stem)\(suffix).svg", SVG.render(figure)))
+                    files.append(("\(folder)/\(stem)\(suffix).tex", PGFPlots.render(figure)))
+                }
+            }
+            let profiles = Profiles(problems, target: profileTarget)
+            let bands = bootstrap.profileBands(profiles, target: profileTarget)
+            files.append(("profiles.csv", profiles.csv(target: profileTarget, bands: bands)))
+            profileFigures = [profiles.performanceFigure(target: profileTarget, hash: set.hash, bands: bands.performance),
+                              profiles.dataFigure(target: profileTarget, hash: set.hash, bands: bands.data)]
+            for (name, figure) in zip(["performance-profile", "data-profile"], profileFigures) {
+                files.append(("plots/\(name).svg", SVG.render(figure)))
+                files.append(("plots/\(name).tex", PGFPlots.render(figure)))
             }
         }
-        let profiles = Profiles(problems, target: profileTarget)
-        let bands = bootstrap.profileBands(profiles, target: profileTarget)
-        files.append(("profiles.csv", profiles.csv(target: profileTarget, bands: bands)))
-        for (name, figure) in [("performance-profile", profiles.performanceFigure(target: profileTarget, hash: set.hash, bands: bands.performance)),
-                               ("data-profile", profiles.dataFigure(target: profileTarget, hash: set.hash, bands: bands.data))] {
-            files.append(("plots/\(name).svg", SVG.render(figure)))
-            files.append(("plots/\(name).tex", PGFPlots.render(figure)))
+        if let metadata {
+            files.append(("index.html", HTMLReport.page(set, problems: problems, overview: overview, tables: tables,
+                                                        convergence: convergence, profiles: profileFigures, metadata: metadata)))
         }
         return files
     }

@@ -82,7 +82,7 @@ public struct Bootstrap: Sendable {
                 guard let best = costs.compactMap({ $0 }).filter(\.isFinite).min() else { continue }
                 for (s, c) in costs.enumerated() {
                     guard let c, c.isFinite else { continue }
-                    ratios[s].append(best > 0 ? c / best : (c == 0 ? 1 : .infinity))
+                    ratios[s].append(ResultTables.workRatio(c, best: best))
                 }
             }
         }

@@ -57,7 +57,7 @@ public struct Profiles: Sendable, Equatable {
     func ratios() -> [[Double]] {
         costs.map { row in
             let best = row.min() ?? .infinity
-            return row.map { c in best.isFinite ? (best > 0 ? c / best : (c == 0 ? 1 : .infinity)) : .infinity }
+            return row.map { c in best.isFinite ? ResultTables.workRatio(c, best: best) : .infinity }
         }
     }
 

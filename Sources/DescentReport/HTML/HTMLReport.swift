@@ -10,43 +10,34 @@ import DescentCore
 /// an axis, no script errors) and writes `selftest: pass` or what failed into `#selftest`;
 /// `scripts/html-check.sh` runs that in headless Chromium.
 public enum HTMLReport {
-    /// The page. `metadata` is `metadata.json`'s text (printed as it is); without traces the
-    /// convergence plots are left out (the page says so).
+    /// The page of `set` (the files ``ReportFiles/derived(_:profileTarget:page:)`` writes beside it).
+    /// `metadata` is `metadata.json`'s text (printed as it is); without traces the convergence plots are
+    /// left out (the page says so).
     public static func page(_ set: ResultSet, profileTarget: Double = ReportFiles.defaultProfileTarget, metadata: String) -> String {
-        let problems = set.problems
-        let havePlots = set.records.contains { !$0.result.trace.isEmpty }
+        ReportFiles.derived(set, profileTarget: profileTarget, page: metadata).first { $0.0 == "index.html" }!.1
+    }
+
+    /// The page from the pieces ``ReportFiles/derived(_:profileTarget:page:)`` made: the overview, one
+    /// table per problem and, with traces, one work-axis convergence figure per problem and the two profiles.
+    static func page(_ set: ResultSet, problems: [ProblemGroup], overview: Table, tables: [Table], convergence: [Figure],
+                     profiles: [Figure], metadata: String) -> String {
+        let havePlots = !convergence.isEmpty
         var figureCount = 0
-        var body = ""
+        var body = section("overview", overview.title) + html(overview) + "</section>\n"
 
-        // Overview.
-        let bootstrap = Bootstrap(problems)
-        let overview = ResultTables.overview(ResultTables.standings(problems), problemCount: problems.count, hash: set.hash,
-                                             intervals: bootstrap.medianRatioIntervals())
-        body += section("overview", overview.title) + html(overview) + "</section>\n"
-
-        // Profiles.
-        if havePlots {
-            let profiles = Profiles(problems, target: profileTarget)
-            let bands = bootstrap.profileBands(profiles, target: profileTarget)
+        if !profiles.isEmpty {
             body += section("profiles", "Performance and data profiles")
-            body += figure(&figureCount, [("", profiles.performanceFigure(target: profileTarget, hash: set.hash, bands: bands.performance))])
-            body += figure(&figureCount, [("", profiles.dataFigure(target: profileTarget, hash: set.hash, bands: bands.data))])
+            for f in profiles { body += figure(&figureCount, [("", f)]) }
             body += "</section>\n"
         }
 
-        // One section per problem: the table, then the plot with its controls.
-        for p in problems {
-            var rates: [String: Double] = [:]
-            for s in set.tuning where s.problem == p.problem { rates[s.optimizer] = s.chosen }
-            let table = ResultTables.targets(p, measure: p.defaultMeasure, hash: set.hash, comparisons: problems.count, learningRates: rates)
+        // One section per problem: the table, then the plot (log and linear f − f* axes) with its controls.
+        for (i, (p, table)) in zip(problems, tables).enumerated() {
             body += section("problem-" + ReportFiles.fileName(p.problem), table.title) + html(table)
             if havePlots {
-                let kappa = set.conditionNumbers[p.problem]
-                var log = ResultPlots.convergence(p, axis: .work, conditionNumber: kappa, hash: set.hash)
-                log.logY = true
-                var linear = log
+                var linear = convergence[i]
                 linear.logY = false
-                body += figure(&figureCount, [("log", log), ("linear", linear)])
+                body += figure(&figureCount, [("log", convergence[i]), ("linear", linear)])
             } else {
                 body += "<p class=\"note\">No traces in this folder: convergence plots need a run's traces/.</p>\n"
             }

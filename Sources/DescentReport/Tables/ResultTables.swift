@@ -235,6 +235,12 @@ public enum ResultTables {
         public var rank: Int
     }
 
+    /// `work / best`, the ratio of the overview and the performance profile: 1 when both are 0, ∞ for
+    /// positive work against a best of 0 (an optimum already at x₀).
+    public static func workRatio(_ work: Double, best: Double) -> Double {
+        best > 0 ? work / best : (work == 0 ? 1 : .infinity)
+    }
+
     /// Every optimizer's standing, work counted in each problem's default measure: ranked by targets
     /// reached (most first), then by median work ratio.
     public static func standings(_ problems: [ProblemGroup]) -> [Standing] {
@@ -265,7 +271,7 @@ public enum ResultTables {
                 for t in Targets.all {
                     guard let s = g.solved(t, in: m), let b = bestWork[t] else { continue }
                     table[label]!.reached += 1
-                    ratios[label, default: []].append(b > 0 ? s.median / b : (s.median == 0 ? 1 : .infinity))
+                    ratios[label, default: []].append(workRatio(s.median, best: b))
                 }
             }
         }
