@@ -1,28 +1,31 @@
 import DescentCore
 import DescentReport
 import Foundation
+import Synchronization
 
 /// Finished runs, one file each under `<output>/.journal/`, so an interrupted or crashed matrix
-/// can be resumed (`--resume`) without redoing what finished. Each file is written atomically;
-/// a run is journaled only once it has finished (interrupted runs are not).
-struct Journal {
+/// can be resumed (`--resume`) without redoing what finished. Each file is written atomically and
+/// ends with a line that a cut file lacks; a run is journaled only once it has finished (interrupted
+/// runs are not). Entries are never deleted at start (a rerun without `--resume` overwrites its own
+/// keys; an interrupted rerun loses nothing); after a complete run is published, ``prune()`` removes
+/// the entries of other configurations.
+final class Journal: Sendable {
     let folder: String
+    private let used = Mutex<Set<String>>([])
 
     /// Suite version, part of every key: results of another version are never reused.
     static let suiteVersion = "0.5.0"
 
-    /// Opens the journal of `output`; without `resume`, starts it empty.
-    init(output: String, resume: Bool) throws {
+    /// Opens the journal of `output` (the caller holds the folder's lock, ``OutputFolder``).
+    init(output: String) throws {
         folder = output + "/.journal"
-        let fm = FileManager.default
-        if !resume { try? fm.removeItem(atPath: folder) }
-        try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }
 
     /// The key of a run: a hash of the problem, the optimizer (hyperparameters included in its
-    /// label), the seed, the batch size, the stopping options and the suite version. The time
-    /// limit is not part of it: a run that finished did so within any limit, and resuming after a
-    /// hang with a limit must reuse what finished.
+    /// label), the seed, the batch size, the stopping options, the time limit and the suite version,
+    /// so `--resume` reuses only runs of the identical configuration (a run cut by `--time-limit 0.01`
+    /// is not reused by a resume without it).
     static func key(problem: String, optimizer: String, seed: UInt64, dataSeed: UInt64, options: RunOptions,
                     variant: String? = nil) -> String {
         var fields: [String] = [problem, optimizer, String(seed), String(dataSeed), options.batchSize.map(String.init) ?? "full",
@@ -30,6 +33,7 @@ struct Journal {
                                 String(options.patience), suiteVersion]
         if !options.shuffle { fields.append("no-shuffle") }
         if options.checkEvery != 1 { fields.append("check-every=\(options.checkEvery)") }
+        if let limit = options.timeLimit { fields.append("time-limit=\(limit)") }
         if let variant { fields.append(variant) }
         let text = fields.joined(separator: "\u{1F}")
         return StableHash.hex(text)
@@ -37,6 +41,7 @@ struct Journal {
 
     /// The journaled record of `key`, if it finished in an earlier invocation.
     func load(_ key: String) -> RunRecord? {
+        used.withLock { _ = $0.insert(key) }
         guard let data = FileManager.default.contents(atPath: "\(folder)/\(key).run"),
               let text = String(data: data, encoding: .utf8) else { return nil }
         return RunCodec.decode(text)
@@ -44,7 +49,16 @@ struct Journal {
 
     /// Journals a finished run.
     func store(_ record: RunRecord, key: String) throws {
+        used.withLock { _ = $0.insert(key) }
         try writeAtomically(RunCodec.encode(record), to: "\(folder)/\(key).run")
+    }
+
+    /// Removes the entries this invocation neither read nor wrote (other configurations' runs).
+    func prune() {
+        let keep = used.withLock { $0 }
+        for item in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where item.hasSuffix(".run") {
+            if !keep.contains(String(item.dropLast(4))) { unlink(folder + "/" + item) }
+        }
     }
 
     /// A scratch path prefix for a worker's files (one per problem).

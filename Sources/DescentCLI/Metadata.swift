@@ -13,6 +13,9 @@ import DescentProblems
 struct Metadata {
     var configuration: [String: Any]
     var environment: [String: Any]
+    /// Whether every planned run finished (false for an interrupted run's partial results, which a later
+    /// run may replace; complete results are never replaced by partial ones).
+    var complete = true
 
     /// The hash of the configuration (FNV-1a of its canonical JSON, first 8 hex digits).
     var hash: String {
@@ -23,7 +26,7 @@ struct Metadata {
 
     /// The file's text: sorted keys, two-space indentation, a final newline.
     var text: String {
-        Self.json(["hash": hash, "configuration": configuration, "environment": environment], pretty: true) + "\n"
+        Self.json(["hash": hash, "complete": complete, "configuration": configuration, "environment": environment], pretty: true) + "\n"
     }
 
     static func json(_ object: [String: Any], pretty: Bool = false) -> String {

@@ -21,8 +21,11 @@ struct ReferenceCommand: ParsableCommand, RegistryCommand {
     @Option(name: .long, help: "Certify instances 0…N−1 of every problem (see suite run --instances).")
     var instances: Int = 1
 
-    @Option(name: .long, help: "Folder for reference.csv.")
-    var output: String = "Results"
+    @Option(name: .long, help: ArgumentHelp("Folder for reference.csv (default: Results/runs/reference-HASH, one folder per selection; never a run's results folder).", valueName: "folder"))
+    var output: String?
+
+    @Flag(name: .long, help: "Allow replacing a folder that holds another configuration's results.")
+    var replace = false
 
     @Option(name: .long, help: "Reference cache file.")
     var cache: String = References.defaultCache
@@ -41,7 +44,14 @@ struct ReferenceCommand: ParsableCommand, RegistryCommand {
         try registry.validate()
         let selected = try registry.selectProblems(problem.isEmpty ? ["*"] : problem, seed: seed)
         let problems = try selected.flatMap { p in try (0..<instances).map { try registry.instance($0, of: p, seed: seed) } }
-        try ResultWriter.checkDestination(output)
+        let metadata = Metadata(configuration: ["command": "reference", "suite_version": Journal.suiteVersion,
+                                                "problems": selected.map(\.label), "seed": seed, "instances": instances],
+                                environment: Metadata.currentEnvironment(arguments: CommandLine.arguments))
+        let output = self.output ?? "Results/runs/reference-\(metadata.hash)"
+        try OutputFolder.checkDestination(output)
+        let folder = try OutputFolder(output)
+        try folder.checkConfiguration(metadata.hash, replace: replace)
+        try folder.checkForeignFiles(replacing: Set(OutputLayout.topLevel))
         let references = try References.certify(problems, cachePath: noCache ? nil : cache)
         let rows = problems.map { p -> [String] in
             let o = references[p.referenceKey]
@@ -53,10 +63,8 @@ struct ReferenceCommand: ParsableCommand, RegistryCommand {
         let header = ["problem", "n", "f*", "source", "‖∇f(x*)‖", "λmin(∇²f)", "λmax(∇²f)"]
         let kappas = References.conditionNumbers(problems, references)
         let csv = CSV.references(References.rows(problems, references, kappas))
-        do {
-            try ResultWriter.write([("reference.csv", csv)], to: output)
-        } catch {
-            throw SuiteError("\(error)", exitCode: SuiteExitCode.ioError)
+        for w in try folder.publish([("reference.csv", csv), ("metadata.json", metadata.text)], mode: .replace) {
+            console.err("warning: \(w)\n")
         }
         console.out(TerminalTable.align([header] + rows, rightAligned: [1, 2, 4, 5, 6]))
         let nonConvex = selected.filter { $0.problem.referenceIsBestReached }.map(\.label)

@@ -3,33 +3,6 @@ import DescentCore
 import DescentReport
 import Foundation
 
-/// Reads a results folder: the raw CSV files (and traces, when present) with the provenance hash.
-enum ResultFolder {
-    /// Parses `folder`; `traces` false skips reading traces (comparisons do not need them).
-    static func load(_ folder: String, traces: Bool = true) throws -> ResultSet {
-        let hash = try Metadata.hash(folder: folder)
-        do {
-            return try ResultSet.parse(hash: hash) { relative in
-                if !traces && relative.hasPrefix("traces/") { return nil }
-                guard let data = FileManager.default.contents(atPath: folder + "/" + relative) else { return nil }
-                return String(decoding: data, as: UTF8.self)
-            }
-        } catch {
-            throw SuiteError("\(folder)/\(error)", exitCode: SuiteExitCode.usage)
-        }
-    }
-}
-
-extension ResultFolder {
-    /// `--profile-target` must be one of the table targets (profiles are made from the target hits).
-    static func checkProfileTarget(_ target: Double) throws {
-        guard Targets.all.contains(target) else {
-            throw ValidationError("--profile-target must be one of the table targets "
-                + "\(Targets.all.map(Targets.label).joined(separator: ", ")), got \(target)")
-        }
-    }
-}
-
 /// `suite report DIR`: regenerate every table and plot of a results folder from its CSV files.
 struct ReportCommand: ParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
@@ -56,20 +29,24 @@ struct ReportCommand: ParsableCommand, RegistryCommand {
     mutating func run(registry: Registry, console: Console) throws { try run(console: console) }
 
     func run(console: Console) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw SuiteError("\(folder) is not a folder (give a folder written by 'suite run')", exitCode: SuiteExitCode.usage)
+        }
+        // The lock first: a run writing this folder finishes before its files are read.
+        let output = try OutputFolder(folder)
         let set = try ResultFolder.load(folder)
         // metadata.json exists (load read its hash); the page prints it as it is.
         let metadata = html ? FileManager.default.contents(atPath: folder + "/metadata.json").map { String(decoding: $0, as: UTF8.self) } ?? "" : nil
         let files = ReportFiles.derived(set, profileTarget: profileTarget, page: metadata)
-        do {
-            try ResultWriter.write(files, to: folder)
-        } catch {
-            throw SuiteError("\(error)", exitCode: SuiteExitCode.ioError)
-        }
+        // Update, not replace: the data files stay, and plots that cannot be redrawn without traces are kept.
+        let warnings = try output.publish(files, mode: .update)
+        for w in warnings { console.err("warning: \(w)\n") }
         if !quiet && !files.contains(where: { $0.0.hasPrefix("plots/") && !$0.0.hasPrefix("plots/tuning-") }) {
             console.out("\(folder)/traces/ is missing: tables regenerated, plots left as they were (a run writes the traces).\n")
         }
         if !quiet {
-            console.out("Regenerated \(files.count) files in \(folder)/ from \(set.records.count) runs (run \(set.hash)): "
+            console.out("Regenerated \(files.count) files in \(folder)/ from \(set.records.count) run\(set.records.count == 1 ? "" : "s") (run \(set.hash)): "
                 + "summary.md, tables/, plots/, profiles.csv, timing/\(html ? ", index.html" : "")\n")
         }
     }

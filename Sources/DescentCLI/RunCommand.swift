@@ -62,8 +62,11 @@ struct RunCommand: ParsableCommand, RegistryCommand {
     @Option(name: .long, help: "The target f − f* of the performance and data profiles.")
     var profileTarget: Double = ReportFiles.defaultProfileTarget
 
-    @Option(name: .long, help: "Folder for the results.")
-    var output: String = "Results"
+    @Option(name: .long, help: ArgumentHelp("Folder for the results (default: Results with --all; otherwise Results/runs/HASH, one folder per configuration, so a small run never replaces other results).", valueName: "folder"))
+    var output: String?
+
+    @Flag(name: .long, help: "Allow replacing a folder that holds the results of another configuration (the files the suite wrote there; it never deletes others).")
+    var replace = false
 
     @Flag(name: .long, help: "Print no progress lines.")
     var quiet = false
@@ -110,7 +113,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         if let b = batchSize, b < 1 { throw ValidationError("--batch-size must be >= 1, got \(b)") }
         if let j = jobs, j < 1 { throw ValidationError("--jobs must be >= 1, got \(j)") }
         if let t = timeLimit, !(t > 0 && t.isFinite) { throw ValidationError("--time-limit must be a number of seconds > 0, got \(t)") }
-        guard !output.isEmpty else { throw ValidationError("--output must name a folder") }
+        if let output, output.isEmpty { throw ValidationError("--output must name a folder") }
         guard seeds >= 1 else { throw ValidationError("--seeds must be >= 1, got \(seeds)") }
         if let n = instances {
             guard n >= 1 else {
@@ -182,7 +185,10 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         }
         let problems = selected.indices.filter { !shardPlan[$0].isEmpty }.map { selected[$0] }
         let pairs = shardPlan.filter { !$0.isEmpty }
-        try ResultWriter.checkDestination(output)
+        // The configuration names the whole matrix, so every shard and the merged folder carry the unsharded hash.
+        var metadata = Metadata(configuration: configuration(problems: selected, optimizers: optimizers), environment: [:])
+        let output = self.output ?? (all ? "Results" : "Results/runs/\(metadata.hash)")
+        try OutputFolder.checkDestination(output)
         if let b = batchSize {
             for instance in problems {
                 if let m = (instance.problem as? any FiniteSumProblem)?.sampleCount, b > m {
@@ -200,13 +206,18 @@ struct RunCommand: ParsableCommand, RegistryCommand {
             try (0..<instancesNeeded).map { i throws(SpecError) in try registry.instance(i, of: base, seed: seed) }
         }
 
+        // The folder is locked before anything is computed or written: a second suite on it stops here.
+        let folder = try OutputFolder(output)
+        try folder.checkConfiguration(metadata.hash, replace: replace)
+        try folder.checkForeignFiles(replacing: Set(OutputLayout.topLevel))
+
         var references = try References.certify(variants.flatMap { $0 }, cachePath: noCache ? nil : cache)
         let started = ContinuousClock.now
 
         Signals.install()
         let journal: Journal
         do {
-            journal = try Journal(output: output, resume: resume)
+            journal = try Journal(output: output)
         } catch {
             throw SuiteError("cannot create \(output)/.journal: \(error)", exitCode: SuiteExitCode.ioError)
         }
@@ -255,31 +266,37 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         reused += main.reused
         let records = main.records.flatMap { $0 }
 
-        // The configuration names the whole matrix, so every shard and the merged folder carry the unsharded hash.
-        var metadata = Metadata(configuration: configuration(problems: selected, optimizers: optimizers),
-                                environment: Metadata.currentEnvironment(arguments: CommandLine.arguments))
+        metadata.environment = Metadata.currentEnvironment(arguments: CommandLine.arguments)
         metadata.environment["wall_clock_s"] = (ContinuousClock.now - started).seconds
         metadata.environment["jobs"] = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         metadata.environment["isolation"] = isolation.rawValue
         if let shard { metadata.environment["shard"] = shard.description }
+        let planned = pairs.map(\.count).reduce(0, +) * trials.count
+        metadata.complete = records.count == planned
+        let summary = "\(records.count) run\(records.count == 1 ? "" : "s")"
+        if !metadata.complete && folder.holdsCompleteResults() {
+            // Partial results never replace complete ones: the folder keeps what it held.
+            throw SuiteError("interrupted after \(records.count) of \(planned) runs; \(output)/ still holds the complete results it "
+                + "held before (left untouched). The finished runs are journaled: run the same command with --resume to do the rest.",
+                exitCode: SuiteExitCode.interrupted)
+        }
         let set = ResultSet(records: records, references: references,
                             conditionNumbers: References.conditionNumbers(variants.flatMap { $0 }, references), hash: metadata.hash,
                             tuning: tuning)
         var files = ReportFiles.raw(set, problemOrder: problems.map { ($0.label, $0.problem.dimension) })
         files += ReportFiles.derived(set, profileTarget: profileTarget)
         files.append(("metadata.json", metadata.text))
-        do {
-            try ResultWriter.write(files, to: output)
-        } catch {
-            throw SuiteError("\(error)", exitCode: SuiteExitCode.ioError)
-        }
+        for w in try folder.publish(files, mode: .replace) { console.err("warning: \(w)\n") }
+        if metadata.complete { journal.prune() }
         console.out(TerminalTable.printed(records, references: references))
-        console.out("\nWrote \(records.count) runs to \(output)/ (run \(metadata.hash)): summary.csv, targets.csv, tables/, plots/, "
+        console.out("\nWrote \(summary) to \(output)/ (run \(metadata.hash)): summary.csv, targets.csv, tables/, plots/, "
             + "metadata.json\(tuned ? ", tuning.csv" : "")\(reused > 0 ? " (\(reused) reused from an earlier invocation)" : "")\n")
         if interruption.isSet {
-            let total = pairs.map(\.count).reduce(0, +) * trials.count
-            throw SuiteError("interrupted after \(records.count) of \(total) runs; the finished ones are written. "
-                + "Run the same command with --resume to do the rest.", exitCode: SuiteExitCode.interrupted)
+            guard metadata.complete else {
+                throw SuiteError("interrupted after \(records.count) of \(planned) runs; the finished ones are written (marked incomplete "
+                    + "in metadata.json). Run the same command with --resume to do the rest.", exitCode: SuiteExitCode.interrupted)
+            }
+            console.err("Interrupted after every run had finished: the results are complete.\n")
         }
     }
 

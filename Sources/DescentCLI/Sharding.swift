@@ -48,6 +48,9 @@ struct MergeCommand: ParsableCommand, RegistryCommand {
     @Option(name: .long, help: "Where to write the merged folder (default: Results).")
     var output: String = "Results"
 
+    @Flag(name: .long, help: "Allow replacing a folder that holds the results of another configuration.")
+    var replace = false
+
     @Option(name: .long, help: "The target f − f* of the performance and data profiles.")
     var profileTarget: Double = ReportFiles.defaultProfileTarget
 
@@ -137,12 +140,10 @@ struct MergeCommand: ParsableCommand, RegistryCommand {
                     "date": env["date"] ?? ""]
         }
         files.append(("metadata.json", merged.text))
-        try ResultWriter.checkDestination(output)
-        do {
-            try ResultWriter.write(files, to: output)
-        } catch {
-            throw SuiteError("\(error)", exitCode: SuiteExitCode.ioError)
-        }
+        try OutputFolder.checkDestination(output)
+        let folder = try OutputFolder(output)
+        try folder.checkConfiguration(hashes[0], replace: replace)
+        for w in try folder.publish(files, mode: .replace) { console.err("warning: \(w)\n") }
         console.out("Merged \(shards.count) shards, \(records.count) runs, into \(output)/ (run \(hashes[0])).\n")
     }
 }

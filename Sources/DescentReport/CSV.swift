@@ -93,7 +93,8 @@ public enum CSV {
     }
 
     /// Parses CSV text (RFC 4180: quoted fields may hold commas, doubled quotes and line ends) into
-    /// rows of fields; the header is the first row. Throws on an unterminated quote.
+    /// rows of fields; the header is the first row. Throws on an unterminated quote. A leading byte-order
+    /// mark is dropped and CRLF line ends read as LF (a file saved by a spreadsheet program).
     public static func parse(_ text: String) throws(CSVError) -> [[String]] {
         var rows: [[String]] = []
         var row: [String] = []
@@ -103,6 +104,7 @@ public enum CSV {
         var line = 1
         var iterator = text.unicodeScalars.makeIterator()
         var pending: Unicode.Scalar? = nil
+        if let first = iterator.next(), first != "\u{FEFF}" { pending = first }
         func next() -> Unicode.Scalar? {
             if let p = pending { pending = nil; return p }
             return iterator.next()

@@ -78,8 +78,8 @@ public struct ResultSet: Sendable {
             return x
         }
         func integer(_ row: [String: String], _ key: String, _ file: String) throws(LoadError) -> Int {
-            guard let text = row[key], let x = Int(text) else {
-                throw LoadError(file: file, message: "'\(row[key] ?? "")' in column \(key) is not an integer")
+            guard let text = row[key], let x = Int(text), x >= 0 else {
+                throw LoadError(file: file, message: "'\(String((row[key] ?? "").prefix(40)))' in column \(key) is not an integer >= 0")
             }
             return x
         }
@@ -130,9 +130,25 @@ public struct ResultSet: Sendable {
 
         // targets.csv
         var hits: [RunKey: [TargetHit]] = [:]
-        for row in try table("targets.csv", CSV.targetColumns) where row["reached"] == "true" {
+        // Every run has one row per target (the same targets for every run), each once.
+        var targetRows: [RunKey: Set<Double>] = [:]
+        var targetSet = Set<Double>()
+        for row in try table("targets.csv", CSV.targetColumns) {
             let key = runKey(row)
-            let target = try number(row, "target", "targets.csv") ?? .nan
+            guard let target = try number(row, "target", "targets.csv"), target.isFinite, target > 0 else {
+                throw LoadError(file: "targets.csv", message: "target '\(String((row["target"] ?? "").prefix(40)))' is not a number > 0")
+            }
+            guard targetRows[key, default: []].insert(target).inserted else {
+                throw LoadError(file: "targets.csv", message: "\(row["problem"]!) × \(row["optimizer"]!) (seed \(row["seed"]!)) has "
+                    + "two rows for target \(target): the file is damaged (rows duplicated)")
+            }
+            targetSet.insert(target)
+            guard row["reached"] == "true" else {
+                guard row["reached"] == "false" else {
+                    throw LoadError(file: "targets.csv", message: "reached must be true or false, got '\(String((row["reached"] ?? "").prefix(40)))'")
+                }
+                continue
+            }
             hits[key, default: []].append(TargetHit(
                 target: target, iteration: try integer(row, "iterations", "targets.csv"),
                 gradientEvaluations: try integer(row, "gradient_evaluations", "targets.csv"),
@@ -143,12 +159,27 @@ public struct ResultSet: Sendable {
 
         // summary.csv, with each run's trace.
         var records: [RunRecord] = []
+        var runs = Set<String>()
         for row in try table("summary.csv", CSV.requiredSummaryColumns) {
             guard let status = RunStatus(rawValue: row["status"]!) else {
-                throw LoadError(file: "summary.csv", message: "unknown status '\(row["status"]!)'")
+                throw LoadError(file: "summary.csv", message: "unknown status '\(String(row["status"]!.prefix(40)))'")
             }
             let key = runKey(row)
+            guard runs.insert(key + "\u{1}" + (row["instance"] ?? "")).inserted else {
+                throw LoadError(file: "summary.csv", message: "\(row["problem"]!) × \(row["optimizer"]!) (seed \(row["seed"]!)) has two "
+                    + "rows: the file is damaged (rows duplicated)")
+            }
+            let covered = targetRows.removeValue(forKey: key) ?? []
+            if status != .skipped && covered != targetSet {
+                throw LoadError(file: "targets.csv", message: "\(row["problem"]!) × \(row["optimizer"]!) (seed \(row["seed"]!)) has "
+                    + "\(covered.count) of the \(targetSet.count) target rows: the file was cut or edited")
+            }
             var trace: [TraceRow] = []
+            if let path = row["trace"], !path.isEmpty {
+                guard ResultPaths.isConfined(path), path.hasPrefix("traces/") else {
+                    throw LoadError(file: "summary.csv", message: "trace '\(String(path.prefix(80)))' is not a path under traces/ in the folder")
+                }
+            }
             if let path = row["trace"], !path.isEmpty, let text = read(path) {
                 switch CSV.parseTrace(text, header: true) {
                 case .success(let rows): trace = rows
@@ -176,6 +207,10 @@ public struct ResultSet: Sendable {
             records.append(RunRecord(problem: row["problem"]!, dimension: try integer(row, "dimension", "summary.csv"),
                                      optimizer: row["optimizer"]!, seed: seed,
                                      batchSize: row["batch_size"].flatMap { Int($0) }, instance: try instanceNumber(row, "summary.csv"), result: result))
+        }
+        if let orphan = targetRows.keys.sorted().first {
+            throw LoadError(file: "targets.csv", message: "has rows for \(orphan.split(separator: "\u{1}").prefix(2).joined(separator: " × ")), "
+                + "a run summary.csv does not list: one of the two files was cut or edited")
         }
         let tuning = try read("tuning.csv").map { text throws(LoadError) in try TuningTables.parse(text) } ?? []
         return ResultSet(records: records, references: references, conditionNumbers: kappas, hash: hash, tuning: tuning)

@@ -8,7 +8,9 @@ import DescentCore
 /// key=value            (one per field; \ and line ends escaped as \\ and \n)
 /// trace
 /// <trace rows as CSV lines, as in traces/*.csv without the header>
+/// end N                (N: the number of trace rows)
 /// ```
+/// The `end` line makes a record cut anywhere, even at a line boundary, unreadable rather than short.
 public enum RunCodec {
     static let magic = "descent-run 1"
 
@@ -31,7 +33,7 @@ public enum RunCodec {
         for (k, v) in fields { out += k + "=" + escape(v) + "\n" }
         out += "trace\n"
         for row in r.trace { out += CSV.traceLine(row) + "\n" }
-        return out
+        return out + "end \(r.trace.count)\n"
     }
 
     /// Decodes text written by ``encode(_:)``; `nil` when it is incomplete or not such text.
@@ -46,7 +48,13 @@ public enum RunCodec {
             guard let eq = line.firstIndex(of: "=") else { return nil }
             f[String(line[..<eq])] = unescape(String(line[line.index(after: eq)...]))
         }
-        guard case .success(let trace) = CSV.parseTrace(String(parts[1]), header: false) else { return nil }
+        // The trace rows, then "end N" with N the number of rows: a record cut short has no such line.
+        var body = parts[1]
+        guard body.hasSuffix("\n") else { return nil }
+        body.removeLast()
+        let endLine = body.lastIndex(of: "\n").map { body.index(after: $0) } ?? body.startIndex
+        guard body[endLine...].hasPrefix("end "), let rowCount = Int(body[endLine...].dropFirst(4)) else { return nil }
+        guard case .success(let trace) = CSV.parseTrace(String(body[..<endLine]), header: false), trace.count == rowCount else { return nil }
         guard let problem = f["problem"], let dimension = f["dimension"].flatMap({ Int($0) }), let optimizer = f["optimizer"],
               let seed = f["seed"].flatMap({ UInt64($0) }), let status = f["status"].flatMap({ RunStatus(rawValue: $0) }),
               let iterations = f["iterations"].flatMap({ Int($0) }), let ge = f["gradient_evaluations"].flatMap({ Int($0) }),

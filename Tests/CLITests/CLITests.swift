@@ -25,6 +25,16 @@ func temporaryFolder() throws -> String {
     return path
 }
 
+/// Replaces `file` in the results folder `folder` with `text` and records it in manifest.csv, as if the
+/// suite had written it: for tests that feed `report`/`diff` a deliberately different or malformed file.
+func rewriteResult(_ folder: String, _ file: String, _ text: String) throws {
+    try text.write(toFile: folder + "/" + file, atomically: true, encoding: .utf8)
+    let manifestPath = folder + "/" + Manifest.fileName
+    let old = try Manifest(parsing: String(contentsOfFile: manifestPath, encoding: .utf8))
+    let entries = old.entries.filter { $0.path != file } + [Manifest.entry(path: file, contents: Array(text.utf8))]
+    try Manifest(entries).text.write(toFile: manifestPath, atomically: true, encoding: .utf8)
+}
+
 /// Columns of a CSV line (no quoted commas in the lines compared here), without the last one.
 func withoutTimeColumn(_ csv: String) -> [String] {
     csv.split(separator: "\n").map { line in
@@ -132,7 +142,11 @@ struct CLITests {
         let output = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: output) }
         #expect(suite(["--problem", "parabola", "--optimizer", "*", "--output", output, "--quiet"]).code == 0)
-        #expect(suite(["--problem", "rosenbrock", "--optimizer", "gd", "--output", output, "--quiet"]).code == 0)
+        // Another configuration's results are replaced only when asked.
+        let refused = suite(["--problem", "rosenbrock", "--optimizer", "gd", "--output", output, "--quiet"])
+        #expect(refused.code == 64 && refused.err.contains("holds the results of another configuration") && refused.err.contains("--replace"))
+        #expect(FileManager.default.fileExists(atPath: "\(output)/traces/parabola"))
+        #expect(suite(["--problem", "rosenbrock", "--optimizer", "gd", "--output", output, "--quiet", "--replace"]).code == 0)
         #expect(!FileManager.default.fileExists(atPath: "\(output)/traces/parabola"))
         #expect(FileManager.default.fileExists(atPath: "\(output)/traces/rosenbrock/gd.csv"))
     }
@@ -209,7 +223,7 @@ struct ChainCLITests {
             atPath: "\(output)/traces/rosenbrock/adam_lr=0.01_beta1=0.8_clip_norm=2_cosine_steps=3000.csv"))
         // A modifier at its defaults is labelled by its name alone.
         #expect(suite(["--problem", "parabola", "--optimizer", "gd + clip(norm=1)", "--max-iterations", "2", "--output", output,
-                       "--quiet"]).out.contains("gd + clip "))
+                       "--quiet", "--replace"]).out.contains("gd + clip "))
     }
 
     @Test("--batch-size runs finite sums stochastically and skips the rest with the reason")
@@ -337,7 +351,7 @@ struct PaperWorkflowTests {
         var fields = lines[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         fields[8] = String(Int(fields[8])! + 1)
         lines[i] = fields.joined(separator: ",")
-        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try rewriteResult(b, "targets.csv", lines.joined(separator: "\n"))
         let moved = suite(["diff", a, b])
         #expect(moved.code == 1)
         #expect(moved.out.contains("rosenbrock × newton: evaluations to 1e-1"))
@@ -392,7 +406,8 @@ struct PaperWorkflowTests {
         #expect(suite(selection + ["--instances", "3", "--isolation", "process", "--output", root + "/c"]).code == 0)
         #expect(suite(["diff", root + "/a", root + "/c", "--strict"]).code == 0)
         // suite report regenerates everything from the files; --html adds the page, the same bytes every time.
-        #expect(suite(["report", root + "/c", "--html"]).code == 0)
+        let report = suite(["report", root + "/c", "--html"])
+        #expect(report.code == 0, "\(report.err)")
         #expect(suite(["diff", root + "/a", root + "/c", "--strict"]).code == 0)
         let page = try String(contentsOfFile: root + "/c/index.html", encoding: .utf8)
         #expect(page.contains("<section id=\"problem-rosenbrock\">") && page.contains("over 3 instances"))
@@ -504,7 +519,7 @@ struct PaperWorkflowTests {
         #expect(written.allSatisfy { $0 != nil })
         // A tuning.csv without a chosen value is refused with the file and what is wrong.
         let text = try String(contentsOfFile: out + "/tuning.csv", encoding: .utf8)
-        try text.replacingOccurrences(of: ",true\n", with: ",false\n").write(toFile: out + "/tuning.csv", atomically: true, encoding: .utf8)
+        try rewriteResult(out, "tuning.csv", text.replacingOccurrences(of: ",true\n", with: ",false\n"))
         let broken = suite(["report", out, "--quiet"])
         #expect(broken.code == 64 && broken.err.contains("tuning.csv: no chosen learning rate for gd on rosenbrock"), "\(broken.err)")
         for grid in ["1:0.1:3", "1e-3:1e-2:1"] {

@@ -1,0 +1,173 @@
+import DescentReport
+import Foundation
+
+/// A results folder this process writes: locked for the whole command, recovered from a switch a
+/// killed process left half done, and switched to its new contents all at once.
+///
+/// Guarantees (docs/RELIABILITY.md, "Nothing lost"):
+/// - one writer per folder (`.lock`, `flock`); a second suite on the same folder stops at once, exit 75;
+/// - the new files are written into `.staging-PID/` beside the old ones, then moved in by a switch
+///   that a journal file (`.switch`) makes restartable: a command killed in the middle of it leaves a
+///   folder that the next command on it completes before doing anything else;
+/// - only files the suite wrote (``Manifest``) are ever replaced or removed; a command that would have
+///   to touch any other file in `tables/`, `plots/`, … refuses and names it;
+/// - staging and retired folders of killed commands are removed by the next command on the folder.
+final class OutputFolder {
+    /// The folder.
+    let path: String
+    private let lock: Int32
+
+    /// Exit code when another suite holds the folder (EX_TEMPFAIL).
+    static let busy: Int32 = 75
+
+    /// Creates `path` (and its parents) if needed, takes its lock, completes a half-done switch and
+    /// removes what killed commands left. Throws exit 74 when the folder cannot be created and
+    /// ``busy`` when another suite holds it.
+    init(_ path: String) throws {
+        self.path = path
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw SuiteError("cannot create \(path): \(error)", exitCode: SuiteExitCode.ioError)
+        }
+        let fd = open(path + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw SuiteError("cannot open \(path)/.lock: \(String(cString: strerror(errno)))", exitCode: SuiteExitCode.ioError)
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            var buffer = [UInt8](repeating: 0, count: 32)
+            let n = pread(fd, &buffer, buffer.count, 0)
+            close(fd)
+            let holder = n > 0 ? String(decoding: buffer[..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
+            throw SuiteError("another suite (PID \(holder)) is writing \(path); wait for it to finish, or choose another --output",
+                             exitCode: Self.busy)
+        }
+        lock = fd
+        let pid = Array("\(getpid())\n".utf8)
+        _ = ftruncate(fd, 0)
+        _ = pwrite(fd, pid, pid.count, 0)
+        try FolderSwitch.recover(in: path)
+        removeLeftovers()
+    }
+
+    deinit { close(lock) }
+
+    /// Fails early (exit 64) when `path` exists but is not a folder, or is a folder that cannot be written.
+    static func checkDestination(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else { throw SuiteError("--output \(path) exists and is not a folder", exitCode: SuiteExitCode.usage) }
+        guard FileManager.default.isWritableFile(atPath: path) else {
+            throw SuiteError("--output \(path) is not writable", exitCode: SuiteExitCode.usage)
+        }
+    }
+
+    /// Removes `.staging-*` and `.retired-*` folders and the journal's worker scratch files of earlier,
+    /// dead commands (this process holds the lock, so none of them is in use).
+    private func removeLeftovers() {
+        let fm = FileManager.default
+        for item in (try? fm.contentsOfDirectory(atPath: path)) ?? [] where item.hasPrefix(".staging-") || item.hasPrefix(".retired-") {
+            try? fm.removeItem(atPath: path + "/" + item)
+        }
+        let journal = path + "/.journal"
+        for item in (try? fm.contentsOfDirectory(atPath: journal)) ?? [] where item.hasPrefix("work-") || item.contains(".tmp-") {
+            try? fm.removeItem(atPath: journal + "/" + item)
+        }
+    }
+
+    // MARK: What the folder holds
+
+    /// The folder's `manifest.csv`, or nil when it has none; throws when it is malformed.
+    func manifest() throws -> Manifest? {
+        guard let data = FileManager.default.contents(atPath: path + "/" + Manifest.fileName) else { return nil }
+        do {
+            return try Manifest(parsing: String(decoding: data, as: UTF8.self))
+        } catch {
+            throw SuiteError("\(path)/\(error)", exitCode: SuiteExitCode.usage)
+        }
+    }
+
+    /// The files the suite wrote here: the manifest's, or for a folder written before manifests
+    /// (it has a metadata.json) the files at the suite's paths.
+    func suiteFiles() throws -> Set<String> {
+        if let m = try manifest() { return m.paths.union([Manifest.fileName]) }
+        guard FileManager.default.fileExists(atPath: path + "/metadata.json") else { return [] }
+        return Set(files(under: OutputLayout.topLevel).filter(OutputLayout.isLegacySuitePath))
+    }
+
+    /// Every regular file (and symbolic link, not followed) under the top-level `items`, relative paths.
+    func files(under items: some Sequence<String>) -> [String] {
+        let fm = FileManager.default
+        var out: [String] = []
+        for item in items {
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: path + "/" + item, isDirectory: &isDirectory) || isSymlink(item) else { continue }
+            guard isDirectory.boolValue, !isSymlink(item) else { out.append(item); continue }
+            for case let sub as String in fm.enumerator(atPath: path + "/" + item) ?? FileManager.DirectoryEnumerator() {
+                var subIsDirectory: ObjCBool = false
+                let relative = item + "/" + sub
+                if fm.fileExists(atPath: path + "/" + relative, isDirectory: &subIsDirectory), subIsDirectory.boolValue, !isSymlink(relative) {
+                    continue
+                }
+                out.append(relative)
+            }
+        }
+        return out.sorted()
+    }
+
+    private func isSymlink(_ relative: String) -> Bool {
+        var st = stat()
+        return lstat(path + "/" + relative, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
+    }
+
+    /// The configuration hash in the folder's metadata.json, nil without one.
+    func configurationHash() throws -> String? {
+        guard FileManager.default.fileExists(atPath: path + "/metadata.json") else { return nil }
+        return try Metadata.read(folder: path).hash
+    }
+
+    /// Refuses (exit 64) to replace another configuration's results unless `replace`.
+    func checkConfiguration(_ hash: String, replace: Bool) throws {
+        guard !replace, let old = try configurationHash(), old != hash else { return }
+        let command = (try? Metadata.read(folder: path).environment["command"] as? String) ?? nil
+        throw SuiteError("\(path) holds the results of another configuration (run \(old)\(command.map { ": \($0)" } ?? "")); "
+            + "this one is run \(hash). Pass --replace to replace them, or choose another --output (the default output of a "
+            + "run without --all is Results/runs/HASH, one folder per configuration)", exitCode: SuiteExitCode.usage)
+    }
+
+    /// Whether the folder holds a complete set of results (metadata.json without `"complete": false`).
+    func holdsCompleteResults() -> Bool {
+        guard let data = FileManager.default.contents(atPath: path + "/metadata.json"),
+              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return false }
+        return object["complete"] as? Bool ?? true
+    }
+
+    /// Refuses (exit 64) when a top-level item the suite would replace holds files the suite did not write.
+    func checkForeignFiles(replacing items: Set<String>) throws {
+        let ours = try suiteFiles()
+        let foreign = files(under: items.sorted()).filter { !ours.contains($0) }
+        guard !foreign.isEmpty else { return }
+        throw SuiteError("\(path) holds files the suite did not write where it would write its own: "
+            + foreign.prefix(10).joined(separator: ", ") + (foreign.count > 10 ? " and \(foreign.count - 10) more" : "")
+            + ". Nothing was changed; move them elsewhere, or choose another --output", exitCode: SuiteExitCode.usage)
+    }
+}
+
+/// The layout of a results folder.
+enum OutputLayout {
+    /// The top-level files and folders a results folder can hold.
+    static let topLevel = ["summary.csv", "targets.csv", "reference.csv", "timing.csv", "tuning.csv", "tuning-cost.csv",
+                           "profiles.csv", "summary.md", "metadata.json", "index.html", Manifest.fileName,
+                           "tables", "plots", "traces", "timing"]
+
+    /// The top-level item of a relative path.
+    static func top(_ relative: String) -> String { String(relative.split(separator: "/").first ?? Substring(relative)) }
+
+    /// Whether a folder written before manifests existed has `relative` at a path the suite writes.
+    static func isLegacySuitePath(_ relative: String) -> Bool {
+        let parts = relative.split(separator: "/")
+        if parts.count == 1 { return topLevel.contains(relative) && !["tables", "plots", "traces", "timing"].contains(relative) }
+        return ["tables", "plots", "traces", "timing"].contains(String(parts[0]))
+            && [".csv", ".md", ".tex", ".svg"].contains { relative.hasSuffix($0) }
+    }
+}
