@@ -286,6 +286,8 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         var files = ReportFiles.raw(set, problemOrder: problems.map { ($0.label, $0.problem.dimension) })
         files += ReportFiles.derived(set, profileTarget: profileTarget)
         files.append(("metadata.json", metadata.text))
+        // The reliability tests interrupt here: after the last run, before the write (FaultInjection).
+        if FaultInjection.isEnabled && ProcessInfo.processInfo.environment["DESCENT_FAULT_SIGINT_BEFORE_WRITE"] == "1" { interruption.set() }
         for w in try folder.publish(files, mode: .replace) { console.err("warning: \(w)\n") }
         if metadata.complete { journal.prune() }
         console.out(TerminalTable.printed(records, references: references))

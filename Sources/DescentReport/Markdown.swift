@@ -68,7 +68,7 @@ public enum Markdown {
                     continue
                 }
                 let sub = r.result.suboptimality.map { NumberFormat.scientific($0) } ?? "–"
-                out += "| \(escape(r.optimizer)) | \(r.result.statusDescription) | \(r.result.iterations) |"
+                out += "| \(escape(r.optimizer)) | \(escape(r.result.statusDescription)) | \(r.result.iterations) |"
                     + (stochastic ? " \(NumberFormat.fixed(r.result.epochs)) |" : "")
                     + " \(sub) | \(NumberFormat.scientific(r.result.gradientNorm)) |"
                 if validation {
@@ -81,6 +81,16 @@ public enum Markdown {
         return out
     }
 
-    /// Escapes characters that would break a table cell.
-    static func escape(_ text: String) -> String { text.replacingAll("|", with: "\\|") }
+    /// Escapes text for a table cell: `|` (it would end the cell), line ends (they would end the row),
+    /// and `<`, `>`, `&` as entities (``escapeHTML(_:)``).
+    static func escape(_ text: String) -> String {
+        escapeHTML(text).replacingAll("|", with: "\\|").replacingAll("\n", with: " ").replacingAll("\r", with: " ")
+    }
+
+    /// `<`, `>` and `&` as HTML entities: a label such as `f(start_file=<img src=x onerror=…>.npy)` is shown as
+    /// text, never passed to a Markdown renderer as raw HTML.
+    static func escapeHTML(_ text: String) -> String {
+        guard text.contains(where: { $0 == "<" || $0 == ">" || $0 == "&" }) else { return text }
+        return text.replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(">", with: "&gt;")
+    }
 }

@@ -11,15 +11,17 @@ public enum ReportFiles {
 
     /// Each record's trace path (`nil` for skipped runs): `traces/<problem>/<optimizer>[-batchB-seedS].csv`,
     /// with `-2`, `-3`, … when two labels map to the same file name.
-    public static func tracePaths(_ records: [RunRecord]) -> [String?] {
+    public static func tracePaths(_ records: [RunRecord], problemStems: [String: String]? = nil) -> [String?] {
+        let problemStems = problemStems ?? stems(records.map(\.problem))
         var used = Set<String>()
         return records.map { r in
             guard r.result.status != .skipped else { return nil }
-            let stem = fileName(r.optimizer) + (r.batchSize.map { "-batch\($0)-seed\(r.seed)" } ?? "")
+            let stem = stems([r.optimizer])[r.optimizer]! + (r.batchSize.map { "-batch\($0)-seed\(r.seed)" } ?? "")
                 + (r.instance > 0 ? "-instance\(r.instance)" : "")
-            var path = "traces/\(fileName(r.problem))/\(stem)"
+            let folder = "traces/\(problemStems[r.problem] ?? fileName(r.problem))"
+            var path = "\(folder)/\(stem)"
             var suffix = 2
-            while used.contains(path) { path = "traces/\(fileName(r.problem))/\(stem)-\(suffix)"; suffix += 1 }
+            while used.contains(path) { path = "\(folder)/\(stem)-\(suffix)"; suffix += 1 }
             used.insert(path)
             return path + ".csv"
         }
@@ -36,9 +38,39 @@ public enum ReportFiles {
         return out.isEmpty ? "_" : out
     }
 
+    /// The longest file stem made from a label (bytes), well under the 255 bytes a file name may have.
+    public static let maxStem = 120
+
+    /// The file stem of each label: its ``fileName(_:)``, unless two labels share that name (e.g.
+    /// `f(start_file=a:b.npy)` and `f(start_file=a_b.npy)`) or it is longer than ``maxStem``; those get the
+    /// name's first 100 bytes and 8 hex digits of the label's hash, so no file of one overwrites another's.
+    public static func stems(_ labels: some Sequence<String>) -> [String: String] {
+        var names: [String: String] = [:]
+        var count: [String: Int] = [:]
+        for label in labels where names[label] == nil {
+            let name = fileName(label)
+            names[label] = name
+            count[name, default: 0] += 1
+        }
+        var out: [String: String] = [:]
+        for (label, name) in names {
+            guard count[name]! > 1 || name.utf8.count > maxStem else { out[label] = name; continue }
+            var hash = StableHash()
+            hash.combine(label)
+            let hex = String(hash.value, radix: 16)
+            out[label] = String(decoding: name.utf8.prefix(100), as: UTF8.self) + "-" + String(repeating: "0", count: 16 - hex.count) + hex.prefix(8)
+        }
+        return out
+    }
+
+    /// The file stems of the problems of `set` (``stems(_:)``), the same in every file that names a problem.
+    public static func problemStems(_ set: ResultSet) -> [String: String] {
+        stems(set.records.map(\.problem) + set.tuning.map(\.problem))
+    }
+
     /// The raw data: `summary.csv`, `targets.csv`, `reference.csv`, `timing.csv` and `traces/`.
     public static func raw(_ set: ResultSet, problemOrder: [(label: String, dimension: Int)]) -> [(String, String)] {
-        let paths = tracePaths(set.records)
+        let paths = tracePaths(set.records, problemStems: problemStems(set))
         var files: [(String, String)] = [
             ("summary.csv", CSV.summary(set.records, tracePaths: paths)),
             ("targets.csv", CSV.targets(set.records)),
@@ -66,6 +98,7 @@ public enum ReportFiles {
         -> [(String, String)] {
         let havePlots = set.records.contains { !$0.result.trace.isEmpty } || set.records.isEmpty
         let problems = set.problems
+        let stem = problemStems(set)
         var files: [(String, String)] = []
         files.append(("summary.md", Markdown.summary(set.records, references: set.references)))
 
@@ -93,7 +126,7 @@ public enum ReportFiles {
             let table = ResultTables.targets(p, measure: p.defaultMeasure, hash: set.hash, comparisons: problems.count, learningRates: rates)
             tables.append(table)
             md += "\n" + table.markdown(headingLevel: 2)
-            files.append(("tables/\(fileName(p.problem)).tex", table.latex()))
+            files.append(("tables/\(stem[p.problem]!).tex", table.latex()))
             timing += "\n" + ResultTables.targets(p, measure: .seconds, hash: set.hash, comparisons: problems.count).markdown(headingLevel: 2)
             for g in p.groups where !g.isSkipped {
                 let key = p.problem + "/" + ResultTables.rowLabel(g)
@@ -110,14 +143,14 @@ public enum ReportFiles {
         files.append(("tables/numbers.tex", macros.text))
         files.append(("timing/tables.md", timing))
         // The learning-rate sweeps (tables and plots from tuning.csv; no traces needed).
-        if !set.tuning.isEmpty { files += TuningTables.derived(set.tuning, hash: set.hash) }
+        if !set.tuning.isEmpty { files += TuningTables.derived(set.tuning, hash: set.hash, stems: stem) }
 
         // Plots (the page shows the work-axis convergence figures and the profiles).
         var convergence: [Figure] = []
         var profileFigures: [Figure] = []
         if havePlots {
             for p in problems {
-                let stem = fileName(p.problem)
+                let stem = stem[p.problem]!
                 let kappa = set.conditionNumbers[p.problem]
                 for (axis, folder, suffix) in [(ResultPlots.XAxis.work, "plots", ""), (.iterations, "plots", "-iterations"),
                                                (.time, "timing/plots", "-time")] {

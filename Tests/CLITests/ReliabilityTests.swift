@@ -13,29 +13,46 @@ let suiteExecutable: String = {
     return folder.appendingPathComponent("suite").path
 }()
 
-/// Runs the real `suite` binary as a child process with fault injection enabled.
-func runSuite(_ arguments: [String], terminateAfter: Double? = nil) throws -> (code: Int32, out: String, err: String) {
+/// The real `suite` binary started as a child process with fault injection enabled, in `directory`
+/// (default: this process's) with `environment` added; ``finish()`` waits and returns what it printed.
+struct SuiteProcess {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: suiteExecutable)
-    process.arguments = arguments
-    var environment = ProcessInfo.processInfo.environment
-    environment["DESCENT_FAULT_INJECTION"] = "1"
-    environment.removeValue(forKey: "DESCENT_WORKER")
-    process.environment = environment
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("descent-out-\(UUID().uuidString)")
     let err = FileManager.default.temporaryDirectory.appendingPathComponent("descent-err-\(UUID().uuidString)")
-    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: err) }
-    process.standardOutput = try FileHandle(forWritingTo: out)
-    process.standardError = try FileHandle(forWritingTo: err)
-    try process.run()
+
+    init(_ arguments: [String], directory: String? = nil, environment extra: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: suiteExecutable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        var environment = ProcessInfo.processInfo.environment
+        environment["DESCENT_FAULT_INJECTION"] = "1"
+        environment.removeValue(forKey: "DESCENT_WORKER")
+        environment.merge(extra) { _, new in new }
+        process.environment = environment
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+    }
+
+    func finish() throws -> (code: Int32, out: String, err: String) {
+        process.waitUntilExit()
+        defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: err) }
+        return (process.terminationStatus, try String(contentsOf: out, encoding: .utf8), try String(contentsOf: err, encoding: .utf8))
+    }
+}
+
+/// Runs the real `suite` binary as a child process with fault injection enabled (``SuiteProcess``),
+/// sending SIGTERM after `terminateAfter` seconds if given.
+func runSuite(_ arguments: [String], terminateAfter: Double? = nil, directory: String? = nil,
+              environment: [String: String] = [:]) throws -> (code: Int32, out: String, err: String) {
+    let running = try SuiteProcess(arguments, directory: directory, environment: environment)
     if let delay = terminateAfter {
         Thread.sleep(forTimeInterval: delay)
-        process.terminate()
+        running.process.terminate()
     }
-    process.waitUntilExit()
-    return (process.terminationStatus, try String(contentsOf: out, encoding: .utf8), try String(contentsOf: err, encoding: .utf8))
+    return try running.finish()
 }
 
 /// The fields of one RFC 4180 CSV line (quoted fields may contain commas and doubled quotes).

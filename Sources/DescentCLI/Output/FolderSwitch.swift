@@ -169,6 +169,10 @@ struct FolderSwitch {
                 try move(folder + "/" + item, r + "/" + item)
             }
             try move(s + "/" + item, folder + "/" + item)
+            // The reliability tests kill the process here: in the middle of a switch (FaultInjection).
+            if FaultInjection.isEnabled && ProcessInfo.processInfo.environment["DESCENT_FAULT_KILL_IN_SWITCH"] == "1" {
+                kill(getpid(), SIGKILL)
+            }
         }
         unlink(folder + "/" + Self.fileName)
         var warnings: [String] = []

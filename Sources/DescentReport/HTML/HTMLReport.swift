@@ -22,6 +22,7 @@ public enum HTMLReport {
     static func page(_ set: ResultSet, problems: [ProblemGroup], overview: Table, tables: [Table], convergence: [Figure],
                      profiles: [Figure], metadata: String) -> String {
         let havePlots = !convergence.isEmpty
+        let stems = ReportFiles.problemStems(set)
         var figureCount = 0
         var body = section("overview", overview.title) + html(overview) + "</section>\n"
 
@@ -33,7 +34,7 @@ public enum HTMLReport {
 
         // One section per problem: the table, then the plot (log and linear f − f* axes) with its controls.
         for (i, (p, table)) in zip(problems, tables).enumerated() {
-            body += section("problem-" + ReportFiles.fileName(p.problem), table.title) + html(table)
+            body += section("problem-" + stems[p.problem]!, table.title) + html(table)
             if havePlots {
                 var linear = convergence[i]
                 linear.logY = false
@@ -57,7 +58,7 @@ public enum HTMLReport {
 
         var nav = "<a href=\"#overview\">Overview</a>"
         if havePlots { nav += " · <a href=\"#profiles\">Profiles</a>" }
-        nav += " · Problems: " + problems.map { "<a href=\"#problem-\(ReportFiles.fileName($0.problem))\">\(escape($0.problem))</a>" }
+        nav += " · Problems: " + problems.map { "<a href=\"#problem-\(stems[$0.problem]!)\">\(escape($0.problem))</a>" }
             .joined(separator: " ")
         nav += " · <a href=\"#certificates\">Certificates</a> · <a href=\"#runs\">Runs</a>"
         if !set.tuning.isEmpty { nav += " · <a href=\"#tuning\">Tuning</a>" }

@@ -76,7 +76,8 @@ public struct Table: Sendable, Equatable {
 
     /// GitHub Markdown: a `###` heading, the caption, the table, then the footnotes.
     public func markdown(headingLevel: Int = 3) -> String {
-        var out = String(repeating: "#", count: headingLevel) + " " + title + "\n\n" + caption + "\n\n"
+        var out = String(repeating: "#", count: headingLevel) + " " + Markdown.escapeHTML(title).replacingAll("\n", with: " ") + "\n\n"
+            + caption + "\n\n"
         out += "| " + columns.map { Markdown.escape($0.markdown) }.joined(separator: " | ") + " |\n"
         out += "|" + columns.map { $0.right ? "---:|" : "---|" }.joined() + "\n"
         for row in rows {

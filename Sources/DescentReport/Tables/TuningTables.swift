@@ -113,7 +113,7 @@ public enum TuningTables {
     }
 
     /// The sensitivity tables (`tables/tuning.md`, `tables/tuning-<problem>.tex`) and plots (`plots/tuning-<problem>.svg|tex`).
-    public static func derived(_ sweeps: [TuningSweep], hash: String) -> [(String, String)] {
+    public static func derived(_ sweeps: [TuningSweep], hash: String, stems: [String: String]? = nil) -> [(String, String)] {
         var grid: [Double] = []
         var problems: [String] = []
         for s in sweeps {
@@ -123,7 +123,9 @@ public enum TuningTables {
         grid.sort()
         var files: [(String, String)] = []
         var md = "# Learning-rate sensitivity\n\nThe protocol of `suite --tune` (README: Learning-rate tuning). Run \(hash).\n"
+        let stems = stems ?? ReportFiles.stems(problems)
         for problem in problems {
+            let stem = stems[problem] ?? ReportFiles.fileName(problem)
             let mine = sweeps.filter { $0.problem == problem }
             // Table: rows = learning rates, columns = optimizers, cells = final f − f*; the chosen value bold.
             let columns = [Table.Column("lr")] + mine.map { Table.Column($0.optimizer) }
@@ -140,7 +142,7 @@ public enum TuningTables {
                                 + "then smallest final error). Descent run \(hash).",
                               label: "descent:tuning:" + LaTeX.key(problem), columns: columns, rows: tableRows)
             md += "\n" + table.markdown(headingLevel: 2)
-            files.append(("tables/tuning-\(ReportFiles.fileName(problem)).tex", table.latex()))
+            files.append(("tables/tuning-\(stem).tex", table.latex()))
             let figure = Figure(
                 title: "Learning-rate sensitivity on \(problem)", xLabel: "learning rate", yLabel: "final f − f*", logX: true,
                 series: mine.map { s in
@@ -148,8 +150,8 @@ public enum TuningTables {
                                   points: s.points.map { ($0.learningRate, $0.status == .diverged ? .nan : $0.finalError) })
                 },
                 caption: "Final f − f* against the learning rate, one line per optimizer; diverged runs are left out. Descent run \(hash).")
-            files.append(("plots/tuning-\(ReportFiles.fileName(problem)).svg", SVG.render(figure)))
-            files.append(("plots/tuning-\(ReportFiles.fileName(problem)).tex", PGFPlots.render(figure)))
+            files.append(("plots/tuning-\(stem).svg", SVG.render(figure)))
+            files.append(("plots/tuning-\(stem).tex", PGFPlots.render(figure)))
         }
         let cost = TuningCost.derived(sweeps, hash: hash)
         files += cost.files
