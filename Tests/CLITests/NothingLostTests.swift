@@ -111,6 +111,21 @@ struct NothingLostTests {
         #expect(rows["gd(lr=0.1)"]?[5] == "converged" && rows["fault(mode=hang)"]?[5] == "timeout")
     }
 
+    @Test("replacing a tuned run's folder leaves none of its files behind (tuning.csv, index.html)")
+    func nothingStale() throws {
+        let out = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        #expect(suite(["--problem", "rosenbrock", "--optimizer", "gd", "--tune", "--quiet", "--no-cache", "--output", out]).code == 0)
+        #expect(suite(["report", out, "--html", "--quiet"]).code == 0)
+        for f in ["tuning.csv", "tuning-cost.csv", "index.html", "tables/tuning.md"] { #expect(FileManager.default.fileExists(atPath: out + "/" + f)) }
+        #expect(suite(small + ["--output", out, "--replace"]).code == 0)
+        for f in ["tuning.csv", "tuning-cost.csv", "index.html", "tables/tuning.md", "traces/rosenbrock"] {
+            #expect(!FileManager.default.fileExists(atPath: out + "/" + f), "\(f)")
+        }
+        let manifest = try Manifest(parsing: String(contentsOfFile: out + "/manifest.csv", encoding: .utf8))
+        #expect(Set(snapshot(out).keys.filter { !$0.hasPrefix(".") && $0 != "manifest.csv" }) == manifest.paths)
+    }
+
     @Test("a file the suite did not write stops a replacing run; nothing changes")
     func foreignFiles() throws {
         let out = try temporaryFolder()
