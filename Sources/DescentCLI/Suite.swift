@@ -54,6 +54,7 @@ public struct Console {
 /// | 1 | a run could not be prepared (e.g. a reference optimum could not be certified) |
 /// | 64 | bad command line: unknown name or parameter, invalid value (nothing was written) |
 /// | 74 | the results could not be written (the previous results are left as they were) |
+/// | 75 | another suite is writing the same output folder (nothing was done) |
 /// | 130 | interrupted (Ctrl-C or SIGTERM): finished runs were written; `--resume` does the rest |
 public enum SuiteExitCode {
     /// Success.
@@ -64,6 +65,8 @@ public enum SuiteExitCode {
     public static let usage: Int32 = 64
     /// Output error (EX_IOERR).
     public static let ioError: Int32 = 74
+    /// Another suite holds the output folder's lock (EX_TEMPFAIL).
+    public static let busy: Int32 = 75
     /// Stopped by SIGINT or SIGTERM after writing the finished runs (128 + SIGINT).
     public static let interrupted: Int32 = 130
 }

@@ -17,12 +17,9 @@ final class OutputFolder {
     let path: String
     private let lock: Int32
 
-    /// Exit code when another suite holds the folder (EX_TEMPFAIL).
-    static let busy: Int32 = 75
-
     /// Creates `path` (and its parents) if needed, takes its lock, completes a half-done switch and
     /// removes what killed commands left. Throws exit 74 when the folder cannot be created and
-    /// ``busy`` when another suite holds it.
+    /// ``SuiteExitCode/busy`` when another suite holds it.
     init(_ path: String) throws {
         self.path = path
         do {
@@ -40,7 +37,7 @@ final class OutputFolder {
             close(fd)
             let holder = n > 0 ? String(decoding: buffer[..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
             throw SuiteError("another suite (PID \(holder)) is writing \(path); wait for it to finish, or choose another --output",
-                             exitCode: Self.busy)
+                             exitCode: SuiteExitCode.busy)
         }
         lock = fd
         let pid = Array("\(getpid())\n".utf8)
