@@ -170,6 +170,20 @@ struct HostileInputTests {
         #expect(eventually(2) { !isRunning(stuck) }, "worker \(stuck) still runs: \(String(describing: processStatus(stuck)))")
     }
 
+    @Test("a worker whose parent is already gone when it starts exits at once (the race PR_SET_PDEATHSIG leaves open)")
+    func workerOrphanedAtStart() throws {
+        let scratch = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: scratch + ".0.rows") }
+        // The parent it expects is not its parent: as if the parent died between fork and prctl.
+        let worker = try startSuite(["_worker", "--problem=parabola", "--optimizer=fault(mode=hang)", "--max-iterations=100",
+                                     "--tolerance=0", "--log-every=1", "--patience=10", "--scratch=\(scratch)", "--parent=999999999"])
+        #expect(eventually(5) { !worker.isRunning })
+        if worker.isRunning { kill(worker.processIdentifier, SIGKILL) }
+        worker.waitUntilExit()
+        #expect(worker.terminationStatus == 1)
+        #expect(!FileManager.default.fileExists(atPath: scratch + ".0.rows"))
+    }
+
     @Test("a worker ended by SIGTERM is reported as crashed by SIGTERM, not 'exit status 0'")
     func workerTerminated() throws {
         let output = try temporaryFolder()
