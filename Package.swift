@@ -66,6 +66,8 @@ let package = Package(
         ),
         .target(name: "GSL", dependencies: ["_CGSL"]),
         .target(name: "_DescentSIMD", cSettings: simdC),
+        // prctl(PR_SET_PDEATHSIG) for worker processes (a variadic C function Swift cannot call).
+        .target(name: "_DescentProcess"),
         // OpenBLAS's dgemm for the model problems, opened with dlopen (Debian: libopenblas-dev; see the header).
         .target(name: "_DescentBLAS", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "DescentCore", dependencies: ["_DescentSIMD"], swiftSettings: optimizedInDebug),
@@ -76,7 +78,7 @@ let package = Package(
         .target(
             name: "DescentCLI",
             dependencies: [
-                "DescentCore", "DescentProblems", "DescentOptimizers", "DescentReference", "DescentReport", "GSL",
+                "DescentCore", "DescentProblems", "DescentOptimizers", "DescentReference", "DescentReport", "GSL", "_DescentProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

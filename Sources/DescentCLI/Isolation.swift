@@ -3,6 +3,7 @@ import DescentCore
 import DescentReport
 import Foundation
 import Synchronization
+import _DescentProcess
 
 /// The process-wide stop flag that SIGINT and SIGTERM set (see ``Signals``).
 let interruption = CancellationFlag()
@@ -11,10 +12,18 @@ let interruption = CancellationFlag()
 /// next iteration (a worker that does not stop within the grace period is killed), finished runs
 /// are written, and the exit code is 130. A second signal exits at once with 130 (for a step that
 /// never returns in `--isolation none`); finished runs are still in the journal for `--resume`.
+/// A worker (`install(worker: true)`) instead ends by the signal it received once its run has stopped
+/// (or at once on a second one), so its parent reports the signal, not "exit status 0".
 enum Signals {
-    static func install() {
-        signal(SIGINT) { _ in Signals.received() }
-        signal(SIGTERM) { _ in Signals.received() }
+    /// The last signal received (0: none).
+    private static let last = Atomic<Int32>(0)
+    /// Whether this process is a worker.
+    private static let isWorker = Atomic<Bool>(false)
+
+    static func install(worker: Bool = false) {
+        isWorker.store(worker, ordering: .relaxed)
+        signal(SIGINT) { Signals.received($0) }
+        signal(SIGTERM) { Signals.received($0) }
         // A parent may have started us with these signals blocked (Foundation's Process and some
         // test runners pass their mask on); a blocked SIGTERM would stay pending forever.
         var set = sigset_t()
@@ -24,9 +33,40 @@ enum Signals {
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
-    static func received() {
-        if interruption.isSet { _exit(130) }
+    static func received(_ signal: Int32) {
+        if interruption.isSet {
+            if isWorker.load(ordering: .relaxed) { endBySignal(signal) }
+            _exit(130)
+        }
+        last.store(signal, ordering: .relaxed)
         interruption.set()
+    }
+
+    /// Ends the process by `signal` with its default action (async-signal-safe: signal(2), raise(3)).
+    static func endBySignal(_ s: Int32) {
+        _ = Glibc.signal(s, SIG_DFL)
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, s)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        raise(s)
+        _exit(128 + s)
+    }
+
+    /// A worker whose run was interrupted ends by the signal that interrupted it.
+    static func endByReceivedSignal() {
+        let s = last.load(ordering: .relaxed)
+        endBySignal(s == 0 ? SIGTERM : s)
+    }
+
+    /// Makes the kernel SIGKILL this worker when the thread that started it exits (PR_SET_PDEATHSIG), so a
+    /// worker stuck in a step that never returns does not outlive a parent killed with SIGKILL; then
+    /// closes the race with a parent that died before the request: exits when the parent is no longer
+    /// `parent` (the worker was re-parented to init or a subreaper).
+    static func dieWithParent(_ parent: Int32?) {
+        guard let parent else { return }
+        _ = descent_set_parent_death_signal(SIGKILL)
+        if getppid() != parent { _exit(SuiteExitCode.failure) }
     }
 }
 
@@ -81,7 +121,7 @@ enum ProcessIsolation {
         }
         _ = fm.createFile(atPath: errors, contents: nil)
         var arguments = ["_worker", "--problem=\(job.problem)", "--seed=\(job.seed)", "--instance=\(job.instance)",
-                         "--run-seed=\(job.runSeed)", "--first-index=\(first)",
+                         "--run-seed=\(job.runSeed)", "--first-index=\(first)", "--parent=\(getpid())",
                          "--max-iterations=\(job.options.maxIterations)", "--tolerance=\(NumberFormat.exact(job.options.tolerance))",
                          "--log-every=\(job.options.logEvery)", "--patience=\(job.options.patience)", "--scratch=\(scratch)"]
         arguments += job.optimizers[first...].map { "--optimizer=\($0)" }
@@ -212,11 +252,14 @@ struct WorkerCommand: ParsableCommand, RegistryCommand {
     @Option var strongConvexity: Double?
     @Option var smoothness: Double?
     @Option var scratch: String
+    /// The parent's process id: the worker dies with it (``Signals/dieWithParent(_:)``).
+    @Option var parent: Int32?
 
     func run() throws { var copy = self; try copy.run(registry: .standard, console: .standard) }
 
     mutating func run(registry base: Registry, console: Console) throws {
-        Signals.install()
+        Signals.dieWithParent(parent)
+        Signals.install(worker: true)
         let registry = try registryOptions.registry(base)
         guard let base = try registry.selectProblems([problem], seed: seed).first else {
             throw SuiteError("worker: no problem \(problem)", exitCode: SuiteExitCode.failure)
@@ -236,7 +279,7 @@ struct WorkerCommand: ParsableCommand, RegistryCommand {
             let outcome = Harness.run(problem: instance.forRun(seed: runSeed ?? seed), method: configured.method, optimalValue: fStar,
                                       options: options)
             sink.close()
-            if outcome.status == .interrupted { return }
+            if outcome.status == .interrupted { Signals.endByReceivedSignal() }
             let record = RunRecord(problem: instance.label, dimension: instance.problem.dimension, optimizer: configured.label,
                                    seed: runSeed ?? seed, batchSize: batchSize, instance: self.instance, result: outcome)
             try writeAtomically(RunCodec.encode(record), to: "\(scratch).\(index).result")

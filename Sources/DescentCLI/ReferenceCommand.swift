@@ -18,7 +18,7 @@ struct ReferenceCommand: ParsableCommand, RegistryCommand {
     @Option(name: .long, help: "Seed for generated problem data.")
     var seed: UInt64 = 0
 
-    @Option(name: .long, help: "Certify instances 0…N−1 of every problem (see suite run --instances).")
+    @Option(name: .long, help: "Certify instances 0…N−1 of every problem, N at most 1000 (see suite run --instances).")
     var instances: Int = 1
 
     @Option(name: .long, help: ArgumentHelp("Folder for reference.csv (default: Results/runs/reference-HASH, one folder per selection; never a run's results folder).", valueName: "folder"))
@@ -34,7 +34,9 @@ struct ReferenceCommand: ParsableCommand, RegistryCommand {
     var noCache = false
 
     func validate() throws {
-        guard instances >= 1 else { throw ValidationError("--instances must be >= 1 (instance 0 is the problem as selected), got \(instances)") }
+        guard (1...InputLimits.maximumInstances).contains(instances) else {
+            throw ValidationError("--instances must be in 1...\(InputLimits.maximumInstances) (instance 0 is the problem as selected), got \(instances)")
+        }
     }
 
     func run() throws { var copy = self; try copy.run(registry: .standard, console: .standard) }

@@ -114,10 +114,11 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         if let j = jobs, j < 1 { throw ValidationError("--jobs must be >= 1, got \(j)") }
         if let t = timeLimit, !(t > 0 && t.isFinite) { throw ValidationError("--time-limit must be a number of seconds > 0, got \(t)") }
         if let output, output.isEmpty { throw ValidationError("--output must name a folder") }
-        guard seeds >= 1 else { throw ValidationError("--seeds must be >= 1, got \(seeds)") }
+        let most = InputLimits.maximumInstances
+        guard (1...most).contains(seeds) else { throw ValidationError("--seeds must be in 1...\(most), got \(seeds)") }
         if let n = instances {
-            guard n >= 1 else {
-                throw ValidationError("--instances must be >= 1 (N instances of every problem; instance 0 is the problem as selected), got \(n)")
+            guard (1...most).contains(n) else {
+                throw ValidationError("--instances must be in 1...\(most) (N instances of every problem; instance 0 is the problem as selected), got \(n)")
             }
             if seeds > 1 {
                 throw ValidationError("give --instances or --seeds, not both: each instance runs with its own seed (--seed + i), "

@@ -87,7 +87,7 @@ public enum SuiteMain {
     /// Runs `suite` with `arguments` (without the program name) and returns the exit code.
     public static func run(arguments: [String], registry: Registry, console: Console) -> Int32 {
         do {
-            var command = try Suite.parseAsRoot(arguments)
+            var command = try Suite.parseAsRoot(try Arguments.normalized(arguments))
             if var registered = command as? RegistryCommand {
                 try registered.run(registry: registry, console: console)
             } else {
@@ -110,6 +110,46 @@ public enum SuiteMain {
             }
             return code.rawValue
         }
+    }
+}
+
+/// The command line as the argument parser should see it.
+enum Arguments {
+    /// The subcommands a first word may name (`help` is the parser's own).
+    static var commands: [String] {
+        Suite.configuration.subcommands.map { $0.configuration.commandName ?? "" }.filter { !$0.isEmpty && !$0.hasPrefix("_") }
+    }
+
+    /// `arguments` with a negative number after a long option attached to it (`--jobs -1` → `--jobs=-1`),
+    /// so every numeric option reads it as its value and says what is valid, instead of the parser
+    /// taking `-1` for an option and reporting a missing value; and a first word that is not a
+    /// command refused naming the commands (the default command `run` takes no words).
+    static func normalized(_ arguments: [String]) throws -> [String] {
+        if let first = arguments.first, !first.hasPrefix("-"), !(commands + ["help", "_worker"]).contains(first) {
+            throw SuiteError("'\(InputLimits.quote(first))' is not a command; the commands are \(commands.joined(separator: ", ")) "
+                + "(run is the default: suite --problem P --optimizer O)", exitCode: SuiteExitCode.usage)
+        }
+        var out: [String] = []
+        var i = 0
+        while i < arguments.count {
+            let a = arguments[i]
+            if a == "--" { out += arguments[i...]; break }
+            if a.hasPrefix("--"), !a.contains("="), i + 1 < arguments.count, isNegativeNumber(arguments[i + 1]) {
+                out.append(a + "=" + arguments[i + 1])
+                i += 2
+                continue
+            }
+            out.append(a)
+            i += 1
+        }
+        return out
+    }
+
+    /// `-1`, `-0.5`, `-1e3`, `-inf`, `-nan`: what a user means as a negative value, never an option name.
+    static func isNegativeNumber(_ s: String) -> Bool {
+        guard s.hasPrefix("-"), s.count > 1 else { return false }
+        let rest = s.dropFirst()
+        return Double(rest) != nil && (rest.first.map { $0.isNumber || $0 == "." || $0 == "i" || $0 == "n" } ?? false)
     }
 }
 

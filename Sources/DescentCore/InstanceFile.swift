@@ -15,8 +15,11 @@ import FoundationEssentials
 /// lambda = 1e-3                        # numbers: integers, decimals, exponents
 /// standardize = true                   # booleans
 /// ```
-/// Strings are double-quoted with `\"` and `\\` escapes. Anything else (arrays, inline tables,
-/// other tables, keys given twice, unknown top-level keys) is an error naming the file and line.
+/// Strings are double-quoted with `\"` and `\\` escapes. Lines end in LF or CRLF; a UTF-8
+/// byte-order mark is skipped. Anything else (arrays, inline tables, other tables, a second
+/// `[parameters]`, keys given twice, unknown top-level keys) is an error naming the file and line,
+/// quoting at most the offending piece, truncated (``InputLimits/quote(_:limit:)``). A file is at
+/// most ``InputLimits/instanceFileBytes``, checked before it is read.
 public struct InstanceFile: Sendable, Equatable {
     /// One `key = value` with where it was written.
     public struct Entry: Sendable, Equatable {
@@ -51,22 +54,29 @@ public struct InstanceFile: Sendable, Equatable {
         var top: [String: Entry] = [:]
         var parameters: [Entry] = []
         var section = ""
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        var parametersLine: Int? = nil
+        let body = text.hasPrefix("\u{FEFF}") ? Substring(text).dropFirst() : Substring(text)
+        for (index, rawLine) in body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             let number = index + 1
             let line = try Self.stripComment(String(rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine), path, number)
             if line.isEmpty { continue }
             if line.hasPrefix("[") {
                 guard line.hasSuffix("]"), !line.hasPrefix("[[") else {
-                    throw InstanceFileError(path, number, nil, "malformed table header '\(line)'")
+                    throw InstanceFileError(path, number, nil, "malformed table header '\(InputLimits.quote(line))'")
                 }
                 section = String(line.dropFirst().dropLast()).trimmingWhitespace()
                 guard section == "parameters" else {
-                    throw InstanceFileError(path, number, nil, "unknown table [\(section)]; the only table is [parameters]")
+                    throw InstanceFileError(path, number, nil, "unknown table [\(InputLimits.quote(section))]; the only table is [parameters]")
                 }
+                if let first = parametersLine {
+                    throw InstanceFileError(path, number, nil, "a second [parameters] table (the first is on line \(first)); "
+                        + "give every parameter in one table")
+                }
+                parametersLine = number
                 continue
             }
             guard let eq = line.firstIndex(of: "=") else {
-                throw InstanceFileError(path, number, nil, "expected key = value, got '\(line)'")
+                throw InstanceFileError(path, number, nil, "expected key = value, got '\(InputLimits.quote(line))'")
             }
             let key = String(line[..<eq]).trimmingWhitespace()
             guard !key.isEmpty, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
@@ -91,7 +101,7 @@ public struct InstanceFile: Sendable, Equatable {
         guard let name = top["name"] else { throw InstanceFileError(path, 0, "name", "missing") }
         guard let family = top["family"] else { throw InstanceFileError(path, 0, "family", "missing") }
         guard !name.value.isEmpty, name.value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }) else {
-            throw InstanceFileError(path, name.line, "name", "'\(name.value)' must be letters, digits, _ - . only")
+            throw InstanceFileError(path, name.line, "name", "'\(InputLimits.quote(name.value))' must be letters, digits, _ - . only")
         }
         guard !family.value.isEmpty else {
             throw InstanceFileError(path, family.line, "family", "is empty; name a registered problem family (suite list)")
@@ -125,7 +135,7 @@ public struct InstanceFile: Sendable, Equatable {
             var closed = false
             for (i, c) in raw.dropFirst().enumerated() {
                 if escaped {
-                    guard c == "\"" || c == "\\" else { throw InstanceFileError(path, number, key, "unsupported escape \\\(c)") }
+                    guard c == "\"" || c == "\\" else { throw InstanceFileError(path, number, key, "unsupported escape \\\(InputLimits.quote(String(c)))") }
                     out.append(c)
                     escaped = false
                 } else if c == "\\" {
@@ -142,7 +152,7 @@ public struct InstanceFile: Sendable, Equatable {
         }
         if raw == "true" || raw == "false" { return (raw, false) }
         guard Double(raw.replacingUnderscoresInNumber()) != nil else {
-            throw InstanceFileError(path, number, key, "'\(raw)' is not a string, number or boolean (quote text values)")
+            throw InstanceFileError(path, number, key, "'\(InputLimits.quote(raw))' is not a string, number or boolean (quote text values)")
         }
         return (raw.replacingUnderscoresInNumber(), false)
     }
@@ -165,7 +175,7 @@ public struct InstanceFileError: Error, CustomStringConvertible, Sendable, Equat
     }
 
     public var description: String {
-        "\(path)\(line > 0 ? ":\(line)" : "")\(field.map { ": '\($0)'" } ?? ""): \(message)"
+        "\(path)\(line > 0 ? ":\(line)" : "")\(field.map { ": '\(InputLimits.quote($0))'" } ?? ""): \(message)"
     }
 }
 
@@ -185,7 +195,11 @@ extension Registry {
         }
         for file in names {
             let path = directory.hasSuffix("/") ? directory + file : directory + "/" + file
-            guard let data = fm.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            let bytes: [UInt8]
+            do { bytes = try BoundedFile.contents(of: path, limit: InputLimits.instanceFileBytes) } catch {
+                throw InstanceFileError(path, 0, nil, "\(error)")
+            }
+            guard let text = String(validating: bytes, as: UTF8.self) else {
                 throw InstanceFileError(path, 0, nil, "cannot read the file as UTF-8 text")
             }
             let parsed = try InstanceFile(parsing: text, path: path)
@@ -197,10 +211,10 @@ extension Registry {
     public func entry(for file: InstanceFile, folder: String) throws(InstanceFileError) -> ProblemEntry {
         guard let family = problems.first(where: { $0.name == file.family && $0.origin == nil }) else {
             throw InstanceFileError(file.path, file.familyLine, "family",
-                                    "unknown family '\(file.family)'; valid: \(problems.filter { $0.origin == nil }.map(\.name).joined(separator: ", "))")
+                                    "unknown family '\(InputLimits.quote(file.family))'; valid: \(problems.filter { $0.origin == nil }.map(\.name).joined(separator: ", "))")
         }
         guard !problems.contains(where: { $0.name == file.name }) else {
-            throw InstanceFileError(file.path, 0, "name", "'\(file.name)' is already registered")
+            throw InstanceFileError(file.path, 0, "name", "'\(InputLimits.quote(file.name))' is already registered")
         }
         var defaults: [String: ParameterValue] = [:]
         for entry in file.parameters {
@@ -221,7 +235,7 @@ extension Registry {
             do {
                 defaults[entry.key] = try spec.parse(raw, owner: family.name)
             } catch {
-                throw InstanceFileError(file.path, entry.line, entry.key, "must be \(spec.expectation), got '\(entry.value)'")
+                throw InstanceFileError(file.path, entry.line, entry.key, "must be \(spec.expectation), got '\(InputLimits.quote(entry.value))'")
             }
         }
         let entry = family.instance(named: file.name, summary: file.summary, citation: file.citation, defaults: defaults,

@@ -102,13 +102,14 @@ public struct ParameterSpec: Sendable, Equatable {
         }
     }
 
-    /// Parses `raw` as a value of this parameter's kind and checks the constraint.
+    /// Parses `raw` as a value of this parameter's kind and checks the constraint; a real −0 becomes 0.
     public func parse(_ raw: String, owner: String) throws(SpecError) -> ParameterValue {
         let bad = SpecError.badValue(owner: owner, parameter: name, value: raw, expected: expectation)
         switch defaultValue {
         case .real:
             guard let x = Double(raw), constraint.admits(x) else { throw bad }
-            return .real(x)
+            // −0 is 0: one configuration, one label and one row (`beta1=-0` and `beta1=0` alike).
+            return .real(x == 0 ? 0 : x)
         case .integer:
             if let n = Int(raw), constraint.admits(Double(n)) { return .integer(n) }
             // Accept integral reals such as `1e3`.

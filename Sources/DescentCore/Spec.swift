@@ -44,16 +44,16 @@ public struct Spec: Sendable, Equatable, CustomStringConvertible {
                         continue
                     }
                     guard pieces.count == 2 else {
-                        throw .syntax(text, "expected key=value, got '\(part.trimmingWhitespace())'")
+                        throw .syntax(text, "expected key=value, got '\(InputLimits.quote(part.trimmingWhitespace()))'")
                     }
                     let key = pieces[0].trimmingWhitespace()
                     let value = pieces[1].trimmingWhitespace()
                     guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
-                        throw .syntax(text, "invalid parameter name '\(key)'")
+                        throw .syntax(text, "invalid parameter name '\(InputLimits.quote(key))'")
                     }
-                    guard !value.isEmpty else { throw .syntax(text, "no value for '\(key)'") }
+                    guard !value.isEmpty else { throw .syntax(text, "no value for '\(InputLimits.quote(key))'") }
                     if arguments.contains(where: { $0.name == key }) {
-                        throw .syntax(text, "'\(key)' is given twice")
+                        throw .syntax(text, "'\(InputLimits.quote(key))' is given twice")
                     }
                     arguments.append(Argument(name: key, value: value))
                 }
@@ -61,7 +61,7 @@ public struct Spec: Sendable, Equatable, CustomStringConvertible {
         }
         guard !name.isEmpty else { throw .syntax(text, "missing name before '('") }
         guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.*?".contains($0)) }) else {
-            throw .syntax(text, "invalid name '\(name)' (letters, digits, _ - . only)")
+            throw .syntax(text, "invalid name '\(InputLimits.quote(name))' (letters, digits, _ - . only)")
         }
         self.name = name
         self.arguments = arguments
@@ -91,14 +91,14 @@ public enum SpecError: Error, Equatable, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .syntax(let text, let detail):
-            return "cannot parse '\(text)': \(detail); write name or name(key=value,...)"
+            return "cannot parse '\(InputLimits.quote(text))': \(detail); write name or name(key=value,...)"
         case .unknownName(let kind, let name, let valid):
-            return "unknown \(kind) '\(name)'\(suggestion(name, valid)); valid \(kind)s: \(valid.joined(separator: ", "))"
+            return "unknown \(kind) '\(InputLimits.quote(name))'\(suggestion(name, valid)); valid \(kind)s: \(valid.joined(separator: ", "))"
         case .unknownParameter(let owner, let parameter, let valid):
             let list = valid.isEmpty ? "it takes no parameters" : "valid: \(valid.joined(separator: ", "))"
-            return "\(owner) has no parameter '\(parameter)'\(suggestion(parameter, valid)); \(list)"
+            return "\(owner) has no parameter '\(InputLimits.quote(parameter))'\(suggestion(parameter, valid)); \(list)"
         case .badValue(let owner, let parameter, let value, let expected):
-            return "\(owner): \(parameter) must be \(expected), got '\(value)'"
+            return "\(owner): \(parameter) must be \(expected), got '\(InputLimits.quote(value))'"
         case .invalid(let owner, let detail):
             return "\(owner): \(detail)"
         }

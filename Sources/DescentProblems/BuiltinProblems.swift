@@ -240,6 +240,17 @@ public enum BuiltinProblems {
         template: true
     ) { p, seed throws(SpecError) in
         let (data, _) = try load(p, seed: seed, owner: "least-squares-data")
+        // λ = 0 needs XᵀX invertible, so at least as many training rows as columns: with fewer, w* is
+        // not unique (a whole affine space of interpolating solutions) and there is no QR certificate.
+        // λ > 0 makes the problem strongly convex whatever the shape: the Cholesky solve certifies it.
+        let m = data.targets.count, d = data.dimension
+        guard m > 0 else {
+            throw .invalid(owner: "least-squares-data", "no training rows: validation=\(p.real("validation")) holds out all \(data.validationTargets.count) rows")
+        }
+        guard m >= d || p.real("lambda") > 0 else {
+            throw .invalid(owner: "least-squares-data", "\(m) training rows for \(d) columns\(p.flag("intercept") ? " (features + intercept)" : ""): "
+                + "with lambda = 0 it needs at least as many training rows as columns; give lambda > 0, more rows or a smaller validation fraction")
+        }
         do {
             return try LeastSquares(features: data.features, targets: data.targets, dimension: data.dimension,
                                     regularization: p.real("lambda"), validationFeatures: data.validationFeatures,
@@ -263,10 +274,20 @@ public enum BuiltinProblems {
         guard classes.count == 2 else {
             throw .invalid(owner: "logistic-data", "the target column must take exactly two values, found \(classes.count)")
         }
+        try checkTrainingClasses(data.targets, classes: classes, owner: "logistic-data")
         let sign = { (v: Double) in v == classes[1] ? 1.0 : -1.0 }
         return LogisticRegression(features: data.features, labels: data.targets.map(sign), dimension: data.dimension,
                                   regularization: p.real("lambda"), validationFeatures: data.validationFeatures,
                                   validationLabels: data.validationTargets.map(sign))
+    }
+
+    /// Refuses a training split without both classes (or without rows): the fit would learn one class
+    /// only, and an empty split has no loss at all.
+    static func checkTrainingClasses(_ targets: [Double], classes: [Double], owner: String) throws(SpecError) {
+        for c in classes where !targets.contains(c) {
+            throw .invalid(owner: owner, "the \(targets.count) training rows have no label \(c) (the validation split took every one); "
+                + "give a smaller validation fraction or another --seed")
+        }
     }
 
     /// Logistic regression on a design matrix and labels stored as NumPy `.npy` or raw float64 files.
@@ -293,17 +314,21 @@ public enum BuiltinProblems {
         let x: ArrayFile, y: ArrayFile
         do {
             let d = p.integer("features")
-            x = try ArrayFile(path: p.text("x"), columns: d == 0 ? nil : d)
-            y = try ArrayFile(path: p.text("y"), columns: 1)
+            // y's length is checked against X's rows before either is read.
+            let rows = try ArrayFile.shape(path: p.text("x"), columns: d == 0 ? nil : d).rows
+            let labelRows = try ArrayFile.shape(path: p.text("y"), columns: 1).rows
+            guard rows == labelRows else { throw SpecError.invalid(owner: owner, "X has \(rows) rows but y has \(labelRows) values") }
+            x = try ArrayFile(path: p.text("x"), columns: d == 0 ? nil : d, rows: rows)
+            y = try ArrayFile(path: p.text("y"), columns: 1, rows: rows)
+        } catch let error as SpecError {
+            throw error
         } catch {
             throw .invalid(owner: owner, "\(error)")
         }
-        guard x.rows == y.rows else {
-            throw .invalid(owner: owner, "X has \(x.rows) rows but y has \(y.rows) values")
-        }
         let classes = Set(y.values).sorted()
         guard classes.count == 2 else {
-            throw .invalid(owner: owner, "the labels must take exactly two values, found \(classes.count)")
+            throw .invalid(owner: owner, "the labels must take exactly two values (the larger is the +1 class), found \(classes.count): "
+                + classes.prefix(5).map { "\($0)" }.joined(separator: ", ") + (classes.count > 5 ? ", …" : ""))
         }
         let sign = { (v: Double) in v == classes[1] ? 1.0 : -1.0 }
         let labels = y.values.map(sign)
@@ -313,6 +338,7 @@ public enum BuiltinProblems {
         }
         let data = PreparedData(features: x.values, targets: labels, dimension: x.columns, validationFraction: p.real("validation"),
                                 standardize: p.flag("standardize"), seed: seed)
+        try checkTrainingClasses(data.targets, classes: [-1, 1], owner: owner)
         return LogisticRegression(features: data.features, labels: data.targets, dimension: data.dimension,
                                   regularization: p.real("lambda"), validationFeatures: data.validationFeatures,
                                   validationLabels: data.validationTargets)

@@ -4,7 +4,12 @@ import FoundationEssentials
 /// A numeric table read from a CSV file: a header row of column names, then one row per sample.
 ///
 /// Strict: every row must have as many fields as the header, and every field must be a finite
-/// number. Errors name the file, the line and the column.
+/// number. Lines may end in LF or CRLF; a UTF-8 byte-order mark is skipped. The file must be at most
+/// ``InputLimits/dataFileBytes``, checked before it is read. Errors name the file, the line and the
+/// column, and quote at most the offending field, truncated (``InputLimits/quote(_:limit:)``); a
+/// column is named by its header name only when the header reads as column names (see
+/// ``DataTable/namesAreQuotable``), else by its number, so a file that is not a CSV (a password
+/// file, a key) is never echoed beyond one field.
 public struct DataTable: Sendable {
     /// Column names, in file order.
     public let columns: [String]
@@ -15,15 +20,22 @@ public struct DataTable: Sendable {
 
     /// Reads `path`.
     public init(path: String) throws(DataError) {
-        guard let data = FileManager.default.contents(atPath: path) else { throw DataError(path, 0, nil, "cannot read the file") }
-        guard let text = String(data: data, encoding: .utf8) else { throw DataError(path, 0, nil, "is not UTF-8 text") }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        let bytes: [UInt8]
+        do { bytes = try BoundedFile.contents(of: path, limit: InputLimits.dataFileBytes) } catch { throw DataError(path, 0, nil, "\(error)") }
+        guard var text = String(validating: bytes, as: UTF8.self) else { throw DataError(path, 0, nil, "is not UTF-8 text") }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         while lines.last?.isEmpty == true { lines.removeLast() }
         guard let header = lines.first, !header.isEmpty else { throw DataError(path, 1, nil, "has no header row") }
         let columns = header.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+        let quotable = Self.namesAreQuotable(columns)
+        // Column j as a message names it: its name, or its number when the header is not names.
+        func column(_ j: Int) -> (name: String?, prefix: String) { quotable ? (columns[j], "") : (nil, "field \(j + 1): ") }
         if let i = columns.firstIndex(where: \.isEmpty) { throw DataError(path, 1, nil, "header column \(i + 1) has no name") }
         var seen = Set<String>()
-        for c in columns where !seen.insert(c).inserted { throw DataError(path, 1, c, "the column name appears twice") }
+        for (j, c) in columns.enumerated() where !seen.insert(c).inserted {
+            throw DataError(path, 1, column(j).name, column(j).prefix + "the column name appears twice")
+        }
         var values: [Double] = []
         values.reserveCapacity((lines.count - 1) * columns.count)
         for (offset, line) in lines.enumerated().dropFirst() {
@@ -34,9 +46,10 @@ public struct DataTable: Sendable {
             }
             for (j, field) in fields.enumerated() {
                 let raw = String(field).trimmingSpaces()
-                guard !raw.isEmpty else { throw DataError(path, number, columns[j], "the value is missing") }
+                let (name, prefix) = column(j)
+                guard !raw.isEmpty else { throw DataError(path, number, name, prefix + "the value is missing") }
                 guard let x = Double(raw), x.isFinite else {
-                    throw DataError(path, number, columns[j], "'\(raw)' is not a finite number")
+                    throw DataError(path, number, name, prefix + "'\(InputLimits.quote(raw))' is not a finite number")
                 }
                 values.append(x)
             }
@@ -47,10 +60,23 @@ public struct DataTable: Sendable {
         rows = lines.count - 1
     }
 
+    /// Whether a header's fields read as column names, so messages may quote them: each at most
+    /// ``InputLimits/quotedCharacters`` characters of letters, digits, spaces and `_ - . ( ) [ ] / % # +`.
+    /// A line of another kind of file (`root:$6$…`) is then never quoted in a message about a later line.
+    public static func namesAreQuotable(_ names: [String]) -> Bool {
+        names.allSatisfy { name in
+            name.count <= InputLimits.quotedCharacters
+                && name.allSatisfy { $0.isLetter || $0.isNumber || " _-.()[]/%#+".contains($0) }
+        }
+    }
+
     /// The design matrix (all columns but `target`, row-major) and the target column.
     public func split(target: String, path: String) throws(DataError) -> (features: [Double], target: [Double], names: [String]) {
         guard let t = columns.firstIndex(of: target) else {
-            throw DataError(path, 1, target, "no such column; columns: \(columns.joined(separator: ", "))")
+            let list = Self.namesAreQuotable(columns)
+                ? "columns: \(columns.prefix(50).joined(separator: ", "))\(columns.count > 50 ? ", … (\(columns.count) in all)" : "")"
+                : "the header's \(columns.count) field(s) are not column names"
+            throw DataError(path, 1, InputLimits.quote(target), "no such column; \(list)")
         }
         let c = columns.count
         var x: [Double] = []
@@ -80,7 +106,7 @@ public struct DataError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String {
-        "\(path)\(line > 0 ? ":\(line)" : "")\(column.map { " column '\($0)'" } ?? ""): \(message)"
+        "\(path)\(line > 0 ? ":\(line)" : "")\(column.map { " column '\(InputLimits.quote($0))'" } ?? ""): \(message)"
     }
 }
 

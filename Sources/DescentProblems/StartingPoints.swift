@@ -17,10 +17,18 @@ extension ProblemEntry {
                 guard case .text("standard") = p["start"] else {
                     throw .invalid(owner: owner, "give start or start_file, not both")
                 }
+                // The length is checked from the header or the file's size before any value is read.
                 let file: ArrayFile
-                do { file = try ArrayFile(path: path, columns: 1) } catch { throw .invalid(owner: owner, "start_file: \(error)") }
-                guard file.values.count == n else {
-                    throw .invalid(owner: owner, "start_file: \(path) has \(file.values.count) values; the problem has n = \(n)")
+                do {
+                    let shape = try ArrayFile.shape(path: path, columns: 1)
+                    guard shape.rows * shape.columns == n else {
+                        throw SpecError.invalid(owner: owner, "start_file: \(path) has \(shape.rows * shape.columns) values; the problem has n = \(n)")
+                    }
+                    file = try ArrayFile(path: path, columns: 1, rows: n)
+                } catch let error as SpecError {
+                    throw error
+                } catch {
+                    throw .invalid(owner: owner, "start_file: \(error)")
                 }
                 return restarted(problem, at: file.values)
             }
