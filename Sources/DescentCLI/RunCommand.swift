@@ -200,7 +200,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
             try (0..<instancesNeeded).map { i throws(SpecError) in try registry.instance(i, of: base, seed: seed) }
         }
 
-        var references = try References.certify(variants.flatMap { $0 }, cachePath: noCache ? nil : cache)
+        var references = try References.certify(variants.flatMap { $0 }, cachePath: noCache ? nil : cache, timeLimit: timeLimit)
         let started = ContinuousClock.now
 
         Signals.install()
