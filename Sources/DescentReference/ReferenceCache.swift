@@ -27,15 +27,20 @@ import Darwin
 /// (``ReferenceCacheError``) and never written; a cache of another format version (version 2 had
 /// no header line) is a Descent cache and is simply rewritten.
 ///
-/// **Bounds.** At most ``maximumEntries`` entries are kept (those used by this invocation first) and a
-/// file over ``maximumFileBytes`` is not read (it is rewritten), so loading costs milliseconds.
+/// **Bounds.** At most ``maximumEntries`` entries are read and kept (those used by this invocation
+/// first) and a file over ``maximumFileBytes`` is not read (it is rewritten); lines are indexed by key
+/// in one pass over the bytes and parsed only when looked up, so loading costs milliseconds.
 public struct ReferenceCache: Sendable {
     /// The cache file's path.
     public let path: String
     /// The suite version that enters every key.
     public let suiteVersion: String
-    /// Entries by key: the line's fields after the key, parsed only when looked up.
-    private var lines: [String: String] = [:]
+    /// The file's bytes; entries read from it are ranges of this, parsed and checked only when looked up.
+    private var bytes: [UInt8] = []
+    /// Entries read from the file: the range of the whole line (without its newline) in ``bytes``.
+    private var loaded: [String: Range<Int>] = [:]
+    /// Entries stored by this invocation: the line's fields after the key, without the check hash.
+    private var stored: [String: String] = [:]
     /// Keys looked up with success or stored by this invocation (kept first when the cache is trimmed).
     private var used: Set<String> = []
     /// Whether the file must be rewritten even when no entry is new (another format, a dropped line).
@@ -49,10 +54,12 @@ public struct ReferenceCache: Sendable {
     static let columns = ["key", "f_star", "source", "grad_norm", "hessian_min", "hessian_max", "x_star", "check"]
     /// The most values of x* kept on the entry's line; larger x* go to a sidecar file.
     public static let inlinePointLimit = 100
-    /// The most entries kept: ~2 MB of typical lines, read in milliseconds.
+    /// The most entries kept (and read: later lines of a longer file are ignored): ~2 MB of typical
+    /// lines, at most ~25 MB with x* of 100 values on every line; indexed in milliseconds.
     public static let maximumEntries = 10_000
-    /// A cache file larger than this is not read (its entries are recomputed and it is rewritten).
-    public static let maximumFileBytes = 64 << 20
+    /// A cache file larger than this is not read (its entries are recomputed and it is rewritten):
+    /// more than ``maximumEntries`` lines of the longest kind need.
+    public static let maximumFileBytes = 32 << 20
 
     /// Loads `path`; a missing (or empty) file is an empty cache. Throws, without touching the file,
     /// when `path` is a folder or a file whose first line is not a Descent reference cache header.
@@ -74,20 +81,32 @@ public struct ReferenceCache: Sendable {
             warning = "the reference cache \(path) is over \(Self.maximumFileBytes >> 20) MiB; its entries are recomputed and it is rewritten"
             return
         }
-        let text = String(decoding: prefix, as: UTF8.self)
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true).dropFirst(2) {
-            guard let comma = line.firstIndex(of: ","), let last = line.lastIndex(of: ","),
-                  line[line.index(after: last)...] == Self.check(line[..<last]) else {
-                needsRewrite = true
-                continue
+        // Index the lines by key without decoding them: one pass over the bytes.
+        bytes = prefix
+        bytes.withUnsafeBufferPointer { buffer in
+            var start = 0, lineNumber = 0
+            while start < buffer.count {
+                var end = start
+                while end < buffer.count && buffer[end] != UInt8(ascii: "\n") { end += 1 }
+                lineNumber += 1
+                if lineNumber > 2 + Self.maximumEntries {
+                    needsRewrite = true
+                    break
+                }
+                if lineNumber > 2 {
+                    var comma = start
+                    while comma < end && buffer[comma] != UInt8(ascii: ",") { comma += 1 }
+                    if comma < end {
+                        loaded[String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<comma]), as: UTF8.self)] = start..<end
+                    }
+                }
+                start = end + 1
             }
-            lines[String(line[..<comma])] = String(line[line.index(after: comma)..<last])
         }
-        if lines.count > Self.maximumEntries { needsRewrite = true }
     }
 
     /// The number of entries.
-    public var count: Int { lines.count }
+    public var count: Int { loaded.count + stored.keys.filter { loaded[$0] == nil }.count }
 
     /// The key of `instance`: label, seed, instance index, content fingerprint, ``Reference/version``
     /// and ``suiteVersion``. Costs the fingerprint's few evaluations.
@@ -100,7 +119,7 @@ public struct ReferenceCache: Sendable {
     /// The optimum stored under `key` with its x* (from the line or the sidecar file), or `nil` when
     /// there is none or it cannot be read. Not verified: see ``Reference/verify(_:of:)``.
     public func lookup(_ key: String) -> Optimum? {
-        guard let line = lines[key] else { return nil }
+        guard let line = fields(key) else { return nil }
         let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         guard f.count == Self.columns.count - 2, let value = Double(f[0]), let source = OptimumSource(rawValue: f[1]) else { return nil }
         let point: [Double]?
@@ -123,14 +142,26 @@ public struct ReferenceCache: Sendable {
 
     /// Drops the entry of `key` (it did not verify); the file is rewritten by ``save()``.
     public mutating func remove(_ key: String) {
-        if lines.removeValue(forKey: key) != nil { needsRewrite = true }
+        if loaded.removeValue(forKey: key) != nil || stored.removeValue(forKey: key) != nil { needsRewrite = true }
+    }
+
+    /// The fields after the key of `key`'s line (without the check hash), or `nil` when there is no
+    /// entry or its line fails its check hash (edited by hand, or cut short).
+    private func fields(_ key: String) -> String? {
+        if let line = stored[key] { return line }
+        guard let range = loaded[key] else { return nil }
+        let line = bytes[range]
+        guard let last = line.lastIndex(of: UInt8(ascii: ",")), line[(last + 1)...].elementsEqual(Self.check(line[..<last]).utf8) else {
+            return nil
+        }
+        return String(decoding: bytes[(range.lowerBound + key.utf8.count + 1)..<last], as: UTF8.self)
     }
 
     /// Records `optimum` under `key` (in memory; ``save()`` writes the file and, for a large x*, the sidecar).
     public mutating func store(_ optimum: Optimum, key: String) {
         let inline = (optimum.point?.count ?? 0) <= Self.inlinePointLimit
         let point = inline ? (optimum.point ?? []).map { $0.description }.joined(separator: ";") : "@"
-        lines[key] = [optimum.value.description, optimum.source.rawValue, optimum.gradientNorm.map { $0.description } ?? "",
+        stored[key] = [optimum.value.description, optimum.source.rawValue, optimum.gradientNorm.map { $0.description } ?? "",
                       optimum.hessianEigenvalues.map { $0.min.description } ?? "",
                       optimum.hessianEigenvalues.map { $0.max.description } ?? "", point].joined(separator: ",")
         pending[key] = inline ? nil : optimum.point
@@ -145,23 +176,32 @@ public struct ReferenceCache: Sendable {
     /// used by this invocation first, then the others in key order); writes the sidecar files of new
     /// large x* and removes the sidecar files no entry refers to.
     public func save() throws {
-        var keep = lines.keys.sorted()
+        var keep = Set(loaded.keys).union(stored.keys).sorted()
         if keep.count > Self.maximumEntries {
             keep = Array((keep.filter { used.contains($0) } + keep.filter { !used.contains($0) }).prefix(Self.maximumEntries)).sorted()
         }
         let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         var referenced = Set<String>()
-        for key in keep where lines[key]!.hasSuffix(",@") {
-            referenced.insert(Self.pointName(key))
-            if let point = pending[key] { try Self.writePoint(point, to: pointPath(key), folder: pointFolder) }
-        }
-        var text = Self.header + "\n" + Self.columns.joined(separator: ",") + "\n"
+        var out = Array((Self.header + "\n" + Self.columns.joined(separator: ",") + "\n").utf8)
         for key in keep {
-            let body = key + "," + lines[key]!
-            text += body + "," + Self.check(body[...]) + "\n"
+            // Lines read from the file are copied as they are, unless they fail their check hash.
+            guard let line = fields(key) else { continue }
+            if line.hasSuffix(",@") {
+                referenced.insert(Self.pointName(key))
+                if let point = pending[key] { try Self.writePoint(point, to: pointPath(key), folder: pointFolder) }
+            }
+            if stored[key] == nil, let range = loaded[key] {
+                out.append(contentsOf: bytes[range])
+            } else {
+                let body = Array((key + "," + line).utf8)
+                out.append(contentsOf: body)
+                out.append(UInt8(ascii: ","))
+                out.append(contentsOf: Self.check(body[...]).utf8)
+            }
+            out.append(UInt8(ascii: "\n"))
         }
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try Data(out).write(to: URL(fileURLWithPath: path), options: .atomic)
         // Sidecar files of entries that are gone: only names this cache writes are removed.
         if let names = try? FileManager.default.contentsOfDirectory(atPath: pointFolder) {
             for name in names where Self.isPointName(name) && !referenced.contains(name) {
@@ -199,10 +239,10 @@ extension ReferenceCache {
     }
     static let pointMagic = Array("DXSTAR01".utf8)
 
-    /// The check hash ending a line: 16 hex digits of ``StableHash`` over the rest of the line.
-    static func check(_ body: Substring) -> String {
+    /// The check hash ending a line: 16 hex digits of ``StableHash`` over the rest of the line's bytes.
+    static func check(_ body: ArraySlice<UInt8>) -> String {
         var h = StableHash()
-        h.combine(String(body))
+        for b in body { h.combine(byte: b) }
         let hex = String(h.value, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }

@@ -197,7 +197,7 @@ struct CacheCLITests {
         #expect(row[5] == "stalled" && row[16].contains("evaluations of f"), "\(row)")
     }
 
-    @Test("the cache is bounded: over 10 000 entries it is trimmed, over 64 MiB it is not read; either loads fast")
+    @Test("the cache is bounded: over 10 000 entries it is trimmed, over 32 MiB it is not read; either loads fast")
     func bounded() throws {
         let root = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -216,11 +216,11 @@ struct CacheCLITests {
         let huge = root + "/huge.csv"
         try "# descent reference cache v3\n".write(toFile: huge, atomically: true, encoding: .utf8)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: huge))
-        try handle.truncate(atOffset: 65 << 20)
+        try handle.truncate(atOffset: 33 << 20)
         try handle.close()
         let started2 = Date()
         let r2 = try runBounded(["reference", "--problem", "parabola", "--cache", huge, "--output", root + "/o2"], seconds: 60)
-        #expect(r2.code == 0 && r2.err.contains("over 64 MiB"), "\(r2.err)")
+        #expect(r2.code == 0 && r2.err.contains("over 32 MiB"), "\(r2.err)")
         #expect(Date().timeIntervalSince(started2) < 5)
         #expect((try FileManager.default.attributesOfItem(atPath: huge)[.size] as? Int ?? 0) < 4096)
     }
