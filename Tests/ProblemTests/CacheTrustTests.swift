@@ -180,10 +180,12 @@ struct CacheTrustTests {
             #expect(!error.description.contains("above"), "\(error)")
         }
         do {
-            _ = try Reference.optimum(of: try instance("logistic(start=1e200)").problem, label: "logistic(start=1e200)")
+            // It used to run BFGS2 in place for minutes, Newton-polish to ‖∇f‖ ≈ 1e-18 and then say
+            // "‖∇f‖ = 2.4e-18, above 1e-06", because f = inf was judged at GSL's point.
+            _ = try Reference.optimum(of: try instance("logistic(start=1e200,samples=10,features=2)").problem, label: "logistic")
             Issue.record("certified from f(x₀) = inf")
         } catch {
-            #expect("\(error)".contains("f = inf"), "\(error)")
+            #expect("\(error)".contains("f = inf") && !"\(error)".contains("above"), "\(error)")
         }
     }
 
