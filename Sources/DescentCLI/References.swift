@@ -7,27 +7,46 @@ enum References {
     /// The default cache file, relative to the working directory.
     static let defaultCache = ".descent-cache/references.csv"
 
-    static func certify(_ problems: [ProblemInstance], cachePath: String?) throws -> [String: Optimum] {
-        var cache = cachePath.map(ReferenceCache.init(path:))
+    /// The reference optimum of every instance that has a certificate, by reference key.
+    ///
+    /// Through the cache at `cachePath` (``ReferenceCache``): a cached certificate is used only after
+    /// ``Reference/verify(_:of:)`` re-checks it against the instance; one that fails is recomputed and
+    /// rewritten. A `cachePath` that is not a Descent cache is refused (exit 64) and left untouched.
+    /// Each certification gets `timeLimit` seconds (like a run); one that does not finish in time, or
+    /// cannot be certified, ends the command (exit 1) and is never cached.
+    static func certify(_ problems: [ProblemInstance], cachePath: String?, timeLimit: Double? = nil) throws -> [String: Optimum] {
+        var cache: ReferenceCache?
+        if let cachePath {
+            do {
+                cache = try ReferenceCache(path: cachePath, suiteVersion: Journal.suiteVersion)
+            } catch {
+                throw SuiteError("--cache: \(error)", exitCode: SuiteExitCode.usage)
+            }
+            if let warning = cache?.warning { writeStandardError("warning: \(warning)\n") }
+        }
         var references: [String: Optimum] = [:]
-        var changed = false
         // A non-convex problem has no certificate: its reference comes from the runs (RunCommand).
         for instance in problems where !instance.problem.referenceIsBestReached {
-            let key = ReferenceCache.key(label: instance.label, seed: instance.seed, problem: instance.problem)
-            if let hit = cache?.lookup(key) {
-                references[instance.referenceKey] = hit
-                continue
+            let key = cache?.key(for: instance)
+            if let key, let hit = cache?.lookup(key) {
+                guard let failure = Reference.verify(hit, of: instance.problem) else {
+                    references[instance.referenceKey] = hit
+                    cache?.markUsed(key)
+                    continue
+                }
+                writeStandardError("warning: the cached reference optimum of \(instance.label) does not verify (\(failure)); recomputing it\n")
+                cache?.remove(key)
             }
             do {
-                let optimum = try Reference.optimum(of: instance.problem, label: instance.label)
+                let deadline = timeLimit.map { ContinuousClock.now + .milliseconds(Int64(($0 * 1000).rounded(.up))) }
+                let optimum = try Reference.optimum(of: instance.problem, label: instance.label, deadline: deadline)
                 references[instance.referenceKey] = optimum
-                cache?.store(optimum, key: key)
-                changed = true
+                if let key { cache?.store(optimum, key: key) }
             } catch {
                 throw SuiteError("\(error)", exitCode: SuiteExitCode.failure)
             }
         }
-        if changed, let cache {
+        if let cache, cache.needsRewrite {
             // A cache that cannot be written costs time later, not correctness now: say so and go on.
             do { try cache.save() } catch { writeStandardError("warning: could not write the reference cache \(cache.path): \(error)\n") }
         }

@@ -212,7 +212,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         try folder.checkConfiguration(metadata.hash, replace: replace)
         try folder.checkForeignFiles(replacing: Set(OutputLayout.topLevel))
 
-        var references = try References.certify(variants.flatMap { $0 }, cachePath: noCache ? nil : cache)
+        var references = try References.certify(variants.flatMap { $0 }, cachePath: noCache ? nil : cache, timeLimit: timeLimit)
         let started = ContinuousClock.now
 
         Signals.install()

@@ -150,7 +150,12 @@ public struct GSLGradientSolver: Solver, Configurable {
                 monitor.extraFunctionEvaluations = m.functionEvaluations
             }
             sync(&monitor)
-            try drive(&monitor, first: m.value, iterate: m.iterate, point: m.point(into:)) { monitor in
+            try drive(&monitor, first: m.value, iterate: m.iterate, point: m.point(into:), overBudget: { monitor in
+                guard m.evaluationLimitReached else { return false }
+                monitor.evaluations = m.gradientEvaluations
+                monitor.extraFunctionEvaluations = m.functionEvaluations
+                return true
+            }) { monitor in
                 sync(&monitor)
                 return m.value
             }
@@ -181,7 +186,11 @@ public struct GSLSimplexSolver: Solver, Configurable {
             // GSL's fval means nothing before the first iteration: row 0 is f(x₀), evaluated here.
             let f0 = problem.valueAndGradient(at: monitor.x, gradient: monitor.g)
             monitor.extraFunctionEvaluations = m.functionEvaluations
-            try drive(&monitor, first: f0, iterate: m.iterate, point: m.point(into:)) { monitor in
+            try drive(&monitor, first: f0, iterate: m.iterate, point: m.point(into:), overBudget: { monitor in
+                guard m.evaluationLimitReached else { return false }
+                monitor.extraFunctionEvaluations = m.functionEvaluations
+                return true
+            }) { monitor in
                 _ = problem.valueAndGradient(at: monitor.x, gradient: monitor.g)
                 monitor.extraFunctionEvaluations = m.functionEvaluations
                 return m.value
@@ -206,13 +215,20 @@ private func monitored(_ problem: any Problem, _ fStar: Double?, _ options: RunO
 /// The loop both GSL solvers share: check the current iterate, take one GSL iteration, copy GSL's
 /// point into the monitor, let `update` refresh the gradient and counts and return f; a GSL
 /// iteration without progress (`GSL_ENOPROG`) ends the run as `stalled` unless that point already
-/// meets a stopping rule.
+/// meets a stopping rule. An iteration that went over GSL's per-iteration evaluation budget
+/// (`overBudget`: a line search that never ends, such as steepest descent with `tol = 1`) ends the
+/// run as `stalled` at the previous iterate, with a note saying so.
 private func drive(_ monitor: inout IterationMonitor, first f0: Double, iterate: () throws(GSLError) -> Bool,
-                   point: (inout MutableSpan<Double>) -> Void,
+                   point: (inout MutableSpan<Double>) -> Void, overBudget: (inout IterationMonitor) -> Bool,
                    update: (inout IterationMonitor) -> Double) throws(GSLError) {
     var f = f0
     while !monitor.check(f) {
         let progressed = try iterate()
+        if overBudget(&monitor) {
+            monitor.finish(.stalled, note: "GSL: one iteration made more than \(defaultMaximumEvaluationsPerIterate) "
+                           + "evaluations of f (its line search did not end); stopped")
+            return
+        }
         monitor.advance { x in x.withUnsafeMutableBufferPointer { var s = $0.mutableSpan; point(&s) } }
         f = update(&monitor)
         if !progressed {

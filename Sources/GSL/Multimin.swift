@@ -8,6 +8,16 @@ public protocol GSLObjective: AnyObject {
     var dimension: Int { get }
     /// Returns f(x); writes ∇f(x) into `gradient` when it is non-nil.
     func evaluate(_ x: Span<Double>, gradient: inout MutableSpan<Double>?) -> Double
+    /// Whether the objective refuses further evaluations (a deadline passed, a budget is spent).
+    /// Once it is `true`, GSL's callbacks return NaN without calling ``evaluate(_:gradient:)``
+    /// and ``Multimin/bfgs2(_:start:gradientTolerance:maxIterations:maxRestarts:initialStep:lineSearchTolerance:)``
+    /// stops with ``MinimizationStop/stopped``. Default: never.
+    var shouldStop: Bool { get }
+}
+
+extension GSLObjective {
+    /// Never stops.
+    public var shouldStop: Bool { false }
 }
 
 /// Why a GSL minimization stopped.
@@ -18,6 +28,11 @@ public enum MinimizationStop: String, Sendable {
     case noProgress = "no_progress"
     /// The iteration limit was reached.
     case iterationLimit = "iteration_limit"
+    /// One GSL iteration made more than ``GradientMinimizer/maximumEvaluationsPerIterate`` calls
+    /// (a line search that does not terminate).
+    case evaluationLimit = "evaluation_limit"
+    /// The objective asked to stop (``GSLObjective/shouldStop``): a deadline or an evaluation budget.
+    case stopped
 }
 
 /// The outcome of a GSL minimization.
@@ -63,6 +78,15 @@ public enum GradientMethod: String, CaseIterable, Sendable {
         }
     }
 }
+
+/// The most calls of f or ∇f one GSL iteration may make, unless a minimizer is told otherwise.
+///
+/// A GSL line search normally ends within a few dozen calls (BFGS2's bracketing and sectioning
+/// are capped at 100 each; steepest descent's step underflows after a few hundred shrinks), but
+/// some never end: steepest descent with `tol = 1` retries the same step forever when it does not
+/// descend. Past the budget the callbacks return NaN without evaluating, which ends every GSL
+/// line search, and the minimizer reports ``GradientMinimizer/evaluationLimitReached``.
+public let defaultMaximumEvaluationsPerIterate = 1000
 
 /// One GSL derivative-based minimizer, iterated by the caller. Owns the GSL state and the
 /// callback struct (heap-allocated: GSL keeps its address between calls); frees both in `deinit`.
@@ -111,6 +135,7 @@ public final class GradientMinimizer {
 
     /// Restarts from the current point (or from `point`), which resets any curvature memory.
     public func restart(from point: [Double]? = nil) throws(GSLError) {
+        context.iterateCalls = 0
         if let point {
             for (i, v) in point.enumerated() { gsl_vector_set(start.raw, i, v) }
         } else if context.functionCalls + context.gradientCalls > 0 {
@@ -120,13 +145,28 @@ public final class GradientMinimizer {
                       "gsl_multimin_fdfminimizer_set")
     }
 
-    /// One GSL iteration; `false` when GSL reports that it cannot make progress (`GSL_ENOPROG`).
+    /// One GSL iteration; `false` when GSL reports that it cannot make progress (`GSL_ENOPROG`), or
+    /// when the iteration was cut short (``evaluationLimitReached``, or the objective's
+    /// ``GSLObjective/shouldStop``): then the point and value are not to be trusted, and GSL's own
+    /// status (caused by the NaN the callbacks returned) is ignored.
     public func iterate() throws(GSLError) -> Bool {
+        context.iterateCalls = 0
         let status = withExtendedLifetime(context) { gsl_multimin_fdfminimizer_iterate(minimizer) }
+        if context.cutShort { return false }
         if status == GSL_ENOPROG { return false }
         try GSL.check(status, "gsl_multimin_fdfminimizer_iterate")
         return true
     }
+
+    /// The most calls of f or ∇f one ``iterate()`` may make (default ``defaultMaximumEvaluationsPerIterate``).
+    public var maximumEvaluationsPerIterate: Int {
+        get { context.iterateLimit }
+        set { context.iterateLimit = newValue }
+    }
+    /// Whether an iteration went over ``maximumEvaluationsPerIterate`` (from then on every call returns NaN).
+    public var evaluationLimitReached: Bool { context.limitReached }
+    /// Whether the objective asked to stop (``GSLObjective/shouldStop``).
+    public var stopped: Bool { context.objective.shouldStop }
 
     /// f at the current point.
     public var value: Double { minimizer.pointee.f }
@@ -180,9 +220,12 @@ public final class SimplexMinimizer {
         function.deallocate()
     }
 
-    /// One simplex iteration; `false` when GSL cannot make progress.
+    /// One simplex iteration; `false` when GSL cannot make progress or the iteration was cut short
+    /// (``evaluationLimitReached``, or the objective's ``GSLObjective/shouldStop``).
     public func iterate() throws(GSLError) -> Bool {
+        context.iterateCalls = 0
         let status = withExtendedLifetime(context) { gsl_multimin_fminimizer_iterate(minimizer) }
+        if context.cutShort { return false }
         if status == GSL_ENOPROG { return false }
         try GSL.check(status, "gsl_multimin_fminimizer_iterate")
         return true
@@ -196,6 +239,15 @@ public final class SimplexMinimizer {
     public func point(into x: inout MutableSpan<Double>) { for i in 0..<dimension { x[i] = gsl_vector_get(minimizer.pointee.x, i) } }
     /// Calls of f so far.
     public var functionEvaluations: Int { context.functionCalls }
+    /// The most calls of f one ``iterate()`` may make (default ``defaultMaximumEvaluationsPerIterate``).
+    public var maximumEvaluationsPerIterate: Int {
+        get { context.iterateLimit }
+        set { context.iterateLimit = newValue }
+    }
+    /// Whether an iteration went over ``maximumEvaluationsPerIterate``.
+    public var evaluationLimitReached: Bool { context.limitReached }
+    /// Whether the objective asked to stop (``GSLObjective/shouldStop``).
+    public var stopped: Bool { context.objective.shouldStop }
 }
 
 /// GSL's `gsl_multimin_fdfminimizer` family, behind a safe interface.
@@ -221,12 +273,20 @@ public enum Multimin {
         var stop = MinimizationStop.iterationLimit
         var lastRestartValue = Double.infinity
         while iterations < maxIterations {
+            if m.stopped {
+                stop = .stopped
+                break
+            }
             if m.gradientNorm <= gradientTolerance {
                 stop = .gradientTolerance
                 break
             }
             iterations += 1
             if try m.iterate() { continue }
+            if m.stopped || m.evaluationLimitReached {
+                stop = m.stopped ? .stopped : .evaluationLimit
+                break
+            }
             if m.gradientNorm <= gradientTolerance {
                 stop = .gradientTolerance
                 break
@@ -246,15 +306,36 @@ public enum Multimin {
     }
 }
 
-/// The Swift object GSL's callbacks reach through `void *params`.
+/// The Swift object GSL's callbacks reach through `void *params`. Counts the calls, and returns NaN
+/// without evaluating once an iteration has made `iterateLimit` calls or the objective asks to stop.
 private final class CallbackContext {
     let objective: any GSLObjective
     var functionCalls = 0
     var gradientCalls = 0
+    /// Calls in the current iteration (reset by `iterate()` and `restart()`).
+    var iterateCalls = 0
+    var iterateLimit = defaultMaximumEvaluationsPerIterate
+    /// Set once an iteration exceeded `iterateLimit`.
+    var limitReached = false
 
     init(_ objective: any GSLObjective) { self.objective = objective }
 
+    /// Whether the last iteration was cut short (callbacks returned NaN).
+    var cutShort: Bool { limitReached || objective.shouldStop }
+
+    /// Whether the next call may evaluate the objective.
+    private func admit() -> Bool {
+        if cutShort { return false }
+        iterateCalls += 1
+        if iterateCalls > iterateLimit {
+            limitReached = true
+            return false
+        }
+        return true
+    }
+
     func value(_ x: UnsafePointer<gsl_vector>) -> Double {
+        guard admit() else { return .nan }
         functionCalls += 1
         let n = x.pointee.size
         precondition(x.pointee.stride == 1, "GSL handed a strided vector")
@@ -264,6 +345,10 @@ private final class CallbackContext {
     }
 
     func valueAndGradient(_ x: UnsafePointer<gsl_vector>, _ g: UnsafeMutablePointer<gsl_vector>) -> Double {
+        guard admit() else {
+            for i in 0..<g.pointee.size { g.pointee.data[i * g.pointee.stride] = .nan }
+            return .nan
+        }
         gradientCalls += 1
         let n = x.pointee.size
         precondition(x.pointee.stride == 1 && g.pointee.stride == 1, "GSL handed a strided vector")

@@ -109,15 +109,15 @@ struct CacheTests {
     func roundTrip() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("descent-cache-\(UUID().uuidString).csv").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let p = LogisticRegression(samples: 50, features: 3, regularization: 0.1, noise: 0.1, seed: 1)
-        let key = ReferenceCache.key(label: "logistic", seed: 1, problem: p)
-        let optimum = try Reference.optimum(of: p, label: "logistic")
-        var cache = ReferenceCache(path: path)
+        let i = try instance("logistic(samples=50,features=3,lambda=0.1,noise=0.1)", seed: 1)
+        var cache = try ReferenceCache(path: path, suiteVersion: "test")
+        let key = cache.key(for: i)
+        let optimum = try Reference.optimum(of: i.problem, label: i.label)
         cache.store(optimum, key: key)
         try cache.save()
-        let reloaded = ReferenceCache(path: path)
+        let reloaded = try ReferenceCache(path: path, suiteVersion: "test")
         #expect(reloaded.lookup(key) == optimum)
-        let other = LogisticRegression(samples: 50, features: 3, regularization: 0.1, noise: 0.1, seed: 2)
-        #expect(ReferenceCache.key(label: "logistic", seed: 1, problem: other) != key)
+        let other = try instance("logistic(samples=50,features=3,lambda=0.1,noise=0.1)", seed: 2)
+        #expect(reloaded.key(for: other) != key)
     }
 }
