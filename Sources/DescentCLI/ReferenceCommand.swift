@@ -51,10 +51,12 @@ struct ReferenceCommand: ParsableCommand, RegistryCommand {
                                 environment: Metadata.currentEnvironment(arguments: CommandLine.arguments))
         let output = self.output ?? "Results/runs/reference-\(metadata.hash)"
         try OutputFolder.checkDestination(output)
+        let cache = try References.openCache(noCache ? nil : self.cache)
         let folder = try OutputFolder(output)
+        defer { folder.discardIfUnused() }
         try folder.checkConfiguration(metadata.hash, replace: replace)
         try folder.checkForeignFiles(replacing: Set(OutputLayout.topLevel))
-        let references = try References.certify(problems, cachePath: noCache ? nil : cache)
+        let references = try References.certify(problems, cache: cache)
         let rows = problems.map { p -> [String] in
             let o = references[p.referenceKey]
             return [p.label + (instances > 1 ? " #\(p.index)" : ""), String(p.problem.dimension), o.map { NumberFormat.scientific($0.value, digits: 6) } ?? "–",

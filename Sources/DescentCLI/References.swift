@@ -7,23 +7,28 @@ enum References {
     /// The default cache file, relative to the working directory.
     static let defaultCache = ".descent-cache/references.csv"
 
+    /// The cache at `cachePath` (nil: no cache), opened before anything is written: a path that is not a
+    /// Descent cache is refused (exit 64) and left untouched.
+    static func openCache(_ cachePath: String?) throws -> ReferenceCache? {
+        guard let cachePath else { return nil }
+        let cache: ReferenceCache
+        do {
+            cache = try ReferenceCache(path: cachePath, suiteVersion: Journal.suiteVersion)
+        } catch {
+            throw SuiteError("--cache: \(error)", exitCode: SuiteExitCode.usage)
+        }
+        if let warning = cache.warning { writeStandardError("warning: \(warning)\n") }
+        return cache
+    }
+
     /// The reference optimum of every instance that has a certificate, by reference key.
     ///
-    /// Through the cache at `cachePath` (``ReferenceCache``): a cached certificate is used only after
+    /// Through `cache` (``openCache(_:)``; ``ReferenceCache``): a cached certificate is used only after
     /// ``Reference/verify(_:of:)`` re-checks it against the instance; one that fails is recomputed and
-    /// rewritten. A `cachePath` that is not a Descent cache is refused (exit 64) and left untouched.
-    /// Each certification gets `timeLimit` seconds (like a run); one that does not finish in time, or
-    /// cannot be certified, ends the command (exit 1) and is never cached.
-    static func certify(_ problems: [ProblemInstance], cachePath: String?, timeLimit: Double? = nil) throws -> [String: Optimum] {
-        var cache: ReferenceCache?
-        if let cachePath {
-            do {
-                cache = try ReferenceCache(path: cachePath, suiteVersion: Journal.suiteVersion)
-            } catch {
-                throw SuiteError("--cache: \(error)", exitCode: SuiteExitCode.usage)
-            }
-            if let warning = cache?.warning { writeStandardError("warning: \(warning)\n") }
-        }
+    /// rewritten. Each certification gets `timeLimit` seconds (like a run); one that does not finish in
+    /// time, or cannot be certified, ends the command (exit 1) and is never cached.
+    static func certify(_ problems: [ProblemInstance], cache opened: ReferenceCache?, timeLimit: Double? = nil) throws -> [String: Optimum] {
+        var cache = opened
         var references: [String: Optimum] = [:]
         // A non-convex problem has no certificate: its reference comes from the runs (RunCommand).
         for instance in problems where !instance.problem.referenceIsBestReached {

@@ -207,12 +207,18 @@ struct RunCommand: ParsableCommand, RegistryCommand {
             try (0..<instancesNeeded).map { i throws(SpecError) in try registry.instance(i, of: base, seed: seed) }
         }
 
+        let cache = try References.openCache(noCache ? nil : self.cache)
         // The folder is locked before anything is computed or written: a second suite on it stops here.
         let folder = try OutputFolder(output)
+        defer { folder.discardIfUnused() }
         try folder.checkConfiguration(metadata.hash, replace: replace)
         try folder.checkForeignFiles(replacing: Set(OutputLayout.topLevel))
 
-        var references = try References.certify(variants.flatMap { $0 }, cachePath: noCache ? nil : cache, timeLimit: timeLimit)
+        var references = try References.certify(variants.flatMap { $0 }, cache: cache, timeLimit: timeLimit)
+        // What each instance is, by content (parameters, data files' bytes, x₀, f at probe points): part of every
+        // journal key, so --resume never reuses a run of data or parameters that have changed since.
+        var fingerprints: [String: String] = [:]
+        for instance in variants.joined() { fingerprints[instance.referenceKey] = instance.contentFingerprint }
         let started = ContinuousClock.now
 
         Signals.install()
@@ -231,7 +237,8 @@ struct RunCommand: ParsableCommand, RegistryCommand {
             // The sweep: every learning rate of the grid, first seed only, then the choice per (problem, optimizer).
             let lrVariants = try optimizers.map { o in try grid.compactMap { try registry.withLearningRate(o.label, $0) } }
             let sweep = try execute(problems: variants, plan: pairs.map { $0.flatMap { lrVariants[$0] } }, trials: [sweepTrial],
-                                    references: references, journal: journal, console: console, phase: "tuning sweep")
+                                    references: references, fingerprints: fingerprints, journal: journal, console: console,
+                                    phase: "tuning sweep")
             reused += sweep.reused
             for (p, records) in sweep.records.enumerated() {
                 for (slot, o) in pairs[p].enumerated() where !lrVariants[o].isEmpty {
@@ -250,7 +257,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         if !nonConvex.isEmpty && !interruption.isSet {
             let first = try execute(problems: nonConvex.map { variants[$0] }, plan: nonConvex.map { plan[$0] },
                                     labels: nonConvex.map { recordLabels[$0] }, trials: trials,
-                                    references: references, journal: journal, console: console,
+                                    references: references, fingerprints: fingerprints, journal: journal, console: console,
                                     phase: "first pass (best value reached)", scouting: true)
             reused += first.reused
             // One reference per instance: the best value reached on it.
@@ -263,7 +270,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
             }
         }
         let main = try execute(problems: variants, plan: plan, labels: recordLabels, trials: trials, references: references,
-                               journal: journal, console: console, phase: tuned ? "tuned runs" : nil)
+                               fingerprints: fingerprints, journal: journal, console: console, phase: tuned ? "tuned runs" : nil)
         reused += main.reused
         let records = main.records.flatMap { $0 }
 
@@ -340,7 +347,8 @@ struct RunCommand: ParsableCommand, RegistryCommand {
     /// trial) pairs at a time, recording run o under `labels[p][o]` (default: its own label); records per
     /// problem, in plan order (trial-major), so the files do not depend on `--jobs`.
     func execute(problems instances: [[ProblemInstance]], plan: [[ConfiguredOptimizer]], labels: [[String]]? = nil, trials: [Trial],
-                 references: [String: Optimum], journal: Journal, console: Console, phase: String?, scouting: Bool = false) throws
+                 references: [String: Optimum], fingerprints: [String: String], journal: Journal, console: Console, phase: String?,
+                 scouting: Bool = false) throws
         -> (records: [[RunRecord]], reused: Int) {
         let problems = instances.map { $0[0] }
         let total = plan.map(\.count).reduce(0, +) * trials.count
@@ -385,9 +393,10 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                     var outcomes = [RunResult?](repeating: nil, count: optimizers.count)
                     var fromJournal = [Bool](repeating: false, count: optimizers.count)
                     var pending: [Int] = []
+                    let content = "content " + (fingerprints[instance.referenceKey] ?? "?")
                     let keys = optimizers.map {
                         Journal.key(problem: instance.label, optimizer: $0.label, seed: runSeed, dataSeed: dataSeed, options: options,
-                                    variant: variant.isEmpty ? nil : variant)
+                                    variant: variant.isEmpty ? content : variant + "; " + content)
                     }
                     for (i, configured) in optimizers.enumerated() {
                         if resume, let previous = journal.load(keys[i]) {

@@ -199,6 +199,34 @@ struct NothingLostTests {
         #expect(try summaryRows(out)["gd"]?[5] == "max_iterations")
     }
 
+    @Test("--resume after a data file changed redoes the runs: summary.csv and reference.csv agree")
+    func resumeChangedData() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        func data(_ scale: Double) -> String {
+            "a,b,y\n" + (0..<40).map { i in
+                let (a, b) = (Double(i % 7) - 3, Double(i % 5) * 0.5)
+                return "\(a),\(b),\(scale * (2 * a - b) + Double(i % 3) * 0.1)"
+            }.joined(separator: "\n") + "\n"
+        }
+        try data(1).write(toFile: root + "/d.csv", atomically: true, encoding: .utf8)
+        let args = ["--problem", "least-squares-data(data=\(root)/d.csv,target=y)", "--optimizer", "gd", "--optimizer", "adam",
+                    "--quiet", "--cache", root + "/cache.csv", "--output", root + "/out"]
+        #expect(suite(args).code == 0)
+        let before = try summaryRows(root + "/out")["gd"]![13]
+        try data(3).write(toFile: root + "/d.csv", atomically: true, encoding: .utf8)
+        let resumed = suite(args + ["--resume"])
+        #expect(resumed.code == 0, "\(resumed.err)")
+        #expect(!resumed.out.contains("reused"), "\(resumed.out)")
+        let rows = try summaryRows(root + "/out")
+        let reference = try String(contentsOfFile: root + "/out/reference.csv", encoding: .utf8).split(separator: "\n")[1]
+        let fStar = csvFields(reference)[2]
+        #expect(rows["gd"]![13] == fStar && rows["adam"]![13] == fStar && fStar != before, "\(fStar) \(before)")
+        // Unchanged data: everything is reused.
+        #expect(suite(args + ["--resume"]).out.contains("(2 reused from an earlier invocation)"))
+    }
+
     @Test("a journal record cut anywhere, even at a line boundary, is not read back")
     func cutJournalRecord() throws {
         let out = try temporaryFolder()

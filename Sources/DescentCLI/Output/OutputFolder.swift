@@ -16,12 +16,15 @@ final class OutputFolder {
     /// The folder.
     let path: String
     private let lock: Int32
+    /// Whether this command created the folder (``discardIfUnused()`` removes it again).
+    private let created: Bool
 
     /// Creates `path` (and its parents) if needed, takes its lock, completes a half-done switch and
     /// removes what killed commands left. Throws exit 74 when the folder cannot be created and
     /// ``SuiteExitCode/busy`` when another suite holds it.
     init(_ path: String) throws {
         self.path = path
+        created = !FileManager.default.fileExists(atPath: path)
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
@@ -48,6 +51,19 @@ final class OutputFolder {
     }
 
     deinit { close(lock) }
+
+    /// Removes the folder again if this command created it and wrote nothing into it (a run that
+    /// failed before its first result: the certification, say), so a failure leaves no empty folder.
+    func discardIfUnused() {
+        guard created else { return }
+        let fm = FileManager.default
+        let items = (try? fm.contentsOfDirectory(atPath: path)) ?? []
+        let journal = (try? fm.contentsOfDirectory(atPath: path + "/.journal")) ?? []
+        guard Set(items).isSubset(of: [".lock", ".journal"]), journal.isEmpty else { return }
+        try? fm.removeItem(atPath: path + "/.journal")
+        unlink(path + "/.lock")
+        rmdir(path)
+    }
 
     /// Fails early (exit 64) when `path` exists but is not a folder, or is a folder that cannot be written.
     static func checkDestination(_ path: String) throws {
