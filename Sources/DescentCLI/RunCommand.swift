@@ -160,15 +160,6 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                    timeLimit: timeLimit, cancellation: interruption)
     }
 
-    /// The shuffling seed derived from `--seed` (a different stream from the problem data's).
-    /// μ and L from the certificate where they hold globally: a quadratic's extreme eigenvalues, μ > 0.
-    static func curvature(_ problem: any Problem, _ reference: Optimum?) -> Curvature? {
-        guard problem is any QuadraticProblem, let e = reference?.hessianEigenvalues, e.min > 0, e.max.isFinite else { return nil }
-        return Curvature(strongConvexity: e.min, smoothness: e.max)
-    }
-
-    static func samplingSeed(_ seed: UInt64) -> UInt64 { seed ^ 0xD1B5_4A32_D192_ED03 }
-
     func run() throws { var copy = self; try copy.run(registry: .standard, console: .standard) }
 
     mutating func run(registry base: Registry, console: Console) throws {
@@ -310,39 +301,6 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         }
     }
 
-    /// What decides the numbers; its hash goes into every caption.
-    func configuration(problems: [ProblemInstance], optimizers: [ConfiguredOptimizer]) -> [String: Any] {
-        var c: [String: Any] = [
-            "suite_version": Journal.suiteVersion,
-            "problems": problems.map(\.label),
-            "optimizers": optimizers.map(\.label),
-            "max_iterations": maxIterations,
-            "tolerance": tolerance.description,
-            "log_every": logEvery,
-            "patience": patience,
-            "seed": seed,
-            "seeds": instanceCount == nil ? seeds : 1,
-            "batch_size": batchSize.map { $0 as Any } ?? NSNull(),
-            "shuffle": shuffle,
-            "profile_target": profileTarget.description,
-            "targets": Targets.all.map(\.description),
-        ]
-        if let t = timeLimit { c["time_limit"] = t.description }
-        if checkEvery != 1 { c["check_every"] = checkEvery }
-        if tuned { c["tune_grid"] = tuneGrid }
-        if let n = instanceCount { c["instances"] = n }
-        if let folder = registryOptions.problems { c["problems_folder"] = folder }
-        return c
-    }
-
-    /// Problem indices by decreasing estimated cost of a gradient (samples × n for finite sums, n
-    /// otherwise), ties in selection order. Only the start order: the files keep the selection order.
-    static func startOrder(_ problems: [ProblemInstance]) -> [Int] {
-        func cost(_ p: any Problem) -> Int { ((p as? any FiniteSumProblem)?.sampleCount ?? 1) * p.dimension }
-        let costs = problems.map { cost($0.problem) }
-        return problems.indices.sorted { costs[$0] != costs[$1] ? costs[$0] > costs[$1] : $0 < $1 }
-    }
-
     /// Runs `plan[p]` on problem p for every trial (`problems[p][i]` is its instance i), `jobs` (problem,
     /// trial) pairs at a time, recording run o under `labels[p][o]` (default: its own label); records per
     /// problem, in plan order (trial-major), so the files do not depend on `--jobs`.
@@ -455,21 +413,3 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         return (finished.withLock { $0.map { $0.flatMap { $0 } } }, reused.load(ordering: .relaxed))
     }
 }
-
-/// One run of every pair of a problem: which instance, and the run's seed (its mini-batch shuffles
-/// and, for a random initialization, its x₀ draw).
-struct Trial: Sendable, Equatable {
-    /// The instance number (``Instances``).
-    var instance: Int
-    /// The run's seed.
-    var seed: UInt64
-}
-
-/// Where runs execute.
-enum Isolation: String, ExpressibleByArgument, CaseIterable {
-    /// One child process per run.
-    case process
-    /// In the suite's own process.
-    case none
-}
-

@@ -30,20 +30,22 @@ public struct Manifest: Sendable, Equatable {
     static let header = "path,bytes,fnv1a64"
 
     /// The entries, sorted by path.
-    public private(set) var entries: [Entry]
+    public let entries: [Entry]
+    private let byPath: [String: Entry]
 
     /// A manifest of `entries` (sorted by path; a path given twice keeps its last entry).
     public init(_ entries: [Entry]) {
         var byPath: [String: Entry] = [:]
         for e in entries { byPath[e.path] = e }
+        self.byPath = byPath
         self.entries = byPath.values.sorted { $0.path < $1.path }
     }
 
     /// The entry of `path`, if listed.
-    public func entry(_ path: String) -> Entry? { entries.first { $0.path == path } }
+    public func entry(_ path: String) -> Entry? { byPath[path] }
 
     /// The listed paths.
-    public var paths: Set<String> { Set(entries.map(\.path)) }
+    public var paths: Set<String> { Set(byPath.keys) }
 
     /// The entry for a file with `contents`.
     public static func entry(path: String, contents: some Collection<UInt8>) -> Entry {
@@ -52,10 +54,16 @@ public struct Manifest: Sendable, Equatable {
 
     /// FNV-1a of `bytes` as 16 hex digits.
     public static func hash(_ bytes: some Collection<UInt8>) -> String {
+        // Over contiguous bytes (Data, [UInt8]) a plain pointer loop: 178 MB of traces in a fraction of a second.
+        let value = bytes.withContiguousStorageIfAvailable(fnv1a) ?? Array(bytes).withUnsafeBufferPointer(fnv1a)
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h = StableHash()
         for b in bytes { h.combine(byte: b) }
-        let hex = String(h.value, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return h.value
     }
 
     /// The file's text.
