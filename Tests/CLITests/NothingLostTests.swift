@@ -160,6 +160,25 @@ struct NothingLostTests {
         #expect(!FileManager.default.fileExists(atPath: out + "/traces/parabola"))
     }
 
+    @Test("a hand-made switch plan cannot move or delete anything but the suite's own items")
+    func handMadePlan() throws {
+        let out = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        #expect(suite(small + ["--output", out]).code == 0)
+        try "mine".write(toFile: out + "/README.md", atomically: true, encoding: .utf8)
+        for plan in ["descent-switch 1\nstaging .staging-1\nretired .retired-1\nremove README.md\nend\n",
+                     "descent-switch 1\nstaging .staging-1\nretired ..\nremove summary.csv\nend\n",
+                     "descent-switch 1\nstaging ../x\nretired .retired-1\nput summary.csv\nend\n"] {
+            try plan.write(toFile: out + "/.switch", atomically: true, encoding: .utf8)
+            let before = snapshot(out).filter { $0.key != ".lock" && $0.key != ".switch" }
+            let r = suite(["report", out, "--quiet"])
+            #expect(r.code == 0, "\(r.err)")
+            #expect(FileManager.default.fileExists(atPath: out + "/README.md") && FileManager.default.fileExists(atPath: out + "/summary.csv"))
+            #expect(Set(snapshot(out).keys).isSuperset(of: before.keys.filter { !$0.hasPrefix("tables") && !$0.hasPrefix("plots") }))
+            #expect(!FileManager.default.fileExists(atPath: out + "/.switch"))
+        }
+    }
+
     @Test("labels that map to one file name get distinct files; a label too long for a file name gets a bounded one")
     func labelFiles() throws {
         let root = try temporaryFolder()

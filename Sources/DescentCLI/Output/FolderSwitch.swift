@@ -124,10 +124,11 @@ struct FolderSwitch {
             let (word, value) = (line[..<space], String(line[line.index(after: space)...]))
             guard !value.contains("/"), !value.hasPrefix(".") || value.hasPrefix(".staging-") || value.hasPrefix(".retired-") else { return nil }
             switch word {
-            case "staging": staging = value
-            case "retired": retired = value
-            case "put": put.append(value)
-            case "remove": remove.append(value)
+            case "staging" where value.hasPrefix(".staging-"): staging = value
+            case "retired" where value.hasPrefix(".retired-"): retired = value
+            // Only the suite's own top-level items: a hand-made plan cannot move or delete anything else.
+            case "put" where OutputLayout.topLevel.contains(value): put.append(value)
+            case "remove" where OutputLayout.topLevel.contains(value): remove.append(value)
             default: return nil
             }
         }
@@ -139,6 +140,8 @@ struct FolderSwitch {
     static func recover(in folder: String) throws {
         guard let data = FileManager.default.contents(atPath: folder + "/" + fileName) else { return }
         guard let plan = FolderSwitch(parsing: String(decoding: data, as: UTF8.self)) else {
+            // Not a plan this suite wrote (or one cut before its end line, when nothing had moved yet): ignored.
+            writeStandardError("warning: \(folder)/\(fileName) is not a complete switch plan; ignored and removed\n")
             unlink(folder + "/" + fileName)
             return
         }
