@@ -58,8 +58,18 @@ extension OutputFolder {
             try? fm.removeItem(atPath: stagingPath)
             throw SuiteError("cannot write results into \(path) (nothing was changed there): \(error)", exitCode: SuiteExitCode.ioError)
         }
+        // A folder is moved aside by a rename, which needs write permission on it (its '..' changes):
+        // checked for every item first, so a folder that cannot be moved stops the command before anything moved.
+        for item in items.sorted() {
+            var isDirectory: ObjCBool = false
+            let target = path + "/" + item
+            if fm.fileExists(atPath: target, isDirectory: &isDirectory), isDirectory.boolValue, access(target, W_OK) != 0 {
+                try? fm.removeItem(atPath: stagingPath)
+                throw SuiteError("cannot replace \(target): the folder is not writable (nothing was changed)", exitCode: SuiteExitCode.ioError)
+            }
+        }
         // metadata.json and manifest.csv move last: until then the folder's own describe what it holds.
-        let order = items.sorted { rank($0) < rank($1) }
+        let order = items.sorted { (rank($0), $0) < (rank($1), $1) }
         let plan = FolderSwitch(staging: staging, retired: retired,
                                 put: order.filter { fm.fileExists(atPath: stagingPath + "/" + $0) },
                                 remove: order.filter { !fm.fileExists(atPath: stagingPath + "/" + $0) })

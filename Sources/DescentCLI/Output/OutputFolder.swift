@@ -103,7 +103,8 @@ final class OutputFolder {
     /// The files the suite wrote here: the manifest's, or for a folder written before manifests
     /// (it has a metadata.json) the files at the suite's paths.
     func suiteFiles() throws -> Set<String> {
-        if let m = try manifest() { return m.paths.union([Manifest.fileName]) }
+        // Only paths under the suite's own top-level items count, whatever a manifest says.
+        if let m = try manifest() { return m.paths.filter { OutputLayout.topLevel.contains(OutputLayout.top($0)) }.union([Manifest.fileName]) }
         guard FileManager.default.fileExists(atPath: path + "/metadata.json") else { return [] }
         return Set(files(under: OutputLayout.topLevel).filter(OutputLayout.isLegacySuitePath))
     }
