@@ -197,6 +197,13 @@ struct NothingLostTests {
         #expect(tables.allSatisfy { $0.utf8.count <= ReportFiles.maxStem + 4 })
         #expect(try FileManager.default.contentsOfDirectory(atPath: out + "/traces").count == 3)
         #expect(suite(["report", out, "--quiet"]).code == 0)
+        // An optimizer label over 255 bytes (a long chain) gets a bounded trace name; the run is written.
+        let chain = (1...25).map { " + clip(norm=\($0).5)" }.joined()
+        let chained = suite(["--problem", "parabola", "--optimizer", "gd" + chain, "--max-iterations", "50", "--quiet", "--no-cache",
+                             "--output", root + "/long"])
+        #expect(chained.code == 0, "\(chained.err)")
+        let traces = try FileManager.default.contentsOfDirectory(atPath: root + "/long/traces/parabola")
+        #expect(traces.count == 1 && traces[0].utf8.count <= ReportFiles.maxStem + 4, "\(traces)")
         let stems = ReportFiles.stems(labels)
         #expect(Set(stems.values).count == 3)
         #expect(ReportFiles.stems(["rosenbrock", "quadratic(n=8)"]) == ["rosenbrock": "rosenbrock", "quadratic(n=8)": "quadratic_n=8"])
