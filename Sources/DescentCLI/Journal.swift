@@ -19,6 +19,11 @@ final class Journal: Sendable {
     /// Opens the journal of `output` (the caller holds the folder's lock, ``OutputFolder``).
     init(output: String) throws {
         folder = output + "/.journal"
+        var st = stat()
+        if lstat(folder, &st) == 0 && (st.st_mode & S_IFMT) != S_IFDIR {
+            throw SuiteError("\(folder) is not a folder the suite made (a link or a file): nothing was changed; remove it, "
+                + "or choose another --output", exitCode: SuiteExitCode.usage)
+        }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }
 

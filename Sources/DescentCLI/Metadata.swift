@@ -52,6 +52,14 @@ struct Metadata {
         return (hash, configuration, object["environment"] as? [String: Any] ?? [:])
     }
 
+    /// Whether `DIR/metadata.json` was written by a suite that also writes `manifest.csv` (it has the
+    /// `complete` key, which came with manifests): then a missing manifest means a damaged folder.
+    static func writtenWithManifest(folder: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: folder + "/metadata.json"),
+              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return false }
+        return object["complete"] != nil
+    }
+
     /// Where and when this process runs.
     static func currentEnvironment(arguments: [String]) -> [String: Any] {
         let blas = linkedBLAS()

@@ -47,10 +47,13 @@ struct ReferenceCommand: ParsableCommand, RegistryCommand {
         let selected = try registry.selectProblems(problem.isEmpty ? ["*"] : problem, seed: seed)
         let problems = try selected.flatMap { p in try (0..<instances).map { try registry.instance($0, of: p, seed: seed) } }
         let metadata = Metadata(configuration: ["command": "reference", "suite_version": Journal.suiteVersion,
-                                                "problems": selected.map(\.label), "seed": seed, "instances": instances],
+                                                "problems": selected.map(\.label), "seed": seed, "instances": instances,
+                                                "problem_content": Dictionary(selected.map { ($0.label, $0.declaredFingerprint) },
+                                                                              uniquingKeysWith: { a, _ in a })],
                                 environment: Metadata.currentEnvironment(arguments: CommandLine.arguments))
         let output = self.output ?? "Results/runs/reference-\(metadata.hash)"
         try OutputFolder.checkDestination(output)
+        if !noCache { try OutputFolder.checkOutside(self.cache, of: output, option: "--cache") }
         let cache = try References.openCache(noCache ? nil : self.cache)
         let folder = try OutputFolder(output)
         defer { folder.discardIfUnused() }

@@ -198,12 +198,21 @@ struct RunCommand: ParsableCommand, RegistryCommand {
             try (0..<instancesNeeded).map { i throws(SpecError) in try registry.instance(i, of: base, seed: seed) }
         }
 
+        if !noCache { try OutputFolder.checkOutside(self.cache, of: output, option: "--cache") }
         let cache = try References.openCache(noCache ? nil : self.cache)
         // The folder is locked before anything is computed or written: a second suite on it stops here.
         let folder = try OutputFolder(output)
         defer { folder.discardIfUnused() }
         try folder.checkConfiguration(metadata.hash, replace: replace)
         try folder.checkForeignFiles(replacing: Set(OutputLayout.topLevel))
+        let journal: Journal
+        do {
+            journal = try Journal(output: output)
+        } catch let error as SuiteError {
+            throw error
+        } catch {
+            throw SuiteError("cannot create \(output)/.journal: \(error)", exitCode: SuiteExitCode.ioError)
+        }
 
         var references = try References.certify(variants.flatMap { $0 }, cache: cache, timeLimit: timeLimit)
         // What each instance is, by content (parameters, data files' bytes, x₀, f at probe points): part of every
@@ -213,12 +222,6 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         let started = ContinuousClock.now
 
         Signals.install()
-        let journal: Journal
-        do {
-            journal = try Journal(output: output)
-        } catch {
-            throw SuiteError("cannot create \(output)/.journal: \(error)", exitCode: SuiteExitCode.ioError)
-        }
         var plan = pairs.map { $0.map { optimizers[$0] } }
         var tuning: [TuningSweep] = []
         var reused = 0

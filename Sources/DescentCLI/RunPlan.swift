@@ -22,6 +22,9 @@ extension RunCommand {
             "shuffle": shuffle,
             "profile_target": profileTarget.description,
             "targets": Targets.all.map(\.description),
+            // What each problem is (parameters from its instance file, its data files' bytes): an edited
+            // instance or data file is another configuration, so it never silently replaces these results.
+            "problem_content": Dictionary(problems.map { ($0.label, $0.declaredFingerprint) }, uniquingKeysWith: { a, _ in a }),
         ]
         if let t = timeLimit { c["time_limit"] = t.description }
         if checkEvery != 1 { c["check_every"] = checkEvery }

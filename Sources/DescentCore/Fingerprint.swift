@@ -22,6 +22,15 @@ extension ProblemInstance {
     public var contentFingerprint: String { Fingerprint.of(self) }
 }
 
+extension ProblemInstance {
+    /// A hash of what declares this instance, without evaluating it: the family, the label, every
+    /// parameter's name and value (defaults included) with the bytes of the files path parameters
+    /// name in place of their paths, the data seed and the instance index. The same on every machine
+    /// (no floating-point evaluation, no absolute path), so it can enter a configuration's hash: an
+    /// instance file whose λ or data changed is another configuration. 16 hexadecimal digits.
+    public var declaredFingerprint: String { Fingerprint.declared(self) }
+}
+
 /// How ``ProblemInstance/contentFingerprint`` is computed.
 public enum Fingerprint {
     /// Bumped whenever what enters the fingerprint changes.
@@ -69,6 +78,32 @@ public enum Fingerprint {
             hash.combine(problem.valueAndGradient(at: Vector(point), gradient: g))
             for i in 0..<n { hash.combine(g[i]) }
         }
+        let hex = String(hash.value, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// ``ProblemInstance/declaredFingerprint``.
+    public static func declared(_ instance: ProblemInstance) -> String {
+        var hash = StableHash()
+        func field(_ text: String) {
+            hash.combine(text)
+            hash.combine(byte: 0x1F)
+        }
+        field("descent-declared-v\(version)")
+        field(instance.family)
+        field(instance.label)
+        for (spec, value) in zip(instance.parameters.specs, instance.parameters.values) {
+            field(spec.name)
+            if case .text(let t) = value, spec.isPath, t != "-" {
+                field("file")
+                combineFile(t, into: &hash)
+            } else {
+                field(value.description)
+            }
+            hash.combine(byte: 0x1E)
+        }
+        field("seed=" + (instance.seed.map(String.init) ?? "-"))
+        field("instance=\(instance.index)")
         let hex = String(hash.value, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }

@@ -51,7 +51,9 @@ public struct ResultSet: Sendable {
     /// Parses the files of a results folder; `read` returns a file's text by relative path, or `nil`
     /// when it does not exist. Needs `summary.csv`, `targets.csv` and `reference.csv`; traces and
     /// `timing.csv` and `tuning.csv` are read when present (without them plots are empty and times are NaN).
-    public static func parse(hash: String, read: (String) -> String?) throws(LoadError) -> ResultSet {
+    /// `targets`, when given (the configuration's), is the set every run must have a row for in targets.csv;
+    /// otherwise the set found in the file.
+    public static func parse(hash: String, targets expected: Set<Double>? = nil, read: (String) -> String?) throws(LoadError) -> ResultSet {
         func table(_ name: String, _ columns: [String]) throws(LoadError) -> [[String: String]] {
             guard let text = read(name) else { throw LoadError(file: name, message: "missing") }
             let rows: [[String]]
@@ -132,7 +134,7 @@ public struct ResultSet: Sendable {
         var hits: [RunKey: [TargetHit]] = [:]
         // Every run has one row per target (the same targets for every run), each once.
         var targetRows: [RunKey: Set<Double>] = [:]
-        var targetSet = Set<Double>()
+        var targetSet = expected ?? Set<Double>()
         for row in try table("targets.csv", CSV.targetColumns) {
             let key = runKey(row)
             guard let target = try number(row, "target", "targets.csv"), target.isFinite, target > 0 else {
@@ -142,7 +144,9 @@ public struct ResultSet: Sendable {
                 throw LoadError(file: "targets.csv", message: "\(row["problem"]!) × \(row["optimizer"]!) (seed \(row["seed"]!)) has "
                     + "two rows for target \(target): the file is damaged (rows duplicated)")
             }
-            targetSet.insert(target)
+            if expected == nil { targetSet.insert(target) } else if !targetSet.contains(target) {
+                throw LoadError(file: "targets.csv", message: "target \(target) is not one of the configuration's targets")
+            }
             guard row["reached"] == "true" else {
                 guard row["reached"] == "false" else {
                     throw LoadError(file: "targets.csv", message: "reached must be true or false, got '\(String((row["reached"] ?? "").prefix(40)))'")
@@ -181,9 +185,12 @@ public struct ResultSet: Sendable {
                 }
             }
             if let path = row["trace"], !path.isEmpty, let text = read(path) {
+                guard text.hasPrefix(CSV.traceColumns.joined(separator: ",") + "\n") else {
+                    throw LoadError(file: path, message: "the first line is not the trace header (\(CSV.traceColumns.count) columns)")
+                }
                 switch CSV.parseTrace(text, header: true) {
                 case .success(let rows): trace = rows
-                case .failure(let bad): throw LoadError(file: path, message: "malformed row '\(bad.line)'")
+                case .failure: throw LoadError(file: path, message: "a line is not a trace row (11 numbers)")
                 }
             }
             let skipped = status == .skipped

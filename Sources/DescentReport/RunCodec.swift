@@ -8,9 +8,10 @@ import DescentCore
 /// key=value            (one per field; \ and line ends escaped as \\ and \n)
 /// trace
 /// <trace rows as CSV lines, as in traces/*.csv without the header>
-/// end N                (N: the number of trace rows)
+/// end N H              (N: the number of trace rows; H: FNV-1a of every byte before this line)
 /// ```
-/// The `end` line makes a record cut anywhere, even at a line boundary, unreadable rather than short.
+/// The `end` line makes a record cut anywhere, even at a line boundary, or edited, unreadable rather
+/// than short or wrong: the run is then redone.
 public enum RunCodec {
     static let magic = "descent-run 1"
 
@@ -33,7 +34,7 @@ public enum RunCodec {
         for (k, v) in fields { out += k + "=" + escape(v) + "\n" }
         out += "trace\n"
         for row in r.trace { out += CSV.traceLine(row) + "\n" }
-        return out + "end \(r.trace.count)\n"
+        return out + "end \(r.trace.count) \(Manifest.hash(Array(out.utf8)))\n"
     }
 
     /// Decodes text written by ``encode(_:)``; `nil` when it is incomplete or not such text.
@@ -48,12 +49,14 @@ public enum RunCodec {
             guard let eq = line.firstIndex(of: "=") else { return nil }
             f[String(line[..<eq])] = unescape(String(line[line.index(after: eq)...]))
         }
-        // The trace rows, then "end N" with N the number of rows: a record cut short has no such line.
+        // The trace rows, then "end N H": N rows, H the hash of everything before that line.
         var body = parts[1]
         guard body.hasSuffix("\n") else { return nil }
         body.removeLast()
         let endLine = body.lastIndex(of: "\n").map { body.index(after: $0) } ?? body.startIndex
-        guard body[endLine...].hasPrefix("end "), let rowCount = Int(body[endLine...].dropFirst(4)) else { return nil }
+        let end = body[endLine...].split(separator: " ")
+        guard end.count == 3, end[0] == "end", let rowCount = Int(end[1]),
+              String(end[2]) == Manifest.hash(Array(text.utf8[..<endLine.samePosition(in: text.utf8)!])) else { return nil }
         guard case .success(let trace) = CSV.parseTrace(String(body[..<endLine]), header: false), trace.count == rowCount else { return nil }
         guard let problem = f["problem"], let dimension = f["dimension"].flatMap({ Int($0) }), let optimizer = f["optimizer"],
               let seed = f["seed"].flatMap({ UInt64($0) }), let status = f["status"].flatMap({ RunStatus(rawValue: $0) }),

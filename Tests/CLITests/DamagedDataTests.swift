@@ -27,6 +27,13 @@ struct DamagedDataTests {
         return (report, diff)
     }
 
+    /// Makes `folder` look like one written before manifests: no manifest.csv, no `complete` key in metadata.json.
+    func makeLegacy(_ folder: String) throws {
+        try FileManager.default.removeItem(atPath: folder + "/manifest.csv")
+        let metadata = try String(contentsOfFile: folder + "/metadata.json", encoding: .utf8)
+        try metadata.replacingOccurrences(of: "  \"complete\" : true,\n", with: "").write(toFile: folder + "/metadata.json", atomically: true, encoding: .utf8)
+    }
+
     func lines(_ path: String) throws -> [String] {
         try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
     }
@@ -38,7 +45,7 @@ struct DamagedDataTests {
                 let l = try lines(folder + "/summary.csv")
                 let text = (l + [l[1]]).joined(separator: "\n") + "\n"
                 if keepManifest { try rewriteResult(folder, "summary.csv", text) } else {
-                    try FileManager.default.removeItem(atPath: folder + "/manifest.csv")
+                    try makeLegacy(folder)
                     try text.write(toFile: folder + "/summary.csv", atomically: true, encoding: .utf8)
                 }
             }
@@ -51,7 +58,7 @@ struct DamagedDataTests {
     func cutFiles(file: String) throws {
         for keepManifest in [true, false] {
             let r = try check { folder in
-                if !keepManifest { try FileManager.default.removeItem(atPath: folder + "/manifest.csv") }
+                if !keepManifest { try makeLegacy(folder) }
                 let l = try lines(folder + "/" + file)
                 try (l.dropLast(file == "summary.csv" ? 1 : 3).joined(separator: "\n") + "\n")
                     .write(toFile: folder + "/" + file, atomically: true, encoding: .utf8)
@@ -60,6 +67,15 @@ struct DamagedDataTests {
             #expect(r.report.err.contains(keepManifest ? "\(file) has" : "targets.csv"), "\(r.report.err)")
             #expect(r.diff.code == 64)
         }
+    }
+
+    @Test("a folder this version wrote whose manifest.csv was deleted is refused: its data cannot be checked")
+    func deletedManifest() throws {
+        let r = try check { folder in
+            try FileManager.default.removeItem(atPath: folder + "/manifest.csv")
+        }
+        #expect(r.report.code == 64 && r.report.err.contains("manifest.csv is missing"), "\(r.report.err)")
+        #expect(r.diff.code == 64 && r.diff.err.contains("manifest.csv is missing"), "\(r.diff.err)")
     }
 
     @Test("a negative evaluation count is refused")

@@ -242,7 +242,10 @@ struct NothingLostTests {
         #expect(suite(args).code == 0)
         let before = try summaryRows(root + "/out")["gd"]![13]
         try data(3).write(toFile: root + "/d.csv", atomically: true, encoding: .utf8)
-        let resumed = suite(args + ["--resume"])
+        // Other data: another configuration (its hash holds the data's bytes), refused without --replace.
+        let refused = suite(args + ["--resume"])
+        #expect(refused.code == 64 && refused.err.contains("another configuration"), "\(refused.err)")
+        let resumed = suite(args + ["--resume", "--replace"])
         #expect(resumed.code == 0, "\(resumed.err)")
         #expect(!resumed.out.contains("reused"), "\(resumed.out)")
         let rows = try summaryRows(root + "/out")

@@ -134,8 +134,8 @@ struct FolderSwitch {
             let (word, value) = (line[..<space], String(line[line.index(after: space)...]))
             guard !value.contains("/"), !value.hasPrefix(".") || value.hasPrefix(".staging-") || value.hasPrefix(".retired-") else { return nil }
             switch word {
-            case "staging" where value.hasPrefix(".staging-"): staging = value
-            case "retired" where value.hasPrefix(".retired-"): retired = value
+            case "staging" where OutputFolder.isOwnName(value, prefix: ".staging-"): staging = value
+            case "retired" where OutputFolder.isOwnName(value, prefix: ".retired-"): retired = value
             // Only the suite's own top-level items: a hand-made plan cannot move or delete anything else.
             case "put" where OutputLayout.topLevel.contains(value): put.append(value)
             case "remove" where OutputLayout.topLevel.contains(value): remove.append(value)
@@ -149,7 +149,14 @@ struct FolderSwitch {
     /// Completes a switch a killed command left in `folder`, if any.
     static func recover(in folder: String) throws {
         guard let data = FileManager.default.contents(atPath: folder + "/" + fileName) else { return }
-        guard let plan = FolderSwitch(parsing: String(decoding: data, as: UTF8.self)) else {
+        // A real plan's staging folder exists until the plan is removed, and both folders are the suite's
+        // own (not links to elsewhere): anything else is not a plan this suite wrote.
+        let parsed = FolderSwitch(parsing: String(decoding: data, as: UTF8.self))
+        let genuine = parsed.map { p in
+            OutputFolder.isRealDirectory(folder + "/" + p.staging)
+                && (!FileManager.default.fileExists(atPath: folder + "/" + p.retired) || OutputFolder.isRealDirectory(folder + "/" + p.retired))
+        } ?? false
+        guard let plan = parsed, genuine else {
             // Not a plan this suite wrote (or one cut before its end line, when nothing had moved yet): ignored.
             writeStandardError("warning: \(folder)/\(fileName) is not a complete switch plan; ignored and removed\n")
             unlink(folder + "/" + fileName)
@@ -173,6 +180,9 @@ struct FolderSwitch {
         }
         let (s, r) = (folder + "/" + staging, folder + "/" + retired)
         if !exists(r) { try fm.createDirectory(atPath: r, withIntermediateDirectories: true) }
+        guard OutputFolder.isRealDirectory(r), OutputFolder.isRealDirectory(s) else {
+            throw SuiteError("\(s) or \(r) is not a folder of the suite's own; nothing was moved", exitCode: SuiteExitCode.ioError)
+        }
         for item in remove where exists(folder + "/" + item) && !exists(r + "/" + item) {
             try move(folder + "/" + item, r + "/" + item)
         }

@@ -30,27 +30,57 @@ final class OutputFolder {
         } catch {
             throw SuiteError("cannot create \(path): \(error)", exitCode: SuiteExitCode.ioError)
         }
-        let fd = open(path + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        // The lock is on the folder itself (flock on its descriptor), so no file can be deleted or
+        // replaced by a link to take it away; `.lock` only names the holder's PID for the message.
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw SuiteError("cannot open \(path)/.lock: \(String(cString: strerror(errno)))", exitCode: SuiteExitCode.ioError)
+            throw SuiteError("cannot open \(path): \(String(cString: strerror(errno)))", exitCode: SuiteExitCode.ioError)
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            var buffer = [UInt8](repeating: 0, count: 32)
-            let n = pread(fd, &buffer, buffer.count, 0)
             close(fd)
-            let holder = n > 0 ? String(decoding: buffer[..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
+            let holder = Self.readNote(path + "/.lock") ?? "?"
             throw SuiteError("another suite (PID \(holder)) is writing \(path); wait for it to finish, or choose another --output",
                              exitCode: SuiteExitCode.busy)
         }
         lock = fd
-        let pid = Array("\(getpid())\n".utf8)
-        _ = ftruncate(fd, 0)
-        _ = pwrite(fd, pid, pid.count, 0)
+        Self.writeNote("\(getpid())\n", to: path + "/.lock")
         try FolderSwitch.recover(in: path)
         removeLeftovers()
     }
 
     deinit { close(lock) }
+
+    /// Writes a small note file, never through a symbolic link (one in its place is removed first).
+    static func writeNote(_ text: String, to file: String) {
+        var st = stat()
+        if lstat(file, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG { unlink(file) }
+        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        _ = writeAll(fd, Array(text.utf8))
+        close(fd)
+    }
+
+    /// The first line of a small note file (at most 32 bytes), not followed through a link.
+    static func readNote(_ file: String) -> String? {
+        let fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let n = read(fd, &buffer, buffer.count)
+        guard n > 0 else { return nil }
+        return String(decoding: buffer[..<n], as: UTF8.self).split(separator: "\n").first.map(String.init)
+    }
+
+    /// Whether `path` is a directory itself, not a link to one.
+    static func isRealDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Whether `name` is `prefix` followed by digits only (a PID): the names the suite gives its own folders.
+    static func isOwnName(_ name: String, prefix: String) -> Bool {
+        name.hasPrefix(prefix) && name.count > prefix.count && name.dropFirst(prefix.count).allSatisfy { $0.isASCII && $0.isNumber }
+    }
 
     /// Removes the folder again if this command created it and wrote nothing into it (a run that
     /// failed before its first result: the certification, say), so a failure leaves no empty folder.
@@ -65,8 +95,31 @@ final class OutputFolder {
         rmdir(path)
     }
 
-    /// Fails early (exit 64) when `path` exists but is not a folder, or is a folder that cannot be written.
+    /// Refuses (exit 64) a file the command would write itself (the reference cache) inside the output folder:
+    /// the suite keeps only its results there, and would then refuse its own cache as a foreign file.
+    static func checkOutside(_ file: String, of folder: String, option: String) throws {
+        func absolute(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
+        let (f, d) = (absolute(file), absolute(folder))
+        if f.hasPrefix(d.hasSuffix("/") ? d : d + "/") {
+            throw SuiteError("\(option) \(file) is inside the output folder \(folder), which holds only the results; put it elsewhere",
+                             exitCode: SuiteExitCode.usage)
+        }
+    }
+
+    /// Fails early (exit 64) when `path`, or a folder above it, exists but is not a folder, or `path` is a
+    /// folder that cannot be written.
     static func checkDestination(_ path: String) throws {
+        var above = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
+        while above.path != "/" && !above.path.isEmpty {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: above.path, isDirectory: &isFolder) {
+                guard isFolder.boolValue else {
+                    throw SuiteError("--output \(path): \(above.path) is a file, not a folder", exitCode: SuiteExitCode.usage)
+                }
+                break
+            }
+            above = above.deletingLastPathComponent()
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
         guard isDirectory.boolValue else { throw SuiteError("--output \(path) exists and is not a folder", exitCode: SuiteExitCode.usage) }
@@ -79,10 +132,12 @@ final class OutputFolder {
     /// dead commands (this process holds the lock, so none of them is in use).
     private func removeLeftovers() {
         let fm = FileManager.default
-        for item in (try? fm.contentsOfDirectory(atPath: path)) ?? [] where item.hasPrefix(".staging-") || item.hasPrefix(".retired-") {
-            try? fm.removeItem(atPath: path + "/" + item)
+        for item in (try? fm.contentsOfDirectory(atPath: path)) ?? []
+        where Self.isOwnName(item, prefix: ".staging-") || Self.isOwnName(item, prefix: ".retired-") {
+            try? fm.removeItem(atPath: path + "/" + item)  // a link is removed, not followed
         }
         let journal = path + "/.journal"
+        guard Self.isRealDirectory(journal) else { return }
         for item in (try? fm.contentsOfDirectory(atPath: journal)) ?? [] where item.hasPrefix("work-") || item.contains(".tmp-") {
             try? fm.removeItem(atPath: journal + "/" + item)
         }
@@ -106,6 +161,12 @@ final class OutputFolder {
         // Only paths under the suite's own top-level items count, whatever a manifest says.
         if let m = try manifest() { return m.paths.filter { OutputLayout.topLevel.contains(OutputLayout.top($0)) }.union([Manifest.fileName]) }
         guard FileManager.default.fileExists(atPath: path + "/metadata.json") else { return [] }
+        // A folder this version wrote has a manifest; without it nothing here can be told apart from a user's file.
+        if Metadata.writtenWithManifest(folder: path) {
+            throw SuiteError("\(path)/manifest.csv is missing: the folder was changed after the suite wrote it, and its files can "
+                + "no longer be told apart from others. Nothing was changed; move the folder away, or choose another --output",
+                exitCode: SuiteExitCode.usage)
+        }
         return Set(files(under: OutputLayout.topLevel).filter(OutputLayout.isLegacySuitePath))
     }
 
@@ -142,11 +203,20 @@ final class OutputFolder {
 
     /// Refuses (exit 64) to replace another configuration's results unless `replace`.
     func checkConfiguration(_ hash: String, replace: Bool) throws {
+        if !replace && configurationHashMissing() {
+            throw SuiteError("\(path) holds results without their metadata.json (manifest.csv lists files): they cannot be told "
+                + "apart from another configuration's. Pass --replace to replace them, or choose another --output", exitCode: SuiteExitCode.usage)
+        }
         guard !replace, let old = try configurationHash(), old != hash else { return }
         let command = (try? Metadata.read(folder: path).environment["command"] as? String) ?? nil
         throw SuiteError("\(path) holds the results of another configuration (run \(old)\(command.map { ": \($0)" } ?? "")); "
             + "this one is run \(hash). Pass --replace to replace them, or choose another --output (the default output of a "
             + "run without --all is Results/runs/HASH, one folder per configuration)", exitCode: SuiteExitCode.usage)
+    }
+
+    /// Whether the folder has a manifest but no metadata.json (a damaged folder).
+    private func configurationHashMissing() -> Bool {
+        FileManager.default.fileExists(atPath: path + "/" + Manifest.fileName) && !FileManager.default.fileExists(atPath: path + "/metadata.json")
     }
 
     /// Whether the folder holds a complete set of results (metadata.json without `"complete": false`).

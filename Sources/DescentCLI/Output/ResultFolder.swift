@@ -17,14 +17,40 @@ enum ResultFolder {
         ["summary.csv", "targets.csv", "reference.csv", "timing.csv", "tuning.csv"].contains(relative) || relative.hasPrefix("traces/")
     }
 
+    /// The largest file read from a results folder (a trace of 10⁶ logged iterates is about 200 MB).
+    static let maximumFileBytes = 512 << 20
+    /// The largest `manifest.csv` read (about 500 000 files).
+    static let maximumManifestBytes = 32 << 20
+
+    /// The bytes of `path` if it is a regular file of at most `limit` bytes; nil if it does not exist;
+    /// throws when it is larger (checked before reading).
+    static func boundedContents(_ path: String, limit: Int) throws -> Data? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        guard Int(st.st_size) <= limit else {
+            throw SuiteError("\(path) has \(st.st_size) bytes, over the \(limit >> 20) MiB a results folder's file may have; "
+                + "nothing was written", exitCode: SuiteExitCode.usage)
+        }
+        return FileManager.default.contents(atPath: path)
+    }
+
     /// Parses `folder`; `traces` false skips reading traces (comparisons do not need them).
     static func load(_ folder: String, traces: Bool = true) throws -> ResultSet {
         let hash = try Metadata.hash(folder: folder)
+        if FileManager.default.fileExists(atPath: folder + "/" + FolderSwitch.fileName) {
+            throw SuiteError("\(folder) is in the middle of a switch to new results (a command was killed while writing it): "
+                + "'suite report \(folder)' completes it first", exitCode: SuiteExitCode.usage)
+        }
+        let configured = (try? Metadata.read(folder: folder))?.configuration["targets"] as? [String]
+        let targets = configured.map { Set($0.compactMap(Double.init)) }
         let manifest: Manifest?
-        if let data = FileManager.default.contents(atPath: folder + "/" + Manifest.fileName) {
+        if let data = try boundedContents(folder + "/" + Manifest.fileName, limit: maximumManifestBytes) {
             do { manifest = try Manifest(parsing: String(decoding: data, as: UTF8.self)) } catch {
                 throw SuiteError("\(folder)/\(error)", exitCode: SuiteExitCode.usage)
             }
+        } else if Metadata.writtenWithManifest(folder: folder) {
+            throw SuiteError("\(folder)/manifest.csv is missing: the folder was changed after the suite wrote it, so its data "
+                + "cannot be checked; rerun it, or restore the file", exitCode: SuiteExitCode.usage)
         } else {
             manifest = nil
         }
@@ -34,14 +60,24 @@ enum ResultFolder {
         var problems: [String] = []
         let set: ResultSet
         do {
-            set = try ResultSet.parse(hash: hash) { relative in
+            set = try ResultSet.parse(hash: hash, targets: targets) { relative in
                 if !traces && relative.hasPrefix("traces/") { return nil }
                 let full = folder + "/" + relative
-                guard ResultPaths.isConfined(relative), URL(fileURLWithPath: full).resolvingSymlinksInPath().path.hasPrefix(root) else {
+                guard ResultPaths.isConfined(relative) else {
                     problems.append("\(String(relative.prefix(80))) is not a file inside the folder")
                     return nil
                 }
-                guard let data = FileManager.default.contents(atPath: full) else {
+                let data: Data?
+                do { data = try boundedContents(full, limit: maximumFileBytes) } catch {
+                    problems.append("\(relative) is over \(maximumFileBytes >> 20) MiB")
+                    return nil
+                }
+                // An existing file must resolve inside the folder (no link out of it).
+                if data != nil && !URL(fileURLWithPath: full).resolvingSymlinksInPath().path.hasPrefix(root) {
+                    problems.append("\(String(relative.prefix(80))) is not a file inside the folder")
+                    return nil
+                }
+                guard let data else {
                     if relative.hasPrefix("traces/") && tracesPresent {
                         problems.append("\(relative) is missing (summary.csv names it): rerun, or remove traces/ entirely "
                             + "to make the tables without plots")
