@@ -81,7 +81,7 @@ func writeAtomically(_ text: String, to path: String) throws {
         var description: String { "cannot write \(path): \(String(cString: strerror(code)))" }
     }
     let temporary = "\(path).tmp-\(getpid())"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw WriteError(path: path, code: errno) }
     guard writeAll(fd, Array(text.utf8)) else {
         let code = errno

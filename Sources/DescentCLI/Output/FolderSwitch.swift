@@ -43,11 +43,13 @@ extension OutputFolder {
                 // Suite files not regenerated: those inside a replaced item are carried into staging
                 // (hard links: files are never modified in place); the others stay where they are.
                 for relative in ours.sorted() where !newPaths.contains(relative) && relative != Manifest.fileName {
-                    guard let data = fm.contents(atPath: path + "/" + relative) else { continue }
+                    var st = stat()
+                    guard lstat(path + "/" + relative, &st) == 0 else { continue }  // gone (traces in a clone): not listed
                     if items.contains(OutputLayout.top(relative)) {
                         try link(relative, into: stagingPath)
                     }
-                    entries.append(old?.entry(relative) ?? Manifest.entry(path: relative, contents: data))
+                    entries.append(old?.entry(relative)
+                        ?? Manifest.entry(path: relative, contents: fm.contents(atPath: path + "/" + relative) ?? Data()))
                 }
             }
             try write(Array(Manifest(entries).text.utf8), to: stagingPath + "/" + Manifest.fileName)
