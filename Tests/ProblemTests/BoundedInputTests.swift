@@ -39,6 +39,7 @@ struct BoundedInputTests {
     func npyOverflow() throws {
         let dir = try folder([:])
         defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         for shape in ["(4611686018427387904, 4)", "(9223372036854775807,)", "(3037000500, 3037000500)"] {
             try npyFile(dir + "/x.npy", header: "{'descr': '<f8', 'fortran_order': False, 'shape': \(shape), }")
             let error = #expect(throws: DataError.self) { try ArrayFile(path: dir + "/x.npy") }
@@ -50,6 +51,7 @@ struct BoundedInputTests {
     func npyHeaderLength() throws {
         let dir = try folder([:])
         defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         // Version 2: a 4-byte header length of 2³¹ − 1.
         try Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 2, 0, 0xFF, 0xFF, 0xFF, 0x7F, 0x7B]).write(to: URL(fileURLWithPath: dir + "/h.npy"))
         let error = #expect(throws: DataError.self) { try ArrayFile(path: dir + "/h.npy") }
@@ -59,6 +61,7 @@ struct BoundedInputTests {
     @Test("a 1 GiB sparse start_file for a 2-variable problem is refused from its size, without reading it")
     func sparseStartFile() throws {
         let dir = try folder([:])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try sparseFile(dir + "/x0.f64", size: 1 << 30)
         try npyFile(dir + "/x0.npy", header: "{'descr': '<f8', 'fortran_order': False, 'shape': (134217728,), }")
@@ -75,6 +78,7 @@ struct BoundedInputTests {
     func bigCSV() throws {
         let dir = try folder([:])
         defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         try sparseFile(dir + "/big.csv", size: (1 << 30) + 1)  // InputLimits.dataFileBytes + 1
         var error: DataError?
         let elapsed = seconds { error = #expect(throws: DataError.self) { try DataTable(path: dir + "/big.csv") } }
@@ -85,6 +89,7 @@ struct BoundedInputTests {
     @Test("an instance file over 1 MiB is refused before it is read; its error message stays short")
     func bigInstanceFile() throws {
         let dir = try folder(["big.toml": "name = \"" + String(repeating: "x", count: 2 << 20) + "\n"])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var registry = Registry(problems: BuiltinProblems.all, optimizers: [])
         let error = #expect(throws: InstanceFileError.self) { try registry.addInstances(from: dir) }
@@ -118,6 +123,7 @@ struct BoundedInputTests {
         let secret = "root:$6$saltsalt$" + String(repeating: "H", count: 86) + ":19000:0:99999:7:::"
         let dir = try folder(["shadow": secret + "\ndaemon:*:19000:0:99999:7:::\n" + secret + "\n", "one": secret + "\n1\n"])
         defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let error = #expect(throws: DataError.self) { try DataTable(path: dir + "/shadow") }
         let text = error?.description ?? ""
         #expect(text.contains("shadow:2: field 1: 'daemon:*:19000:0:99999:7:::' is not a finite number"), "\(text)")
@@ -130,6 +136,7 @@ struct BoundedInputTests {
         // A field longer than the limit is cut.
         let long = try folder(["d.csv": "a,b\n1," + String(repeating: "q", count: 5000) + "\n"])
         defer { try? FileManager.default.removeItem(atPath: long) }
+        defer { try? FileManager.default.removeItem(atPath: long) }
         let cut = #expect(throws: DataError.self) { try DataTable(path: long + "/d.csv") }
         #expect(cut.map { $0.description.count < 250 && $0.description.contains("d.csv:2 column 'b'") } == true,
                 "\(String(describing: cut))")
@@ -138,6 +145,7 @@ struct BoundedInputTests {
     @Test("CRLF line ends and a byte-order mark are accepted in data CSVs and instance files")
     func crlf() throws {
         let dir = try folder(["d.csv": "\u{FEFF}a,b,y\r\n1,2,0\r\n2,1,1\r\n3,0,1\r\n"])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let table = try DataTable(path: dir + "/d.csv")
         #expect(table.columns == ["a", "b", "y"] && table.rows == 3 && table.values.last == 1)
@@ -171,6 +179,7 @@ struct BoundedInputTests {
     func underdetermined() throws {
         let dir = try folder(["few.csv": "y,a,b,c,d\n1,2,3,4,5\n2,3,1,5,6\n3,1,1,1,7\n"])
         defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let error = #expect(throws: SpecError.self) { try problemInstance("least-squares-data(data=\(dir)/few.csv,validation=0)") }
         #expect(error?.description.contains("3 training rows for 5 columns (features + intercept)") == true, "\(String(describing: error))")
         #expect(error?.description.contains("give lambda > 0") == true)
@@ -187,6 +196,7 @@ struct BoundedInputTests {
     @Test("logistic-arrays needs labels of exactly two values, both in the training rows")
     func logisticLabels() throws {
         let dir = try folder([:])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try npyFile(dir + "/x.npy", header: "{'descr': '<f8', 'fortran_order': False, 'shape': (6, 2), }", data: (0..<12).map(Double.init))
         try npyFile(dir + "/y3.npy", header: "{'descr': '<f8', 'fortran_order': False, 'shape': (6,), }", data: [0, 1, 2, 0, 1, 2])

@@ -18,6 +18,7 @@ struct DataFileTests {
     @Test("a well-formed CSV loads; the target column is split off")
     func load() throws {
         let dir = try folder(["d.csv": goodCSV])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let table = try DataTable(path: dir + "/d.csv")
         #expect(table.columns == ["a", "b", "y"] && table.rows == 5)
         let (x, y, names) = try table.split(target: "y", path: dir + "/d.csv")
@@ -34,6 +35,7 @@ struct DataFileTests {
     ])
     func errors(text: String, location: String, message: String) throws {
         let dir = try folder(["d.csv": text])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         do {
             _ = try DataTable(path: dir + "/d.csv")
             Issue.record("accepted: \(text)")
@@ -46,6 +48,7 @@ struct DataFileTests {
     @Test("an unknown target column lists the columns")
     func unknownTarget() throws {
         let dir = try folder(["d.csv": goodCSV])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(throws: DataError.self) { try DataTable(path: dir + "/d.csv").split(target: "z", path: "d.csv") }
     }
 
@@ -74,6 +77,7 @@ struct InstanceFileTests {
             "data.csv": goodCSV,
             "d.toml": "name = \"toy\"\nfamily = \"logistic-data\"\n[parameters]\ndata = \"data.csv\"\ntarget = \"y\"\nvalidation = 0\n",
         ])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         var registry = base
         try registry.addInstances(from: dir)
         let q = try #require(try registry.selectProblems(["small-q"], seed: 0).first)
@@ -108,6 +112,7 @@ struct InstanceFileTests {
     ])
     func errors(text: String, fragment: String) throws {
         let dir = try folder(["x.toml": text])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         var registry = base
         do {
             try registry.addInstances(from: dir)
