@@ -53,12 +53,8 @@ struct ReferenceCommand: ParsableCommand, RegistryCommand {
                                 environment: Metadata.currentEnvironment(arguments: CommandLine.arguments))
         let output = self.output ?? "Results/runs/reference-\(metadata.hash)"
         try OutputFolder.checkDestination(output)
-        if !noCache { try OutputFolder.checkOutside(self.cache, of: output, option: "--cache") }
-        let cache = try References.openCache(noCache ? nil : self.cache)
-        let folder = try OutputFolder(output)
+        let (folder, cache) = try OutputFolder.prepare(output, hash: metadata.hash, replace: replace, cache: noCache ? nil : self.cache)
         defer { folder.discardIfUnused() }
-        try folder.checkConfiguration(metadata.hash, replace: replace)
-        try folder.checkForeignFiles(replacing: Set(OutputLayout.topLevel))
         let references = try References.certify(problems, cache: cache)
         let rows = problems.map { p -> [String] in
             let o = references[p.referenceKey]

@@ -198,13 +198,9 @@ struct RunCommand: ParsableCommand, RegistryCommand {
             try (0..<instancesNeeded).map { i throws(SpecError) in try registry.instance(i, of: base, seed: seed) }
         }
 
-        if !noCache { try OutputFolder.checkOutside(self.cache, of: output, option: "--cache") }
-        let cache = try References.openCache(noCache ? nil : self.cache)
         // The folder is locked before anything is computed or written: a second suite on it stops here.
-        let folder = try OutputFolder(output)
+        let (folder, cache) = try OutputFolder.prepare(output, hash: metadata.hash, replace: replace, cache: noCache ? nil : self.cache)
         defer { folder.discardIfUnused() }
-        try folder.checkConfiguration(metadata.hash, replace: replace)
-        try folder.checkForeignFiles(replacing: Set(OutputLayout.topLevel))
         let journal: Journal
         do {
             journal = try Journal(output: output)

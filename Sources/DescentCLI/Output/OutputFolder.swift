@@ -1,3 +1,4 @@
+import DescentReference
 import DescentReport
 import Foundation
 
@@ -80,6 +81,24 @@ final class OutputFolder {
     /// Whether `name` is `prefix` followed by digits only (a PID): the names the suite gives its own folders.
     static func isOwnName(_ name: String, prefix: String) -> Bool {
         name.hasPrefix(prefix) && name.count > prefix.count && name.dropFirst(prefix.count).allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// What a command that certifies and writes results does first, in this order: refuses a cache inside
+    /// `output`, opens the cache (a file that is not one is refused before anything is created), then
+    /// creates and locks `output` and refuses another configuration's results (without `replace`) or a
+    /// file the suite did not write. The caller defers ``discardIfUnused()``.
+    static func prepare(_ output: String, hash: String, replace: Bool, cache path: String?) throws -> (OutputFolder, ReferenceCache?) {
+        if let path { try checkOutside(path, of: output, option: "--cache") }
+        let cache = try References.openCache(path)
+        let folder = try OutputFolder(output)
+        do {
+            try folder.checkConfiguration(hash, replace: replace)
+            try folder.checkForeignFiles(replacing: Set(OutputLayout.topLevel))
+        } catch {
+            folder.discardIfUnused()
+            throw error
+        }
+        return (folder, cache)
     }
 
     /// Removes the folder again if this command created it and wrote nothing into it (a run that
