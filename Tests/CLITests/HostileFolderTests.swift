@@ -164,7 +164,7 @@ struct HostileFolderTests {
         let args = ["--problem", "parabola", "--optimizer", "gd(lr=0.1)", "--optimizer", "fault(mode=hang)", "--output", out,
                     "--quiet", "--no-cache", "--time-limit", "1.5"]
         let first = try SuiteProcess(args)
-        Thread.sleep(forTimeInterval: 0.5)
+        waitForLock(out, by: first)
         unlink(out + "/.lock")
         let second = try runSuite(args + ["--replace"])
         #expect(second.code == 75, "\(second.err)")

@@ -16,6 +16,16 @@ func snapshot(_ folder: String) -> [String: Data] {
     return out
 }
 
+/// Waits (up to 30 s) until `running` holds the lock of `folder` (its PID is in `.lock`), however loaded the machine.
+func waitForLock(_ folder: String, by running: SuiteProcess) {
+    let deadline = Date().addingTimeInterval(30)
+    let pid = "\(running.process.processIdentifier)"
+    while Date() < deadline {
+        if let text = try? String(contentsOfFile: folder + "/.lock", encoding: .utf8), text.hasPrefix(pid + "\n") { return }
+        Thread.sleep(forTimeInterval: 0.05)
+    }
+}
+
 /// The folder's items whose names start with a dot, sorted (.journal, .lock, and any leftover).
 func hiddenItems(_ folder: String) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasPrefix(".") }.sorted()
@@ -86,8 +96,15 @@ struct NothingLostTests {
         let summary = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8)
         let journal = snapshot(out + "/.journal")
         #expect(journal.count == 4)
-        // The same command without --resume, stopped before it finishes.
-        let again = try runSuite(args, terminateAfter: 0.6)
+        // The same command without --resume, stopped while its hanging run is in its worker (whose scratch
+        // files appear in the journal), so that the suite has its signal handlers, however loaded the machine.
+        let running = try SuiteProcess(args)
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !((try? FileManager.default.contentsOfDirectory(atPath: out + "/.journal")) ?? []).contains(where: { $0.hasPrefix("work-") }) {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        running.process.terminate()
+        let again = try running.finish()
         #expect(again.code == 130)
         #expect(again.err.contains("still holds the complete results"), "\(again.err)")
         #expect(try String(contentsOfFile: out + "/summary.csv", encoding: .utf8) == summary)
@@ -101,7 +118,7 @@ struct NothingLostTests {
         let args = ["--problem", "parabola", "--optimizer", "gd(lr=0.1)", "--optimizer", "fault(mode=hang)", "--output", out,
                     "--quiet", "--no-cache", "--time-limit", "1.5"]
         let first = try SuiteProcess(args)
-        Thread.sleep(forTimeInterval: 0.5)
+        waitForLock(out, by: first)
         let second = try runSuite(args)
         #expect(second.code == 75)
         #expect(second.err.contains("another suite (PID \(first.process.processIdentifier)) is writing"), "\(second.err)")
