@@ -77,7 +77,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
     @Option(name: .long, help: "Wall-clock seconds per run; over it the run ends as 'timeout' (a worker is killed 1 s later).")
     var timeLimit: Double?
 
-    @Flag(name: .long, help: "Keep the runs already finished in --output (same configuration and suite version) and run only the rest.")
+    @Flag(name: .long, help: "Keep the runs already finished in the output folder (same configuration: options, time limit, problem parameters and data, suite version) and run only the rest.")
     var resume = false
 
     @Option(name: .long, help: "(problem, instance or seed) pairs run at the same time (default: the number of cores); results do not depend on it.")
