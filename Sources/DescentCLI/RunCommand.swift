@@ -278,9 +278,10 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                 + "held before (left untouched). The finished runs are journaled: run the same command with --resume to do the rest.",
                 exitCode: SuiteExitCode.interrupted)
         }
-        let set = ResultSet(records: records, references: references,
+        var set = ResultSet(records: records, references: references,
                             conditionNumbers: References.conditionNumbers(variants.flatMap { $0 }, references), hash: metadata.hash,
                             tuning: tuning)
+        set.complete = metadata.complete
         var files = ReportFiles.raw(set, problemOrder: problems.map { ($0.label, $0.problem.dimension) })
         files += ReportFiles.derived(set, profileTarget: profileTarget)
         files.append(("metadata.json", metadata.text))

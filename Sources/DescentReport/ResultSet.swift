@@ -14,6 +14,9 @@ public struct ResultSet: Sendable {
     public var hash: String
     /// The learning-rate sweeps of `--tune` (empty without it).
     public var tuning: [TuningSweep]
+    /// Whether every planned run finished (false: an interrupted run's partial results, which the
+    /// Markdown files say at their top).
+    public var complete = true
 
     /// A result set.
     public init(records: [RunRecord], references: [String: Optimum], conditionNumbers: [String: Double] = [:], hash: String,

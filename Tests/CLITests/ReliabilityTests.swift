@@ -173,11 +173,17 @@ struct ReliabilityTests {
         #expect(r.err.contains("--resume"))
         let rows = try summaryRows(output)
         #expect(rows.count == 1 && rows["gd(lr=0.1)"]?[5] == "converged")
+        // Partial results say so at the top of every Markdown file, and in metadata.json.
+        for file in ["tables/tables.md", "summary.md"] {
+            #expect(try String(contentsOfFile: output + "/" + file, encoding: .utf8).contains("**Incomplete: the run was interrupted"), "\(file)")
+        }
+        #expect(try String(contentsOfFile: output + "/metadata.json", encoding: .utf8).contains("\"complete\" : false"))
         // Resuming the same command reuses parabola × gd; the hang now ends at the time limit.
         let resumed = try runSuite(args + ["--resume"])
         #expect(resumed.code == 0, "\(resumed.err)")
         #expect(resumed.out.contains("(1 reused from an earlier invocation)"))
         #expect(try summaryRows(output).count == 2)
+        #expect(try !String(contentsOfFile: output + "/tables/tables.md", encoding: .utf8).contains("Incomplete"))
     }
 
     @Test("process isolation gives the same results as in-process runs")

@@ -99,11 +99,14 @@ enum ResultFolder {
             // A damaged file explains a parse error better than the parse error does.
             throw SuiteError("\(folder)/\(problems.first ?? "\(error)")", exitCode: SuiteExitCode.usage)
         }
+        var loaded = set
+        loaded.complete = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/metadata.json")))
+            as? [String: Any])?["complete"] as? Bool ?? true
         if let first = problems.first {
             throw SuiteError("\(folder)/\(first)" + (problems.count > 1 ? " (and \(problems.count - 1) more)" : "")
                 + "; nothing was written", exitCode: SuiteExitCode.usage)
         }
-        return set
+        return loaded
     }
 
     /// `--profile-target` must be one of the table targets (profiles are made from the target hits).

@@ -24,7 +24,9 @@ public enum HTMLReport {
         let havePlots = !convergence.isEmpty
         let stems = ReportFiles.problemStems(set)
         var figureCount = 0
-        var body = section("overview", overview.title) + html(overview) + "</section>\n"
+        var body = set.complete ? "" : "<p><strong>Incomplete: the run was interrupted before every planned run finished "
+            + "(metadata.json: \"complete\": false); rerun the same command with --resume.</strong></p>\n"
+        body += section("overview", overview.title) + html(overview) + "</section>\n"
 
         if !profiles.isEmpty {
             body += section("profiles", "Performance and data profiles")
