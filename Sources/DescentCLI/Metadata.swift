@@ -19,9 +19,9 @@ struct Metadata {
 
     /// The hash of the configuration (FNV-1a of its canonical JSON, first 8 hex digits).
     var hash: String {
-        let text = Self.json(configuration)
-        let full = StableHash.hex(text)
-        return String(String(repeating: "0", count: Swift.max(0, 16 - full.count)) + full).prefix(8).description
+        var h = StableHash()
+        h.combine(Self.json(configuration))
+        return String(h.digits.prefix(8))
     }
 
     /// The file's text: sorted keys, two-space indentation, a final newline.
@@ -39,26 +39,32 @@ struct Metadata {
     /// missing or malformed (it must hold a `hash` and a `configuration`).
     static func hash(folder: String) throws -> String { try read(folder: folder).hash }
 
-    /// `DIR/metadata.json`: its hash, configuration and environment (empty when absent); errors as ``hash(folder:)``.
-    static func read(folder: String) throws -> (hash: String, configuration: [String: Any], environment: [String: Any]) {
+    /// `DIR/metadata.json` as JSON, or nil when it is absent or not a JSON object: the one place that reads it.
+    static func object(folder: String) -> [String: Any]? {
+        guard let data = FileManager.default.contents(atPath: folder + "/metadata.json") else { return nil }
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    }
+
+    /// `DIR/metadata.json`: its hash, configuration, environment (empty when absent) and `complete` (nil in
+    /// a folder written before manifests); errors as ``hash(folder:)``.
+    static func read(folder: String) throws
+        -> (hash: String, configuration: [String: Any], environment: [String: Any], complete: Bool?) {
         let path = folder + "/metadata.json"
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SuiteError("\(path) is missing: \(folder) is not a folder written by 'suite run'", exitCode: SuiteExitCode.usage)
-        }
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-              let hash = object["hash"] as? String, let configuration = object["configuration"] as? [String: Any] else {
+        guard let object = object(folder: folder) else {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw SuiteError("\(path) is missing: \(folder) is not a folder written by 'suite run'", exitCode: SuiteExitCode.usage)
+            }
             throw SuiteError("\(path) is not valid metadata (needs \"hash\" and \"configuration\")", exitCode: SuiteExitCode.usage)
         }
-        return (hash, configuration, object["environment"] as? [String: Any] ?? [:])
+        guard let hash = object["hash"] as? String, let configuration = object["configuration"] as? [String: Any] else {
+            throw SuiteError("\(path) is not valid metadata (needs \"hash\" and \"configuration\")", exitCode: SuiteExitCode.usage)
+        }
+        return (hash, configuration, object["environment"] as? [String: Any] ?? [:], object["complete"] as? Bool)
     }
 
     /// Whether `DIR/metadata.json` was written by a suite that also writes `manifest.csv` (it has the
     /// `complete` key, which came with manifests): then a missing manifest means a damaged folder.
-    static func writtenWithManifest(folder: String) -> Bool {
-        guard let data = FileManager.default.contents(atPath: folder + "/metadata.json"),
-              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return false }
-        return object["complete"] != nil
-    }
+    static func writtenWithManifest(folder: String) -> Bool { object(folder: folder)?["complete"] != nil }
 
     /// Where and when this process runs.
     static func currentEnvironment(arguments: [String]) -> [String: Any] {

@@ -27,12 +27,14 @@ enum References {
     /// ``Reference/verify(_:of:)`` re-checks it against the instance; one that fails is recomputed and
     /// rewritten. Each certification gets `timeLimit` seconds (like a run); one that does not finish in
     /// time, or cannot be certified, ends the command (exit 1) and is never cached.
-    static func certify(_ problems: [ProblemInstance], cache opened: ReferenceCache?, timeLimit: Double? = nil) throws -> [String: Optimum] {
+    /// `fingerprints` holds content fingerprints the caller already has, by reference key.
+    static func certify(_ problems: [ProblemInstance], cache opened: ReferenceCache?, timeLimit: Double? = nil,
+                        fingerprints: [String: String] = [:]) throws -> [String: Optimum] {
         var cache = opened
         var references: [String: Optimum] = [:]
         // A non-convex problem has no certificate: its reference comes from the runs (RunCommand).
         for instance in problems where !instance.problem.referenceIsBestReached {
-            let key = cache?.key(for: instance)
+            let key = cache?.key(for: instance, fingerprint: fingerprints[instance.referenceKey] ?? instance.contentFingerprint)
             if let key, let hit = cache?.lookup(key) {
                 guard let failure = Reference.verify(hit, of: instance.problem) else {
                     references[instance.referenceKey] = hit

@@ -210,11 +210,12 @@ struct RunCommand: ParsableCommand, RegistryCommand {
             throw SuiteError("cannot create \(output)/.journal: \(error)", exitCode: SuiteExitCode.ioError)
         }
 
-        var references = try References.certify(variants.flatMap { $0 }, cache: cache, timeLimit: timeLimit)
         // What each instance is, by content (parameters, data files' bytes, x₀, f at probe points): part of every
-        // journal key, so --resume never reuses a run of data or parameters that have changed since.
+        // journal key, so --resume never reuses a run of data or parameters that have changed since, and of the
+        // reference cache's key (computed once here for both).
         var fingerprints: [String: String] = [:]
         for instance in variants.joined() { fingerprints[instance.referenceKey] = instance.contentFingerprint }
+        var references = try References.certify(variants.flatMap { $0 }, cache: cache, timeLimit: timeLimit, fingerprints: fingerprints)
         let started = ContinuousClock.now
 
         Signals.install()

@@ -78,8 +78,7 @@ public enum Fingerprint {
             hash.combine(problem.valueAndGradient(at: Vector(point), gradient: g))
             for i in 0..<n { hash.combine(g[i]) }
         }
-        let hex = String(hash.value, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return hash.digits
     }
 
     /// ``ProblemInstance/declaredFingerprint``.
@@ -104,8 +103,7 @@ public enum Fingerprint {
         }
         field("seed=" + (instance.seed.map(String.init) ?? "-"))
         field("instance=\(instance.index)")
-        let hex = String(hash.value, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return hash.digits
     }
 
     /// ``probeCount`` points x₀ + 0.1 · max(1, |x₀ⱼ|) ξⱼ with ξ ~ N(0, I) from a fixed stream.

@@ -110,9 +110,13 @@ public struct ReferenceCache: Sendable {
 
     /// The key of `instance`: label, seed, instance index, content fingerprint, ``Reference/version``
     /// and ``suiteVersion``. Costs the fingerprint's few evaluations.
-    public func key(for instance: ProblemInstance) -> String {
+    public func key(for instance: ProblemInstance) -> String { key(for: instance, fingerprint: instance.contentFingerprint) }
+
+    /// ``key(for:)`` with the instance's ``ProblemInstance/contentFingerprint`` already computed (it costs
+    /// four evaluations and a read of the data files; a run computes it once per instance for its journal too).
+    public func key(for instance: ProblemInstance, fingerprint: String) -> String {
         let safe = String(instance.label.map { $0 == "," || $0 == "\n" || $0 == "\r" ? "_" : $0 })
-        return "\(safe)|seed=\(instance.seed.map(String.init) ?? "-")|i=\(instance.index)|\(instance.contentFingerprint)"
+        return "\(safe)|seed=\(instance.seed.map(String.init) ?? "-")|i=\(instance.index)|\(fingerprint)"
             + "|v\(Reference.version)|suite=\(suiteVersion)"
     }
 
@@ -231,8 +235,9 @@ extension ReferenceCache {
     /// The sidecar file of `key`'s x*.
     func pointPath(_ key: String) -> String { pointFolder + "/" + Self.pointName(key) }
     static func pointName(_ key: String) -> String {
-        let hex = StableHash.hex(key)
-        return String(repeating: "0", count: 16 - hex.count) + hex + ".f64"
+        var h = StableHash()
+        h.combine(key)
+        return h.digits + ".f64"
     }
     static func isPointName(_ name: String) -> Bool {
         name.count == 20 && name.hasSuffix(".f64") && name.prefix(16).allSatisfy { $0.isHexDigit && !$0.isUppercase }
@@ -240,12 +245,7 @@ extension ReferenceCache {
     static let pointMagic = Array("DXSTAR01".utf8)
 
     /// The check hash ending a line: 16 hex digits of ``StableHash`` over the rest of the line's bytes.
-    static func check(_ body: ArraySlice<UInt8>) -> String {
-        var h = StableHash()
-        for b in body { h.combine(byte: b) }
-        let hex = String(h.value, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
-    }
+    static func check(_ body: ArraySlice<UInt8>) -> String { StableHash.digits(of: body) }
 
     static func writePoint(_ point: [Double], to file: String, folder: String) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

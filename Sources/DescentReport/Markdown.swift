@@ -39,11 +39,12 @@ public enum Markdown {
         }.map(\.element)
     }
 
-    /// `summary.md`: one section and table per problem, problems in the order they first appear.
-    public static func summary(_ records: [RunRecord], references: [String: Optimum]) -> String {
+    /// `summary.md`: one section and table per problem, problems in the order they first appear; `note`
+    /// (Markdown, e.g. that the results are incomplete) goes right under the heading.
+    public static func summary(_ records: [RunRecord], references: [String: Optimum], note: String = "") -> String {
         var problems: [String] = []
         for r in records where !problems.contains(r.problem) { problems.append(r.problem) }
-        var out = "# Descent results\n\n" + orderRule + "\n"
+        var out = "# Descent results\n\n" + note + orderRule + "\n"
         for problem in problems {
             let rows = ordered(records.filter { $0.problem == problem })
             let n = rows.first?.dimension ?? 0

@@ -16,12 +16,12 @@ public enum ReportFiles {
         var used = Set<String>()
         return records.map { r in
             guard r.result.status != .skipped else { return nil }
-            let stem = stems([r.optimizer])[r.optimizer]! + (r.batchSize.map { "-batch\($0)-seed\(r.seed)" } ?? "")
+            let base = stem(r.optimizer) + (r.batchSize.map { "-batch\($0)-seed\(r.seed)" } ?? "")
                 + (r.instance > 0 ? "-instance\(r.instance)" : "")
             let folder = "traces/\(problemStems[r.problem] ?? fileName(r.problem))"
-            var path = "\(folder)/\(stem)"
+            var path = "\(folder)/\(base)"
             var suffix = 2
-            while used.contains(path) { path = "\(folder)/\(stem)-\(suffix)"; suffix += 1 }
+            while used.contains(path) { path = "\(folder)/\(base)-\(suffix)"; suffix += 1 }
             used.insert(path)
             return path + ".csv"
         }
@@ -54,13 +54,23 @@ public enum ReportFiles {
         }
         var out: [String: String] = [:]
         for (label, name) in names {
-            guard count[name]! > 1 || name.utf8.count > maxStem else { out[label] = name; continue }
-            var hash = StableHash()
-            hash.combine(label)
-            let hex = String(hash.value, radix: 16)
-            out[label] = String(decoding: name.utf8.prefix(100), as: UTF8.self) + "-" + String(repeating: "0", count: 16 - hex.count) + hex.prefix(8)
+            out[label] = count[name]! > 1 || name.utf8.count > maxStem ? hashed(label, name) : name
         }
         return out
+    }
+
+    /// One label's stem without the others to collide with (an optimizer's, inside its problem's folder,
+    /// where ``tracePaths(_:problemStems:)`` numbers duplicates): its ``fileName(_:)``, hashed when too long.
+    public static func stem(_ label: String) -> String {
+        let name = fileName(label)
+        return name.utf8.count > maxStem ? hashed(label, name) : name
+    }
+
+    /// `name`'s first 100 bytes and 8 hex digits of `label`'s hash.
+    private static func hashed(_ label: String, _ name: String) -> String {
+        var hash = StableHash()
+        hash.combine(label)
+        return String(decoding: name.utf8.prefix(100), as: UTF8.self) + "-" + hash.digits.prefix(8)
     }
 
     /// The file stems of the problems of `set` (``stems(_:)``), the same in every file that names a problem.
@@ -103,8 +113,7 @@ public enum ReportFiles {
         // Partial results say so first, in every Markdown file a reader opens.
         let partial = set.complete ? "" : "**Incomplete: the run was interrupted before every planned run finished "
             + "(metadata.json: \"complete\": false); rerun the same command with --resume.**\n\n"
-        let heading = "# Descent results\n\n"
-        files.append(("summary.md", heading + partial + Markdown.summary(set.records, references: set.references).dropFirst(heading.count)))
+        files.append(("summary.md", Markdown.summary(set.records, references: set.references, note: partial)))
 
         // Tables: one Markdown file with everything; one LaTeX file per table.
         let bootstrap = Bootstrap(problems)
@@ -154,14 +163,14 @@ public enum ReportFiles {
         var profileFigures: [Figure] = []
         if havePlots {
             for p in problems {
-                let stem = stem[p.problem]!
+                let name = stem[p.problem]!
                 let kappa = set.conditionNumbers[p.problem]
                 for (axis, folder, suffix) in [(ResultPlots.XAxis.work, "plots", ""), (.iterations, "plots", "-iterations"),
                                                (.time, "timing/plots", "-time")] {
                     let figure = ResultPlots.convergence(p, axis: axis, conditionNumber: kappa, hash: set.hash)
                     if axis == .work { convergence.append(figure) }
-                    files.append(("\(folder)/\(stem)\(suffix).svg", SVG.render(figure)))
-                    files.append(("\(folder)/\(stem)\(suffix).tex", PGFPlots.render(figure)))
+                    files.append(("\(folder)/\(name)\(suffix).svg", SVG.render(figure)))
+                    files.append(("\(folder)/\(name)\(suffix).tex", PGFPlots.render(figure)))
                 }
             }
             let profiles = Profiles(problems, target: profileTarget)

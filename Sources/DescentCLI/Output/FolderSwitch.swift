@@ -18,7 +18,7 @@ extension OutputFolder {
     func publish(_ files: [(String, String)], mode: PublishMode) throws -> [String] {
         let fm = FileManager.default
         let old = try manifest()
-        let ours = try suiteFiles()
+        let ours = try suiteFiles(listed: old)
         let newPaths = Set(files.map(\.0))
         for p in newPaths where !ResultPaths.isConfined(p) {
             throw SuiteError("internal: the result path '\(p)' leaves its folder", exitCode: SuiteExitCode.failure)
@@ -26,7 +26,7 @@ extension OutputFolder {
         var items = Set(newPaths.map(OutputLayout.top))
         if mode == .replace { items.formUnion(ours.map(OutputLayout.top)) }
         items.insert(Manifest.fileName)
-        try checkForeignFiles(replacing: items)
+        try checkForeignFiles(replacing: items, ours: ours)
 
         let pid = getpid()
         let staging = ".staging-\(pid)", retired = ".retired-\(pid)"

@@ -44,22 +44,13 @@ final class OutputFolder {
                              exitCode: SuiteExitCode.busy)
         }
         lock = fd
-        Self.writeNote("\(getpid())\n", to: path + "/.lock")
+        // Through a temporary file and a rename: a link planted as `.lock` is replaced, never followed.
+        try? writeAtomically("\(getpid())\n", to: path + "/.lock")
         try FolderSwitch.recover(in: path)
         removeLeftovers()
     }
 
     deinit { close(lock) }
-
-    /// Writes a small note file, never through a symbolic link (one in its place is removed first).
-    static func writeNote(_ text: String, to file: String) {
-        var st = stat()
-        if lstat(file, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG { unlink(file) }
-        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return }
-        _ = writeAll(fd, Array(text.utf8))
-        close(fd)
-    }
 
     /// The first line of a small note file (at most 32 bytes), not followed through a link.
     static func readNote(_ file: String) -> String? {
@@ -176,9 +167,12 @@ final class OutputFolder {
 
     /// The files the suite wrote here: the manifest's, or for a folder written before manifests
     /// (it has a metadata.json) the files at the suite's paths.
-    func suiteFiles() throws -> Set<String> {
+    func suiteFiles() throws -> Set<String> { try suiteFiles(listed: try manifest()) }
+
+    /// ``suiteFiles()`` with the folder's manifest already read.
+    func suiteFiles(listed manifest: Manifest?) throws -> Set<String> {
         // Only paths under the suite's own top-level items count, whatever a manifest says.
-        if let m = try manifest() { return m.paths.filter { OutputLayout.topLevel.contains(OutputLayout.top($0)) }.union([Manifest.fileName]) }
+        if let m = manifest { return m.paths.filter { OutputLayout.topLevel.contains(OutputLayout.top($0)) }.union([Manifest.fileName]) }
         guard FileManager.default.fileExists(atPath: path + "/metadata.json") else { return [] }
         // A folder this version wrote has a manifest; without it nothing here can be told apart from a user's file.
         if Metadata.writtenWithManifest(folder: path) {
@@ -240,14 +234,14 @@ final class OutputFolder {
 
     /// Whether the folder holds a complete set of results (metadata.json without `"complete": false`).
     func holdsCompleteResults() -> Bool {
-        guard let data = FileManager.default.contents(atPath: path + "/metadata.json"),
-              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return false }
+        guard let object = Metadata.object(folder: path) else { return false }
         return object["complete"] as? Bool ?? true
     }
 
     /// Refuses (exit 64) when a top-level item the suite would replace holds files the suite did not write.
-    func checkForeignFiles(replacing items: Set<String>) throws {
-        let ours = try suiteFiles()
+    /// `ours`: the folder's ``suiteFiles()`` when the caller has them.
+    func checkForeignFiles(replacing items: Set<String>, ours known: Set<String>? = nil) throws {
+        let ours = try known ?? suiteFiles()
         let foreign = files(under: items.sorted()).filter { !ours.contains($0) }
         guard !foreign.isEmpty else { return }
         throw SuiteError("\(path) holds files the suite did not write where it would write its own: "

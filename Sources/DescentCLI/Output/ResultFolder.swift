@@ -22,33 +22,33 @@ enum ResultFolder {
     /// The largest `manifest.csv` read (about 500 000 files).
     static let maximumManifestBytes = 32 << 20
 
-    /// The bytes of `path` if it is a regular file of at most `limit` bytes; nil if it does not exist;
-    /// throws when it is larger (checked before reading).
-    static func boundedContents(_ path: String, limit: Int) throws -> Data? {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        guard Int(st.st_size) <= limit else {
-            throw SuiteError("\(path) has \(st.st_size) bytes, over the \(limit >> 20) MiB a results folder's file may have; "
-                + "nothing was written", exitCode: SuiteExitCode.usage)
+    /// The bytes of `path`, at most `limit` of them (``BoundedFile``: the size is checked before anything
+    /// is read, and a pipe or device is read no further); nil if it does not exist or cannot be read.
+    static func boundedContents(_ path: String, limit: Int) throws -> [UInt8]? {
+        do {
+            return try BoundedFile.contents(of: path, limit: limit)
+        } catch .tooLarge(let size, _) {
+            throw SuiteError("\(path) has \(size.map(String.init) ?? "more") bytes, over the \(limit >> 20) MiB a results folder's "
+                + "file may have; nothing was written", exitCode: SuiteExitCode.usage)
+        } catch {
+            return nil
         }
-        return FileManager.default.contents(atPath: path)
     }
 
     /// Parses `folder`; `traces` false skips reading traces (comparisons do not need them).
     static func load(_ folder: String, traces: Bool = true) throws -> ResultSet {
-        let hash = try Metadata.hash(folder: folder)
+        let metadata = try Metadata.read(folder: folder)
         if FileManager.default.fileExists(atPath: folder + "/" + FolderSwitch.fileName) {
             throw SuiteError("\(folder) is in the middle of a switch to new results (a command was killed while writing it): "
                 + "'suite report \(folder)' completes it first", exitCode: SuiteExitCode.usage)
         }
-        let configured = (try? Metadata.read(folder: folder))?.configuration["targets"] as? [String]
-        let targets = configured.map { Set($0.compactMap(Double.init)) }
+        let targets = (metadata.configuration["targets"] as? [String]).map { Set($0.compactMap(Double.init)) }
         let manifest: Manifest?
         if let data = try boundedContents(folder + "/" + Manifest.fileName, limit: maximumManifestBytes) {
             do { manifest = try Manifest(parsing: String(decoding: data, as: UTF8.self)) } catch {
                 throw SuiteError("\(folder)/\(error)", exitCode: SuiteExitCode.usage)
             }
-        } else if Metadata.writtenWithManifest(folder: folder) {
+        } else if metadata.complete != nil {  // written with a manifest (Metadata.writtenWithManifest)
             throw SuiteError("\(folder)/manifest.csv is missing: the folder was changed after the suite wrote it, so its data "
                 + "cannot be checked; rerun it, or restore the file", exitCode: SuiteExitCode.usage)
         } else {
@@ -60,21 +60,22 @@ enum ResultFolder {
         var problems: [String] = []
         let set: ResultSet
         do {
-            set = try ResultSet.parse(hash: hash, targets: targets) { relative in
+            set = try ResultSet.parse(hash: metadata.hash, targets: targets) { relative in
                 if !traces && relative.hasPrefix("traces/") { return nil }
                 let full = folder + "/" + relative
                 guard ResultPaths.isConfined(relative) else {
                     problems.append("\(String(relative.prefix(80))) is not a file inside the folder")
                     return nil
                 }
-                let data: Data?
-                do { data = try boundedContents(full, limit: maximumFileBytes) } catch {
-                    problems.append("\(relative) is over \(maximumFileBytes >> 20) MiB")
+                // An existing file must resolve inside the folder (no link out of it), checked before it is read.
+                var st = stat()
+                if lstat(full, &st) == 0 && !URL(fileURLWithPath: full).resolvingSymlinksInPath().path.hasPrefix(root) {
+                    problems.append("\(String(relative.prefix(80))) is not a file inside the folder")
                     return nil
                 }
-                // An existing file must resolve inside the folder (no link out of it).
-                if data != nil && !URL(fileURLWithPath: full).resolvingSymlinksInPath().path.hasPrefix(root) {
-                    problems.append("\(String(relative.prefix(80))) is not a file inside the folder")
+                let data: [UInt8]?
+                do { data = try boundedContents(full, limit: maximumFileBytes) } catch {
+                    problems.append("\(relative) is over \(maximumFileBytes >> 20) MiB")
                     return nil
                 }
                 guard let data else {
@@ -100,8 +101,7 @@ enum ResultFolder {
             throw SuiteError("\(folder)/\(problems.first ?? "\(error)")", exitCode: SuiteExitCode.usage)
         }
         var loaded = set
-        loaded.complete = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/metadata.json")))
-            as? [String: Any])?["complete"] as? Bool ?? true
+        loaded.complete = metadata.complete ?? true
         if let first = problems.first {
             throw SuiteError("\(folder)/\(first)" + (problems.count > 1 ? " (and \(problems.count - 1) more)" : "")
                 + "; nothing was written", exitCode: SuiteExitCode.usage)
