@@ -70,34 +70,6 @@ public enum ResultTables {
         return text
     }
 
-    /// The significance level of the tables' rank-sum tests, before the Bonferroni correction.
-    public static let significanceLevel = 0.05
-
-    /// One run's outcome for a target, ordered best first: runs that reached it by their work, then
-    /// runs that did not by their final error (the ordering of COCO's rank-sum tests).
-    struct TargetOutcome: Comparable {
-        var reached: Bool
-        var value: Double
-
-        static func < (a: TargetOutcome, b: TargetOutcome) -> Bool {
-            a.reached != b.reached ? a.reached : a.value < b.value
-        }
-    }
-
-    /// The outcomes of `g`'s runs for `target`.
-    static func outcomes(_ g: RunGroup, _ target: Double, _ measure: WorkMeasure) -> [TargetOutcome] {
-        g.ran.map { r in
-            if let hit = r.result.hits.first(where: { $0.target == target }) { return TargetOutcome(reached: true, value: measure.value(hit)) }
-            let e = r.result.finalError
-            return TargetOutcome(reached: false, value: e.isNaN ? .infinity : e)
-        }
-    }
-
-    /// The Bonferroni-corrected two-sided rank-sum p-value of two groups' outcomes for `target`.
-    static func correctedP(_ a: RunGroup, _ b: RunGroup, _ target: Double, _ measure: WorkMeasure, comparisons: Int) -> Double {
-        Swift.min(1, RankSum.test(outcomes(a, target, measure), outcomes(b, target, measure)).p * Double(Swift.max(1, comparisons)))
-    }
-
     /// The per-problem table: work to each target of ``Targets/all``, final error, final ‖∇f‖ and status.
     /// With more than one run per optimizer, the fewest cell of a column is tested against every other
     /// optimizer by ``RankSum`` with a Bonferroni correction for `comparisons` problems.
@@ -107,28 +79,8 @@ public enum ResultTables {
         let fStarKnown = p.optimum != nil
         let groups = ordered(p.groups, measure: measure)
         let seeds = p.seedCount
-        let tested = seeds > 1
-        func key(_ g: RunGroup) -> String { g.optimizer + "\(g.batchSize ?? 0)" }
-        // The fewest median in each column; bold when it is significantly fewer than every other optimizer's
-        // (one run each: fewer than every other). ≈: not significantly different from it.
-        var best: [Double: String] = [:]
-        var tied: [Double: Set<String>] = [:]
-        for t in Targets.all {
-            let solved = groups.compactMap { g in g.solved(t, in: measure).map { (g, $0) } }
-            guard let winner = solved.min(by: { $0.1.median < $1.1.median }) else { continue }
-            if !tested {
-                if solved.allSatisfy({ key($0.0) == key(winner.0) || winner.1.upper < $0.1.lower }) { best[t] = key(winner.0) }
-                continue
-            }
-            var significant = true
-            for g in groups where !g.isSkipped && key(g) != key(winner.0) {
-                if correctedP(winner.0, g, t, measure, comparisons: comparisons) >= significanceLevel {
-                    significant = false
-                    tied[t, default: []].insert(key(g))
-                }
-            }
-            if significant { best[t] = key(winner.0) }
-        }
+        let key = markKey
+        let (best, tied) = columnMarks(groups, measure: measure, seeds: seeds, comparisons: comparisons)
         var rows: [[Table.Cell]] = []
         var footnotes: [(String, String)] = []
         // Problems with a validation split (data sets, networks) get its final loss and accuracy.
@@ -196,12 +148,7 @@ public enum ResultTables {
         caption += seeds > 1
             ? "; median [interquartile range] over \(seeds) \(word), (k/\(seeds)) when only k \(word) reached τ. "
             : ". "
-        caption += tested
-            ? "Bold: the fewest median, when a two-sided Mann–Whitney rank-sum test of its \(seeds) runs against each other "
-                + "optimizer's (runs that did not reach τ rank behind those that did, by final error) gives p < "
-                + "\(significanceLevel) after a Bonferroni correction for the \(comparisons) problems; ≈: not significantly different "
-                + "from the fewest by that test. "
-            : "Bold: fewest, by more than the spread. "
+        caption += markRule(seeds: seeds, comparisons: comparisons)
         caption += "– : never reached (the note says how the run ended). "
         if !learningRates.isEmpty {
             caption += "lr: the learning rate chosen by the --tune sweep on instance 0 (tuning.csv), – where the method has none. "
@@ -209,88 +156,6 @@ public enum ResultTables {
         caption += rowOrder + " Descent run \(hash)."
         return Table(title: "\(p.problem) (n = \(p.dimension))", caption: caption,
                      label: "descent:" + LaTeX.key(p.problem), columns: columns, rows: rows, footnotes: footnotes)
-    }
-
-    /// One optimizer's standing across problems (see ``overview(_:problemCount:hash:)``).
-    public struct Standing: Sendable, Equatable {
-        /// The row label (optimizer, with the batch size for mini-batch runs).
-        public var label: String
-        /// Problems it ran on (not skipped).
-        public var problems: Int
-        /// (problem, target) cells every seed reached.
-        public var reached: Int
-        /// Cells it could have reached: problems run × targets.
-        public var possible: Int
-        /// Problems where every seed converged.
-        public var converged: Int
-        /// Problems where some seed diverged.
-        public var diverged: Int
-        /// Median over its reached cells of its work / the least work any optimizer needed there.
-        public var medianRatio: Double?
-        /// Runs that reached a target, summed over its (problem, target) pairs.
-        public var successes: Int = 0
-        /// Runs that could have: its runs that ran × targets.
-        public var attempts: Int = 0
-        /// 1 = best; equal (reached, ratio) share a rank.
-        public var rank: Int
-    }
-
-    /// `work / best`, the ratio of the overview and the performance profile: 1 when both are 0, ∞ for
-    /// positive work against a best of 0 (an optimum already at x₀).
-    public static func workRatio(_ work: Double, best: Double) -> Double {
-        best > 0 ? work / best : (work == 0 ? 1 : .infinity)
-    }
-
-    /// Every optimizer's standing, work counted in each problem's default measure: ranked by targets
-    /// reached (most first), then by median work ratio.
-    public static func standings(_ problems: [ProblemGroup]) -> [Standing] {
-        var labels: [String] = []
-        var ratios: [String: [Double]] = [:]
-        var table: [String: Standing] = [:]
-        for p in problems {
-            let m = p.defaultMeasure
-            var bestWork: [Double: Double] = [:]
-            for t in Targets.all {
-                let medians = p.groups.compactMap { $0.solved(t, in: m)?.median }
-                if let b = medians.min() { bestWork[t] = b }
-            }
-            for g in p.groups {
-                let label = rowLabel(g)
-                if table[label] == nil {
-                    labels.append(label)
-                    table[label] = Standing(label: label, problems: 0, reached: 0, possible: 0, converged: 0, diverged: 0,
-                                            medianRatio: nil, rank: 0)
-                }
-                guard !g.isSkipped else { continue }
-                table[label]!.problems += 1
-                for t in Targets.all { table[label]!.successes += g.work(to: t, in: m).reached }
-                table[label]!.attempts += g.ran.count * Targets.all.count
-                table[label]!.possible += Targets.all.count
-                if g.ran.allSatisfy({ $0.result.status == .converged }) { table[label]!.converged += 1 }
-                if g.ran.contains(where: { $0.result.status == .diverged }) { table[label]!.diverged += 1 }
-                for t in Targets.all {
-                    guard let s = g.solved(t, in: m), let b = bestWork[t] else { continue }
-                    table[label]!.reached += 1
-                    ratios[label, default: []].append(workRatio(s.median, best: b))
-                }
-            }
-        }
-        var out = labels.map { label -> Standing in
-            var s = table[label]!
-            if let r = ratios[label], !r.isEmpty { s.medianRatio = Spread(r).median }
-            return s
-        }
-        out.sort { a, b in
-            if a.reached != b.reached { return a.reached > b.reached }
-            let (ra, rb) = (a.medianRatio ?? .infinity, b.medianRatio ?? .infinity)
-            if ra != rb { return ra < rb }
-            return a.label < b.label
-        }
-        for i in out.indices {
-            let tied = i > 0 && out[i - 1].reached == out[i].reached && out[i - 1].medianRatio == out[i].medianRatio
-            out[i].rank = tied ? out[i - 1].rank : i + 1
-        }
-        return out
     }
 
     /// The cross-problem summary table of ``standings(_:)`` over `problemCount` problems; `intervals`
