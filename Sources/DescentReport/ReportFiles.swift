@@ -125,22 +125,24 @@ public enum ReportFiles {
         var timing = "# Descent results: seconds to each target\n\nWall-clock times are not repeatable; "
             + "they are kept apart from the deterministic tables. Run \(set.hash).\n"
         files.append(("tables/overview.tex", overview.latex()))
+        files.append(("effects.csv", Effects.csv(problems)))
         var macros = NumberMacros(hash: set.hash)
         for standing in standings {
             let key = "overview/" + standing.label
             macros.add(key + "/rank", String(standing.rank))
             macros.add(key + "/targets-reached", "\(standing.reached)")
+            macros.add(key + "/score", NumberFormat.fixed(100 * standing.score))
             macros.add(key + "/median-ratio", standing.medianRatio.map { NumberFormat.fixed($0) } ?? "--")
         }
         var tables: [Table] = []
         for p in problems {
             var rates: [String: Double] = [:]
             for s in set.tuning where s.problem == p.problem { rates[s.optimizer] = s.chosen }
-            let table = ResultTables.targets(p, measure: p.defaultMeasure, hash: set.hash, comparisons: problems.count, learningRates: rates)
+            let table = ResultTables.targets(p, measure: p.defaultMeasure, hash: set.hash, learningRates: rates)
             tables.append(table)
             md += "\n" + table.markdown(headingLevel: 2)
             files.append(("tables/\(stem[p.problem]!).tex", table.latex()))
-            timing += "\n" + ResultTables.targets(p, measure: .seconds, hash: set.hash, comparisons: problems.count).markdown(headingLevel: 2)
+            timing += "\n" + ResultTables.targets(p, measure: .seconds, hash: set.hash).markdown(headingLevel: 2)
             for g in p.groups where !g.isSkipped {
                 let key = p.problem + "/" + ResultTables.rowLabel(g)
                 if let e = g.finalError { macros.add(key + "/final-error", NumberFormat.scientific(e.median)) }

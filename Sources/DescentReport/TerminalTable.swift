@@ -24,15 +24,17 @@ public enum TerminalTable {
         records.count <= runLimit ? summary(records) : standings(records, references: references)
     }
 
-    /// One line per optimizer, in the overview's rank order: targets reached, runs reaching them,
-    /// converged and diverged (problems), median work ratio.
+    /// One line per optimizer, in the overview's rank order: score (share of runs reaching), runs reaching,
+    /// targets reached, converged (runs) and diverged (runs), median work ratio.
     public static func standings(_ records: [RunRecord], references: [String: Optimum]) -> String {
-        let header = ["rank", "optimizer", "problems", "targets reached", "runs reaching", "converged", "diverged", "median work ratio"]
+        let header = ["rank", "optimizer", "problems", "score", "runs reaching", "targets reached", "converged", "diverged",
+                      "median work ratio"]
         let rows = ResultTables.standings(Grouping.problems(records, references: references)).map { s in
-            [String(s.rank), s.label, String(s.problems), "\(s.reached)/\(s.possible)", "\(s.successes)/\(s.attempts)",
-             String(s.converged), String(s.diverged), s.medianRatio.map { NumberFormat.fixed($0) } ?? "–"]
+            [String(s.rank), s.label, String(s.problems), NumberFormat.fixed(100 * s.score) + "%", "\(s.successes)/\(s.attempts)",
+             "\(s.reached)/\(s.possible)", "\(s.converged)/\(s.runs)", String(s.diverged),
+             s.medianRatio.map { NumberFormat.fixed($0) } ?? "–"]
         }
-        return align([header] + rows, rightAligned: [0, 2, 3, 4, 5, 6, 7])
+        return align([header] + rows, rightAligned: [0, 2, 3, 4, 5, 6, 7, 8])
     }
 
     /// Pads columns to equal width; columns in `rightAligned` are right-aligned; with `rule`, a line

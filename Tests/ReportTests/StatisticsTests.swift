@@ -42,31 +42,6 @@ struct StatisticsTests {
         #expect(r.u == 105 && Swift.abs(r.p - 0.009483607191205003) < 1e-12, "\(r.p)")
     }
 
-    @Test("the fewest is bold only when significantly fewer than every other optimizer; ≈ marks the indistinguishable")
-    func significanceMarks() {
-        // fast beats slow on all 8 instances (exact p = 2/12870 = 1.55e-4, ×3 problems < 0.05); close overlaps fast.
-        let records = sampleRuns("p", "fast", [10, 11, 12, 13, 14, 15, 16, 17]) + sampleRuns("p", "slow", [30, 31, 32, 33, 34, 35, 36, 37])
-            + sampleRuns("p", "close", [12, 13, 14, 15, 16, 17, 18, 19])
-        let problem = Grouping.problems(records, references: ["p": Optimum(value: 0, point: nil, source: .analytic)])[0]
-        let table = ResultTables.targets(problem, measure: .evaluations, hash: "h", comparisons: 3)
-        let close = table.rows.first { $0[0].text == "close" }!
-        let fast = table.rows.first { $0[0].text == "fast" }!
-        let slow = table.rows.first { $0[0].text == "slow" }!
-        #expect(close[1].text.hasSuffix("≈") && !slow[1].text.hasSuffix("≈") && !fast[1].bold)
-        #expect(table.caption.contains("Mann–Whitney") && table.caption.contains("Bonferroni correction for the 3 problems"))
-        // Without the close competitor the fewest is bold.
-        let clear = Grouping.problems(records.filter { $0.optimizer != "close" }, references: [:])[0]
-        let t2 = ResultTables.targets(clear, measure: .evaluations, hash: "h", comparisons: 3)
-        #expect(t2.rows.first { $0[0].text == "fast" }![1].bold)
-        // With 400 problems the correction takes the significance away (1.55e-4 × 400 > 0.05).
-        let t3 = ResultTables.targets(clear, measure: .evaluations, hash: "h", comparisons: 400)
-        #expect(!t3.rows.first { $0[0].text == "fast" }![1].bold)
-        // A run that never reached a target ranks behind every run that did.
-        let misses = sampleRuns("q", "fast", [10, 11, 12, 13, 14, 15, 16, 17]) + sampleRuns("q", "never", Array(repeating: nil, count: 8))
-        let q = Grouping.problems(misses, references: [:])[0]
-        #expect(ResultTables.targets(q, measure: .evaluations, hash: "h").rows.first { $0[0].text == "fast" }![1].bold)
-    }
-
     @Test("bootstrap intervals are seeded, contain the estimate, and vanish with one run per problem")
     func bootstrap() {
         let records = sampleRuns("p", "a", [10, 12, 14, 16, 18]) + sampleRuns("p", "b", [20, 22, 28, 30, 40])

@@ -1,10 +1,29 @@
 import DescentCore
 
-/// Which cell of each column of a per-problem table is marked best (bold) and which are marked
-/// not significantly different from it (≈), and the rule as the caption states it.
+/// Which cell of each column of a per-problem table is its reference (the fewest work), whether the
+/// reference is significantly fewer than every other optimizer, which cells are indistinguishable from
+/// it, and the rule in words.
+///
+/// The rule (stated in full by ``markRule(runs:word:)``):
+/// - Outcomes. Each run's outcome for a target τ is its work to τ when it reached τ; runs that did not
+///   reach τ rank behind every run that did, among themselves by final error (NaN last).
+/// - Reference. The optimizer whose median outcome over all its runs is the smallest work. Its median is a
+///   work only when more than half its runs reached τ, so only such an optimizer can be the reference;
+///   ties go to more runs reaching, then to the label. A column where no optimizer reaches τ on more than
+///   half its runs has no reference and no marks.
+/// - Test. The reference against every other optimizer that ran on the problem, each by the exact
+///   two-sided rank-sum test conditional on ties (``ExactTests/rankSum(_:_:exactLimit:draws:seed:)``),
+///   Holm-corrected over those comparisons (the family is the column).
+/// - Marks. Bold: the reference, when every corrected p is below ``significanceLevel``; italic: the
+///   reference otherwise. ≈: corrected p at least ``significanceLevel`` and median outcome at most
+///   ``indistinguishableFactor`` times the reference's. Cells no run reached (dashes) never get ≈.
+///   With one run per optimizer there is no test: bold when strictly fewest, italic when tied.
 extension ResultTables {
-    /// The significance level of the tables' rank-sum tests, before the Bonferroni correction.
+    /// The family-wise significance level of the tables' tests (Holm-corrected within a column).
     public static let significanceLevel = 0.05
+
+    /// ≈ is never put on a cell whose median work is more than this many times the reference's.
+    public static let indistinguishableFactor = 2.0
 
     /// One run's outcome for a target, ordered best first: runs that reached it by their work, then
     /// runs that did not by their final error (the ordering of COCO's rank-sum tests).
@@ -17,7 +36,7 @@ extension ResultTables {
         }
     }
 
-    /// The outcomes of `g`'s runs for `target`.
+    /// The outcomes of `g`'s runs for `target`, in run order.
     static func outcomes(_ g: RunGroup, _ target: Double, _ measure: WorkMeasure) -> [TargetOutcome] {
         g.ran.map { r in
             if let hit = r.result.hits.first(where: { $0.target == target }) { return TargetOutcome(reached: true, value: measure.value(hit)) }
@@ -26,52 +45,141 @@ extension ResultTables {
         }
     }
 
-    /// The Bonferroni-corrected two-sided rank-sum p-value of two groups' outcomes for `target`.
-    static func correctedP(_ a: RunGroup, _ b: RunGroup, _ target: Double, _ measure: WorkMeasure, comparisons: Int) -> Double {
-        Swift.min(1, RankSum.test(outcomes(a, target, measure), outcomes(b, target, measure)).p * Double(Swift.max(1, comparisons)))
+    /// The median of outcomes as a work: defined when more than half the runs reached (the middle
+    /// outcome, or the mean of the middle two, is then a reached run's work), else `nil`.
+    static func medianWork(_ outcomes: [TargetOutcome]) -> Double? {
+        var sorted = outcomes
+        return medianWork(sorting: &sorted)
+    }
+
+    /// ``medianWork(_:)`` of `outcomes`, sorting them in place (no allocation: the bootstrap calls it often).
+    static func medianWork(sorting outcomes: inout [TargetOutcome]) -> Double? {
+        let n = outcomes.count
+        var reached = 0
+        for o in outcomes where o.reached { reached += 1 }
+        guard n > 0, reached * 2 > n else { return nil }
+        outcomes.sort()
+        return n % 2 == 1 ? outcomes[n / 2].value : (outcomes[n / 2 - 1].value + outcomes[n / 2].value) / 2
     }
 
     /// The key of a group in marks: its optimizer and batch size.
     static func markKey(_ g: RunGroup) -> String { g.optimizer + "\(g.batchSize ?? 0)" }
 
-    /// For each target, the key of the bold group (when there is one) and the keys marked ≈.
-    static func columnMarks(_ groups: [RunGroup], measure: WorkMeasure, seeds: Int, comparisons: Int)
-        -> (best: [Double: String], tied: [Double: Set<String>]) {
-        let tested = seeds > 1
-        let key = markKey
-        // The fewest median in each column; bold when it is significantly fewer than every other optimizer's
-        // (one run each: fewer than every other). ≈: not significantly different from it.
-        var best: [Double: String] = [:]
-        var tied: [Double: Set<String>] = [:]
-        for t in Targets.all {
-            let solved = groups.compactMap { g in g.solved(t, in: measure).map { (g, $0) } }
-            guard let winner = solved.min(by: { $0.1.median < $1.1.median }) else { continue }
-            if !tested {
-                if solved.allSatisfy({ key($0.0) == key(winner.0) || winner.1.upper < $0.1.lower }) { best[t] = key(winner.0) }
-                continue
-            }
-            var significant = true
-            for g in groups where !g.isSkipped && key(g) != key(winner.0) {
-                if correctedP(winner.0, g, t, measure, comparisons: comparisons) >= significanceLevel {
-                    significant = false
-                    tied[t, default: []].insert(key(g))
-                }
-            }
-            if significant { best[t] = key(winner.0) }
-        }
-        return (best, tied)
+    /// A column's marks: the reference's key and whether it is significantly fewer than every other
+    /// optimizer (bold) or not (italic), and the keys marked ≈.
+    public struct ColumnMarks: Sendable, Equatable {
+        /// The key of the reference (``markKey(_:)``).
+        public var reference: String
+        /// Bold (significantly fewer than every other optimizer) rather than italic.
+        public var significant: Bool
+        /// The keys marked ≈.
+        public var indistinguishable: Set<String>
     }
 
-    /// The caption's statement of the marking rule.
-    static func markRule(seeds: Int, comparisons: Int) -> String {
-        let tested = seeds > 1
-        var caption = ""
-        caption += tested
-            ? "Bold: the fewest median, when a two-sided Mann–Whitney rank-sum test of its \(seeds) runs against each other "
-                + "optimizer's (runs that did not reach τ rank behind those that did, by final error) gives p < "
-                + "\(significanceLevel) after a Bonferroni correction for the \(comparisons) problems; ≈: not significantly different "
-                + "from the fewest by that test. "
-            : "Bold: fewest, by more than the spread. "
-        return caption
+    /// One comparison of a column: an optimizer against the column's reference.
+    public struct Comparison: Sendable, Equatable {
+        /// The compared group's index in the groups given.
+        public var group: Int
+        /// Its median work over all runs (``medianWork(_:)``); `nil` when at most half its runs reached.
+        public var medianWork: Double?
+        /// Its median work over the reference's (``workRatio(_:best:)``); ∞ when its median is undefined.
+        public var ratio: Double
+        /// Vargha–Delaney Â₁₂ of its outcomes against the reference's: the probability that a run of it
+        /// is behind a run of the reference (ties count half); 0.5 = no difference, 1 = always behind.
+        public var a12: Double
+        /// The exact rank-sum p-value, uncorrected.
+        public var p: Double
+        /// The Holm-corrected p-value within the column.
+        public var holm: Double
+        /// The exact paired sign-flip p-value on per-instance outcomes (``ExactTests/signFlip(_:)``);
+        /// NaN when the two optimizers' runs do not pair up by instance and seed.
+        public var paired: Double
+        /// Marked ≈.
+        public var indistinguishable: Bool
+    }
+
+    /// A column's reference (its group index) and the comparisons of every other group that ran;
+    /// `nil` when no group reaches the target on more than half its runs.
+    public static func compare(_ groups: [RunGroup], target: Double, measure: WorkMeasure)
+        -> (reference: Int, significant: Bool, comparisons: [Comparison])? {
+        let ran = groups.indices.filter { !groups[$0].isSkipped }
+        let outcome = ran.map { outcomes(groups[$0], target, measure) }
+        let medians = outcome.map(medianWork)
+        let reached = outcome.map { $0.filter(\.reached).count }
+        var best: Int? = nil
+        for i in ran.indices {
+            guard let m = medians[i] else { continue }
+            if let b = best, let mb = medians[b],
+               (mb, -reached[b], markKey(groups[ran[b]])) <= (m, -reached[i], markKey(groups[ran[i]])) { continue }
+            best = i
+        }
+        guard let b = best, let reference = medians[b] else { return nil }
+        let tested = outcome[b].count > 1
+        var comparisons: [Comparison] = []
+        for i in ran.indices where i != b {
+            let ratio = medians[i].map { workRatio($0, best: reference) } ?? .infinity
+            let p = tested ? ExactTests.rankSum(outcome[b], outcome[i]) : (medians[i] == reference ? 1 : 0)
+            comparisons.append(Comparison(group: ran[i], medianWork: medians[i], ratio: ratio,
+                                          a12: ExactTests.varghaDelaney(outcome[i], outcome[b]), p: p, holm: p,
+                                          paired: paired(groups[ran[b]], groups[ran[i]], outcome[b], outcome[i]),
+                                          indistinguishable: false))
+        }
+        let holm = ExactTests.holm(comparisons.map(\.p))
+        for k in comparisons.indices {
+            comparisons[k].holm = holm[k]
+            comparisons[k].indistinguishable = tested && holm[k] >= significanceLevel
+                && comparisons[k].ratio <= indistinguishableFactor
+        }
+        return (ran[b], !comparisons.isEmpty && comparisons.allSatisfy { $0.holm < significanceLevel }, comparisons)
+    }
+
+    /// The exact paired p of two groups' outcomes matched by (instance, seed); NaN when they do not match.
+    static func paired(_ a: RunGroup, _ b: RunGroup, _ oa: [TargetOutcome], _ ob: [TargetOutcome]) -> Double {
+        let ka = a.ran.map { "\($0.instance)/\($0.seed)" }
+        let kb = b.ran.map { "\($0.instance)/\($0.seed)" }
+        guard ka.count > 1, Set(ka).count == ka.count, Set(ka) == Set(kb) else { return .nan }
+        let index = Dictionary(uniqueKeysWithValues: kb.enumerated().map { ($1, $0) })
+        let d = ka.indices.map { i in
+            let o = ob[index[ka[i]]!]
+            return ExactTests.pairedDifference((o.reached, o.value), (oa[i].reached, oa[i].value))
+        }
+        return ExactTests.signFlip(d)
+    }
+
+    /// For each target, the column's marks (absent where the column has no reference).
+    public static func columnMarks(_ groups: [RunGroup], measure: WorkMeasure) -> [Double: ColumnMarks] {
+        var out: [Double: ColumnMarks] = [:]
+        for t in Targets.all {
+            guard let c = compare(groups, target: t, measure: measure) else { continue }
+            out[t] = ColumnMarks(reference: markKey(groups[c.reference]), significant: c.significant,
+                                 indistinguishable: Set(c.comparisons.filter(\.indistinguishable).map { markKey(groups[$0.group]) }))
+        }
+        return out
+    }
+
+    /// The marking rule in words, for a table whose optimizers have `runs` runs each (`word`: instances or seeds).
+    public static func markRule(runs: Int, word: String) -> String {
+        guard runs > 1 else {
+            return "Bold: the fewest work, when strictly fewer than every other optimizer's; italic: the fewest, tied. "
+        }
+        let factor = indistinguishableFactor.rounded() == indistinguishableFactor
+            ? String(Int(indistinguishableFactor)) : NumberFormat.fixed(indistinguishableFactor)
+        return "Marks compare each column's reference with every other optimizer. Each run's outcome is its work to τ; "
+            + "runs that did not reach τ rank behind every run that did, among themselves by final error. "
+            + "Reference: the optimizer with the smallest median outcome over its \(runs) \(word); only an optimizer that "
+            + "reached τ on more than half its \(word) has a median work, so only it can be the reference (ties: more runs "
+            + "reaching, then name); a column where none does has no marks. Test: the exact two-sided Mann–Whitney rank-sum "
+            + "test conditional on ties, the reference against each other optimizer that ran, Holm-corrected over the "
+            + "column's comparisons. Bold: the reference, significantly fewer than every other optimizer (every corrected "
+            + "p < \(significanceLevel)); italic: the reference otherwise. ≈: not significantly different from the "
+            + "reference (corrected p ≥ \(significanceLevel)) and a median work at most \(factor)× the reference's. "
+            + "Unmarked: significantly more work than the reference, or more than \(factor)× its median. "
+            + "Dashes (no run reached τ) are never marked. "
+    }
+
+    /// The smallest Holm-corrected p a column of `optimizers` optimizers with `runs` runs each can reach:
+    /// every comparison completely separated, (optimizers − 1) · 2/C(2·runs, runs).
+    public static func smallestCorrectedP(optimizers: Int, runs: Int) -> Double {
+        Swift.min(1, Double(Swift.max(1, optimizers - 1)) * ExactTests.smallestRankSumP(runs, runs))
     }
 }

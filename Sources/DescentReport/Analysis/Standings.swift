@@ -12,19 +12,36 @@ extension ResultTables {
         public var reached: Int
         /// Cells it could have reached: problems run × targets.
         public var possible: Int
-        /// Problems where every seed converged.
+        /// Its runs that ended converged (over every problem it ran on).
         public var converged: Int
-        /// Problems where some seed diverged.
+        /// Its runs that ended diverged.
         public var diverged: Int
+        /// Its runs that ran (not skipped).
+        public var runs: Int = 0
         /// Median over its reached cells of its work / the least work any optimizer needed there.
         public var medianRatio: Double?
         /// Runs that reached a target, summed over its (problem, target) pairs.
         public var successes: Int = 0
         /// Runs that could have: its runs that ran × targets.
         public var attempts: Int = 0
-        /// 1 = best; equal (reached, ratio) share a rank.
+        /// 1 = best; equal (score, ratio) share a rank.
         public var rank: Int
+
+        /// The ranking score: the share of its attempted (problem, target, run) triples that reached the
+        /// target, successes / attempts, over only the problems it ran on (0 when it ran on none).
+        public var score: Double { attempts > 0 ? Double(successes) / Double(attempts) : 0 }
+
+        /// Whether `self` has a higher score than `other`, compared exactly (cross-multiplied counts).
+        func scoresAbove(_ other: Standing) -> Bool {
+            successes * Swift.max(other.attempts, 1) > other.successes * Swift.max(attempts, 1)
+        }
     }
+
+    /// The overview's ranking rule in words.
+    public static let rankingRule = "Rank: by score, the share of attempted (problem, target, run) triples in which the "
+        + "run reached the target, counted only on the problems the optimizer ran on (a method skipped on a problem is "
+        + "neither credited nor penalised there); then by smallest median work ratio; equal score and ratio share a rank."
+
 
     /// `work / best`, the ratio of the overview and the performance profile: 1 when both are 0, ∞ for
     /// positive work against a best of 0 (an optimum already at x₀).
@@ -32,8 +49,8 @@ extension ResultTables {
         best > 0 ? work / best : (work == 0 ? 1 : .infinity)
     }
 
-    /// Every optimizer's standing, work counted in each problem's default measure: ranked by targets
-    /// reached (most first), then by median work ratio.
+    /// Every optimizer's standing, work counted in each problem's default measure, ranked by
+    /// ``rankingRule``: score (highest first), then median work ratio.
     public static func standings(_ problems: [ProblemGroup]) -> [Standing] {
         var labels: [String] = []
         var ratios: [String: [Double]] = [:]
@@ -57,8 +74,9 @@ extension ResultTables {
                 for t in Targets.all { table[label]!.successes += g.work(to: t, in: m).reached }
                 table[label]!.attempts += g.ran.count * Targets.all.count
                 table[label]!.possible += Targets.all.count
-                if g.ran.allSatisfy({ $0.result.status == .converged }) { table[label]!.converged += 1 }
-                if g.ran.contains(where: { $0.result.status == .diverged }) { table[label]!.diverged += 1 }
+                table[label]!.runs += g.ran.count
+                table[label]!.converged += g.ran.filter { $0.result.status == .converged }.count
+                table[label]!.diverged += g.ran.filter { $0.result.status == .diverged }.count
                 for t in Targets.all {
                     guard let s = g.solved(t, in: m), let b = bestWork[t] else { continue }
                     table[label]!.reached += 1
@@ -72,13 +90,13 @@ extension ResultTables {
             return s
         }
         out.sort { a, b in
-            if a.reached != b.reached { return a.reached > b.reached }
+            if a.scoresAbove(b) || b.scoresAbove(a) { return a.scoresAbove(b) }
             let (ra, rb) = (a.medianRatio ?? .infinity, b.medianRatio ?? .infinity)
             if ra != rb { return ra < rb }
             return a.label < b.label
         }
         for i in out.indices {
-            let tied = i > 0 && out[i - 1].reached == out[i].reached && out[i - 1].medianRatio == out[i].medianRatio
+            let tied = i > 0 && !out[i - 1].scoresAbove(out[i]) && out[i - 1].medianRatio == out[i].medianRatio
             out[i].rank = tied ? out[i - 1].rank : i + 1
         }
         return out

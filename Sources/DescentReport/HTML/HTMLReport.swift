@@ -130,6 +130,7 @@ public enum HTMLReport {
             out += "<tr>" + zip(row, t.columns).map { c, col in
                 var text = escape(c.text)
                 if c.bold { text = "<strong>" + text + "</strong>" }
+                if c.italic { text = "<em>" + text + "</em>" }
                 if let m = c.marker { text += "<sup>\(escape(m))</sup>" }
                 return "<td\(col.right ? " class=\"num\"" : "")>\(text)</td>"
             }.joined() + "</tr>\n"

@@ -71,16 +71,15 @@ public enum ResultTables {
     }
 
     /// The per-problem table: work to each target of ``Targets/all``, final error, final ‖∇f‖ and status.
-    /// With more than one run per optimizer, the fewest cell of a column is tested against every other
-    /// optimizer by ``RankSum`` with a Bonferroni correction for `comparisons` problems.
+    /// Each column's reference, significance and ≈ marks follow ``columnMarks(_:measure:)``.
     /// `learningRates`: the learning rate `--tune` chose for each optimizer label on this problem (a column when not empty).
-    public static func targets(_ p: ProblemGroup, measure: WorkMeasure, hash: String, comparisons: Int = 1,
+    public static func targets(_ p: ProblemGroup, measure: WorkMeasure, hash: String,
                                learningRates: [String: Double] = [:]) -> Table {
         let fStarKnown = p.optimum != nil
         let groups = ordered(p.groups, measure: measure)
         let seeds = p.seedCount
         let key = markKey
-        let (best, tied) = columnMarks(groups, measure: measure, seeds: seeds, comparisons: comparisons)
+        let marks = columnMarks(groups, measure: measure)
         var rows: [[Table.Cell]] = []
         var footnotes: [(String, String)] = []
         // Problems with a validation split (data sets, networks) get its final loss and accuracy.
@@ -107,8 +106,10 @@ public enum ResultTables {
                 }
                 var text = spreadText(Spread(w.values)) { workText($0, measure) }
                 if w.reached < w.total { text += " (\(w.reached)/\(w.total))" }
-                if tied[t]?.contains(key(g)) == true { text += " ≈" }
-                row.append(Table.Cell(text, numeric: true, bold: best[t] == key(g),
+                if marks[t]?.indistinguishable.contains(key(g)) == true { text += " ≈" }
+                let reference = marks[t]?.reference == key(g)
+                row.append(Table.Cell(text, numeric: true, bold: reference && marks[t]!.significant,
+                                      italic: reference && !marks[t]!.significant,
                                       marker: w.reached < w.total ? noteMarker() : nil))
             }
             row.append(Table.Cell(g.finalError.map { spreadText($0) { NumberFormat.scientific($0) } } ?? "–", numeric: true))
@@ -148,7 +149,7 @@ public enum ResultTables {
         caption += seeds > 1
             ? "; median [interquartile range] over \(seeds) \(word), (k/\(seeds)) when only k \(word) reached τ. "
             : ". "
-        caption += markRule(seeds: seeds, comparisons: comparisons)
+        caption += markRule(runs: seeds, word: word)
         caption += "– : never reached (the note says how the run ended). "
         if !learningRates.isEmpty {
             caption += "lr: the learning rate chosen by the --tune sweep on instance 0 (tuning.csv), – where the method has none. "
@@ -169,24 +170,29 @@ public enum ResultTables {
                 ratio += " [" + NumberFormat.fixed(i.lower) + "–" + NumberFormat.fixed(i.upper) + "]"
             }
             var row = [Table.Cell(String(s.rank), numeric: true), Table.Cell(s.label, bold: s.rank == 1),
-                       Table.Cell(String(s.problems), numeric: true), Table.Cell("\(s.reached)/\(s.possible)")]
-            if manyRuns { row.append(Table.Cell("\(s.successes)/\(s.attempts)")) }
-            return row + [Table.Cell(String(s.converged), numeric: true), Table.Cell(String(s.diverged), numeric: true),
+                       Table.Cell(String(s.problems), numeric: true),
+                       Table.Cell(NumberFormat.fixed(100 * s.score) + "%", numeric: true),
+                       Table.Cell("\(s.successes)/\(s.attempts)")]
+            if manyRuns { row.append(Table.Cell("\(s.reached)/\(s.possible)")) }
+            return row + [Table.Cell("\(s.converged)/\(s.runs)"), Table.Cell(String(s.diverged), numeric: true),
                           Table.Cell(ratio, numeric: s.medianRatio != nil)]
         }
         var columns = [Table.Column("rank"), Table.Column("optimizer", right: false), Table.Column("problems"),
-                       Table.Column("targets reached")]
-        if manyRuns { columns.append(Table.Column("runs reaching")) }
+                       Table.Column("score"), Table.Column(manyRuns ? "runs reaching" : "targets reached")]
+        if manyRuns { columns.append(Table.Column("targets reached")) }
         columns += [Table.Column("converged"), Table.Column("diverged"), Table.Column("median work ratio")]
-        var caption = "Over \(problemCount) problems and the targets f − f* ≤ 10⁻¹ … 10⁻⁸ (‖∇f‖ where f* is unknown). "
-            + "Targets reached: (problem, target) pairs every run reached, of those possible on the problems it ran on. "
-        if manyRuns { caption += "Runs reaching: k/N over its runs and the 8 targets. " }
-        caption += "Median work ratio: over those pairs, its work (evaluations; epochs in mini-batch runs) divided by the "
-            + "least work any optimizer needed for the same pair (1 = always the fastest)"
+        var caption = "Over \(problemCount) problems and the targets f − f* ≤ 10⁻¹ … 10⁻⁸ (‖∇f‖ where f* is unknown), "
+            + "counted only on the problems each optimizer ran on. Score: "
+            + (manyRuns ? "runs reaching as a percentage; runs reaching: k/N over its (problem, target, run) triples. "
+                : "targets reached as a percentage; targets reached: (problem, target) pairs its run reached. ")
+        if manyRuns { caption += "Targets reached: (problem, target) pairs every one of its runs reached. " }
+        caption += "Converged: its runs (over all its problems) that ended converged, of those that ran; diverged: its runs "
+            + "that diverged. Median work ratio: over the pairs every run reached, its median work (evaluations; epochs in "
+            + "mini-batch runs) divided by the least median work any optimizer needed for the same pair (1 = always the fastest)"
         caption += intervals.isEmpty ? ". "
             : "; [95% percentile-bootstrap interval: each problem's runs redrawn with replacement, the same draw for every "
                 + "optimizer, \(Bootstrap.replicates) seeded replicates]. "
-        caption += "Rank: most targets reached, then smallest median ratio; equal pairs share a rank. Descent run \(hash)."
+        caption += rankingRule + " Descent run \(hash)."
         return Table(title: "All problems: targets reached and work relative to the best", caption: caption,
                      label: "descent:overview", columns: columns, rows: rows)
     }

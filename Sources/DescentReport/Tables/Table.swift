@@ -11,14 +11,17 @@ public struct Table: Sendable, Equatable {
         public var numeric: Bool
         /// Bold: the best in its column (the table's caption says by which rule).
         public var bold: Bool
+        /// Italic: the best in its column, but not by a significant margin (the caption says which rule).
+        public var italic: Bool
         /// A footnote marker (`a`, `b`, …) after the text.
         public var marker: String?
 
         /// A cell.
-        public init(_ text: String, numeric: Bool = false, bold: Bool = false, marker: String? = nil) {
+        public init(_ text: String, numeric: Bool = false, bold: Bool = false, italic: Bool = false, marker: String? = nil) {
             self.text = text
             self.numeric = numeric
             self.bold = bold
+            self.italic = italic
             self.marker = marker
         }
     }
@@ -84,6 +87,7 @@ public struct Table: Sendable, Equatable {
             out += "| " + row.map { c in
                 var t = Markdown.escape(c.text)
                 if c.bold { t = "**" + t + "**" }
+                if c.italic { t = "*" + t + "*" }
                 if let m = c.marker { t += " ⁽" + m + "⁾" }
                 return t
             }.joined(separator: " | ") + " |\n"
@@ -107,6 +111,7 @@ public struct Table: Sendable, Equatable {
             out += row.map { c in
                 var t = c.numeric ? LaTeX.number(c.text) : LaTeX.escape(c.text)
                 if c.bold { t = "\\textbf{" + t + "}" }
+                if c.italic { t = "\\textit{" + t + "}" }
                 if let m = c.marker { t += "\\textsuperscript{" + m + "}" }
                 return t
             }.joined(separator: " & ") + " \\\\\n"
