@@ -29,7 +29,8 @@ struct ListCommand: ParsableCommand, RegistryCommand {
         }
         out += "\nOptimizers (\(registry.optimizers.count)); select with --optimizer 'name(key=value,...)':\n"
         for o in registry.optimizers {
-            out += "  \(o.name)\n      \(o.summary)\n"
+            let alias = o.aliasOf.map { " [alias of \($0): the same method; --all and globs run \($0)]" } ?? ""
+            out += "  \(o.name)\(alias)\n      \(o.summary)\n"
             out += parameterLines(o.parameters)
         }
         out += "\nModifiers (\(registry.modifiers.count)); chain after an optimizer: --optimizer 'adam + clip(norm=1) + cosine(steps=1000)':\n"

@@ -267,6 +267,9 @@ public struct OptimizerEntry: Sendable {
     public let parameters: [ParameterSpec]
     /// What it needs from a run.
     public let requirements: Requirements
+    /// The entry this one is another name for (`sgd` is `gd`: the same method with the same defaults), or
+    /// `nil`. A pattern such as `--all` skips aliases, so each method runs once; the alias's own name selects it.
+    public private(set) var aliasOf: String? = nil
     private let configureSpec: @Sendable (Spec) throws(SpecError) -> ConfiguredOptimizer
 
     /// Registers optimizer type `O`, optionally under another name with changed defaults.
@@ -302,6 +305,13 @@ public struct OptimizerEntry: Sendable {
         configureSpec = { (spec: Spec) throws(SpecError) -> ConfiguredOptimizer in
             wrap(try Configured.make(spec, name: entryName, defaults: base), entryName)
         }
+    }
+
+    /// This entry declared as another name for the entry `name` (see ``aliasOf``).
+    public func alias(of name: String) -> OptimizerEntry {
+        var entry = self
+        entry.aliasOf = name
+        return entry
     }
 
     /// Builds the optimizer that `spec` describes; unknown or invalid hyperparameters throw.

@@ -169,7 +169,8 @@ public struct Registry: Sendable {
         return out
     }
 
-    /// The configured optimizers the specs select, in the order given; each glob expands in registry order.
+    /// The configured optimizers the specs select, in the order given; each glob expands in registry order,
+    /// once per method (an alias, ``OptimizerEntry/aliasOf``, is selected only by its own name).
     ///
     /// A spec may chain modifiers after the optimizer with `+`:
     /// `adam(lr=0.01) + clip(norm=1) + cosine(steps=1000)`.
@@ -189,7 +190,8 @@ public struct Registry: Sendable {
                 }
                 chain.append(try entry.make(m))
             }
-            for entry in try match(spec, in: optimizers, name: \.name, kind: "optimizer") {
+            // A pattern selects each method once: an alias (the same method under another name) is left out.
+            for entry in try match(spec, in: optimizers, name: \.name, kind: "optimizer") where !spec.isPattern || entry.aliasOf == nil {
                 let configured = try entry.configure(spec).chained(with: chain)
                 if !out.contains(where: { $0.label == configured.label }) { out.append(configured) }
             }

@@ -13,7 +13,7 @@ public enum BuiltinOptimizers {
                 $0.momentum = 0.9
                 $0.nesterov = true
             },
-            OptimizerEntry(SGD.self),
+            OptimizerEntry(SGD.self).alias(of: "gd"),
             OptimizerEntry(Adagrad.self),
             OptimizerEntry(RMSprop.self),
             OptimizerEntry(Adadelta.self),
