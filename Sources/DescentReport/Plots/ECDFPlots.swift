@@ -5,15 +5,16 @@ public enum ECDFPlots {
     /// Points per decade of x a drawn curve keeps at most (the last of each bin); `ecdf.csv` has every step.
     public static let pointsPerDecade = 40.0
 
-    /// The figure of `ecdf`: one step curve per optimizer in palette order, the virtual best as the dashed
-    /// black reference line; log x from half the least to twice the largest work, y in [0, 1].
+    /// The figure of `ecdf`: the virtual best as the dashed black reference line (first in the legend), then
+    /// one step curve per optimizer in palette order; log x from half the least to twice the largest work, y in [0, 1].
     /// `scope` names the problems (`all 31 problems`, `convex quadratics`).
     public static func figure(_ ecdf: RuntimeECDF, scope: String, hash: String) -> Figure {
         let curves = ecdf.curves()
         let xs = curves.flatMap { $0.steps.map(\.x) }
         let low = (xs.filter { $0 > 0 }.min() ?? 1) / 2
         let high = Swift.max(xs.max() ?? 1, low * 4) * 2
-        let series = curves.map { name, steps in
+        // The virtual best first, so the legend shows it before a long list is cut (it takes no palette colour).
+        let series = ([curves.last!] + curves.dropLast()).map { name, steps in
             let start = steps.last { $0.x <= low }?.solved ?? 0
             let drawn = thin(steps.filter { $0.x > low })
             let points = [(x: low, y: ecdf.fraction(start))] + drawn.map { (x: $0.x, y: ecdf.fraction($0.solved)) }

@@ -6,7 +6,7 @@ public enum ERTTables {
     /// The table of problem `p`: one row per optimizer (order of first appearance), one column per target
     /// of `targets` (default: every target, loosest first; a paper may show a subset). A cell is the ERT
     /// (3 significant digits), followed by `(k/N)` when only k of the N runs reached the target, ∞ when
-    /// none did, `skipped` when no run ran.
+    /// none did, – when every run was skipped.
     public static func table(_ p: ProblemGroup, targets: [Double] = Targets.all, hash: String) -> Table {
         let measure = p.defaultMeasure
         var rows: [[Table.Cell]] = []
