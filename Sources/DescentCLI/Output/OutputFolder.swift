@@ -255,6 +255,7 @@ enum OutputLayout {
     /// The top-level files and folders a results folder can hold.
     static let topLevel = ["summary.csv", "targets.csv", "reference.csv", "timing.csv", "tuning.csv", "tuning-cost.csv",
                            "profiles.csv", "effects.csv", "summary.md", "metadata.json", "index.html", Manifest.fileName,
+                           "ecdf.csv", "ert.csv",
                            "tables", "plots", "traces", "timing"]
 
     /// The top-level item of a relative path.

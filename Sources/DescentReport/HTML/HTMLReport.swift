@@ -33,6 +33,7 @@ public enum HTMLReport {
             for f in profiles { body += figure(&figureCount, [("", f)]) }
             body += "</section>\n"
         }
+        if havePlots { body += ECDFPlots.htmlSection(problems, hash: set.hash, counter: &figureCount) }
 
         // One section per problem: the table, then the plot (log and linear f − f* axes) with its controls.
         for (i, (p, table)) in zip(problems, tables).enumerated() {
@@ -60,6 +61,7 @@ public enum HTMLReport {
 
         var nav = "<a href=\"#overview\">Overview</a>"
         if havePlots { nav += " · <a href=\"#profiles\">Profiles</a>" }
+        if havePlots { nav += " · <a href=\"#ecdf\">ECDFs</a>" }
         nav += " · Problems: " + problems.map { "<a href=\"#problem-\(stems[$0.problem]!)\">\(escape($0.problem))</a>" }
             .joined(separator: " ")
         nav += " · <a href=\"#certificates\">Certificates</a> · <a href=\"#runs\">Runs</a>"
