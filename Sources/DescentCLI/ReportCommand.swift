@@ -158,9 +158,9 @@ enum Diff {
 
     static func deterministicFiles(_ root: String) -> Set<String> {
         var out = Set<String>()
-        let top = ["summary.csv", "targets.csv", "reference.csv", "summary.md", "profiles.csv", "effects.csv", "tuning.csv", "tuning-cost.csv"]
+        let top = ["summary.csv", "targets.csv", "reference.csv", "summary.md", "profiles.csv", "effects.csv", "ecdf.csv", "ert.csv",
+                   "tuning.csv", "tuning-cost.csv"]
         for f in top where FileManager.default.fileExists(atPath: root + "/" + f) { out.insert(f) }
-        for f in ["ecdf.csv", "ert.csv"] where FileManager.default.fileExists(atPath: root + "/" + f) { out.insert(f) }
         for folder in ["tables", "plots"] {
             guard let items = FileManager.default.enumerator(atPath: root + "/" + folder) else { continue }
             for case let item as String in items where item.hasSuffix(".md") || item.hasSuffix(".tex") || item.hasSuffix(".svg") {
