@@ -18,6 +18,8 @@ extension ResultTables {
         public var diverged: Int
         /// Its runs that ran (not skipped).
         public var runs: Int = 0
+        /// Why it was skipped on the problems it did not run on (each reason once, in problem order).
+        public var skipReasons: [String] = []
         /// Median over its reached cells of its work / the least work any optimizer needed there.
         public var medianRatio: Double?
         /// Runs that reached a target, summed over its (problem, target) pairs.
@@ -69,7 +71,12 @@ extension ResultTables {
                     table[label] = Standing(label: label, problems: 0, reached: 0, possible: 0, converged: 0, diverged: 0,
                                             medianRatio: nil, rank: 0)
                 }
-                guard !g.isSkipped else { continue }
+                guard !g.isSkipped else {
+                    var reason = g.runs[0].result.statusDescription
+                    if reason.hasPrefix("skipped: ") { reason.removeFirst("skipped: ".count) }
+                    if !table[label]!.skipReasons.contains(reason) { table[label]!.skipReasons.append(reason) }
+                    continue
+                }
                 table[label]!.problems += 1
                 for t in Targets.all { table[label]!.successes += g.work(to: t, in: m).reached }
                 table[label]!.attempts += g.ran.count * Targets.all.count

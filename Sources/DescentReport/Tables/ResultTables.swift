@@ -164,13 +164,22 @@ public enum ResultTables {
     public static func overview(_ standings: [Standing], problemCount: Int, hash: String,
                                 intervals: [String: (lower: Double, upper: Double)] = [:]) -> Table {
         let manyRuns = standings.contains { $0.attempts > $0.problems * Targets.all.count }
+        // A method that ran on fewer problems than the widest is scored over its own: a footnote says so and why.
+        let widest = standings.map(\.problems).max() ?? 0
+        var footnotes: [(String, String)] = []
         let rows = standings.map { s in
+            var marker: String? = nil
+            if s.problems < widest {
+                marker = Table.marker(footnotes.count)
+                footnotes.append((marker!, "\(s.label): ran on \(s.problems) of \(problemCount) problems, so its score is over those; "
+                                    + "skipped on the others: " + s.skipReasons.joined(separator: "; ")))
+            }
             var ratio = s.medianRatio.map { NumberFormat.fixed($0) } ?? "–"
             if s.medianRatio != nil, let i = intervals[s.label] {
                 ratio += " [" + NumberFormat.fixed(i.lower) + "–" + NumberFormat.fixed(i.upper) + "]"
             }
             var row = [Table.Cell(String(s.rank), numeric: true), Table.Cell(s.label, bold: s.rank == 1),
-                       Table.Cell(String(s.problems), numeric: true),
+                       Table.Cell(String(s.problems), numeric: true, marker: marker),
                        Table.Cell(NumberFormat.fixed(100 * s.score) + "%", numeric: true),
                        Table.Cell("\(s.successes)/\(s.attempts)")]
             if manyRuns { row.append(Table.Cell("\(s.reached)/\(s.possible)")) }
@@ -194,6 +203,6 @@ public enum ResultTables {
                 + "optimizer, \(Bootstrap.replicates) seeded replicates]. "
         caption += rankingRule + " Descent run \(hash)."
         return Table(title: "All problems: targets reached and work relative to the best", caption: caption,
-                     label: "descent:overview", columns: columns, rows: rows)
+                     label: "descent:overview", columns: columns, rows: rows, footnotes: footnotes)
     }
 }
