@@ -110,3 +110,15 @@ struct MarksTests {
         #expect(runs[0].converged == 2 && runs[0].runs == 3 && runs[0].diverged == 0)
     }
 }
+
+@Suite("The power note of the protocol")
+struct PowerNoteTests {
+    @Test("the smallest corrected p, computed for the table's sizes, against 0.01")
+    func note() {
+        let eight = ResultTables.powerNote(runs: 8, optimizers: 36, word: "instances")
+        #expect(eight.contains("35 · 2/C(16, 8) = 35 · 2/12870 = 5.4e-03") && eight.contains("at most 0.01"), "\(eight)")
+        let seven = ResultTables.powerNote(runs: 7, optimizers: 36, word: "instances")
+        #expect(seven.contains("2/3432 = 2.0e-02") && seven.contains("above 0.01"), "\(seven)")
+        #expect(ResultTables.powerNote(runs: 1, optimizers: 36, word: "seeds").isEmpty)
+    }
+}
