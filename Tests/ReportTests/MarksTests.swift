@@ -122,3 +122,27 @@ struct PowerNoteTests {
         #expect(ResultTables.powerNote(runs: 1, optimizers: 36, word: "seeds").isEmpty)
     }
 }
+
+@Suite("Ties the independent check found")
+struct VerifiedTiesTests {
+    @Test("equal work ratios from different counts tie in the paired test (scipy: exact p 0.265625 and 0.0625)")
+    func equalRatios() {
+        // 442/17 = 494/19 = 26 and 8/4 = 20/10 = 2: the same magnitude, so one shared midrank.
+        #expect(ExactTests.pairedDifference((true, 442), (true, 17)) == ExactTests.pairedDifference((true, 494), (true, 19)))
+        #expect(ExactTests.pairedDifference((true, 4), (true, 8)) == -ExactTests.pairedDifference((true, 20), (true, 10)))
+        #expect(ExactTests.pairedDifference((true, 10), (true, 11)) == -ExactTests.pairedDifference((true, 11), (true, 10)))
+        // |d| = 1, log 2, log 2: scipy.stats.wilcoxon([-log10(2), log10(2), 1], method="exact") counts the tie;
+        // by enumeration over 2³ signs with midranks 1.5, 1.5, 3: T⁺ = 4.5 of mean 3; P(|T⁺ − 3| ≥ 1.5) = 6/8.
+        let d = [ExactTests.pairedDifference((true, 4), (true, 8)), ExactTests.pairedDifference((true, 20), (true, 10)),
+                 ExactTests.pairedDifference((true, 100), (true, 10))]
+        #expect(ExactTests.signFlip(d) == 0.75)
+    }
+
+    @Test("a tie for the reference goes to the name, as the caption says, not to the name with the batch size appended")
+    func nameTieBreak() {
+        // lbfgs and lbfgs-wolfe with identical runs: "lbfgs" < "lbfgs-wolfe" by name, though "lbfgs-wolfe0" < "lbfgs0".
+        let records = sampleRuns("p", "lbfgs-wolfe", [10, 11, 12]) + sampleRuns("p", "lbfgs", [10, 11, 12])
+        let t = ResultTables.targets(Grouping.problems(records, references: [:])[0], measure: .evaluations, hash: "h")
+        #expect(t.rows.first { $0[0].text == "lbfgs" }![1].italic && !t.rows.first { $0[0].text == "lbfgs-wolfe" }![1].italic)
+    }
+}

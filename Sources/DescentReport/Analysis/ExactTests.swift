@@ -177,20 +177,22 @@ public enum ExactTests {
     /// The difference of one instance's two outcomes for ``signFlip(_:)``, positive when `a` is worse,
     /// ordered like the unpaired test (reached runs by work, then unreached runs by final error).
     /// `value` is the work when `reached`, else the final error (NaN counts as +∞).
-    /// Both reached: log₁₀(work_a / work_b), so instances of different difficulty weigh alike (0 when equal).
+    /// Both reached: ±log₁₀(larger work / smaller work), positive when `a` needed more, so instances of different difficulty weigh alike (0 when equal).
     /// Otherwise: −∞ when `a` comes first in that order, +∞ when `b` does, 0 when they tie — a pair with an
     /// unreached run is a difference larger than any between two reached runs.
     public static func pairedDifference(_ a: (reached: Bool, value: Double), _ b: (reached: Bool, value: Double)) -> Double {
         if a.reached && b.reached {
             if a.value == b.value { return 0 }
-            return logWork(a.value) - logWork(b.value)
+            // One correctly rounded division of the larger by the smaller: equal ratios (26/1 and 52/2, 8/4 and
+            // 2/1, 11/10 and 10/11 in magnitude) give the same bits, so they tie in the signed-rank test.
+            let (high, low) = (Swift.max(a.value, b.value), Swift.min(a.value, b.value))
+            let magnitude = low <= 0 ? Double.infinity : _log10(high / low)
+            return a.value > b.value ? magnitude : -magnitude
         }
         if a.reached != b.reached { return a.reached ? -.infinity : .infinity }
         let (ea, eb) = (a.value.isNaN ? .infinity : a.value, b.value.isNaN ? .infinity : b.value)
         return ea == eb ? 0 : (ea < eb ? -.infinity : .infinity)
     }
-
-    private static func logWork(_ w: Double) -> Double { w <= 0 ? -.infinity : _log10(w) }
 
     // MARK: Correction and effect size
 

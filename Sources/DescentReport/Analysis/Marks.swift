@@ -9,7 +9,7 @@ import DescentCore
 ///   reach τ rank behind every run that did, among themselves by final error (NaN last).
 /// - Reference. The optimizer whose median outcome over all its runs is the smallest work. Its median is a
 ///   work only when more than half its runs reached τ, so only such an optimizer can be the reference;
-///   ties go to more runs reaching, then to the label. A column where no optimizer reaches τ on more than
+///   ties go to more runs reaching, then to the name (then the batch size). A column where no optimizer reaches τ on more than
 ///   half its runs has no reference and no marks.
 /// - Test. The reference against every other optimizer that ran on the problem, each by the exact
 ///   two-sided rank-sum test conditional on ties (``ExactTests/rankSum(_:_:exactLimit:draws:seed:)``),
@@ -110,7 +110,8 @@ extension ResultTables {
         for i in ran.indices {
             guard let m = medians[i] else { continue }
             if let b = best, let mb = medians[b],
-               (mb, -reached[b], markKey(groups[ran[b]])) <= (m, -reached[i], markKey(groups[ran[i]])) { continue }
+               (mb, -reached[b], groups[ran[b]].optimizer, groups[ran[b]].batchSize ?? 0)
+                <= (m, -reached[i], groups[ran[i]].optimizer, groups[ran[i]].batchSize ?? 0) { continue }
             best = i
         }
         guard let b = best, let reference = medians[b] else { return nil }
