@@ -255,7 +255,7 @@ enum OutputLayout {
     /// The top-level files and folders a results folder can hold.
     static let topLevel = ["summary.csv", "targets.csv", "reference.csv", "timing.csv", "tuning.csv", "tuning-cost.csv",
                            "profiles.csv", "summary.md", "metadata.json", "index.html", Manifest.fileName,
-                           "tables", "plots", "traces", "timing"]
+                           "tables", "plots", "traces", "timing", "paper"]
 
     /// The top-level item of a relative path.
     static func top(_ relative: String) -> String { String(relative.split(separator: "/").first ?? Substring(relative)) }
