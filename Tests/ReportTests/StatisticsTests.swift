@@ -53,7 +53,8 @@ struct StatisticsTests {
         let fast = table.rows.first { $0[0].text == "fast" }!
         let slow = table.rows.first { $0[0].text == "slow" }!
         #expect(close[1].text.hasSuffix("≈") && !slow[1].text.hasSuffix("≈") && !fast[1].bold)
-        #expect(table.caption.contains("Mann–Whitney") && table.caption.contains("Bonferroni correction for the 3 problems"))
+        let rule = ResultProtocol(problems: [problem], hash: "h", tuned: false).markdown
+        #expect(rule.contains("Mann–Whitney") && rule.contains("Bonferroni correction for the 1 problems"))
         // Without the close competitor the fewest is bold.
         let clear = Grouping.problems(records.filter { $0.optimizer != "close" }, references: [:])[0]
         let t2 = ResultTables.targets(clear, measure: .evaluations, hash: "h", comparisons: 3)
@@ -124,7 +125,7 @@ struct TuningCostTests {
         let (files, markdown) = TuningCost.derived(sweeps, hash: "h")
         let csv = try #require(files.first { $0.0 == "tuning-cost.csv" }?.1)
         #expect(csv.contains("p,b,1,4.0,4.0\n") && csv.contains("p,b,2,6.0,"))
-        #expect(markdown.contains("| a | 8.00 (0) | 8.00 (0) |") && markdown.contains("| b | 4.00 (4.00) | 6.00 (3.46) |"), "\(markdown)")
+        #expect(markdown.contains("| a | 8 (0) | 8 (0) |") && markdown.contains("| b | 4 (4) | 6 (3.46) |"), "\(markdown)")
         #expect(files.map(\.0).contains("plots/tuning-cost.svg"))
     }
 }

@@ -166,6 +166,7 @@ public enum ResultTables {
                      caption: targetsCaption(p, measure: measure, tuned: !learningRates.isEmpty, latexTargets: latexTargets),
                      label: "descent:" + LaTeX.key(p.problem), columns: columns, rows: rows, footnotes: footnotes,
                      latexNotes: medians + (codes.isEmpty ? [] : [legend]), latexFootnotes: false)
+        table.hash = hash
         table.latexCaption = targetsCaption(p, measure: measure, tuned: false, latexTargets: latexTargets)
         return table
     }
@@ -208,7 +209,9 @@ public enum ResultTables {
         caption += "Median work ratio: over the pairs reached, the work divided by the least any optimizer needed for the pair "
             + "(1 = always the fastest)"
         caption += intervals.isEmpty ? "." : " [95% bootstrap interval, \(Bootstrap.replicates) replicates]."
-        return Table(title: "All problems: targets reached and work relative to the best", caption: caption,
-                     label: "descent:overview", columns: columns, rows: rows)
+        var table = Table(title: "All problems: targets reached and work relative to the best", caption: caption,
+                          label: "descent:overview", columns: columns, rows: rows)
+        table.hash = hash
+        return table
     }
 }

@@ -66,7 +66,7 @@ public enum TuningCost {
             }
         }
         let csv = CSV.table(header: ["problem", "optimizer", "k", "expected_targets_reached", "sd"], rows: rows)
-        let table = Table(
+        var table = Table(
             title: "Expected tuning cost: targets reached by the best of k random learning rates",
             caption: "Mean over the \(curves.first?.problems ?? 0) problems of each optimizer's `--tune` sweep of the expected number "
                 + "of the 8 targets reached by the best of k learning rates drawn uniformly, with replacement, from the "
@@ -79,6 +79,7 @@ public enum TuningCost {
                     Table.Cell(NumberFormat.value($0.mean) + " (" + NumberFormat.value($0.sd) + ")", numeric: true)
                 }
             })
+        table.hash = hash
         let figure = Figure(
             title: "Expected tuning cost", xLabel: "learning rates tried (k)", yLabel: "expected targets reached by the best",
             logX: false, logY: false, yRange: (0, Double(Targets.all.count)),

@@ -139,12 +139,13 @@ public enum TuningTables {
                 }
             }
             let diverged = mine.contains { $0.points.contains { $0.status == .diverged } }
-            let table = Table(title: "Learning-rate sweep on \(problem)",
+            var table = Table(title: "Learning-rate sweep on \(problem)",
                               caption: "Final f − f* (‖∇f‖ where f* is unknown) after each run of the `--tune` sweep on "
                                 + "instance 0, by learning rate (the columns); bold: the learning rate chosen (most targets reached, then least work to the "
                                 + "tightest, then smallest final error).",
                               label: "descent:tuning:" + LaTeX.key(problem), columns: columns, rows: tableRows,
                               latexNotes: diverged ? ["D: diverged."] : [])
+            table.hash = hash
             md += "\n" + table.markdown(headingLevel: 2)
             files.append(("tables/tuning-\(stem).tex", table.latex()))
             let figure = Figure(
