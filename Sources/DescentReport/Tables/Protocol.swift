@@ -56,8 +56,10 @@ extension ResultTables {
         caption += n > 1 ? ", median [interquartile range] over \(n) \(word); (k/\(n)): only k reached τ; –: none did (the status says how they ended)."
             : "; –: never reached (the status says how the run ended)."
         if let o = p.optimum {
-            let which = p.instanceCount > 1 ? " for instance \(p.groups.first?.runs.first?.instance ?? 0), each instance against its own" : ""
-            caption += " f* = \(NumberFormat.value(o.value, digits: 6))\(which) (\(sourceName(o.source)))."
+            let f = NumberFormat.value(o.value, digits: 6)
+            caption += p.instanceCount > 1
+                ? " f* (\(sourceName(o.source))): each instance's own; \(f) for instance \(p.groups.first?.runs.first?.instance ?? 0)."
+                : " f* = \(f) (\(sourceName(o.source)))."
         } else {
             caption += " f* unknown: the targets are on ‖∇f‖."
         }
