@@ -16,13 +16,19 @@ struct ReportCommand: ParsableCommand, RegistryCommand {
     @Option(name: .long, help: "The target f − f* of the performance and data profiles.")
     var profileTarget: Double = ReportFiles.defaultProfileTarget
 
+    @Option(name: .long, help: ArgumentHelp("The target columns of the LaTeX per-problem tables, e.g. 1e-2,1e-6 (default 1e-1,1e-4,1e-8; Markdown, HTML and CSV keep every target).", valueName: "targets"))
+    var latexTargets: String?
+
     @Flag(name: .long, help: "Also write index.html: one self-contained page with every table, plot, certificate and the provenance (README: The results page).")
     var html = false
 
     @Flag(name: .long, help: "Print nothing but errors.")
     var quiet = false
 
-    func validate() throws { try ResultFolder.checkProfileTarget(profileTarget) }
+    func validate() throws {
+        try ResultFolder.checkProfileTarget(profileTarget)
+        _ = try ResultFolder.latexTargets(latexTargets)
+    }
 
     func run() throws { try run(console: .standard) }
 
@@ -38,7 +44,8 @@ struct ReportCommand: ParsableCommand, RegistryCommand {
         let set = try ResultFolder.load(folder)
         // metadata.json exists (load read its hash); the page prints it as it is.
         let metadata = html ? FileManager.default.contents(atPath: folder + "/metadata.json").map { String(decoding: $0, as: UTF8.self) } ?? "" : nil
-        let files = ReportFiles.derived(set, profileTarget: profileTarget, page: metadata)
+        let files = ReportFiles.derived(set, profileTarget: profileTarget, latexTargets: try ResultFolder.latexTargets(latexTargets),
+                                        page: metadata)
         // Update, not replace: the data files stay, and plots that cannot be redrawn without traces are kept.
         let warnings = try output.publish(files, mode: .update)
         for w in warnings { console.err("warning: \(w)\n") }

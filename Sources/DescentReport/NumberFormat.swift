@@ -38,6 +38,40 @@ public enum NumberFormat {
         return (x < 0 ? "-" : "") + text
     }
 
+    /// The one rule for every number a table, caption, note or `numbers.tex` shows (not CSV, which keeps
+    /// ``exact(_:)``): an integer below 10⁶ in all its digits (`262`, `0`, `1`); any other finite number
+    /// with 3 significant digits, plain from 0.01 to below 1000 (`4.67`, `0.0120`, `257`) and in
+    /// scientific notation otherwise (`1.23e-05`, `2.56e+04`; LaTeX sets it as `\DescentNum{1.23}{-5}`);
+    /// `nan`, `inf`, `-inf`. Work counted in evaluations, gradients or iterations is a count: its medians
+    /// and quartiles are shown by ``count(_:)``.
+    /// A reference value (f*) keeps `digits` significant digits by the same rule.
+    public static func value(_ x: Double, digits: Int = 3) -> String {
+        if !x.isFinite { return exact(x) }
+        if x == x.rounded() && Swift.abs(x) < 1e6 { return String(Int(x)) }
+        let (_, exponent) = decimalDigits(Swift.abs(x), digits: digits)
+        return (-2...2).contains(exponent) ? fixed(x, digits: digits) : scientific(x, digits: digits)
+    }
+
+    /// A count (or a median or quartile of counts) as ``value(_:)`` shows it, rounded to a whole count
+    /// (half away from zero): `256.5` → `257`.
+    public static func count(_ x: Double) -> String {
+        x.isFinite ? value(x.rounded(.toNearestOrAwayFromZero)) : exact(x)
+    }
+
+    /// Several numbers of one cell (a median and its quartiles) in one notation: when any is not an
+    /// integer, all are written as non-integers (3 significant digits), all in scientific notation when
+    /// ``value(_:)`` writes any of them so: `10.0 [9.99–11.6]`, `9.78e-09 [9.72e-09–1.20e-01]`.
+    public static func values(_ xs: [Double]) -> [String] {
+        let texts = xs.map { value($0) }
+        let whole = xs.allSatisfy { !$0.isFinite || ($0 == $0.rounded() && Swift.abs($0) < 1e6) }
+        guard !whole else { return texts }
+        let scientificForm = texts.contains { $0.contains("e") && $0 != "inf" && $0 != "-inf" }
+        return zip(xs, texts).map { x, t in
+            if !x.isFinite || x == 0 { return t }
+            return scientificForm ? scientific(x) : fixed(x)
+        }
+    }
+
     /// A duration with a unit and three significant digits: `850 µs`, `12.3 ms`, `4.56 s`.
     public static func duration(_ seconds: Double) -> String {
         if !seconds.isFinite { return exact(seconds) }

@@ -472,7 +472,7 @@ struct PaperWorkflowTests {
         // The best run of the first pass reaches f* again in the measured pass, within the tolerance.
         #expect(finals.count == 3 && finals.contains { $0 - fStar <= 1e-8 })
         let md = try String(contentsOfFile: root + "/full/tables/tables.md", encoding: .utf8)
-        #expect(md.contains("best_reached: not certified") && md.contains("validation accuracy"))
+        #expect(md.contains("(best reached, not certified)") && md.contains("validation accuracy"))
         let report = suite(["report", root + "/full", "--quiet"])
         #expect(report.code == 0, "\(report.err)")
         // --seeds: each run seed draws its own initialization; the first is the instance's own x₀.

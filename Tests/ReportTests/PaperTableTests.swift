@@ -88,7 +88,7 @@ struct PaperTableTests {
         #expect(md.contains("| **76** |"))
     }
 
-    @Test("every caption carries the provenance hash")
+    @Test("every table file names the provenance hash (its first comment; the protocol states it)")
     func hashInCaptions() throws {
         for (path, text) in paperFiles where path.hasSuffix(".tex") && path.hasPrefix("tables/") {
             #expect(text.contains("0123abcd"), "\(path)")
@@ -187,7 +187,7 @@ struct ProfileTests {
     func latexEscape() {
         #expect(LaTeX.escape("a_b & 50% #1 {x} $ ~ ^ \\") == "a\\_b \\& 50\\% \\#1 \\{x\\} \\$ \\textasciitilde{} \\textasciicircum{} \\textbackslash{}")
         #expect(LaTeX.escape("f − f* ≤ ‖∇f‖") == "f \\ensuremath{-} f* \\ensuremath{\\le} \\ensuremath{\\|}\\ensuremath{\\nabla}f\\ensuremath{\\|}")
-        #expect(LaTeX.number("1.23e-05") == "\\ensuremath{1.23\\cdot 10^{-5}}")
+        #expect(LaTeX.number("1.23e-05") == "\\DescentNum{1.23}{-5}")
         #expect(LaTeX.number("12 [10–14] (2/3)") == "12 [10--14] (2/3)")
     }
 }

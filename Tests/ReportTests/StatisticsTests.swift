@@ -99,7 +99,7 @@ struct TuningCostTests {
         let (files, markdown) = TuningCost.derived(sweeps, hash: "h")
         let csv = try #require(files.first { $0.0 == "tuning-cost.csv" }?.1)
         #expect(csv.contains("p,b,1,4.0,4.0\n") && csv.contains("p,b,2,6.0,"))
-        #expect(markdown.contains("| a | 8.00 (0) | 8.00 (0) |") && markdown.contains("| b | 4.00 (4.00) | 6.00 (3.46) |"), "\(markdown)")
+        #expect(markdown.contains("| a | 8 (0) | 8 (0) |") && markdown.contains("| b | 4 (4) | 6 (3.46) |"), "\(markdown)")
         #expect(files.map(\.0).contains("plots/tuning-cost.svg"))
     }
 }

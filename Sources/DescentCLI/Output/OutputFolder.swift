@@ -256,7 +256,7 @@ enum OutputLayout {
     static let topLevel = ["summary.csv", "targets.csv", "reference.csv", "timing.csv", "tuning.csv", "tuning-cost.csv",
                            "profiles.csv", "effects.csv", "summary.md", "metadata.json", "index.html", Manifest.fileName,
                            "ecdf.csv", "ert.csv",
-                           "tables", "plots", "traces", "timing"]
+                           "tables", "plots", "traces", "timing", "paper"]
 
     /// The top-level item of a relative path.
     static func top(_ relative: String) -> String { String(relative.split(separator: "/").first ?? Substring(relative)) }

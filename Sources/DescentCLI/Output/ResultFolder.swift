@@ -116,4 +116,13 @@ enum ResultFolder {
                 + "\(Targets.all.map(Targets.label).joined(separator: ", ")), got \(target)")
         }
     }
+
+    /// The LaTeX tables' target columns of `--latex-targets` (nil: the default); a ValidationError (exit 64) naming the valid targets.
+    static func latexTargets(_ text: String?) throws -> [Double] {
+        guard let text else { return ResultTables.defaultLaTeXTargets }
+        switch ResultTables.parseLaTeXTargets(text) {
+        case .success(let targets): return targets
+        case .failure(let error): throw ValidationError(error.message)
+        }
+    }
 }

@@ -40,19 +40,28 @@ public enum ResultTables {
         }.map { groups[$0] }
     }
 
-    /// A work value as table text: integers exactly up to 10⁶, else 3 significant digits.
+    /// A work value as table text (``NumberFormat``'s rule): counts (evaluations, gradients, iterations)
+    /// as whole numbers, epochs and seconds by ``NumberFormat/value(_:)``.
     public static func workText(_ x: Double, _ measure: WorkMeasure) -> String {
         switch measure {
-        case .evaluations, .gradientEvaluations, .iterations:
-            return x.rounded() == x && Swift.abs(x) < 1e6 ? String(Int(x)) : NumberFormat.scientific(x)
-        case .epochs, .seconds:
-            return NumberFormat.fixed(x)
+        case .evaluations, .gradientEvaluations, .iterations: return NumberFormat.count(x)
+        case .epochs, .seconds: return NumberFormat.value(x)
         }
     }
 
-    /// `median [Q1–Q3]` (the bracket only when the quartiles differ), formatted by `format`.
-    static func spreadText(_ s: Spread, _ format: (Double) -> String) -> String {
-        s.isPoint ? format(s.median) : format(s.median) + " [" + format(s.lower) + "–" + format(s.upper) + "]"
+    /// `median [Q1–Q3]` (the bracket only when the quartiles differ), all three in one notation
+    /// (``NumberFormat/values(_:)``), or counts (``NumberFormat/count(_:)``).
+    static func spreadText(_ s: Spread, counts: Bool = false) -> String {
+        let t = counts ? [s.median, s.lower, s.upper].map { NumberFormat.count($0) } : NumberFormat.values([s.median, s.lower, s.upper])
+        return s.isPoint ? t[0] : t[0] + " [" + t[1] + "–" + t[2] + "]"
+    }
+
+    /// The work cells of a measure in ``spreadText(_:counts:)``.
+    static func workSpread(_ s: Spread, _ measure: WorkMeasure) -> String {
+        switch measure {
+        case .evaluations, .gradientEvaluations, .iterations: return spreadText(s, counts: true)
+        case .epochs, .seconds: return spreadText(s)
+        }
     }
 
     /// The label of a group in tables: the optimizer, with `, B=32` for mini-batch runs.
@@ -65,16 +74,21 @@ public enum ResultTables {
         if g.isSkipped { return rowLabel(g) + ": " + g.runs[0].result.statusDescription }
         var text = rowLabel(g) + ": " + g.statusText
         if let e = g.finalError {
-            text += "; final " + (fStarKnown ? "f − f* = " : "‖∇f‖ = ") + spreadText(e) { NumberFormat.scientific($0) }
+            text += "; final " + (fStarKnown ? "f − f* = " : "‖∇f‖ = ") + spreadText(e)
         }
         return text
     }
 
-    /// The per-problem table: work to each target of ``Targets/all``, final error, final ‖∇f‖ and status.
+    /// The LaTeX tables' default columns of targets: 10⁻¹, 10⁻⁴, 10⁻⁸.
+    public static let defaultLaTeXTargets: [Double] = [1e-1, 1e-4, 1e-8]
+
+    /// The per-problem table: work to each target of ``Targets/all``, final error, final ‖∇f‖ and status
+    /// (Markdown and HTML show every column; LaTeX the targets `latexTargets`, the final error and an
+    /// abbreviated status with its legend, to fit a page).
     /// Each column's reference, significance and ≈ marks follow ``columnMarks(_:measure:)``.
     /// `learningRates`: the learning rate `--tune` chose for each optimizer label on this problem (a column when not empty).
     public static func targets(_ p: ProblemGroup, measure: WorkMeasure, hash: String,
-                               learningRates: [String: Double] = [:]) -> Table {
+                               learningRates: [String: Double] = [:], latexTargets: [Double] = defaultLaTeXTargets) -> Table {
         let fStarKnown = p.optimum != nil
         let groups = ordered(p.groups, measure: measure)
         let seeds = p.seedCount
@@ -82,13 +96,14 @@ public enum ResultTables {
         let marks = columnMarks(groups, measure: measure)
         var rows: [[Table.Cell]] = []
         var footnotes: [(String, String)] = []
+        var codes: [RunStatus] = []
         // Problems with a validation split (data sets, networks) get its final loss and accuracy.
         let validationLoss = groups.contains { $0.finalValidationLoss != nil }
         let validationAccuracy = groups.contains { $0.finalValidationAccuracy != nil }
         for g in groups {
             var row = [Table.Cell(rowLabel(g))]
             if !learningRates.isEmpty {
-                row.append(learningRates[g.optimizer].map { Table.Cell(NumberFormat.scientific($0), numeric: true) } ?? Table.Cell("–"))
+                row.append(learningRates[g.optimizer].map { Table.Cell(NumberFormat.value($0), numeric: true) } ?? Table.Cell("–"))
             }
             var marker: String? = nil
             func noteMarker() -> String {
@@ -104,63 +119,62 @@ public enum ResultTables {
                     row.append(Table.Cell("–", marker: noteMarker()))
                     continue
                 }
-                var text = spreadText(Spread(w.values)) { workText($0, measure) }
-                if w.reached < w.total { text += " (\(w.reached)/\(w.total))" }
-                if marks[t]?.indistinguishable.contains(key(g)) == true { text += " ≈" }
+                // LaTeX: the median alone (the interquartile range is in tables.md), so three targets fit a page.
+                let spread = Spread(w.values)
+                var text = workSpread(spread, measure)
+                var latex = LaTeX.number(workText(spread.median, measure))
+                if w.reached < w.total {
+                    text += " (\(w.reached)/\(w.total))"
+                    latex += "\\,{\\scriptsize(\(w.reached)/\(w.total))}"
+                }
+                if marks[t]?.indistinguishable.contains(key(g)) == true {
+                    text += " ≈"
+                    latex += "\\,\\ensuremath{\\approx}"
+                }
                 let reference = marks[t]?.reference == key(g)
                 row.append(Table.Cell(text, numeric: true, bold: reference && marks[t]!.significant,
                                       italic: reference && !marks[t]!.significant,
-                                      marker: w.reached < w.total ? noteMarker() : nil))
+                                      marker: w.reached < w.total ? noteMarker() : nil, latex: latex))
             }
-            row.append(Table.Cell(g.finalError.map { spreadText($0) { NumberFormat.scientific($0) } } ?? "–", numeric: true))
-            row.append(Table.Cell(g.finalGradient.map { spreadText($0) { NumberFormat.scientific($0) } } ?? "–", numeric: true))
-            if validationLoss {
-                row.append(Table.Cell(g.finalValidationLoss.map { spreadText($0) { NumberFormat.scientific($0) } } ?? "–", numeric: true))
+            func median(_ s: Spread?) -> Table.Cell {
+                Table.Cell(s.map { spreadText($0) } ?? "–", numeric: true, latex: LaTeX.number(s.map { NumberFormat.value($0.median) } ?? "–"))
             }
-            if validationAccuracy {
-                row.append(Table.Cell(g.finalValidationAccuracy.map { spreadText($0) { NumberFormat.fixed($0) } } ?? "–", numeric: true))
-            }
-            row.append(Table.Cell(g.isSkipped ? "skipped" : g.statusText))
+            row.append(median(g.finalError))
+            row.append(median(g.finalGradient))
+            if validationLoss { row.append(median(g.finalValidationLoss)) }
+            if validationAccuracy { row.append(median(g.finalValidationAccuracy)) }
+            let (status, used) = statusCode(g)
+            for c in used where !codes.contains(c) { codes.append(c) }
+            row.append(Table.Cell(g.isSkipped ? "skipped" : g.statusText, latex: status))
             rows.append(row)
         }
-        let measureName = fStarKnown ? "f − f*" : "‖∇f‖"
         var columns = [Table.Column("optimizer", right: false)]
-        if !learningRates.isEmpty { columns.append(Table.Column("lr")) }
+        // The LaTeX table leaves the learning rate to the sweep's table (tables/tuning-<problem>.tex), to fit a page.
+        if !learningRates.isEmpty { columns.append(Table.Column("lr", inLaTeX: false)) }
         for t in Targets.all {
-            columns.append(Table.Column(Targets.label(t), latex: "\\ensuremath{10^{-\(Targets.label(t).dropFirst(3))}}"))
+            columns.append(Table.Column(Targets.label(t), latex: "\\ensuremath{10^{-\(Targets.all.firstIndex(of: t)! + 1)}}",
+                                        inLaTeX: latexTargets.contains(t)))
         }
-        columns += [Table.Column(fStarKnown ? "final f − f*" : "final ‖∇f‖"), Table.Column("final ‖∇f‖")]
-        if validationLoss { columns.append(Table.Column("validation loss")) }
-        if validationAccuracy { columns.append(Table.Column("validation accuracy")) }
+        columns += [Table.Column(fStarKnown ? "final f − f*" : "final ‖∇f‖"), Table.Column("final ‖∇f‖", inLaTeX: false)]
+        if validationLoss { columns.append(Table.Column("validation loss", inLaTeX: false)) }
+        if validationAccuracy { columns.append(Table.Column("validation accuracy", inLaTeX: false)) }
         columns.append(Table.Column("status", right: false))
-        let instances = p.instanceCount
-        let firstInstance = p.groups.first?.runs.first?.instance ?? 0
-        let which = instances > 1 ? " for instance \(firstInstance)" : ""
-        var caption = !fStarKnown ? "f* unknown: targets are on ‖∇f‖. "
-            : p.optimum!.source == .bestReached
-            ? "f* = \(NumberFormat.scientific(p.optimum!.value, digits: 6))\(which) (best_reached: not certified, the lowest f any run "
-                + "here evaluated; non-convex problem). "
-            : "f* = \(NumberFormat.scientific(p.optimum!.value, digits: 6))\(which) (\(p.optimum!.source.rawValue)). "
-        if instances > 1 && fStarKnown {
-            caption += "Each of the \(instances) instances is measured against its own f* (reference.csv). "
-        }
-        caption += "Column τ: \(measure.words) until \(measureName) first fell to τ or below"
-        let word = p.runWord
-        caption += seeds > 1
-            ? "; median [interquartile range] over \(seeds) \(word), (k/\(seeds)) when only k \(word) reached τ. "
-            : ". "
-        caption += markRule(runs: seeds, word: word)
-        caption += "– : never reached (the note says how the run ended). "
-        if !learningRates.isEmpty {
-            caption += "lr: the learning rate chosen by the --tune sweep on instance 0 (tuning.csv), – where the method has none. "
-        }
-        caption += rowOrder + " Descent run \(hash)."
-        return Table(title: "\(p.problem) (n = \(p.dimension))", caption: caption,
-                     label: "descent:" + LaTeX.key(p.problem), columns: columns, rows: rows, footnotes: footnotes)
+        codes.sort()
+        let legend = "Status: " + codes.map { statusLetter($0) + " " + statusWords($0) }.joined(separator: ", ")
+            + (rows.contains { $0.last?.latex?.contains("\\,") == true } ? " (5C 2S: 5 runs converged, 2 stalled)" : "") + "."
+        let medians = seeds > 1 ? ["Medians over the \(seeds) \(p.runWord); the interquartile ranges are in `tables.md`."] : []
+        var table = Table(title: "\(p.problem) (n = \(p.dimension))",
+                     caption: targetsCaption(p, measure: measure, tuned: !learningRates.isEmpty, latexTargets: latexTargets),
+                     label: "descent:" + LaTeX.key(p.problem), columns: columns, rows: rows, footnotes: footnotes,
+                     latexNotes: medians + (codes.isEmpty ? [] : [legend]), latexFootnotes: false)
+        table.hash = hash
+        table.latexCaption = targetsCaption(p, measure: measure, tuned: false, latexTargets: latexTargets)
+        return table
     }
 
     /// The cross-problem summary table of ``standings(_:)`` over `problemCount` problems; `intervals`
     /// are the bootstrap intervals of the median ratios by row label (``Bootstrap/medianRatioIntervals()``).
+    /// The LaTeX form has short headers (the caption explains them) and fits a one-column page with room for a column more.
     public static func overview(_ standings: [Standing], problemCount: Int, hash: String,
                                 intervals: [String: (lower: Double, upper: Double)] = [:]) -> Table {
         let manyRuns = standings.contains { $0.attempts > $0.problems * Targets.all.count }
@@ -174,9 +188,14 @@ public enum ResultTables {
                 footnotes.append((marker!, "\(s.label): ran on \(s.problems) of \(problemCount) problems, so its score is over those; "
                                     + "skipped on the others: " + s.skipReasons.joined(separator: "; ")))
             }
-            var ratio = s.medianRatio.map { NumberFormat.fixed($0) } ?? "–"
-            if s.medianRatio != nil, let i = intervals[s.label] {
-                ratio += " [" + NumberFormat.fixed(i.lower) + "–" + NumberFormat.fixed(i.upper) + "]"
+            var ratio = "–"
+            if let m = s.medianRatio {
+                if let i = intervals[s.label] {
+                    let t = NumberFormat.values([m, i.lower, i.upper])
+                    ratio = t[0] + " [" + t[1] + "–" + t[2] + "]"
+                } else {
+                    ratio = NumberFormat.value(m)
+                }
             }
             var row = [Table.Cell(String(s.rank), numeric: true), Table.Cell(s.label, bold: s.rank == 1),
                        Table.Cell(String(s.problems), numeric: true, marker: marker),
@@ -186,23 +205,24 @@ public enum ResultTables {
             return row + [Table.Cell("\(s.converged)/\(s.runs)"), Table.Cell(String(s.diverged), numeric: true),
                           Table.Cell(ratio, numeric: s.medianRatio != nil)]
         }
-        var columns = [Table.Column("rank"), Table.Column("optimizer", right: false), Table.Column("problems"),
-                       Table.Column("score"), Table.Column(manyRuns ? "runs reaching" : "targets reached")]
-        if manyRuns { columns.append(Table.Column("targets reached")) }
-        columns += [Table.Column("converged"), Table.Column("diverged"), Table.Column("median work ratio")]
-        var caption = "Over \(problemCount) problems and the targets f − f* ≤ 10⁻¹ … 10⁻⁸ (‖∇f‖ where f* is unknown), "
-            + "counted only on the problems each optimizer ran on. Score: "
-            + (manyRuns ? "runs reaching as a percentage; runs reaching: k/N over its (problem, target, run) triples. "
-                : "targets reached as a percentage; targets reached: (problem, target) pairs its run reached. ")
-        if manyRuns { caption += "Targets reached: (problem, target) pairs every one of its runs reached. " }
-        caption += "Converged: its runs (over all its problems) that ended converged, of those that ran; diverged: its runs "
-            + "that diverged. Median work ratio: over the pairs every run reached, its median work (evaluations; epochs in "
-            + "mini-batch runs) divided by the least median work any optimizer needed for the same pair (1 = always the fastest)"
-        caption += intervals.isEmpty ? ". "
-            : "; [95% percentile-bootstrap interval: each problem's runs redrawn with replacement, the same draw for every "
-                + "optimizer, \(Bootstrap.replicates) seeded replicates]. "
-        caption += rankingRule + " Descent run \(hash)."
-        return Table(title: "All problems: targets reached and work relative to the best", caption: caption,
-                     label: "descent:overview", columns: columns, rows: rows, footnotes: footnotes)
+        var columns = [Table.Column("rank", latex: "\\#"), Table.Column("optimizer", right: false),
+                       Table.Column("problems", latex: "prob."), Table.Column("score"),
+                       Table.Column(manyRuns ? "runs reaching" : "targets reached", latex: manyRuns ? "runs" : "targets")]
+        // The LaTeX table leaves the pairs every run reached to tables.md, to fit a column.
+        if manyRuns { columns.append(Table.Column("targets reached", inLaTeX: false)) }
+        columns += [Table.Column("converged", latex: "conv."), Table.Column("diverged", latex: "div."),
+                    Table.Column("median work ratio", latex: "work ratio")]
+        var caption = "Over \(problemCount) problems, each optimizer counted only on the problems it ran on (prob.). Score: "
+            + (manyRuns ? "runs reaching, as a percentage: runs that reached a target, of its runs × 8 targets. "
+                : "targets reached, as a percentage: (problem, target) pairs its run reached, of those it attempted. ")
+        if manyRuns { caption += "Targets reached (tables.md): (problem, target) pairs every run reached. " }
+        caption += "Conv., div.: its runs that converged, of those that ran; its runs that diverged. "
+        caption += "Median work ratio: over the pairs every run reached, the median work divided by the least any optimizer "
+            + "needed for the pair (1 = always the fastest)"
+        caption += intervals.isEmpty ? "." : " [95% bootstrap interval, \(Bootstrap.replicates) replicates]."
+        var table = Table(title: "All problems: score and work relative to the best", caption: caption,
+                          label: "descent:overview", columns: columns, rows: rows, footnotes: footnotes)
+        table.hash = hash
+        return table
     }
 }

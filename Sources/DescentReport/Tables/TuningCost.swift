@@ -66,19 +66,20 @@ public enum TuningCost {
             }
         }
         let csv = CSV.table(header: ["problem", "optimizer", "k", "expected_targets_reached", "sd"], rows: rows)
-        let table = Table(
+        var table = Table(
             title: "Expected tuning cost: targets reached by the best of k random learning rates",
-            caption: "For each optimizer, the mean over the \(curves.first?.problems ?? 0) problems of its sweep of the expected number "
+            caption: "Mean over the \(curves.first?.problems ?? 0) problems of each optimizer's `--tune` sweep of the expected number "
                 + "of the 8 targets reached by the best of k learning rates drawn uniformly, with replacement, from the "
-                + "\(g)-point grid (Dodge et al. 2019), and (in parentheses) the mean standard deviation of that best. "
-                + "A method insensitive to its learning rate is near its final value already at k = 1. Descent run \(hash).",
+                + "\(g)-point grid (Dodge et al. 2019); in parentheses, the mean standard deviation of that best. "
+                + "A method insensitive to its learning rate is near its final value already at k = 1.",
             label: "descent:tuning-cost",
             columns: [Table.Column("optimizer", right: false)] + budgets.map { Table.Column("k = \($0)") },
             rows: curves.map { c in
                 [Table.Cell(c.optimizer)] + c.points.map {
-                    Table.Cell(NumberFormat.fixed($0.mean) + " (" + NumberFormat.fixed($0.sd) + ")", numeric: true)
+                    Table.Cell(NumberFormat.value($0.mean) + " (" + NumberFormat.value($0.sd) + ")", numeric: true)
                 }
             })
+        table.hash = hash
         let figure = Figure(
             title: "Expected tuning cost", xLabel: "learning rates tried (k)", yLabel: "expected targets reached by the best",
             logX: false, logY: false, yRange: (0, Double(Targets.all.count)),

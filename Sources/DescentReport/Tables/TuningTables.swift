@@ -127,26 +127,31 @@ public enum TuningTables {
         for problem in problems {
             let stem = stems[problem] ?? ReportFiles.fileName(problem)
             let mine = sweeps.filter { $0.problem == problem }
-            // Table: rows = learning rates, columns = optimizers, cells = final f − f*; the chosen value bold.
-            let columns = [Table.Column("lr")] + mine.map { Table.Column($0.optimizer) }
-            let tableRows = grid.map { lr in
-                [Table.Cell(NumberFormat.scientific(lr), numeric: true)] + mine.map { s in
+            // Table: rows = optimizers, columns = learning rates (a grid of a few points fits a page; 26 optimizers
+            // as columns would not), cells = final f − f*; the chosen value bold.
+            let columns = [Table.Column("optimizer", right: false)] + grid.map { Table.Column("lr = " + NumberFormat.value($0), latex: LaTeX.number(NumberFormat.value($0))) }
+            let tableRows = mine.map { s in
+                [Table.Cell(s.optimizer)] + grid.map { lr in
                     guard let p = s.points.first(where: { $0.learningRate == lr }) else { return Table.Cell("–") }
-                    let text = p.status == .diverged ? "diverged" : NumberFormat.scientific(p.finalError)
-                    return Table.Cell(text, numeric: p.status != .diverged, bold: lr == s.chosen)
+                    let text = p.status == .diverged ? "diverged" : p.status == .skipped ? "skipped" : NumberFormat.value(p.finalError)
+                    return Table.Cell(text, numeric: p.status != .diverged && p.status != .skipped, bold: lr == s.chosen,
+                                      latex: p.status == .diverged ? "D" : nil)
                 }
             }
-            let table = Table(title: "Learning-rate sweep on \(problem)",
-                              caption: "Final f − f* (‖∇f‖ where f* is unknown) after each run of the sweep (first seed); "
-                                + "bold: the chosen learning rate (most targets reached, then least work to the tightest, "
-                                + "then smallest final error). Descent run \(hash).",
-                              label: "descent:tuning:" + LaTeX.key(problem), columns: columns, rows: tableRows)
+            let diverged = mine.contains { $0.points.contains { $0.status == .diverged } }
+            var table = Table(title: "Learning-rate sweep on \(problem)",
+                              caption: "Final f − f* (‖∇f‖ where f* is unknown) after each run of the `--tune` sweep on "
+                                + "instance 0, by learning rate (the columns); bold: the learning rate chosen (most targets reached, then least work to the "
+                                + "tightest, then smallest final error).",
+                              label: "descent:tuning:" + LaTeX.key(problem), columns: columns, rows: tableRows,
+                              latexNotes: diverged ? ["D: diverged."] : [])
+            table.hash = hash
             md += "\n" + table.markdown(headingLevel: 2)
             files.append(("tables/tuning-\(stem).tex", table.latex()))
             let figure = Figure(
                 title: "Learning-rate sensitivity on \(problem)", xLabel: "learning rate", yLabel: "final f − f*", logX: true,
                 series: mine.map { s in
-                    Figure.Series(name: s.optimizer + " (chose \(NumberFormat.scientific(s.chosen)))",
+                    Figure.Series(name: s.optimizer + " (chose \(NumberFormat.value(s.chosen)))",
                                   points: s.points.map { ($0.learningRate, $0.status == .diverged ? .nan : $0.finalError) })
                 },
                 caption: "Final f − f* against the learning rate, one line per optimizer; diverged runs are left out. Descent run \(hash).")
