@@ -62,6 +62,9 @@ struct RunCommand: ParsableCommand, RegistryCommand {
     @Option(name: .long, help: "The target f − f* of the performance and data profiles.")
     var profileTarget: Double = ReportFiles.defaultProfileTarget
 
+    @Option(name: .long, help: BandMode.help)
+    var bands: String = BandMode.auto.rawValue
+
     @Option(name: .long, help: ArgumentHelp("Folder for the results (default: Results with --all; otherwise Results/runs/HASH, one folder per configuration, so a small run never replaces other results).", valueName: "folder"))
     var output: String?
 
@@ -126,6 +129,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
             }
         }
         try ResultFolder.checkProfileTarget(profileTarget)
+        _ = try BandMode.option(bands)
         if tuned {
             do { _ = try Tuning.grid(tuneGrid) } catch { throw ValidationError("\(error)") }
         }
@@ -284,7 +288,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                             tuning: tuning)
         set.complete = metadata.complete
         var files = ReportFiles.raw(set, problemOrder: problems.map { ($0.label, $0.problem.dimension) })
-        files += ReportFiles.derived(set, profileTarget: profileTarget)
+        files += ReportFiles.derived(set, profileTarget: profileTarget, bands: try BandMode.option(bands))
         files.append(("metadata.json", metadata.text))
         // The reliability tests interrupt here: after the last run, before the write (FaultInjection).
         if FaultInjection.isEnabled && ProcessInfo.processInfo.environment["DESCENT_FAULT_SIGINT_BEFORE_WRITE"] == "1" { interruption.set() }
