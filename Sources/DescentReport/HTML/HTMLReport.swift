@@ -129,14 +129,16 @@ public enum HTMLReport {
     public static func html(_ t: Table) -> String {
         var out = "<p class=\"caption\">\(escape(t.caption))</p>\n<div class=\"scroll\"><table>\n<thead><tr>"
         out += t.columns.map { "<th\($0.right ? " class=\"num\"" : "")>\(escape($0.markdown))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        let wide = t.columns.count > 8
         for row in t.rows {
             out += "<tr>" + zip(row, t.columns).map { c, col in
-                // The spread `[a–b]` goes on its own line, breakable after the dash, so columns stay narrow.
+                // The spread `[a–b]` in small type, breakable after the dash; in a wide table (the per-problem
+                // ones) on its own line, so the table fits the window instead of scrolling.
                 let (value, spread) = splitSpread(c.text)
                 var text = escape(value)
                 if c.bold { text = "<strong>" + text + "</strong>" }
                 if let m = c.marker { text += "<sup>\(escape(m))</sup>" }
-                if let spread { text += "<span class=\"spread\">" + escape(spread).replacingAll(find: "–", with: "–<wbr>") + "</span>" }
+                if let spread { text += " <span class=\"spread\(wide ? " below" : "")\">" + escape(spread).replacingAll(find: "–", with: "–<wbr>") + "</span>" }
                 return "<td\(col.right ? " class=\"num\"" : "")>\(text)</td>"
             }.joined() + "</tr>\n"
         }
@@ -234,7 +236,8 @@ public enum HTMLReport {
         td:first-child { white-space: nowrap; }
         th.num, td.num { text-align: right; }
         th:first-child, td:first-child { position: sticky; left: 0; background: #fff; }
-        .spread { display: block; font-size: 10.5px; color: #666; }
+        .spread { font-size: 10.5px; color: #666; }
+        .spread.below { display: block; }
         ol.notes { font-size: 11px; color: #555; list-style: none; padding-left: 0; }
         .figure { margin: 1rem 0; }
         .controls { font-size: 11px; margin-bottom: 0.3rem; max-width: 70rem; }
