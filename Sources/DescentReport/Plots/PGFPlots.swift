@@ -18,12 +18,17 @@ public enum PGFPlots {
         out += "% Fits \\columnwidth (labels and legend included) in one- and two-column layouts.\n"
         out += "\\begin{tikzpicture}\n\\begin{axis}[\n"
         // The axis box is \columnwidth less room for the y labels on the left and half an x tick label
-        // on the right (measured: at most 58 pt with labels 10^{-16}, 44 pt with 0.8), so the picture fits.
-        let room = figure.logY ? 58 : 44
+        // on the right (measured: at most 58 pt with labels 10^{-16}, 48 pt with 0.8), so the picture fits.
+        let room = figure.logY ? 58 : 48
         let decades = figure.logY ? yAxis.hi - yAxis.lo : 0
         out += "  width=\\columnwidth-\(room)pt, height=\(decades > 12 ? "0.72" : "0.62")\\columnwidth, scale only axis,\n"
-        out += "  xmin=\(number(xr.0)), xmax=\(number(xr.1)),\n"
-        if figure.logX { out += "  xmode=log, log basis x=10,\n" }
+        if figure.logX {
+            let xAxis = Axis(range: xr, log: true, from: 0, to: 1)
+            out += "  xmode=log, log basis x=10, xmin=\(number(_pow10(Int(xAxis.lo)))), xmax=\(number(_pow10(Int(xAxis.hi)))),\n"
+            out += "  xtick={" + xAxis.ticks().map(number).joined(separator: ",") + "},\n"
+        } else {
+            out += "  xmin=\(number(xr.0)), xmax=\(number(xr.1)),\n"
+        }
         if figure.logY {
             // A tick label on every decade.
             out += "  ymode=log, ymin=\(number(ymin)), ymax=\(number(ymax)),\n"
