@@ -80,6 +80,10 @@ struct FigureStyleTests {
         #expect(median.points.filter { $0.x < 20 }.allSatisfy { $0.y.isFinite })
         #expect(median.points.filter { $0.x >= 20 }.allSatisfy { $0.y == .infinity })
         #expect(median.divergences.count == 1 && median.divergences[0].y.isFinite)
+        // The legend says how many diverged (on a second line of the pgfplots entry).
+        #expect(median.legend == "c (4/7 diverged)" && line.note.isEmpty)
+        let tex = PGFPlots.render(Figure(title: "t", xLabel: "x", yLabel: "y", series: [median], caption: ""))
+        #expect(tex.contains("\\addlegendentry{c\\\\(4/7 diverged)}"))
         // Six runs (even): defined while at least four are finite.
         let six = (0..<2).map { _ in run(20, .nan, diverged: true) } + (0..<4).map { _ in run(100, 1e-6) }
         #expect(ResultPlots.median(six, end: 100, name: "d").points.allSatisfy { $0.y.isFinite })

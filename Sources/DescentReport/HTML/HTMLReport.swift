@@ -111,7 +111,7 @@ public enum HTMLReport {
         let f = variants[0].figure
         out += zip(f.series, f.styles()).filter { !$0.0.isReference }.map { s, style in
             "<label class=\"series\"><input type=\"checkbox\" checked data-name=\"\(escape(s.name))\"> <svg class=\"swatch\" "
-                + "width=\"30\" height=\"12\" viewBox=\"0 0 30 12\" aria-hidden=\"true\">\(SVG.symbol(style, x: 1, y: 6))</svg>\(escape(s.name))</label>"
+                + "width=\"30\" height=\"12\" viewBox=\"0 0 30 12\" aria-hidden=\"true\">\(SVG.symbol(style, x: 1, y: 6))</svg>\(escape(s.legend))</label>"
         }.joined(separator: "\n")
         out += "</div>\n"
         for (i, v) in variants.enumerated() {

@@ -20,6 +20,10 @@ public struct Figure: Sendable {
         public var stops: [(x: Double, y: Double)] = []
         /// Points on the line where a run diverged (drawn as ×).
         public var divergences: [(x: Double, y: Double)] = []
+        /// Words after the name in the legend, e.g. ` (2/7 diverged)`.
+        public var note = ""
+        /// The legend entry: the name and its note.
+        public var legend: String { name + note }
         /// The name its ``LineStyle`` is keyed by: the optimizer's label, when the legend entry says more.
         public var styleKey: String
 

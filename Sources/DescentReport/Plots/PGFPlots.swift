@@ -21,7 +21,9 @@ public enum PGFPlots {
         // on the right (measured: at most 58 pt with labels 10^{-16}, 48 pt with 0.8), so the picture fits.
         let room = figure.logY ? 58 : 48
         let decades = figure.logY ? yAxis.hi - yAxis.lo : 0
-        out += "  width=\\columnwidth-\(room)pt, height=\(decades > 12 ? "0.72" : "0.62")\\columnwidth, scale only axis,\n"
+        // Taller for many decades, so a label on every decade stays legible (\tiny past 18 decades).
+        let height = decades > 18 ? "0.85" : decades > 12 ? "0.72" : "0.62"
+        out += "  width=\\columnwidth-\(room)pt, height=\(height)\\columnwidth, scale only axis,\n"
         if figure.logX {
             let xAxis = Axis(range: xr, log: true, from: 0, to: 1)
             out += "  xmode=log, log basis x=10, xmin=\(number(_pow10(Int(xAxis.lo)))), xmax=\(number(_pow10(Int(xAxis.hi)))),\n"
@@ -39,19 +41,27 @@ public enum PGFPlots {
         out += "  title={\(LaTeX.escape(figure.title))}, title style={font=\\small},\n"
         out += "  xlabel={\(figure.xLabelTeX ?? LaTeX.escape(figure.xLabel))}, ylabel={\(figure.yLabelTeX ?? LaTeX.escape(figure.yLabel))},\n"
         out += "  tick label style={font=\\scriptsize}, label style={font=\\footnotesize}, clip marker paths,\n"
+        if decades > 18 { out += "  yticklabel style={font=\\tiny},\n" }
         out += "  legend image post style={mark indices={2}},\n"
-        let longest = figure.series.map(\.name.count).max() ?? 0
-        let columns = longest <= 14 ? "{\\ifdim\\columnwidth>300pt 4\\else 3\\fi}" : longest <= 22 ? "{\\ifdim\\columnwidth>300pt 3\\else 2\\fi}" : "1"
+        let longest = figure.series.map { Swift.max($0.name.count, $0.note.count) }.max() ?? 0
+        // Legend columns that fit the width (about 4.3 pt a character at \footnotesize, plus the line sample).
+        let columns = longest <= 14 ? "{\\ifdim\\columnwidth>300pt 4\\else 3\\fi}"
+            : longest <= 22 ? "{\\ifdim\\columnwidth>300pt 3\\else 2\\fi}"
+            : longest <= 32 ? "{\\ifdim\\columnwidth>300pt 2\\else 1\\fi}" : "1"
+        // A legend note (`(2/7 diverged)`) goes on a second line of its entry.
+        func entry(_ s: Figure.Series) -> String {
+            s.note.isEmpty ? LaTeX.escape(s.name) : LaTeX.escape(s.name) + "\\\\" + LaTeX.escape(String(s.note.drop { $0 == " " }))
+        }
         out += "  legend columns=\(columns), legend cell align=left,\n"
         out += "  legend style={font=\\footnotesize, draw=none, at={(0.5,-0.16)}, anchor=north, yshift=-1.2em,\n"
-        out += "    /tikz/every even column/.append style={column sep=0.8em}},\n"
+        out += "    /tikz/every even column/.append style={column sep=0.8em}, nodes={align=left, text depth=}},\n"
         out += "]\n"
         for (s, style) in zip(figure.series, styles) {
             guard let style else {
                 let points = figure.clippedReference(s, yRange: (ymin, ymax))
                 guard !points.isEmpty else { continue }
                 out += "\\addplot[black, dashed, mark=none, thick] coordinates {" + coordinates(points) + "};\n"
-                out += "\\addlegendentry{\(LaTeX.escape(s.name))}\n"
+                out += "\\addlegendentry{\(entry(s))}\n"
                 continue
             }
             let colour = "color={rgb,255:red,\(style.rgb.0);green,\(style.rgb.1);blue,\(style.rgb.2)}"
@@ -69,7 +79,7 @@ public enum PGFPlots {
             let mark = "mark=\(style.tikzMark), mark options={solid\(style.filled ? "" : ", fill=white")}"
             func indices(_ list: [Int]) -> String { "mark indices={" + list.map { String($0 + 1) }.joined(separator: ",") + "}" }
             out += "\\addplot[\(colour), \(style.tikzDash), thick, \(mark), \(indices(marks.solid))] coordinates {" + coordinates(solid) + "};\n"
-            out += "\\addlegendentry{\(LaTeX.escape(s.name))}\n"
+            out += "\\addlegendentry{\(entry(s))}\n"
             if !tail.isEmpty {
                 out += "\\addplot[\(colour), \(style.tikzDash), thick, opacity=0.4, \(marks.tail.isEmpty ? "mark=none" : mark + ", " + indices(marks.tail)), "
                     + "forget plot] coordinates {" + coordinates(tail) + "};\n"

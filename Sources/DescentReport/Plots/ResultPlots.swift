@@ -68,6 +68,8 @@ public enum ResultPlots {
         let diverged = Set(zip(runs, lastX).filter { $0.0.diverged }.map(\.1)).sorted()
         series.stops = stopped.map { ($0, onLine($0)) }
         series.divergences = diverged.map { ($0, onLine($0)) }
+        let divergedRuns = runs.filter(\.diverged).count
+        if divergedRuns > 0 { series.note = runs.count == 1 ? " (diverged)" : " (\(divergedRuns)/\(runs.count) diverged)" }
         return series
     }
 

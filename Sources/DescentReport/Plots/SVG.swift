@@ -41,7 +41,7 @@ public enum SVG {
     public static func render(_ figure: Figure) -> String {
         let (xr, yr) = figure.ranges()
         let styles = figure.styles()
-        let layout = legendLayout(figure.series.map(\.name))
+        let layout = legendLayout(figure.series.map(\.legend))
         let right = layout.below ? plainRight : legendRight
         let plotBottom = top + plotHeight
         let height = plotBottom + bottom + (layout.below ? Double(layout.rows) * legendLine + 8 : 0)
@@ -141,7 +141,7 @@ public enum SVG {
             }
             out += symbol(style, x: x, y: y)
             let room = Int((layout.columnWidth - 40) / (legendFont * 0.56))
-            out += "<text x=\"\(f(x + 34))\" y=\"\(f(y + 4))\">\(escape(clip(s.name, Swift.max(room, 12))))</text>\n"
+            out += "<text x=\"\(f(x + 34))\" y=\"\(f(y + 4))\">\(escape(clip(s.legend, Swift.max(room, 12))))</text>\n"
         }
         out += "</g>\n</svg>\n"
         return out
