@@ -62,8 +62,9 @@ public struct Figure: Sendable {
     public var bandCaption = ""
     /// Which bands are drawn (``BandMode``).
     public var bandMode = BandMode.auto
-    /// The axis labels in LaTeX (math mode where it is maths); `nil`: the plain labels, escaped.
+    /// The x-axis label in LaTeX (math mode where it is maths); `nil`: ``xLabel``, escaped.
     public var xLabelTeX: String?
+    /// The y-axis label in LaTeX, e.g. `$f - f^*$`; `nil`: ``yLabel``, escaped.
     public var yLabelTeX: String?
 
     /// A figure.
@@ -217,5 +218,10 @@ public struct Figure: Sendable {
 /// ``Figure/autoBandLimit`` lines have one (more overlap beyond reading, e.g. profiles of many
 /// optimizers), `none` never, `all` always. The numbers behind them (profiles.csv) are the same either way.
 public enum BandMode: String, Sendable, CaseIterable {
-    case auto, none, all
+    /// Bands where at most ``Figure/autoBandLimit`` lines have one (the default).
+    case auto
+    /// No bands.
+    case none
+    /// Every band.
+    case all
 }
