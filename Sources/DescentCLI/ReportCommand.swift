@@ -25,9 +25,13 @@ struct ReportCommand: ParsableCommand, RegistryCommand {
     @Flag(name: .long, help: "Print nothing but errors.")
     var quiet = false
 
+    @Option(name: .long, help: BandMode.help)
+    var bands: String = BandMode.auto.rawValue
+
     func validate() throws {
         try ResultFolder.checkProfileTarget(profileTarget)
         _ = try ResultFolder.latexTargets(latexTargets)
+        _ = try BandMode.option(bands)
     }
 
     func run() throws { try run(console: .standard) }
@@ -45,7 +49,7 @@ struct ReportCommand: ParsableCommand, RegistryCommand {
         // metadata.json exists (load read its hash); the page prints it as it is.
         let metadata = html ? FileManager.default.contents(atPath: folder + "/metadata.json").map { String(decoding: $0, as: UTF8.self) } ?? "" : nil
         let files = ReportFiles.derived(set, profileTarget: profileTarget, latexTargets: try ResultFolder.latexTargets(latexTargets),
-                                        page: metadata)
+                                        page: metadata, bands: try BandMode.option(bands))
         // Update, not replace: the data files stay, and plots that cannot be redrawn without traces are kept.
         let warnings = try output.publish(files, mode: .update)
         for w in warnings { console.err("warning: \(w)\n") }
@@ -56,6 +60,20 @@ struct ReportCommand: ParsableCommand, RegistryCommand {
             console.out("Regenerated \(files.count) files in \(folder)/ from \(set.records.count) run\(set.records.count == 1 ? "" : "s") (run \(set.hash)): "
                 + "summary.md, tables/, plots/, profiles.csv, timing/\(html ? ", index.html" : "")\n")
         }
+    }
+}
+
+extension BandMode {
+    /// The `--bands` help.
+    static let help = ArgumentHelp("Which uncertainty bands the plots draw: auto (only where at most \(Figure.autoBandLimit) lines have one), none or all.",
+                                   valueName: "auto|none|all")
+
+    /// The mode `--bands` names; a usage error (exit 64) naming the valid ones otherwise.
+    static func option(_ text: String) throws -> BandMode {
+        guard let mode = BandMode(rawValue: text) else {
+            throw ValidationError("--bands must be one of \(allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
+        }
+        return mode
     }
 }
 

@@ -65,6 +65,9 @@ struct RunCommand: ParsableCommand, RegistryCommand {
     @Option(name: .long, help: ArgumentHelp("The target columns of the LaTeX per-problem tables, e.g. 1e-2,1e-6 (default 1e-1,1e-4,1e-8; Markdown, HTML and CSV keep every target).", valueName: "targets"))
     var latexTargets: String?
 
+    @Option(name: .long, help: BandMode.help)
+    var bands: String = BandMode.auto.rawValue
+
     @Option(name: .long, help: ArgumentHelp("Folder for the results (default: Results with --all; otherwise Results/runs/HASH, one folder per configuration, so a small run never replaces other results).", valueName: "folder"))
     var output: String?
 
@@ -130,6 +133,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         }
         try ResultFolder.checkProfileTarget(profileTarget)
         _ = try ResultFolder.latexTargets(latexTargets)
+        _ = try BandMode.option(bands)
         if tuned {
             do { _ = try Tuning.grid(tuneGrid) } catch { throw ValidationError("\(error)") }
         }
@@ -289,7 +293,8 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                             tuning: tuning)
         set.complete = metadata.complete
         var files = ReportFiles.raw(set, problemOrder: problems.map { ($0.label, $0.problem.dimension) })
-        files += ReportFiles.derived(set, profileTarget: profileTarget, latexTargets: try ResultFolder.latexTargets(latexTargets))
+        files += ReportFiles.derived(set, profileTarget: profileTarget, latexTargets: try ResultFolder.latexTargets(latexTargets),
+                                     bands: try BandMode.option(bands))
         files.append(("metadata.json", metadata.text))
         // The reliability tests interrupt here: after the last run, before the write (FaultInjection).
         if FaultInjection.isEnabled && ProcessInfo.processInfo.environment["DESCENT_FAULT_SIGINT_BEFORE_WRITE"] == "1" { interruption.set() }

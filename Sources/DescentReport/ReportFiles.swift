@@ -105,9 +105,10 @@ public enum ReportFiles {
     /// With `page` (the text of `metadata.json`), also `index.html` (``HTMLReport``), made from the same
     /// tables, figures and bootstrap bands as the files.
     /// `latexTargets`: the target columns of the LaTeX per-problem tables (``ResultTables/defaultLaTeXTargets``).
+    /// `bands` says which figures draw their bands (``BandMode``; the numbers in profiles.csv are the same either way).
     public static func derived(_ set: ResultSet, profileTarget: Double = defaultProfileTarget,
-                               latexTargets: [Double] = ResultTables.defaultLaTeXTargets, page metadata: String? = nil)
-        -> [(String, String)] {
+                               latexTargets: [Double] = ResultTables.defaultLaTeXTargets, page metadata: String? = nil,
+                               bands: BandMode = .auto) -> [(String, String)] {
         let havePlots = set.records.contains { !$0.result.trace.isEmpty } || set.records.isEmpty
         let problems = set.problems
         let stem = problemStems(set)
@@ -177,17 +178,20 @@ public enum ReportFiles {
                 let kappa = set.conditionNumbers[p.problem]
                 for (axis, folder, suffix) in [(ResultPlots.XAxis.work, "plots", ""), (.iterations, "plots", "-iterations"),
                                                (.time, "timing/plots", "-time")] {
-                    let figure = ResultPlots.convergence(p, axis: axis, conditionNumber: kappa, hash: set.hash)
+                    var figure = ResultPlots.convergence(p, axis: axis, conditionNumber: kappa, hash: set.hash)
+                    figure.bandMode = bands
                     if axis == .work { convergence.append(figure) }
                     files.append(("\(folder)/\(name)\(suffix).svg", SVG.render(figure)))
                     files.append(("\(folder)/\(name)\(suffix).tex", PGFPlots.render(figure)))
                 }
             }
             let profiles = Profiles(problems, target: profileTarget)
+            let bandMode = bands
             let bands = bootstrap.profileBands(profiles, target: profileTarget)
             files.append(("profiles.csv", profiles.csv(target: profileTarget, bands: bands)))
             profileFigures = [profiles.performanceFigure(target: profileTarget, hash: set.hash, bands: bands.performance),
                               profiles.dataFigure(target: profileTarget, hash: set.hash, bands: bands.data)]
+            for i in profileFigures.indices { profileFigures[i].bandMode = bandMode }
             for (name, figure) in zip(["performance-profile", "data-profile"], profileFigures) {
                 files.append(("plots/\(name).svg", SVG.render(figure)))
                 files.append(("plots/\(name).tex", PGFPlots.render(figure)))

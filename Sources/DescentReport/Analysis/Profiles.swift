@@ -126,11 +126,15 @@ public struct Profiles: Sendable, Equatable {
             Figure.Series(name: s.solver, points: s.points.map { ($0.ratio, $0.fraction) } + [(end, s.points.last?.fraction ?? 0)],
                           band: i < bands.count ? Self.stepBand(bands[i], end: end) : [], isStep: true)
         }
-        return Figure(title: "Performance profile, f − f* ≤ \(Targets.label(target))", xLabel: "ratio r to the best solver",
-                      yLabel: "share of problems within r × best", logX: true, logY: false, yRange: (0, 1), series: series,
-                      caption: "Dolan–Moré performance profile over \(problems.count) problems; work is evaluations "
-                        + "(epochs for mini-batch runs), median over seeds, a run that never reached the target counts as unsolved."
-                        + (bands.isEmpty ? "" : Self.bandWords) + " Descent run \(hash).")
+        var figure = Figure(title: "Performance profile, f − f* ≤ \(Targets.label(target))", xLabel: "ratio r to the best solver",
+                            yLabel: "share of problems within r × best", logX: true, logY: false, yRange: (0, 1), series: series,
+                            caption: "Dolan–Moré performance profile over \(problems.count) problems; work is evaluations "
+                              + "(epochs for mini-batch runs), median over the runs, a run that never reached the target counts as unsolved."
+                              + " Descent run \(hash).")
+        figure.bandCaption = bands.isEmpty ? "" : Self.bandWords
+        figure.xLabelTeX = "ratio $r$ to the best solver"
+        figure.yLabelTeX = "share of problems within $r \\times$ best"
+        return figure
     }
 
     /// The data-profile figure (log budget axis), with `bands` (per solver) when given.
@@ -144,9 +148,11 @@ public struct Profiles: Sendable, Equatable {
                             + [(maxBudget * 2, s.points.last?.fraction ?? 0)],
                           band: i < bands.count ? Self.stepBand(bands[i].filter { $0.x > 0 }, end: maxBudget * 2) : [], isStep: true)
         }
-        return Figure(title: "Data profile, f − f* ≤ \(Targets.label(target))", xLabel: "budget (evaluations; epochs for mini-batch runs)",
-                      yLabel: "share of problems solved", logX: true, logY: false, yRange: (0, 1), series: series,
-                      caption: "Moré–Wild data profile over \(problems.count) problems: share solved within the budget."
-                        + (bands.isEmpty ? "" : Self.bandWords) + " Descent run \(hash).")
+        var figure = Figure(title: "Data profile, f − f* ≤ \(Targets.label(target))", xLabel: "budget (evaluations; epochs for mini-batch runs)",
+                            yLabel: "share of problems solved", logX: true, logY: false, yRange: (0, 1), series: series,
+                            caption: "Moré–Wild data profile over \(problems.count) problems: share solved within the budget."
+                              + " Descent run \(hash).")
+        figure.bandCaption = bands.isEmpty ? "" : Self.bandWords
+        return figure
     }
 }

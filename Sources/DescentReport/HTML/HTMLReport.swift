@@ -109,9 +109,12 @@ public enum HTMLReport {
             }.joined(separator: " ") + "</span> "
         }
         out += "<button type=\"button\" data-action=\"all\">all</button> <button type=\"button\" data-action=\"none\">none</button>\n"
-        let names = variants[0].figure.series.filter { !$0.isReference }.map(\.name)
-        out += names.map { "<label class=\"series\"><input type=\"checkbox\" checked data-name=\"\(escape($0))\"> \(escape($0))</label>" }
-            .joined(separator: "\n")
+        // One checkbox per line, with a swatch of its style (the legend's symbol).
+        let f = variants[0].figure
+        out += zip(f.series, f.styles()).filter { !$0.0.isReference }.map { s, style in
+            "<label class=\"series\"><input type=\"checkbox\" checked data-name=\"\(escape(s.name))\"> <svg class=\"swatch\" "
+                + "width=\"30\" height=\"12\" viewBox=\"0 0 30 12\" aria-hidden=\"true\">\(SVG.symbol(style, x: 1, y: 6))</svg>\(escape(s.legend))</label>"
+        }.joined(separator: "\n")
         out += "</div>\n"
         for (i, v) in variants.enumerated() {
             var svg = SVG.render(v.figure)
@@ -121,19 +124,24 @@ public enum HTMLReport {
             svg = svg.replacingAll(find: "<svg ", with: "<svg class=\"variant\" data-variant=\"\(escape(v.name))\"\(i == 0 ? "" : " style=\"display:none\"") ")
             out += svg
         }
-        return out + "<p class=\"caption\">\(escape(variants[0].figure.caption))</p>\n</div>\n"
+        return out + "<p class=\"caption\">\(escape(variants[0].figure.fullCaption))</p>\n</div>\n"
     }
 
     /// A ``Table`` as HTML: caption, table, footnotes.
     public static func html(_ t: Table) -> String {
         var out = "<p class=\"caption\">\(escape(t.caption))</p>\n<div class=\"scroll\"><table>\n<thead><tr>"
         out += t.columns.map { "<th\($0.right ? " class=\"num\"" : "")>\(escape($0.markdown))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        let wide = t.columns.count > 8
         for row in t.rows {
             out += "<tr>" + zip(row, t.columns).map { c, col in
-                var text = escape(c.text)
+                // The spread `[a–b]` in small type, breakable after the dash; in a wide table (the per-problem
+                // ones) on its own line, so the table fits the window instead of scrolling.
+                let (value, spread) = splitSpread(c.text)
+                var text = escape(value)
                 if c.bold { text = "<strong>" + text + "</strong>" }
                 if c.italic { text = "<em>" + text + "</em>" }
                 if let m = c.marker { text += "<sup>\(escape(m))</sup>" }
+                if let spread { text += " <span class=\"spread\(wide ? " below" : "")\">" + escape(spread).replacingAll(find: "–", with: "–<wbr>") + "</span>" }
                 return "<td\(col.right ? " class=\"num\"" : "")>\(text)</td>"
             }.joined() + "</tr>\n"
         }
@@ -142,6 +150,13 @@ public enum HTMLReport {
             out += "<ol class=\"notes\">" + t.footnotes.map { "<li><sup>\(escape($0.0))</sup> \(escape($0.1))</li>" }.joined() + "</ol>\n"
         }
         return out
+    }
+
+    /// A cell's text without its bracketed spread, and the spread: `33 [32–34] ≈` → (`33 ≈`, `[32–34]`).
+    static func splitSpread(_ text: String) -> (String, String?) {
+        guard let open = text.firstRange(of: " ["), let close = text[open.upperBound...].firstIndex(of: "]") else { return (text, nil) }
+        let spread = String(text[text.index(after: open.lowerBound)...close])
+        return (String(text[..<open.lowerBound]) + String(text[text.index(after: close)...]), spread)
     }
 
     /// The certificates: one row per problem instance.
@@ -209,7 +224,8 @@ public enum HTMLReport {
     public static func escape(_ s: String) -> String { SVG.escape(s) }
 
     static let style = """
-        body { font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 0 2rem 3rem; color: #222; }
+        body { font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 0 auto 3rem; padding: 0 2rem;
+               max-width: 76rem; color: #222; }
         header { border-bottom: 1px solid #ddd; margin-bottom: 1rem; }
         nav { font-size: 12px; margin-bottom: 0.8rem; }
         nav a { margin-right: 0.2rem; }
@@ -218,14 +234,20 @@ public enum HTMLReport {
         .caption { color: #555; font-size: 12px; max-width: 70rem; }
         .scroll { overflow-x: auto; }
         table { border-collapse: collapse; font-size: 12px; }
-        th, td { padding: 2px 8px; border-bottom: 1px solid #eee; text-align: left; white-space: nowrap; }
+        th, td { padding: 2px 6px; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
+        th { vertical-align: bottom; }
+        td:first-child { white-space: nowrap; }
         th.num, td.num { text-align: right; }
+        th:first-child, td:first-child { position: sticky; left: 0; background: #fff; }
+        .spread { font-size: 10.5px; color: #666; }
+        .spread.below { display: block; }
         ol.notes { font-size: 11px; color: #555; list-style: none; padding-left: 0; }
         .figure { margin: 1rem 0; }
         .controls { font-size: 11px; margin-bottom: 0.3rem; max-width: 70rem; }
-        .controls label.series { display: inline-block; margin-right: 0.6rem; }
+        .controls label.series { display: inline-block; margin-right: 0.6rem; white-space: nowrap; }
+        .controls svg.swatch { vertical-align: middle; margin-right: 0.2rem; }
         .controls .axis { font-weight: bold; margin-right: 1rem; }
-        svg.variant { max-width: 100%; height: auto; }
+        svg.variant { display: block; width: 100%; height: auto; }
         pre { background: #f6f6f6; padding: 0.6rem; overflow-x: auto; font-size: 11px; }
         """
 

@@ -13,11 +13,25 @@ public struct Figure: Sendable {
         public var isReference: Bool
         /// Drawn as a right-continuous step function (profiles).
         public var isStep: Bool
+        /// From this x on the line is drawn faded: every run behind it had stopped and only carries its
+        /// final value forward; `nil` for none.
+        public var fadeFrom: Double?
+        /// Points on the line where a run stopped (drawn as ticks |).
+        public var stops: [(x: Double, y: Double)] = []
+        /// Points on the line where a run diverged (drawn as ×).
+        public var divergences: [(x: Double, y: Double)] = []
+        /// Words after the name in the legend, e.g. ` (2/7 diverged)`.
+        public var note = ""
+        /// The legend entry: the name and its note.
+        public var legend: String { name + note }
+        /// The name its ``LineStyle`` is keyed by: the optimizer's label, when the legend entry says more.
+        public var styleKey: String
 
-        /// A series.
+        /// A series; `styleKey` defaults to `name`.
         public init(name: String, points: [(x: Double, y: Double)], band: [(x: Double, lower: Double, upper: Double)] = [],
-                    isReference: Bool = false, isStep: Bool = false) {
+                    isReference: Bool = false, isStep: Bool = false, styleKey: String? = nil) {
             self.name = name
+            self.styleKey = styleKey ?? name
             self.points = points
             self.band = band
             self.isReference = isReference
@@ -41,8 +55,17 @@ public struct Figure: Sendable {
     public var yRange: (Double, Double)?
     /// The lines, in legend order.
     public var series: [Series]
-    /// A sentence on what is drawn (an XML/TeX comment in the files, and the alt text of the SVG).
+    /// A sentence on what is drawn (an XML/TeX comment in the files, and the alt text of the SVG);
+    /// ``fullCaption`` adds ``bandCaption`` when bands are drawn.
     public var caption: String
+    /// The words on the bands, added to the caption when they are drawn.
+    public var bandCaption = ""
+    /// Which bands are drawn (``BandMode``).
+    public var bandMode = BandMode.auto
+    /// The x-axis label in LaTeX (math mode where it is maths); `nil`: ``xLabel``, escaped.
+    public var xLabelTeX: String?
+    /// The y-axis label in LaTeX, e.g. `$f - f^*$`; `nil`: ``yLabel``, escaped.
+    public var yLabelTeX: String?
 
     /// A figure.
     public init(title: String, xLabel: String, yLabel: String, logX: Bool = false, logY: Bool = true, yFloor: Double = 1e-16,
@@ -56,17 +79,6 @@ public struct Figure: Sendable {
         self.yRange = yRange
         self.series = series
         self.caption = caption
-    }
-
-    /// The palette (Tableau 10), as 0–255 RGB; series past ten reuse it dashed, past twenty dotted.
-    public static let palette: [(Int, Int, Int)] = [
-        (31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
-        (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207),
-    ]
-
-    /// The colour and dash style (0 solid, 1 dashed, 2 dotted) of the i-th non-reference series.
-    public static func style(_ i: Int) -> (rgb: (Int, Int, Int), dash: Int) {
-        (palette[i % palette.count], Swift.min(i / palette.count, 2))
     }
 
     /// y clamped to the floor on a log axis; `nil` for values that cannot be drawn (NaN, ±∞).
@@ -88,21 +100,51 @@ public struct Figure: Sendable {
 
     /// The band of a series as drawn: points whose bounds cannot be drawn are dropped, the rest clamped.
     func drawnBand(_ s: Series) -> [(x: Double, lower: Double, upper: Double)] {
-        s.band.compactMap { b in
+        guard drawsBands else { return [] }
+        return s.band.compactMap { b in
             guard let lo = drawable(b.lower), let hi = drawable(b.upper) else { return nil }
             return (b.x, lo, hi)
         }
     }
 
-    /// The style of each series, in order: `nil` for a reference line (dashed black), else the
-    /// index into ``style(_:)`` (reference lines do not use up a palette colour).
-    func styleIndices() -> [Int?] {
-        var next = 0
-        return series.map { s in
-            guard !s.isReference else { return nil }
-            defer { next += 1 }
-            return next
+    /// The style of each series, in order: `nil` for a reference line (dashed black), else its
+    /// optimizer's ``LineStyle`` (``LineStyle/assign(_:)``: by name, none shared in the figure).
+    public func styles() -> [LineStyle?] {
+        let assigned = LineStyle.assign(series.filter { !$0.isReference }.map(\.styleKey))
+        return series.map { $0.isReference ? nil : assigned[$0.styleKey] }
+    }
+
+    /// The most series with a band ``BandMode/auto`` draws bands for; with more they would overlap beyond reading.
+    public static let autoBandLimit = 4
+
+    /// Whether the bands are drawn, by ``bandMode``.
+    public var drawsBands: Bool {
+        switch bandMode {
+        case .none: return false
+        case .all: return true
+        case .auto: return series.filter { !$0.band.isEmpty }.count <= Self.autoBandLimit
         }
+    }
+
+    /// ``caption``, with ``bandCaption`` when bands are drawn.
+    public var fullCaption: String {
+        drawsBands && series.contains(where: { !$0.band.isEmpty }) ? caption + bandCaption : caption
+    }
+
+    /// The indices of the drawn points that carry the series' markers: about `count` of them, spread
+    /// evenly over the x range, shifted by `phase` (0..<1) so that lines' markers do not sit on each other.
+    func markerIndices(_ points: [(x: Double, y: Double)], phase: Double, count: Int = 5) -> [Int] {
+        guard let first = points.first, let last = points.last else { return [] }
+        let (a, b) = logX ? (_log10(first.x), _log10(last.x)) : (first.x, last.x)
+        guard b > a else { return [0] }
+        var out: [Int] = []
+        var j = 0
+        for k in 0..<count {
+            let target = a + (b - a) * (Double(k) + phase) / Double(count)
+            while j + 1 < points.count && (logX ? _log10(points[j + 1].x) : points[j + 1].x) <= target { j += 1 }
+            if out.last != j { out.append(j) }
+        }
+        return out
     }
 
     /// Keeps at most `limit` points, evenly spaced by index, always the first and the last.
@@ -118,11 +160,25 @@ public struct Figure: Sendable {
         return out
     }
 
+    /// Where a series' markers go: indices into its solid part (`solid` points, about five markers
+    /// over its x range) and into its faded tail (`tail` points, spaced as five over the whole plot).
+    func markers(solid: [(x: Double, y: Double)], tail: [(x: Double, y: Double)], phase: Double, xRange: (Double, Double))
+        -> (solid: [Int], tail: [Int]) {
+        func t(_ x: Double) -> Double { logX ? _log10(x) : x }
+        guard let a = tail.first, let b = tail.last, t(xRange.1) > t(xRange.0) else {
+            return (markerIndices(solid, phase: phase), [])
+        }
+        let share = (t(b.x) - t(a.x)) / (t(xRange.1) - t(xRange.0))
+        let count = Int((5 * share).rounded())
+        return (markerIndices(solid, phase: phase), count > 0 ? markerIndices(tail, phase: phase, count: count) : [])
+    }
+
     /// The data ranges of x and y over every drawn point and band.
     func ranges() -> (x: (Double, Double), y: (Double, Double)) {
         var xs: [Double] = []
         var ys: [Double] = []
-        for s in series {
+        // A reference line (a bound) never sets the range: it is clipped to the data's.
+        for s in series where !s.isReference {
             for p in drawnPoints(s) { xs.append(p.x); ys.append(p.y) }
             for b in drawnBand(s) { xs.append(b.x); ys += [b.lower, b.upper] }
         }
@@ -132,4 +188,40 @@ public struct Figure: Sendable {
         if y.0 == y.1 { y = logY ? (y.0 / 10, y.1 * 10) : (y.0 - 1, y.1 + 1) }
         return (x, y)
     }
+
+    /// A reference line's drawn points cut to the plotted y range: it ends where it leaves the range
+    /// (interpolated, in log space on a log axis), so it neither sets the axis nor runs outside it.
+    func clippedReference(_ s: Series, yRange: (Double, Double)) -> [(x: Double, y: Double)] {
+        let points = s.points.filter { $0.x.isFinite && $0.y.isFinite && !(logY && $0.y <= 0) && !(logX && $0.x <= 0) }
+        func t(_ y: Double) -> Double { logY ? _log10(y) : y }
+        let (lo, hi) = (t(yRange.0), t(yRange.1))
+        var out: [(x: Double, y: Double)] = []
+        for (i, p) in points.enumerated() {
+            let inside = t(p.y) >= lo && t(p.y) <= hi
+            if i > 0 {
+                let q = points[i - 1]
+                let qInside = t(q.y) >= lo && t(q.y) <= hi
+                if inside != qInside {
+                    let edge = (inside ? t(q.y) : t(p.y)) < lo ? lo : hi
+                    let w = (edge - t(q.y)) / (t(p.y) - t(q.y))
+                    let x = q.x + w * (p.x - q.x)
+                    out.append((x, logY ? _pow(10, edge) : edge))
+                }
+            }
+            if inside { out.append(p) }
+        }
+        return out
+    }
+}
+
+/// Which uncertainty bands a figure draws: `auto` (the default) draws them when at most
+/// ``Figure/autoBandLimit`` lines have one (more overlap beyond reading, e.g. profiles of many
+/// optimizers), `none` never, `all` always. The numbers behind them (profiles.csv) are the same either way.
+public enum BandMode: String, Sendable, CaseIterable {
+    /// Bands where at most ``Figure/autoBandLimit`` lines have one (the default).
+    case auto
+    /// No bands.
+    case none
+    /// Every band.
+    case all
 }

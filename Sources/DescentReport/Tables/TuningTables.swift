@@ -152,7 +152,8 @@ public enum TuningTables {
                 title: "Learning-rate sensitivity on \(problem)", xLabel: "learning rate", yLabel: "final f − f*", logX: true,
                 series: mine.map { s in
                     Figure.Series(name: s.optimizer + " (chose \(NumberFormat.value(s.chosen)))",
-                                  points: s.points.map { ($0.learningRate, $0.status == .diverged ? .nan : $0.finalError) })
+                                  points: s.points.map { ($0.learningRate, $0.status == .diverged ? .nan : $0.finalError) },
+                                  styleKey: s.optimizer)
                 },
                 caption: "Final f − f* against the learning rate, one line per optimizer; diverged runs are left out. Descent run \(hash).")
             files.append(("plots/tuning-\(stem).svg", SVG.render(figure)))
