@@ -166,7 +166,7 @@ public enum ReportFiles {
         // The learning-rate sweeps (tables and plots from tuning.csv; no traces needed).
         if !set.tuning.isEmpty { files += TuningTables.derived(set.tuning, hash: set.hash, stems: stem) }
         // COCO's views: expected running times (ert.csv, tables/ert*) and runtime ECDFs (ecdf.csv, plots/ecdf*).
-        files += ERTTables.files(problems, stems: stem, hash: set.hash)
+        files += ERTTables.files(problems, stems: stem, hash: set.hash, latexTargets: latexTargets)
         files += ECDFPlots.files(problems, hash: set.hash, plots: havePlots)
 
         // Plots (the page shows the work-axis convergence figures and the profiles).

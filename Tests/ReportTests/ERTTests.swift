@@ -84,24 +84,25 @@ struct ERTTests {
     func tables() {
         let t = ERTTables.table(problem, hash: "h")
         #expect(t.columns.map(\.markdown) == ["optimizer"] + Targets.all.map(Targets.label))
-        #expect(t.rows[0].map(\.text) == ["a", "55.0 (2/3)", "140 (1/3)", "∞", "∞", "∞", "∞", "∞", "∞"])
+        #expect(t.rows[0].map(\.text) == ["a", "55 (2/3)", "140 (1/3)", "∞", "∞", "∞", "∞", "∞", "∞"])
         #expect(t.rows[1].map(\.text) == ["b"] + Array(repeating: "–", count: 8))
         let subset = ERTTables.table(problem, targets: [1e-2, 1e-8], hash: "h")
         #expect(subset.columns.map(\.markdown) == ["optimizer", "1e-2", "1e-8"])
         #expect(subset.rows[0].map(\.text) == ["a", "140 (1/3)", "∞"])
-        let latex = subset.latex()
-        #expect(latex.contains("\\ensuremath{10^{-2}} & \\ensuremath{10^{-8}}"))
+        // LaTeX shows only the paper's targets (default 10⁻¹, 10⁻⁴, 10⁻⁸); Markdown keeps every one.
+        let latex = ERTTables.table(problem, latexTargets: [1e-2, 1e-8], hash: "h").latex()
+        #expect(latex.contains("\\ensuremath{10^{-2}} & \\ensuremath{10^{-8}}") && !latex.contains("10^{-1}}"))
         #expect(latex.contains("\\ensuremath{\\infty}"))
     }
 
-    @Test("ERT numbers: whole counts from 100, 3 significant digits below, scientific from 10⁵")
+    @Test("ERT numbers follow the tables' rule: an expected count is rounded to a whole count")
     func numbers() {
         let set = ResultSet(records: [cocoRecord("p", "a", instance: 1, hits: [(1e-1, 1234)], total: 2000),
                                       cocoRecord("p", "a", instance: 2, hits: [(1e-1, 1235), (1e-2, 123_456)], total: 200_000)],
                             references: [:], hash: "h")
         let row = ERTTables.table(set.problems[0], hash: "h").rows[0].map(\.text)
         #expect(row[1] == "1235")               // 1234.5 rounds half away from zero
-        #expect(row[2] == "1.25e+05 (1/2)")     // (2000 + 123456) / 1
+        #expect(row[2] == "125456 (1/2)")       // (2000 + 123456) / 1
     }
 
     @Test("suite report writes ert.csv, tables/ert.md and tables/ert-<problem>.tex")
