@@ -30,8 +30,10 @@ public enum PaperKit {
         if let first = standings.first, let p = problems.first {
             let label = LaTeX.escape(first.label)
             let key = LaTeX.key("overview/" + first.label)
-            sentence += " ranks \\textbf{\(label)} first over \(problems.count) problems (Table~\\ref{descent:overview}): it reached "
-                + "\\DescentValue{\(key)/targets-reached} (problem, target) pairs, with a median work ratio of "
+            let over = first.problems == problems.count ? "all \(problems.count) problems"
+                : "the \(first.problems) of \(problems.count) problems it ran on"
+            sentence += " ranks \\textbf{\(label)} first (Table~\\ref{descent:overview}): over \(over), "
+                + "\\DescentValue{\(key)/score}\\% of its runs reached their targets, with a median work ratio of "
                 + "\\DescentValue{\(key)/median-ratio}"
             if let g = p.groups.first(where: { ResultTables.rowLabel($0) == first.label && !$0.isSkipped }),
                let t = Targets.all.last(where: { g.solved($0, in: p.defaultMeasure) != nil }) {
