@@ -85,7 +85,10 @@ public enum PaperKit {
         for (name, caption) in zip(["performance-profile", "data-profile"], c.profileCaptions + ["", ""]) {
             out += figure(name, caption: caption, label: "descent:figure:\(name)")
         }
-        out += figure("ecdf", caption: "Runtime ECDF: the fraction of (problem, target) pairs reached against the work.",
+        out += figure("ecdf", caption: "Runtime ECDF over all problems: for each optimizer, the fraction of (problem, instance, target) "
+                        + "triples whose run reached the target within the work on the x axis (a run that never reached it adds "
+                        + "nothing); dashed black: the virtual best, the least work any optimizer needed for each triple; "
+                        + "the steps are in \\texttt{ecdf.csv}.",
                       label: "descent:figure:ecdf")
         out += "\\input{../tables/protocol.tex}\n\\end{document}\n"
         return out
