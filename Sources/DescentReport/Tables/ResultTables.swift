@@ -212,11 +212,11 @@ public enum ResultTables {
         if manyRuns { columns.append(Table.Column("targets reached", inLaTeX: false)) }
         columns += [Table.Column("converged", latex: "conv."), Table.Column("diverged", latex: "div."),
                     Table.Column("median work ratio", latex: "work ratio")]
-        var caption = "Over \(problemCount) problems, each optimizer counted only on the problems it ran on (prob.). Score: "
+        var caption = "Over \(problemCount) problems, each optimizer counted only on the problems it ran on (problems, prob.). Score: "
             + (manyRuns ? "runs reaching, as a percentage: runs that reached a target, of its runs × 8 targets. "
                 : "targets reached, as a percentage: (problem, target) pairs its run reached, of those it attempted. ")
         if manyRuns { caption += "Targets reached (tables.md): (problem, target) pairs every run reached. " }
-        caption += "Conv., div.: its runs that converged, of those that ran; its runs that diverged. "
+        caption += "Converged, diverged (conv., div.): its runs that converged, of those that ran; its runs that diverged. "
         caption += "Median work ratio: over the pairs every run reached, the median work divided by the least any optimizer "
             + "needed for the pair (1 = always the fastest)"
         caption += intervals.isEmpty ? "." : " [95% bootstrap interval, \(Bootstrap.replicates) replicates]."
