@@ -158,9 +158,30 @@ public struct ElementwiseState<Scalars> {
     }
 }
 
+/// The loops the run loop takes an ``ElementwiseRule`` through, derived from its
+/// ``ElementwiseRule/update(_:gradient:lanes:scalars:)`` for every rule: requirements only so that
+/// each rule's conformance carries copies specialized for it, with `update` inlined (the harness's
+/// generic code reaches them through the witness table). Not part of a rule author's surface.
+public protocol ElementwiseLoops {
+    /// What one iteration computes once for every coordinate.
+    associatedtype Scalars
+
+    /// Applies ``ElementwiseRule/update(_:gradient:lanes:scalars:)`` to the coordinates in `range`,
+    /// with the gradient of coordinate i at `gradient[i − range.lowerBound]`: blocks of eight, then
+    /// the ragged end one by one.
+    func apply(_ x: Vector, gradient: UnsafePointer<Double>, lanes: StateLanes, scalars: Scalars, range: Range<Int>)
+
+    /// The same step on the coordinates in `range` of a problem whose gradient is `affineGradient`,
+    /// computed in registers, in one pass and, with `sums`, the terms of f and Σgᵢ² at the new point
+    /// added as the problem adds them (blocks of eight lanes, the ragged end as one more block).
+    func apply(_ x: Vector, affineGradient: AffineGradient, lanes: StateLanes, scalars: Scalars, range: Range<Int>,
+               sums: UnsafeMutablePointer<Kernels.Sums>?)
+}
+
 /// An update rule written once, per coordinate: the harness derives the full step, the step of a
 /// range of coordinates (the tiled loop of a ``SeparableProblem``) and blocks of iterations
-/// (``RunOptions/checkEvery`` > 1) from it, with the same bits on every path.
+/// (``RunOptions/checkEvery`` > 1) from it, with the same bits on every path (the loops are
+/// ``ElementwiseLoops``, derived).
 ///
 /// The author gives
 /// - ``lanes``: the state, as one initial value per lane (Adam: `[0, 0]` for m and v);
@@ -186,7 +207,7 @@ public struct ElementwiseState<Scalars> {
 ///
 /// Rules that need a global quantity (a norm, a line search, a history) conform to ``UpdateRule``
 /// with a whole-vector step instead.
-public protocol ElementwiseRule: UpdateRule where State == ElementwiseState<Scalars> {
+public protocol ElementwiseRule: UpdateRule, ElementwiseLoops where State == ElementwiseState<Scalars> {
     /// What one iteration computes once for every coordinate.
     associatedtype Scalars
 
@@ -200,17 +221,6 @@ public protocol ElementwiseRule: UpdateRule where State == ElementwiseState<Scal
     /// x after this iteration's step at one coordinate or eight, from x, the gradient there and the
     /// lanes `s` (read and write them as `s[k]`). Must not allocate.
     func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars: Scalars) -> V
-
-    /// Applies ``update(_:gradient:lanes:scalars:)`` to the coordinates in `range`, with the
-    /// gradient of coordinate i at `gradient[i − range.lowerBound]`: blocks of eight, then the
-    /// ragged end one by one. Derived; do not implement.
-    func apply(_ x: Vector, gradient: UnsafePointer<Double>, lanes: StateLanes, scalars: Scalars, range: Range<Int>)
-
-    /// The same step on a diagonal quadratic's coordinates in `range` with the gradient computed in
-    /// registers, in one pass and, with `sums`, the terms of f and Σgᵢ² at the new point added as
-    /// ``DiagonalQuadratic/accumulate(at:range:gradient:into:)`` adds them. Derived; do not implement.
-    func apply(_ x: Vector, quadratic: DiagonalQuadratic, lanes: StateLanes, scalars: Scalars, range: Range<Int>,
-               sums: UnsafeMutablePointer<Kernels.Sums>?)
 }
 
 extension ElementwiseRule {
@@ -252,6 +262,39 @@ extension ElementwiseRule {
         while i < end {
             x[i] = rule.update(x[i], gradient: g[i], lanes: LaneCursor<Double>(lanes, at: i), scalars: c)
             i &+= 1
+        }
+    }
+
+    @inlinable
+    public func apply(_ x: Vector, affineGradient q: AffineGradient, lanes: StateLanes, scalars: Scalars, range: Range<Int>,
+                      sums: UnsafeMutablePointer<Kernels.Sums>?) {
+        let rule = self, c = scalars, a = q.diagonal, b = q.constant, x = x.pointer
+        let end = range.lowerBound + (range.count & ~7)
+        var i = range.lowerBound
+        if let sums {
+            var s = sums.pointee  // in registers for the loop (through the pointer, every block would go to memory)
+            while i < end {
+                let av = SIMD8<Double>.load(a + i), x0 = SIMD8<Double>.load(x + i)
+                let xv = rule.update(x0, gradient: AffineGradient.terms(x0, av, b).g, lanes: LaneCursor(lanes, at: i), scalars: c)
+                xv.store(to: x + i)
+                let (fv, gv) = AffineGradient.terms(xv, av, b)
+                s.add(fv, gv * gv)
+                i &+= 8
+            }
+            sums.pointee = s
+        } else {
+            while i < end {
+                let x0 = SIMD8<Double>.load(x + i)
+                rule.update(x0, gradient: AffineGradient.terms(x0, SIMD8<Double>.load(a + i), b).g,
+                            lanes: LaneCursor(lanes, at: i), scalars: c).store(to: x + i)
+                i &+= 8
+            }
+        }
+        for j in end..<range.upperBound {
+            x[j] = rule.update(x[j], gradient: AffineGradient.terms(x[j], a[j], b).g, lanes: LaneCursor<Double>(lanes, at: j), scalars: c)
+        }
+        if let sums, end < range.upperBound {
+            q.addTail(at: x, range: end..<range.upperBound, into: &sums.pointee)
         }
     }
 }

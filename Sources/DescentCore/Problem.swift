@@ -97,16 +97,9 @@ public protocol SeparableProblem: FusedGradientNorm {
     /// Writes ∂f/∂xᵢ at `gradient[i − range.lowerBound]` for i in `range`, and nothing else (the
     /// tiled loop's first pass). Default: ``accumulate(at:range:gradient:into:)`` with its sums dropped.
     func gradient(at x: Vector, range: Range<Int>, into gradient: UnsafeMutablePointer<Double>)
-
-    /// Calls `body` with the problem as a ``DiagonalQuadratic`` (valid during the call) and returns its
-    /// result, or returns `nil` (the default) when the problem is not one. Then an elementwise rule's
-    /// step runs fused with the gradient, in registers.
-    func withDiagonalQuadratic<R>(_ body: (DiagonalQuadratic) -> R) -> R?
 }
 
 extension SeparableProblem {
-    public func withDiagonalQuadratic<R>(_ body: (DiagonalQuadratic) -> R) -> R? { nil }
-
     public func gradient(at x: Vector, range: Range<Int>, into gradient: UnsafeMutablePointer<Double>) {
         var unused = Kernels.Sums()
         accumulate(at: x, range: range, gradient: gradient, into: &unused)

@@ -35,7 +35,10 @@ extension Restarted: SeparableProblem where Base: SeparableProblem {
     public func gradient(at x: Vector, range: Range<Int>, into gradient: UnsafeMutablePointer<Double>) {
         base.gradient(at: x, range: range, into: gradient)
     }
-    public func withDiagonalQuadratic<R>(_ body: (DiagonalQuadratic) -> R) -> R? { base.withDiagonalQuadratic(body) }
+}
+
+extension Restarted: AffineGradientProblem where Base: AffineGradientProblem {
+    public func withAffineGradient<R>(_ body: (AffineGradient) -> R) -> R? { base.withAffineGradient(body) }
 }
 
 extension Restarted: TwiceDifferentiable where Base: TwiceDifferentiable {

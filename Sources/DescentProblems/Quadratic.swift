@@ -27,7 +27,7 @@ public enum LinearTerm: String, CaseIterable, Sendable {
 /// The diagonal form with log spectrum, κ = 10³ and b = 1 is the peer kit's W1.
 /// x* = A⁻¹b (GSL Cholesky when rotated, bᵢ/λᵢ when diagonal); f* = f(x*).
 /// Dense (rotated) instances are limited to n ≤ 2000.
-public struct Quadratic: QuadraticProblem, SeparableProblem {
+public struct Quadratic: QuadraticProblem, AffineGradientProblem {
     /// n.
     public let dimension: Int
     /// A, row-major n × n, when rotated; empty when diagonal.
@@ -152,7 +152,7 @@ public struct Quadratic: QuadraticProblem, SeparableProblem {
         precondition(!isRotated, "a rotated quadratic is not separable")
         if let c = constantLinear {
             eigenvalues.withUnsafeBufferPointer { a in
-                DiagonalQuadratic(diagonal: a.baseAddress!, linear: c).accumulate(at: x.pointer, range: range, gradient: out, into: &sums)
+                AffineGradient(diagonal: a.baseAddress!, constant: c).accumulate(at: x.pointer, range: range, gradient: out, into: &sums)
             }
             return
         }
@@ -173,7 +173,7 @@ public struct Quadratic: QuadraticProblem, SeparableProblem {
         precondition(!isRotated, "a rotated quadratic is not separable")
         eigenvalues.withUnsafeBufferPointer { a in
             if let c = constantLinear {
-                DiagonalQuadratic(diagonal: a.baseAddress!, linear: c).gradient(at: x.pointer, range: range, into: out)
+                AffineGradient(diagonal: a.baseAddress!, constant: c).gradient(at: x.pointer, range: range, into: out)
                 return
             }
             linear.withUnsafeBufferPointer { b in
@@ -183,10 +183,10 @@ public struct Quadratic: QuadraticProblem, SeparableProblem {
         }
     }
 
-    /// A diagonal instance with constant b is a ``DiagonalQuadratic``: elementwise steps fuse with its gradient.
-    public func withDiagonalQuadratic<R>(_ body: (DiagonalQuadratic) -> R) -> R? {
+    /// A diagonal instance with constant b has an ``AffineGradient``: elementwise steps fuse with it.
+    public func withAffineGradient<R>(_ body: (AffineGradient) -> R) -> R? {
         guard !isRotated, let c = constantLinear else { return nil }
-        return eigenvalues.withUnsafeBufferPointer { body(DiagonalQuadratic(diagonal: $0.baseAddress!, linear: c)) }
+        return eigenvalues.withUnsafeBufferPointer { body(AffineGradient(diagonal: $0.baseAddress!, constant: c)) }
     }
 
     /// Row by row: (Ax)ᵢ as ``Kernels/dot(_:_:_:)``, fᵢ = ½ xᵢ(Ax)ᵢ − bᵢxᵢ summed with ``Kernels/sum(_:_:)``.

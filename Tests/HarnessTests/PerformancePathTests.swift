@@ -45,10 +45,10 @@ private struct RecordingSGD: ElementwiseRule {
         log.starts.append(range.lowerBound)
         inner.apply(x, gradient: gradient, lanes: lanes, scalars: scalars, range: range)
     }
-    func apply(_ x: Vector, quadratic: DiagonalQuadratic, lanes: StateLanes, scalars: Bool, range: Range<Int>,
+    func apply(_ x: Vector, affineGradient: AffineGradient, lanes: StateLanes, scalars: Bool, range: Range<Int>,
                sums: UnsafeMutablePointer<Kernels.Sums>?) {
         log.starts.append(range.lowerBound)
-        inner.apply(x, quadratic: quadratic, lanes: lanes, scalars: scalars, range: range, sums: sums)
+        inner.apply(x, affineGradient: affineGradient, lanes: lanes, scalars: scalars, range: range, sums: sums)
     }
 }
 

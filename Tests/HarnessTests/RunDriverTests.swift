@@ -6,7 +6,7 @@ import Testing
 /// A separable problem as a finite sum of one sample: a mini-batch is the whole sum, so the
 /// stochastic strategy steps from the same gradients as the full-batch ones, and the tiled
 /// strategy applies (the problem's separability is forwarded).
-private struct OneSample: SeparableProblem, FiniteSumProblem {
+private struct OneSample: AffineGradientProblem, FiniteSumProblem {
     let inner: Quadratic
     var dimension: Int { inner.dimension }
     func initialPoint() -> [Double] { inner.initialPoint() }
@@ -22,7 +22,7 @@ private struct OneSample: SeparableProblem, FiniteSumProblem {
     func gradient(at x: Vector, range: Range<Int>, into gradient: UnsafeMutablePointer<Double>) {
         inner.gradient(at: x, range: range, into: gradient)
     }
-    func withDiagonalQuadratic<R>(_ body: (DiagonalQuadratic) -> R) -> R? { inner.withDiagonalQuadratic(body) }
+    func withAffineGradient<R>(_ body: (AffineGradient) -> R) -> R? { inner.withAffineGradient(body) }
     var sampleCount: Int { 1 }
     func batchValueAndGradient(at x: Vector, batch: ArraySlice<Int>, gradient: Vector) -> Double {
         inner.valueAndGradient(at: x, gradient: gradient)

@@ -8,7 +8,7 @@
 /// holds ∇f only when the squared norm over- or underflows and the norm needs a rescan.
 ///
 /// With ``RunOptions/checkEvery`` > 1 the unchecked iterations up to the next check (at most
-/// ``Harness/blockIterations``) run as one block (``Harness/iterations(_:_:_:_:scalars:chunk:buffer:previous:evaluate:)``):
+/// ``Harness/blockIterations``) run as one block (``Harness/iterations(_:_:_:_:_:scalars:chunk:buffer:previous:evaluate:)``):
 /// memory is crossed once per block rather than once per iteration, with the same iterates bit for bit.
 /// A rule that reports another point is checked there by the loop; its steps still run tiled,
 /// fused and blocked, without the sums at the gradient point.
@@ -17,6 +17,8 @@ struct TiledStepping<P: SeparableProblem, O: ElementwiseRule>: SteppingStrategy 
     let rule: O
     var state: O.State
     let chunks: ChunkBuffers<O>
+    /// The problem's gradient as data, when steps fuse with it (``AffineGradientProblem``).
+    let affine: (any AffineGradientProblem)?
     let reportsAnotherPoint: Bool
     /// f and Σgᵢ² at x_k, from the last step's pass.
     var f: Double
@@ -34,6 +36,7 @@ struct TiledStepping<P: SeparableProblem, O: ElementwiseRule>: SteppingStrategy 
         self.rule = rule
         state = rule.makeState(dimension: problem.dimension)
         chunks = ChunkBuffers(problem, rule, blocks: blocks)
+        affine = problem as? any AffineGradientProblem
         reportsAnotherPoint = rule.reportsAnotherPoint
         (f, squaredNorm) = problem.valueGradientAndSquaredNorm(at: x, gradient: g)
     }
@@ -80,7 +83,7 @@ struct TiledStepping<P: SeparableProblem, O: ElementwiseRule>: SteppingStrategy 
         // One iteration goes over memory in the loop's chunks; a block in smaller ones, which stay
         // in L1 and L2 for all its steps.
         let chunk = iterations > 1 ? Harness.blockChunkSize(problem) : chunks.buffer.count
-        return Harness.iterations(problem, rule, x, state.lanes, scalars: UnsafeBufferPointer(rebasing: chunks.scalars[..<iterations]),
+        return Harness.iterations(problem, affine, rule, x, state.lanes, scalars: UnsafeBufferPointer(rebasing: chunks.scalars[..<iterations]),
                                   chunk: chunk, buffer: chunks.buffer, previous: previous, evaluate: evaluate)
     }
 }
@@ -115,7 +118,7 @@ extension Harness {
     /// moment buffers of a chunk take 64 KiB, within a core's L2 (1024 to 16384 measured alike).
     static let tile = 2048
 
-    /// Iterations per block of ``iterations(_:_:_:_:scalars:chunk:buffer:previous:evaluate:)`` at most;
+    /// Iterations per block of ``iterations(_:_:_:_:_:scalars:chunk:buffer:previous:evaluate:)`` at most;
     /// a cancellation or time limit is seen between blocks.
     static let blockIterations = 64
 
@@ -150,23 +153,24 @@ extension Harness {
     /// chunk, so memory is crossed once per block instead of once per iteration. A separable
     /// problem's coordinates in a chunk depend on no others, and each coordinate sees the same
     /// operations in the same order, so the iterates are the same bits as one iteration at a time.
-    /// On a diagonal quadratic each step fuses with the gradient, in registers (no buffer; one
-    /// iteration takes all n coordinates as one chunk). With `previous`, each chunk is copied there
+    /// With `affine` (the problem's ``AffineGradient``) each step fuses with the gradient, in
+    /// registers (no buffer; one iteration takes all n coordinates as one chunk). With `previous`, each chunk is copied there
     /// before the last step (x at the second-to-last iterate, for a logged row's step norm); with
     /// `evaluate`, returns f and Σgᵢ² at the last iterate (summed chunk by chunk in order, so with
     /// the same lanes and bits for any chunk length that is a multiple of 8), zeros otherwise.
     @inline(__always)
-    static func iterations<P: SeparableProblem, O: ElementwiseRule>(_ problem: P, _ rule: O, _ x: Vector, _ lanes: StateLanes,
+    static func iterations<P: SeparableProblem, O: ElementwiseRule>(_ problem: P, _ affine: (any AffineGradientProblem)?, _ rule: O,
+                                                                   _ x: Vector, _ lanes: StateLanes,
                                                                    scalars: UnsafeBufferPointer<O.Scalars>, chunk: Int, buffer: Vector,
                                                                    previous: Vector?, evaluate: Bool) -> (Double, Double) {
         let n = problem.dimension, last = scalars.count - 1
         var sums = Kernels.Sums()
         withUnsafeMutablePointer(to: &sums) { sums in
-            let fused: Void? = problem.withDiagonalQuadratic { q in
+            let fused: Void? = affine?.withAffineGradient { q in
                 forEachChunk(n, last == 0 ? n : chunk) { range in
-                    for t in 0..<last { rule.apply(x, quadratic: q, lanes: lanes, scalars: scalars[t], range: range, sums: nil) }
+                    for t in 0..<last { rule.apply(x, affineGradient: q, lanes: lanes, scalars: scalars[t], range: range, sums: nil) }
                     previous?.copy(range, from: x)
-                    rule.apply(x, quadratic: q, lanes: lanes, scalars: scalars[last], range: range, sums: evaluate ? sums : nil)
+                    rule.apply(x, affineGradient: q, lanes: lanes, scalars: scalars[last], range: range, sums: evaluate ? sums : nil)
                 }
             }
             guard fused == nil else { return }
