@@ -24,7 +24,7 @@ public struct AffineGradient {
 
     /// fᵢ = ½ xᵢ(aᵢxᵢ) − c·xᵢ and gᵢ = aᵢxᵢ − c, lane by lane.
     @inlinable @inline(__always)
-    public static func terms<V: Lane>(_ x: V, _ a: V, _ c: Double) -> (f: V, g: V) {
+    public static func terms<V: Coordinates>(_ x: V, _ a: V, _ c: Double) -> (f: V, g: V) {
         let ax = a * x
         return (0.5 * x * ax - c * x, ax - c)
     }
@@ -33,7 +33,7 @@ public struct AffineGradient {
     /// coordinates, starting on a block of eight) as one more block of eight lanes, whose unused
     /// lanes add +0.
     @inlinable @inline(__always)
-    public func addTail(at x: UnsafePointer<Double>, range: Range<Int>, into sums: inout Kernels.Sums) {
+    public func addTail(at x: UnsafePointer<Double>, range: Range<Int>, into sums: inout VectorMath.Sums) {
         let a = diagonal, c = constant, lo = range.lowerBound
         var tf = SIMD8<Double>(), tg = SIMD8<Double>()
         for i in range {

@@ -8,7 +8,7 @@ extension AffineGradient {
     /// `gradient[i − range.lowerBound]`.
     @inline(__always)
     func accumulate(at x: UnsafePointer<Double>, range: Range<Int>, gradient out: UnsafeMutablePointer<Double>?,
-                    into sums: inout Kernels.Sums) {
+                    into sums: inout VectorMath.Sums) {
         let a = diagonal, c = constant, lo = range.lowerBound
         var i = lo
         let end = lo + (range.count & ~7)

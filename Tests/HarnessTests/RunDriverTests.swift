@@ -16,7 +16,7 @@ private struct OneSample: AffineGradientProblem, FiniteSumProblem {
         inner.valueGradientAndSquaredNorm(at: x, gradient: gradient)
     }
     var chunkAlignment: Int { inner.chunkAlignment }
-    func accumulate(at x: Vector, range: Range<Int>, gradient: UnsafeMutablePointer<Double>?, into sums: inout Kernels.Sums) {
+    func accumulate(at x: Vector, range: Range<Int>, gradient: UnsafeMutablePointer<Double>?, into sums: inout VectorMath.Sums) {
         inner.accumulate(at: x, range: range, gradient: gradient, into: &sums)
     }
     func gradient(at x: Vector, range: Range<Int>, into gradient: UnsafeMutablePointer<Double>) {

@@ -114,7 +114,7 @@ public struct IterationMonitor {
     /// `squaredNorm`: Σgᵢ² when the problem summed it in its gradient pass (``FusedGradientNorm``).
     mutating func check(_ f: Double, squaredNorm: Double?) -> Bool {
         value = f
-        gradientNorm = squaredNorm.map { Kernels.norm(squaredSum: $0, g.pointer, g.count) } ?? g.norm()
+        gradientNorm = squaredNorm.map { VectorMath.norm(squaredSum: $0, g.pointer, g.count) } ?? g.norm()
         if k == 0 { f0 = f }
         let error = fStar.map { f - $0 } ?? gradientNorm
         var stop: RunStatus? = nil

@@ -4,7 +4,7 @@
 /// memory once per iteration and no full-length gradient is written (the gradient is computed
 /// twice per iteration, which costs arithmetic, not memory traffic). The stopping rules still see
 /// f(x_k) and ‖∇f(x_k)‖ before step k, and every number is the same as in ``PlainStepping``
-/// (elementwise arithmetic; sums fed in order, see ``Kernels/Sums``). ``IterationMonitor/g``
+/// (elementwise arithmetic; sums fed in order, see ``VectorMath/Sums``). ``IterationMonitor/g``
 /// holds ∇f only when the squared norm over- or underflows and the norm needs a rescan.
 ///
 /// With ``RunOptions/checkEvery`` > 1 the unchecked iterations up to the next check (at most
@@ -67,7 +67,7 @@ struct TiledStepping<P: SeparableProblem, O: ElementwiseRule>: SteppingStrategy 
             if checked { (f, squaredNorm) = totals }
             monitor.countGradients(count)
         } while !checked
-        if !reportsAnotherPoint && !Kernels.isAccurate(squaredSum: squaredNorm) {
+        if !reportsAnotherPoint && !VectorMath.isAccurate(squaredSum: squaredNorm) {
             // The norm needs the gradient itself (a rescaled pass): compute it in full, once.
             (f, squaredNorm) = problem.valueGradientAndSquaredNorm(at: monitor.x, gradient: monitor.g)
         }
@@ -160,11 +160,11 @@ extension Harness {
     /// the same lanes and bits for any chunk length that is a multiple of 8), zeros otherwise.
     @inline(__always)
     static func iterations<P: SeparableProblem, O: ElementwiseRule>(_ problem: P, _ affine: (any AffineGradientProblem)?, _ rule: O,
-                                                                   _ x: Vector, _ lanes: StateLanes,
+                                                                   _ x: Vector, _ lanes: StateVectors,
                                                                    scalars: UnsafeBufferPointer<O.Scalars>, chunk: Int, buffer: Vector,
                                                                    previous: Vector?, evaluate: Bool) -> (Double, Double) {
         let n = problem.dimension, last = scalars.count - 1
-        var sums = Kernels.Sums()
+        var sums = VectorMath.Sums()
         withUnsafeMutablePointer(to: &sums) { sums in
             let fused: Void? = affine?.withAffineGradient { q in
                 forEachChunk(n, last == 0 ? n : chunk) { range in
