@@ -47,8 +47,12 @@ enum Measure {
     static func bare<P: Problem, O: UpdateRule>(_ problem: P, _ optimizer: O, steps: Int, batchSize: Int?, checkEvery: Int = 1)
         -> (seconds: Double, final: Double) {
         let started = clock.now
-        let f = Harness.bareLoop(problem: problem, optimizer: optimizer, steps: steps, checkEvery: checkEvery, batchSize: batchSize)
-        return ((clock.now - started).seconds, f)
+        guard let batchSize, let finiteSum = problem as? any FiniteSumProblem else {
+            let f = Harness.bareLoop(problem: problem, optimizer: optimizer, steps: steps, checkEvery: checkEvery)
+            return ((clock.now - started).seconds, f)
+        }
+        let x = Harness.bareBatchLoop(problem: finiteSum, optimizer: optimizer, steps: steps, batchSize: batchSize)
+        return ((clock.now - started).seconds, problem.value(at: x))
     }
 
     /// Options for a harness run of exactly `steps` steps: no target, no stalling, rows at the ends;

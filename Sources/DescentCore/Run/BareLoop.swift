@@ -1,29 +1,14 @@
 extension Harness {
     /// `steps` iterations of exactly the run loop's arithmetic, from the same strategies' pieces
     /// (tiled stepping where the problem is separable and the rule elementwise, else plain
-    /// stepping; with `batchSize`, on a finite-sum problem, mini-batches in row order) with nothing
-    /// else: no monitor, so no trace, no stopping tests, no timing. Full batch, f is evaluated where
-    /// a run with ``RunOptions/checkEvery`` = `checkEvery` evaluates it (every `checkEvery`-th
-    /// iterate and the last); with batches, at the final point only. Returns f at the final point.
-    /// For measuring what the monitor costs (`descent-bench`); allocates its buffers first, then nothing.
-    public static func bareLoop(problem: any Problem, optimizer: any UpdateRule, steps: Int, checkEvery: Int = 1,
-                                batchSize: Int? = nil) -> Double {
+    /// stepping) with nothing else: no monitor, so no trace, no stopping tests, no timing. f is
+    /// evaluated where a run with ``RunOptions/checkEvery`` = `checkEvery` evaluates it (every
+    /// `checkEvery`-th iterate and the last). Returns f at the final point. For measuring what the
+    /// monitor costs (`descent-bench`); allocates its buffers first, then nothing.
+    public static func bareLoop(problem: any Problem, optimizer: any UpdateRule, steps: Int, checkEvery: Int = 1) -> Double {
         let checkEvery = Swift.max(1, checkEvery)
         func run<P: Problem, O: UpdateRule>(_ problem: P, _ optimizer: O) -> Double {
             let x = Vector(problem.initialPoint()), g = Vector(count: problem.dimension)
-            if let batchSize, let finiteSum = problem as? any FiniteSumProblem {
-                func batches<F: FiniteSumProblem>(_ problem: F) -> Double {
-                    var state = optimizer.makeState(dimension: problem.dimension)
-                    var batches = Batches(samples: problem.sampleCount, batchSize: batchSize, shuffle: false, seed: 0)
-                    for k in 0..<steps {
-                        _ = problem.batchGradient(at: x, batch: batches.order[batches.next], gradient: g)
-                        batches.advance()
-                        optimizer.step(x, gradient: g, state: &state, iteration: k + 1)
-                    }
-                    return problem.value(at: x)
-                }
-                return batches(finiteSum)
-            }
             if let (separable, elementwise) = tiling(problem, optimizer) {
                 func tiled<S: SeparableProblem, R: ElementwiseRule>(_ p: S, _ o: R) -> Double {
                     var s = TiledStepping(bare: p, o, blocks: checkEvery > 1, x: x, g: g)
@@ -48,6 +33,24 @@ extension Harness {
                 if evaluate { f = value }
             }
             return f
+        }
+        return run(problem, optimizer)
+    }
+
+    /// `steps` mini-batch steps of `batchSize` samples in row order (stochastic stepping's
+    /// ``Batches`` without shuffling), each the batch gradient and the rule's step, with nothing
+    /// else. Returns the final point; f there is the caller's to evaluate (outside its timing).
+    public static func bareBatchLoop(problem: any FiniteSumProblem, optimizer: any UpdateRule, steps: Int, batchSize: Int) -> Vector {
+        func run<P: FiniteSumProblem, O: UpdateRule>(_ problem: P, _ optimizer: O) -> Vector {
+            let x = Vector(problem.initialPoint()), g = Vector(count: problem.dimension)
+            var state = optimizer.makeState(dimension: problem.dimension)
+            var batches = Batches(samples: problem.sampleCount, batchSize: batchSize, shuffle: false, seed: 0)
+            for k in 0..<steps {
+                _ = problem.batchGradient(at: x, batch: batches.order[batches.next], gradient: g)
+                batches.advance()
+                optimizer.step(x, gradient: g, state: &state, iteration: k + 1)
+            }
+            return x
         }
         return run(problem, optimizer)
     }

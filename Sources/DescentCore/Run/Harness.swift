@@ -42,13 +42,19 @@ public enum Harness {
                                                                _ options: RunOptions) -> RunResult {
         var monitor = IterationMonitor(problem: problem, fStar: fStar, options: options)
         monitor.samplesPerEpoch = (problem as? any FiniteSumProblem)?.sampleCount ?? 1
+        // The strategy (the rule's state) is freed before the result copies x: one vector less at the peak.
         if let (separable, elementwise) = tiling(problem, optimizer) {
             func tiled<S: SeparableProblem, R: ElementwiseRule>(_ problem: S, _ rule: R) {
-                drive(TiledStepping(problem, rule, &monitor), &monitor)
+                var strategy = TiledStepping(problem, rule, &monitor)
+                drive(&strategy, &monitor)
             }
             tiled(separable, elementwise)
         } else {
-            drive(PlainStepping(problem, optimizer, &monitor), &monitor)
+            func plain() {
+                var strategy = PlainStepping(problem, optimizer, &monitor)
+                drive(&strategy, &monitor)
+            }
+            plain()
         }
         return monitor.result()
     }
@@ -57,8 +63,12 @@ public enum Harness {
                                                                          _ options: RunOptions) -> RunResult {
         var monitor = IterationMonitor(problem: problem, fStar: fStar, options: options)
         monitor.samplesPerEpoch = problem.sampleCount
-        drive(StochasticStepping(problem, optimizer, options), &monitor)
-        return monitor.result()
+        var strategy = StochasticStepping(problem, optimizer, options)
+        drive(&strategy, &monitor)
+        // The run's time ends before the strategy (its sample order) is freed.
+        let result = monitor.result()
+        withExtendedLifetime(strategy) {}
+        return result
     }
 
     /// The problem and rule as a separable problem and an elementwise rule, when the tiled loop applies.
@@ -73,9 +83,8 @@ public enum Harness {
     /// the strategy steps to the next iterate it checks. A rule that reports another point than its
     /// gradient point (``UpdateRule/reportsAnotherPoint``) is checked there, by a monitoring
     /// evaluation (untimed), and steps from its gradient point; when the run stops, the reported
-    /// point is the final one. The strategy is consumed: the rule's state is freed before the
-    /// caller copies the result's x.
-    static func drive<S: SteppingStrategy>(_ strategy: consuming S, _ monitor: inout IterationMonitor) {
+    /// point is the final one.
+    static func drive<S: SteppingStrategy>(_ strategy: inout S, _ monitor: inout IterationMonitor) {
         let gradientPoint = strategy.reportsAnotherPoint ? Vector(count: monitor.x.count) : nil
         while true {
             let checked = strategy.isCheck(monitor)
