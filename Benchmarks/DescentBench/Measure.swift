@@ -42,26 +42,16 @@ enum Measure {
     }
 
     /// The bare loop: the harness's arithmetic with nothing else (`Harness.bareLoop`: the tiled
-    /// loop where it applies, else gradient then step); for mini-batches, x ← step(x, ∇f_B(x)) with
-    /// batches in row order. Returns seconds and f(x_final).
+    /// loop where it applies, else gradient then step; for mini-batches, x ← step(x, ∇f_B(x)) with
+    /// batches in row order). Returns seconds and f(x_final).
     static func bare<P: Problem, O: UpdateRule>(_ problem: P, _ optimizer: O, steps: Int, batchSize: Int?, checkEvery: Int = 1)
         -> (seconds: Double, final: Double) {
         let started = clock.now
-        guard let b = batchSize, let finite = problem as? any FiniteSumProblem else {
+        guard let batchSize, let finiteSum = problem as? any FiniteSumProblem else {
             let f = Harness.bareLoop(problem: problem, optimizer: optimizer, steps: steps, checkEvery: checkEvery)
             return ((clock.now - started).seconds, f)
         }
-        let x = Vector(problem.initialPoint())
-        let g = Vector(count: problem.dimension)
-        var state = optimizer.makeState(dimension: problem.dimension)
-        let order = Array(0..<finite.sampleCount)
-        var cursor = 0
-        for k in 0..<steps {
-            let end = Swift.min(cursor + b, order.count)
-            _ = finite.batchGradient(at: x, batch: order[cursor..<end], gradient: g)
-            cursor = end == order.count ? 0 : end
-            optimizer.step(x, gradient: g, state: &state, iteration: k + 1)
-        }
+        let x = Harness.bareBatchLoop(problem: finiteSum, optimizer: optimizer, steps: steps, batchSize: batchSize)
         return ((clock.now - started).seconds, problem.value(at: x))
     }
 

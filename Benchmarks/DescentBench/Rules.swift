@@ -10,7 +10,7 @@ struct PluginMomentum: ElementwiseRule {
     var mu = 0.9
     var lanes: [Double] { [0] }
     func scalars(iteration: Int, previous: Bool?) -> Bool { iteration == 1 }
-    func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars first: Bool) -> V {
+    func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars first: Bool) -> V {
         let b = first ? g : s[0] * mu + g
         s[0] = b
         return x - lr * b

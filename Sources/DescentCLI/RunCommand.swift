@@ -374,7 +374,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                         } else if let reason = Harness.unfitReason(problem: instance.problem, requirements: configured.requirements,
                                                                    options: options,
                                                                    hasOptimalValue: fStar != nil && bestReached == nil) {
-                            outcomes[i] = .skipped(reason, optimalValue: fStar)
+                            outcomes[i] = .skipped(reason.message, optimalValue: fStar)
                         } else {
                             pending.append(i)
                         }

@@ -1,9 +1,11 @@
-/// The values an elementwise rule computes with: one coordinate (`Double`) or eight (`SIMD8<Double>`).
+/// The values an elementwise rule computes with: one coordinate (`Double`) or eight (`SIMD8<Double>`,
+/// one coordinate per SIMD lane).
 ///
-/// An ``ElementwiseRule`` writes its per-coordinate update once, generic over `Lane`; the derived
-/// steps run it on eight coordinates at a time and on the ragged end one at a time. Every operation
-/// is the lane-wise IEEE operation with the same rounding as `Double`'s, so both give the same bits.
-public protocol Lane {
+/// An ``ElementwiseRule`` writes its per-coordinate update once, generic over `Coordinates`; the
+/// derived steps run it on eight coordinates at a time and on the ragged end one at a time. Every
+/// operation is the lane-wise IEEE operation with the same rounding as `Double`'s, so both give the
+/// same bits. (Not to be confused with the rule's state vectors, ``StateVectors``.)
+public protocol Coordinates {
     /// The comparison result: `Bool` for one coordinate, a mask for eight.
     associatedtype Mask
 
@@ -46,7 +48,7 @@ public protocol Lane {
     func replacing(with other: Self, where mask: Mask) -> Self
 }
 
-extension Lane {
+extension Coordinates {
     /// `b` where b ≥ a, else `a` (Swift's `max`: `a` when b is NaN).
     @inlinable @inline(__always)
     public static func max(_ a: Self, _ b: Self) -> Self { a.replacing(with: b, where: a.isLessThanOrEqualTo(b)) }
@@ -70,7 +72,7 @@ extension Lane {
     }
 }
 
-extension Double: Lane {
+extension Double: Coordinates {
     public typealias Mask = Bool
     @inlinable @inline(__always) public init(lanes value: Double) { self = value }
     @inlinable @inline(__always) public static func load(_ p: UnsafePointer<Double>) -> Double { p.pointee }
@@ -80,17 +82,17 @@ extension Double: Lane {
     public func quotient(dividingBy divisor: Double, reciprocal: Double) -> Double { self / divisor }
 }
 
-extension SIMD8: Lane where Scalar == Double {
+extension SIMD8: Coordinates where Scalar == Double {
     public typealias Mask = SIMDMask<SIMD8<Int64>>
     @inlinable @inline(__always) public init(lanes value: Double) { self.init(repeating: value) }
-    @inlinable @inline(__always) public static func load(_ p: UnsafePointer<Double>) -> SIMD8<Double> { Kernels.load(p) }
-    @inlinable @inline(__always) public func store(to p: UnsafeMutablePointer<Double>) { Kernels.store(self, p) }
-    @inlinable @inline(__always) public func squareRoot() -> SIMD8<Double> { Kernels.squareRoot(self) }
+    @inlinable @inline(__always) public static func load(_ p: UnsafePointer<Double>) -> SIMD8<Double> { VectorMath.load(p) }
+    @inlinable @inline(__always) public func store(to p: UnsafeMutablePointer<Double>) { VectorMath.store(self, p) }
+    @inlinable @inline(__always) public func squareRoot() -> SIMD8<Double> { VectorMath.squareRoot(self) }
     @inlinable @inline(__always)
-    public static func / (a: SIMD8<Double>, b: SIMD8<Double>) -> SIMD8<Double> { Kernels.divide(a, b) }
+    public static func / (a: SIMD8<Double>, b: SIMD8<Double>) -> SIMD8<Double> { VectorMath.divide(a, b) }
     @inlinable @inline(__always)
     public func quotient(dividingBy divisor: Double, reciprocal: Double) -> SIMD8<Double> {
-        Kernels.quotient(self, dividingBy: divisor, reciprocal: reciprocal)
+        VectorMath.quotient(self, dividingBy: divisor, reciprocal: reciprocal)
     }
     @inlinable @inline(__always)
     public var magnitude: SIMD8<Double> {
@@ -105,20 +107,20 @@ extension SIMD8: Lane where Scalar == Double {
     init(bitPattern bits: SIMD8<UInt64>) { self = unsafeBitCast(bits, to: SIMD8<Double>.self) }
 }
 
-/// The lanes of one or eight coordinates of an ``ElementwiseRule``'s state: `s[k]` loads lane k at
-/// those coordinates, `s[k] = v` stores it.
-public struct LaneCursor<V: Lane> {
+/// An ``ElementwiseRule``'s state vectors (m, v, …) at one coordinate or eight: `s[k]` loads state
+/// vector k there, `s[k] = v` stores it.
+public struct StateCursor<V: Coordinates> {
     @usableFromInline let base: UnsafeMutablePointer<Double>
     @usableFromInline let stride: Int
 
-    /// The cursor at coordinate `i` of `lanes`.
+    /// The cursor at coordinate `i` of the state vectors `lanes`.
     @inlinable @inline(__always)
-    public init(_ lanes: StateLanes, at i: Int) {
+    public init(_ lanes: StateVectors, at i: Int) {
         base = lanes.storage + i
         stride = lanes.dimension
     }
 
-    /// Lane `k` at these coordinates.
+    /// State vector `k` at these coordinates.
     @inlinable
     public subscript(k: Int) -> V {
         @inline(__always) get { V.load(base + k * stride) }
@@ -126,25 +128,26 @@ public struct LaneCursor<V: Lane> {
     }
 }
 
-/// Where an ``ElementwiseRule``'s lanes live: `count` vectors of n coordinates, one after another.
-public struct StateLanes {
-    /// Lane k of coordinate i is at `storage[k · dimension + i]`.
+/// Where an ``ElementwiseRule``'s state vectors (its ``ElementwiseRule/lanes``: m, v, …) live:
+/// vectors of n coordinates, one after another.
+public struct StateVectors {
+    /// State vector k at coordinate i is at `storage[k · dimension + i]`.
     public let storage: UnsafeMutablePointer<Double>
     /// n.
     public let dimension: Int
 
-    /// Lane `k` as a pointer to its n coordinates.
+    /// State vector `k` as a pointer to its n coordinates.
     @inlinable
     public subscript(k: Int) -> UnsafeMutablePointer<Double> { storage + k * dimension }
 }
 
-/// The state of an ``ElementwiseRule``: its lanes, allocated once per run with the rule's initial
-/// values, and the last iteration's scalars.
+/// The state of an ``ElementwiseRule``: its state vectors, allocated once per run with the rule's
+/// initial values, and the last iteration's scalars.
 public struct ElementwiseState<Scalars> {
-    /// The lanes' storage (``ElementwiseRule/lanes`` × n values).
+    /// The state vectors' storage (``ElementwiseRule/lanes`` × n values).
     public let storage: Vector
-    /// Where the lanes are.
-    public let lanes: StateLanes
+    /// Where the state vectors are (named `lanes` in the rules' code: ``ElementwiseRule/lanes``).
+    public let lanes: StateVectors
     /// The scalars of the last iteration stepped (`nil` before the first).
     public var scalars: Scalars?
 
@@ -154,13 +157,34 @@ public struct ElementwiseState<Scalars> {
         for (k, value) in initial.enumerated() where value != 0 {
             for i in 0..<dimension { storage[k * dimension + i] = value }
         }
-        lanes = StateLanes(storage: storage.pointer, dimension: dimension)
+        lanes = StateVectors(storage: storage.pointer, dimension: dimension)
     }
+}
+
+/// The loops the run loop takes an ``ElementwiseRule`` through, derived from its
+/// ``ElementwiseRule/update(_:gradient:lanes:scalars:)`` for every rule: requirements only so that
+/// each rule's conformance carries copies specialized for it, with `update` inlined (the harness's
+/// generic code reaches them through the witness table). Not part of a rule author's surface.
+public protocol ElementwiseLoops {
+    /// What one iteration computes once for every coordinate.
+    associatedtype Scalars
+
+    /// Applies ``ElementwiseRule/update(_:gradient:lanes:scalars:)`` to the coordinates in `range`,
+    /// with the gradient of coordinate i at `gradient[i − range.lowerBound]`: blocks of eight, then
+    /// the ragged end one by one.
+    func apply(_ x: Vector, gradient: UnsafePointer<Double>, lanes: StateVectors, scalars: Scalars, range: Range<Int>)
+
+    /// The same step on the coordinates in `range` of a problem whose gradient is `affineGradient`,
+    /// computed in registers, in one pass and, with `sums`, the terms of f and Σgᵢ² at the new point
+    /// added as the problem adds them (blocks of eight lanes, the ragged end as one more block).
+    func apply(_ x: Vector, affineGradient: AffineGradient, lanes: StateVectors, scalars: Scalars, range: Range<Int>,
+               sums: UnsafeMutablePointer<VectorMath.Sums>?)
 }
 
 /// An update rule written once, per coordinate: the harness derives the full step, the step of a
 /// range of coordinates (the tiled loop of a ``SeparableProblem``) and blocks of iterations
-/// (``RunOptions/checkEvery`` > 1) from it, with the same bits on every path.
+/// (``RunOptions/checkEvery`` > 1) from it, with the same bits on every path (the loops are
+/// ``ElementwiseLoops``, derived).
 ///
 /// The author gives
 /// - ``lanes``: the state, as one initial value per lane (Adam: `[0, 0]` for m and v);
@@ -168,7 +192,7 @@ public struct ElementwiseState<Scalars> {
 ///   hyperparameters (bias corrections, a schedule's factor); it is called once per iteration, in
 ///   order, possibly several iterations ahead of the steps, so it must not read the lanes;
 /// - ``update(_:gradient:lanes:scalars:)``: the new x of one coordinate or eight, given x, ∇f and the
-///   lanes there, written generically over ``Lane``.
+///   lanes there, written generically over ``Coordinates``.
 ///
 /// ```swift
 /// struct SignDescent: Optimizer, ElementwiseRule {
@@ -178,7 +202,7 @@ public struct ElementwiseState<Scalars> {
 ///     static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
 ///     var lr = 1e-2
 ///     func scalars(iteration: Int, previous: Double?) -> Double { lr }
-///     func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars lr: Double) -> V {
+///     func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars lr: Double) -> V {
 ///         x - lr * g.signum()
 ///     }
 /// }
@@ -186,7 +210,7 @@ public struct ElementwiseState<Scalars> {
 ///
 /// Rules that need a global quantity (a norm, a line search, a history) conform to ``UpdateRule``
 /// with a whole-vector step instead.
-public protocol ElementwiseRule: UpdateRule where State == ElementwiseState<Scalars> {
+public protocol ElementwiseRule: UpdateRule, ElementwiseLoops where State == ElementwiseState<Scalars> {
     /// What one iteration computes once for every coordinate.
     associatedtype Scalars
 
@@ -199,18 +223,7 @@ public protocol ElementwiseRule: UpdateRule where State == ElementwiseState<Scal
 
     /// x after this iteration's step at one coordinate or eight, from x, the gradient there and the
     /// lanes `s` (read and write them as `s[k]`). Must not allocate.
-    func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars: Scalars) -> V
-
-    /// Applies ``update(_:gradient:lanes:scalars:)`` to the coordinates in `range`, with the
-    /// gradient of coordinate i at `gradient[i − range.lowerBound]`: blocks of eight, then the
-    /// ragged end one by one. Derived; do not implement.
-    func apply(_ x: Vector, gradient: UnsafePointer<Double>, lanes: StateLanes, scalars: Scalars, range: Range<Int>)
-
-    /// The same step on a diagonal quadratic's coordinates in `range` with the gradient computed in
-    /// registers, in one pass and, with `sums`, the terms of f and Σgᵢ² at the new point added as
-    /// ``DiagonalQuadratic/accumulate(at:range:gradient:into:)`` adds them. Derived; do not implement.
-    func apply(_ x: Vector, quadratic: DiagonalQuadratic, lanes: StateLanes, scalars: Scalars, range: Range<Int>,
-               sums: UnsafeMutablePointer<Kernels.Sums>?)
+    func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars: Scalars) -> V
 }
 
 extension ElementwiseRule {
@@ -237,7 +250,7 @@ extension ElementwiseRule {
     }
 
     @inlinable
-    public func apply(_ x: Vector, gradient: UnsafePointer<Double>, lanes: StateLanes, scalars: Scalars, range: Range<Int>) {
+    public func apply(_ x: Vector, gradient: UnsafePointer<Double>, lanes: StateVectors, scalars: Scalars, range: Range<Int>) {
         // Local copies: the rule's fields and the scalars stay in registers (through `self` they
         // would be reloaded after every store to x, which may alias them) and the rule's branches
         // on them are hoisted out of the loop.
@@ -245,13 +258,46 @@ extension ElementwiseRule {
         let x = x.pointer, g = gradient - range.lowerBound, end = range.upperBound
         var i = range.lowerBound
         while i &+ 8 <= end {
-            rule.update(SIMD8<Double>.load(x + i), gradient: SIMD8<Double>.load(g + i), lanes: LaneCursor(lanes, at: i), scalars: c)
+            rule.update(SIMD8<Double>.load(x + i), gradient: SIMD8<Double>.load(g + i), lanes: StateCursor(lanes, at: i), scalars: c)
                 .store(to: x + i)
             i &+= 8
         }
         while i < end {
-            x[i] = rule.update(x[i], gradient: g[i], lanes: LaneCursor<Double>(lanes, at: i), scalars: c)
+            x[i] = rule.update(x[i], gradient: g[i], lanes: StateCursor<Double>(lanes, at: i), scalars: c)
             i &+= 1
+        }
+    }
+
+    @inlinable
+    public func apply(_ x: Vector, affineGradient q: AffineGradient, lanes: StateVectors, scalars: Scalars, range: Range<Int>,
+                      sums: UnsafeMutablePointer<VectorMath.Sums>?) {
+        let rule = self, c = scalars, a = q.diagonal, b = q.constant, x = x.pointer
+        let end = range.lowerBound + (range.count & ~7)
+        var i = range.lowerBound
+        if let sums {
+            var s = sums.pointee  // in registers for the loop (through the pointer, every block would go to memory)
+            while i < end {
+                let av = SIMD8<Double>.load(a + i), x0 = SIMD8<Double>.load(x + i)
+                let xv = rule.update(x0, gradient: AffineGradient.terms(x0, av, b).g, lanes: StateCursor(lanes, at: i), scalars: c)
+                xv.store(to: x + i)
+                let (fv, gv) = AffineGradient.terms(xv, av, b)
+                s.add(fv, gv * gv)
+                i &+= 8
+            }
+            sums.pointee = s
+        } else {
+            while i < end {
+                let x0 = SIMD8<Double>.load(x + i)
+                rule.update(x0, gradient: AffineGradient.terms(x0, SIMD8<Double>.load(a + i), b).g,
+                            lanes: StateCursor(lanes, at: i), scalars: c).store(to: x + i)
+                i &+= 8
+            }
+        }
+        for j in end..<range.upperBound {
+            x[j] = rule.update(x[j], gradient: AffineGradient.terms(x[j], a[j], b).g, lanes: StateCursor<Double>(lanes, at: j), scalars: c)
+        }
+        if let sums, end < range.upperBound {
+            q.addTail(at: x, range: end..<range.upperBound, into: &sums.pointee)
         }
     }
 }

@@ -74,7 +74,7 @@ extension Problem {
 /// gradient at every step (for large n, that pass costs as much as the optimizer's step).
 public protocol FusedGradientNorm: Problem {
     /// Returns f(x) and Σᵢ gᵢ², and writes g = ∇f(x) into `gradient`. The squares are summed with
-    /// ``Kernels/sum(_:_:)`` or ``Kernels/sum2(_:_:)`` (deterministic partial sums). Must not allocate.
+    /// ``VectorMath/sum(_:_:)`` or ``VectorMath/sum2(_:_:)`` (deterministic partial sums). Must not allocate.
     func valueGradientAndSquaredNorm(at x: Vector, gradient: Vector) -> (value: Double, squaredNorm: Double)
 }
 
@@ -92,23 +92,16 @@ public protocol SeparableProblem: FusedGradientNorm {
     /// Adds the terms of f and of Σgᵢ² over `range` into `sums` and, when `gradient` is given, writes
     /// ∂f/∂xᵢ at `gradient[i − range.lowerBound]`. Fed in increasing ranges, the totals equal
     /// ``FusedGradientNorm/valueGradientAndSquaredNorm(at:gradient:)``'s, bit for bit.
-    func accumulate(at x: Vector, range: Range<Int>, gradient: UnsafeMutablePointer<Double>?, into sums: inout Kernels.Sums)
+    func accumulate(at x: Vector, range: Range<Int>, gradient: UnsafeMutablePointer<Double>?, into sums: inout VectorMath.Sums)
 
     /// Writes ∂f/∂xᵢ at `gradient[i − range.lowerBound]` for i in `range`, and nothing else (the
     /// tiled loop's first pass). Default: ``accumulate(at:range:gradient:into:)`` with its sums dropped.
     func gradient(at x: Vector, range: Range<Int>, into gradient: UnsafeMutablePointer<Double>)
-
-    /// Calls `body` with the problem as a ``DiagonalQuadratic`` (valid during the call) and returns its
-    /// result, or returns `nil` (the default) when the problem is not one. Then an elementwise rule's
-    /// step runs fused with the gradient, in registers.
-    func withDiagonalQuadratic<R>(_ body: (DiagonalQuadratic) -> R) -> R?
 }
 
 extension SeparableProblem {
-    public func withDiagonalQuadratic<R>(_ body: (DiagonalQuadratic) -> R) -> R? { nil }
-
     public func gradient(at x: Vector, range: Range<Int>, into gradient: UnsafeMutablePointer<Double>) {
-        var unused = Kernels.Sums()
+        var unused = VectorMath.Sums()
         accumulate(at: x, range: range, gradient: gradient, into: &unused)
     }
 }

@@ -29,13 +29,16 @@ extension Restarted: FusedGradientNorm where Base: FusedGradientNorm {
 
 extension Restarted: SeparableProblem where Base: SeparableProblem {
     public var chunkAlignment: Int { base.chunkAlignment }
-    public func accumulate(at x: Vector, range: Range<Int>, gradient: UnsafeMutablePointer<Double>?, into sums: inout Kernels.Sums) {
+    public func accumulate(at x: Vector, range: Range<Int>, gradient: UnsafeMutablePointer<Double>?, into sums: inout VectorMath.Sums) {
         base.accumulate(at: x, range: range, gradient: gradient, into: &sums)
     }
     public func gradient(at x: Vector, range: Range<Int>, into gradient: UnsafeMutablePointer<Double>) {
         base.gradient(at: x, range: range, into: gradient)
     }
-    public func withDiagonalQuadratic<R>(_ body: (DiagonalQuadratic) -> R) -> R? { base.withDiagonalQuadratic(body) }
+}
+
+extension Restarted: AffineGradientProblem where Base: AffineGradientProblem {
+    public func withAffineGradient<R>(_ body: (AffineGradient) -> R) -> R? { base.withAffineGradient(body) }
 }
 
 extension Restarted: TwiceDifferentiable where Base: TwiceDifferentiable {

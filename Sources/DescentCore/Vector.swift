@@ -79,24 +79,24 @@ public final class Vector {
         base.update(repeating: value, count: count)
     }
 
-    /// The Euclidean norm ‖v‖₂ (``Kernels/norm(_:_:)``: eight partial sums, rescaled only on
+    /// The Euclidean norm ‖v‖₂ (``VectorMath/norm(_:_:)``: eight partial sums, rescaled only on
     /// overflow or underflow).
     @inlinable
-    public func norm() -> Double { Kernels.norm(base, count) }
+    public func norm() -> Double { VectorMath.norm(base, count) }
 
     /// The Euclidean distance ‖self − other‖₂.
     @inlinable
     public func distance(to other: Vector) -> Double {
         precondition(other.count == count, "Vector.distance: count \(other.count) vs \(count)")
         let a = base, b = other.base
-        return Kernels.sum(count) { i in let d = a[i] - b[i]; return d * d }.squareRoot()
+        return VectorMath.sum(count) { i in let d = a[i] - b[i]; return d * d }.squareRoot()
     }
 
-    /// The inner product ⟨self, other⟩ (``Kernels/dot(_:_:_:)``).
+    /// The inner product ⟨self, other⟩ (``VectorMath/dot(_:_:_:)``).
     @inlinable
     public func dot(_ other: Vector) -> Double {
         precondition(other.count == count, "Vector.dot: count \(other.count) vs \(count)")
-        return Kernels.dot(base, other.base, count)
+        return VectorMath.dot(base, other.base, count)
     }
 
     /// The start of the storage, for kernels that loop over several vectors at once. Valid while

@@ -78,7 +78,7 @@ public struct LogisticRegression: TwiceDifferentiable, FiniteSumProblem, Validat
         var loss = 0.0
         features.withUnsafeBufferPointer { x in
             let x = x.baseAddress!, w = w.pointer
-            for i in 0..<samples { loss += Self.softplus(-labels[i] * Kernels.dot(x + i * d, w, d)) }
+            for i in 0..<samples { loss += Self.softplus(-labels[i] * VectorMath.dot(x + i * d, w, d)) }
         }
         return loss / Double(samples) + 0.5 * regularization * w.dot(w)
     }
@@ -122,7 +122,7 @@ public struct LogisticRegression: TwiceDifferentiable, FiniteSumProblem, Validat
                         let wp = w.baseAddress!, gp = g.baseAddress!, xp = x.baseAddress!
                         for i in rows {
                             let xi = xp + i * d
-                            let t = -y[i] * Kernels.dot(xi, wp, d)
+                            let t = -y[i] * VectorMath.dot(xi, wp, d)
                             let sigmoid: Double
                             if loss {
                                 let softplus: Double
@@ -166,7 +166,7 @@ public struct LogisticRegression: TwiceDifferentiable, FiniteSumProblem, Validat
             let hp = h.pointer, wp = w.pointer
             for i in 0..<samples {
                 let xi = x.baseAddress! + i * d
-                let s = Self.sigmoid(-labels[i] * Kernels.dot(xi, wp, d))
+                let s = Self.sigmoid(-labels[i] * VectorMath.dot(xi, wp, d))
                 let c = s * (1 - s) / Double(samples)
                 for j in 0..<d {
                     let cx = c * xi[j]

@@ -27,7 +27,7 @@ public enum LinearTerm: String, CaseIterable, Sendable {
 /// The diagonal form with log spectrum, κ = 10³ and b = 1 is the peer kit's W1.
 /// x* = A⁻¹b (GSL Cholesky when rotated, bᵢ/λᵢ when diagonal); f* = f(x*).
 /// Dense (rotated) instances are limited to n ≤ 2000.
-public struct Quadratic: QuadraticProblem, SeparableProblem {
+public struct Quadratic: QuadraticProblem, AffineGradientProblem {
     /// n.
     public let dimension: Int
     /// A, row-major n × n, when rotated; empty when diagonal.
@@ -133,13 +133,13 @@ public struct Quadratic: QuadraticProblem, SeparableProblem {
 
     public func valueGradientAndSquaredNorm(at x: Vector, gradient g: Vector) -> (value: Double, squaredNorm: Double) {
         if !isRotated { return diagonal(x, g) }
-        return (dense(x, g), Kernels.sum(dimension) { g[$0] * g[$0] })
+        return (dense(x, g), VectorMath.sum(dimension) { g[$0] * g[$0] })
     }
 
-    /// One pass: fᵢ = ½ xᵢ(aᵢxᵢ) − bᵢxᵢ and gᵢ = aᵢxᵢ − bᵢ (written when `gradient` is given), summed as ``Kernels/Sums``.
+    /// One pass: fᵢ = ½ xᵢ(aᵢxᵢ) − bᵢxᵢ and gᵢ = aᵢxᵢ − bᵢ (written when `gradient` is given), summed as ``VectorMath/Sums``.
     @inline(__always)
     private func diagonal(_ x: Vector, _ gradient: Vector?) -> (value: Double, squaredNorm: Double) {
-        var sums = Kernels.Sums()
+        var sums = VectorMath.Sums()
         accumulate(at: x, range: 0..<dimension, gradient: gradient?.pointer, into: &sums)
         return sums.totals
     }
@@ -148,11 +148,11 @@ public struct Quadratic: QuadraticProblem, SeparableProblem {
     public var chunkAlignment: Int { isRotated ? 0 : 8 }
 
     public func accumulate(at x: Vector, range: Range<Int>, gradient out: UnsafeMutablePointer<Double>?,
-                           into sums: inout Kernels.Sums) {
+                           into sums: inout VectorMath.Sums) {
         precondition(!isRotated, "a rotated quadratic is not separable")
         if let c = constantLinear {
             eigenvalues.withUnsafeBufferPointer { a in
-                DiagonalQuadratic(diagonal: a.baseAddress!, linear: c).accumulate(at: x.pointer, range: range, gradient: out, into: &sums)
+                AffineGradient(diagonal: a.baseAddress!, constant: c).accumulate(at: x.pointer, range: range, gradient: out, into: &sums)
             }
             return
         }
@@ -173,7 +173,7 @@ public struct Quadratic: QuadraticProblem, SeparableProblem {
         precondition(!isRotated, "a rotated quadratic is not separable")
         eigenvalues.withUnsafeBufferPointer { a in
             if let c = constantLinear {
-                DiagonalQuadratic(diagonal: a.baseAddress!, linear: c).gradient(at: x.pointer, range: range, into: out)
+                AffineGradient(diagonal: a.baseAddress!, constant: c).gradient(at: x.pointer, range: range, into: out)
                 return
             }
             linear.withUnsafeBufferPointer { b in
@@ -183,20 +183,20 @@ public struct Quadratic: QuadraticProblem, SeparableProblem {
         }
     }
 
-    /// A diagonal instance with constant b is a ``DiagonalQuadratic``: elementwise steps fuse with its gradient.
-    public func withDiagonalQuadratic<R>(_ body: (DiagonalQuadratic) -> R) -> R? {
+    /// A diagonal instance with constant b has an ``AffineGradient``: elementwise steps fuse with it.
+    public func withAffineGradient<R>(_ body: (AffineGradient) -> R) -> R? {
         guard !isRotated, let c = constantLinear else { return nil }
-        return eigenvalues.withUnsafeBufferPointer { body(DiagonalQuadratic(diagonal: $0.baseAddress!, linear: c)) }
+        return eigenvalues.withUnsafeBufferPointer { body(AffineGradient(diagonal: $0.baseAddress!, constant: c)) }
     }
 
-    /// Row by row: (Ax)ᵢ as ``Kernels/dot(_:_:_:)``, fᵢ = ½ xᵢ(Ax)ᵢ − bᵢxᵢ summed with ``Kernels/sum(_:_:)``.
+    /// Row by row: (Ax)ᵢ as ``VectorMath/dot(_:_:_:)``, fᵢ = ½ xᵢ(Ax)ᵢ − bᵢxᵢ summed with ``VectorMath/sum(_:_:)``.
     private func dense(_ x: Vector, _ g: Vector?) -> Double {
         let n = dimension
         return matrix.withUnsafeBufferPointer { a in
             linear.withUnsafeBufferPointer { b in
                 let a = a.baseAddress!, b = b.baseAddress!, x = x.pointer, g = g?.pointer
-                return Kernels.sum(n) { i in
-                    let ax = Kernels.dot(a + i * n, x, n)
+                return VectorMath.sum(n) { i in
+                    let ax = VectorMath.dot(a + i * n, x, n)
                     g?[i] = ax - b[i]
                     return 0.5 * x[i] * ax - b[i] * x[i]
                 }

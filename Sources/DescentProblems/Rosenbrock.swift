@@ -18,9 +18,9 @@ public struct ExtendedRosenbrock: TwiceDifferentiable, SeparableProblem {
 
     public func initialPoint() -> [Double] { (0..<dimension).map { $0 % 2 == 0 ? -1.2 : 1.0 } }
 
-    /// Pair j contributes 100 r² + (1 − u)², u = x₂ⱼ, r = x₂ⱼ₊₁ − u²; pairs summed as ``Kernels/Sums``.
+    /// Pair j contributes 100 r² + (1 − u)², u = x₂ⱼ, r = x₂ⱼ₊₁ − u²; pairs summed as ``VectorMath/Sums``.
     public func value(at x: Vector) -> Double {
-        var sums = Kernels.Sums()
+        var sums = VectorMath.Sums()
         accumulate(at: x, range: 0..<dimension, gradient: nil, into: &sums)
         return sums.totals.0
     }
@@ -31,7 +31,7 @@ public struct ExtendedRosenbrock: TwiceDifferentiable, SeparableProblem {
 
     /// One pass over the pairs: f, g = (−400ur − 2(1 − u), 200r) per pair, and Σgᵢ² (pair by pair).
     public func valueGradientAndSquaredNorm(at x: Vector, gradient g: Vector) -> (value: Double, squaredNorm: Double) {
-        var sums = Kernels.Sums()
+        var sums = VectorMath.Sums()
         accumulate(at: x, range: 0..<dimension, gradient: g.pointer, into: &sums)
         return sums.totals
     }
@@ -41,7 +41,7 @@ public struct ExtendedRosenbrock: TwiceDifferentiable, SeparableProblem {
 
     /// The pairs within `range` (which starts and ends on pair boundaries); sums are over pairs.
     public func accumulate(at x: Vector, range: Range<Int>, gradient out: UnsafeMutablePointer<Double>?,
-                           into sums: inout Kernels.Sums) {
+                           into sums: inout VectorMath.Sums) {
         let x = x.pointer, lo = range.lowerBound
         let first = range.lowerBound / 2, last = range.upperBound / 2
         let end = first + ((last - first) & ~7)
@@ -133,7 +133,7 @@ public struct ChainedRosenbrock: TwiceDifferentiable {
 
     public func value(at x: Vector) -> Double {
         let x = x.pointer
-        return Kernels.sum(dimension - 1) { i in
+        return VectorMath.sum(dimension - 1) { i in
             let r = x[i + 1] - x[i] * x[i]
             return 100 * r * r + (1 - x[i]) * (1 - x[i])
         }
@@ -143,7 +143,7 @@ public struct ChainedRosenbrock: TwiceDifferentiable {
     public func valueAndGradient(at x: Vector, gradient g: Vector) -> Double {
         let n = dimension, x = x.pointer, g = g.pointer
         g[0] = 0
-        return Kernels.sum(n - 1) { i in
+        return VectorMath.sum(n - 1) { i in
             let r = x[i + 1] - x[i] * x[i]
             g[i] += -400 * x[i] * r - 2 * (1 - x[i])
             g[i + 1] = 200 * r

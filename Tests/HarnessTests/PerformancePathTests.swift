@@ -38,17 +38,17 @@ private struct RecordingSGD: ElementwiseRule {
     let inner = SGD(lr: 1e-3)
     let log = Log()
     func scalars(iteration: Int, previous: Bool?) -> Bool { inner.scalars(iteration: iteration, previous: previous) }
-    func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars: Bool) -> V {
+    func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars: Bool) -> V {
         inner.update(x, gradient: g, lanes: s, scalars: scalars)
     }
-    func apply(_ x: Vector, gradient: UnsafePointer<Double>, lanes: StateLanes, scalars: Bool, range: Range<Int>) {
+    func apply(_ x: Vector, gradient: UnsafePointer<Double>, lanes: StateVectors, scalars: Bool, range: Range<Int>) {
         log.starts.append(range.lowerBound)
         inner.apply(x, gradient: gradient, lanes: lanes, scalars: scalars, range: range)
     }
-    func apply(_ x: Vector, quadratic: DiagonalQuadratic, lanes: StateLanes, scalars: Bool, range: Range<Int>,
-               sums: UnsafeMutablePointer<Kernels.Sums>?) {
+    func apply(_ x: Vector, affineGradient: AffineGradient, lanes: StateVectors, scalars: Bool, range: Range<Int>,
+               sums: UnsafeMutablePointer<VectorMath.Sums>?) {
         log.starts.append(range.lowerBound)
-        inner.apply(x, quadratic: quadratic, lanes: lanes, scalars: scalars, range: range, sums: sums)
+        inner.apply(x, affineGradient: affineGradient, lanes: lanes, scalars: scalars, range: range, sums: sums)
     }
 }
 
@@ -170,7 +170,7 @@ struct PerformancePathTests {
         }
     }
 
-    @Test("Kernels: 8 lanes by index mod 8 in a fixed tree; Sums fed in pieces equal one sum; vectors equal scalars")
+    @Test("VectorMath: 8 lanes by index mod 8 in a fixed tree; Sums fed in pieces equal one sum; vectors equal scalars")
     func kernels() {
         var rng = SeededGenerator(seed: 5)
         let n = 1_003
@@ -179,24 +179,24 @@ struct PerformancePathTests {
         for i in 0..<n { lanes[i % 8] += v[i] * v[i] }
         let byHand = ((lanes[0] + lanes[4]) + (lanes[2] + lanes[6])) + ((lanes[1] + lanes[5]) + (lanes[3] + lanes[7]))
         let vector = Vector(v)
-        #expect(Kernels.sum(n) { v[$0] * v[$0] } == byHand)
+        #expect(VectorMath.sum(n) { v[$0] * v[$0] } == byHand)
         #expect(vector.norm() == byHand.squareRoot())
-        var pieces = Kernels.Sums()
+        var pieces = VectorMath.Sums()
         for r in [0..<16, 16..<512, 512..<n] { pieces.add(r) { (v[$0], v[$0] * v[$0]) } }
-        var simd = Kernels.Sums()
+        var simd = VectorMath.Sums()
         v.withUnsafeBufferPointer { p in
             let p = p.baseAddress!
             var i = 0
-            while i + 8 <= n { let x = Kernels.load(p + i); simd.add(x, x * x); i += 8 }
-            let t = Kernels.tail(n - i) { p[i + $0] }
+            while i + 8 <= n { let x = VectorMath.load(p + i); simd.add(x, x * x); i += 8 }
+            let t = VectorMath.tail(n - i) { p[i + $0] }
             simd.add(t, t * t)
         }
-        #expect(Kernels.dot(vector.pointer, vector.pointer, n) == byHand)
+        #expect(VectorMath.dot(vector.pointer, vector.pointer, n) == byHand)
         let roots = SIMD8<Double>(0, 2, .leastNonzeroMagnitude, 1e300, 0.5, 3, .infinity, 1234.5678)
-        let vectorRoots = Kernels.squareRoot(roots)
+        let vectorRoots = VectorMath.squareRoot(roots)
         #expect((0..<8).allSatisfy { vectorRoots[$0].bitPattern == roots[$0].squareRoot().bitPattern })
         #expect(pieces.totals.1 == byHand && simd.totals.1 == byHand)
-        #expect(pieces.totals.0 == Kernels.sum(n) { v[$0] } && simd.totals.0 == pieces.totals.0)
+        #expect(pieces.totals.0 == VectorMath.sum(n) { v[$0] } && simd.totals.0 == pieces.totals.0)
     }
 
     @Test("no shuffling: batches in row order every epoch")

@@ -95,18 +95,18 @@ struct StochasticTests {
 
 @Suite("Requirements and skipped pairs")
 struct RequirementTests {
-    @Test("each unfit pair gets a stated reason", arguments: [
-        (Requirements.hessian, false, nil as Int?, "needs a Hessian"),
-        (Requirements.fullBatch, true, 8, "full-batch only"),
-        (Requirements.stochastic, true, nil, "stochastic only; set --batch-size"),
-        (Requirements.stochastic, false, 8, "stochastic only; the problem is not a finite sum"),
-        (Requirements(), false, 8, "--batch-size needs a finite-sum problem"),
+    @Test("each unfit pair gets its reason", arguments: [
+        (Requirements.hessian, false, nil as Int?, UnfitReason.needsHessian),
+        (Requirements.fullBatch, true, 8, .fullBatchOnly),
+        (Requirements.stochastic, true, nil, .stochasticNeedsBatchSize),
+        (Requirements.stochastic, false, 8, .stochasticNeedsFiniteSum),
+        (Requirements(), false, 8, .batchesNeedFiniteSum),
     ])
-    func reasons(requirements: Requirements, finiteSum: Bool, batch: Int?, fragment: String) throws {
+    func reasons(requirements: Requirements, finiteSum: Bool, batch: Int?, expected: UnfitReason) throws {
         let problem: any Problem = finiteSum ? smallLogistic : PoisonedParabola(threshold: -100)
         let reason = try #require(Harness.unfitReason(problem: problem, requirements: requirements,
                                                       options: RunOptions(batchSize: batch)))
-        #expect(reason.contains(fragment))
+        #expect(reason == expected)
     }
 
     @Test("fit pairs have no reason")

@@ -138,7 +138,7 @@ struct LBFGSTests {
         var options = RunOptions()
         options.batchSize = 10
         #expect(Harness.unfitReason(problem: try LeastSquares(samples: 20, features: 3, noise: 0.1, regularization: 0, seed: 1), requirements: c.requirements, options: options)
-                == "full-batch only; --batch-size is set")
+                == .fullBatchOnly)
     }
 }
 

@@ -98,7 +98,7 @@ public struct MLP: FiniteSumProblem, ValidationMetrics, NonConvexProblem, Random
     private let start: [Double]
     /// Buffers: gathered rows (rows × d), then per layer l ≥ 1 z_l and a_l (rows × width_l), then two
     /// backward buffers (rows × the widest layer).
-    private let workspace: Workspace
+    private let workspace: ScratchBuffers
 
     /// A network on given data (`design` row-major `labels.count × widths[0]`, labels in 0..<widths.last),
     /// initialized from `seed`.
@@ -128,7 +128,7 @@ public struct MLP: FiniteSumProblem, ValidationMetrics, NonConvexProblem, Random
         for l in 1..<widths.count { sizes += [rows * widths[l], rows * widths[l]] }
         let widest = widths.max()!
         sizes += [rows * widest, rows * widest]
-        workspace = Workspace(sizes: sizes)
+        workspace = ScratchBuffers(sizes: sizes)
     }
 
     public func initialPoint() -> [Double] { start }
@@ -232,7 +232,7 @@ public struct MLP: FiniteSumProblem, ValidationMetrics, NonConvexProblem, Random
         if weightDecay != 0 {
             for l in 1...layers {
                 let w = theta.pointer + offsets[l - 1]
-                decay += Kernels.dot(w, w, widths[l] * widths[l - 1])
+                decay += VectorMath.dot(w, w, widths[l] * widths[l - 1])
             }
         }
         return total / Double(count) + 0.5 * weightDecay * decay

@@ -23,7 +23,7 @@ public struct QuadraticDeep: QuadraticProblem, FiniteSumProblem {
     /// ½ xᵢᵀQxᵢ for each sample.
     private let halfNorms: [Double]
     /// Buffers: x̄_B, Qx̄_B and u = θ − x̄_B, Qu.
-    private let workspace: Workspace
+    private let workspace: ScratchBuffers
     /// The full set's x̄, Qx̄ and (1/m) Σ ½ xᵢᵀQxᵢ, so a full-batch evaluation costs one product.
     private let fullMean: [Double], fullQMean: [Double], fullHalf: Double
 
@@ -45,7 +45,7 @@ public struct QuadraticDeep: QuadraticProblem, FiniteSumProblem {
             for a in 0..<n { for b in 0..<n { s += x[i * n + a] * q[a * n + b] * x[i * n + b] } }
             return 0.5 * s
         }
-        workspace = Workspace(sizes: [n, n, n, n])
+        workspace = ScratchBuffers(sizes: [n, n, n, n])
         var mean = [Double](repeating: 0, count: n)
         for i in 0..<m { for a in 0..<n { mean[a] += x[i * n + a] } }
         for a in 0..<n { mean[a] /= Double(m) }

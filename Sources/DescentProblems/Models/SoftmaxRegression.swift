@@ -26,7 +26,7 @@ public struct SoftmaxRegression: TwiceDifferentiable, FiniteSumProblem, Validati
     public let validationDesign: [Double]
     public let validationLabels: [Int]
     /// Buffers: gathered batch rows (m × d), logits then P − Y (m × K).
-    private let workspace: Workspace
+    private let workspace: ScratchBuffers
 
     /// A problem on given data: `design` row-major `labels.count × features`, labels in 0..<classes.
     public init(design: [Double], labels: [Int], features d: Int, classes k: Int, regularization: Double,
@@ -43,7 +43,7 @@ public struct SoftmaxRegression: TwiceDifferentiable, FiniteSumProblem, Validati
         dimension = d * k
         self.regularization = regularization
         let rows = Swift.max(labels.count, validationLabels.count)
-        workspace = Workspace(sizes: [rows * d, rows * k])
+        workspace = ScratchBuffers(sizes: [rows * d, rows * k])
     }
 
     public func initialPoint() -> [Double] { [Double](repeating: 0, count: dimension) }

@@ -3,7 +3,7 @@ import Synchronization
 /// Scratch buffers a model problem reuses across gradient calls, so no call allocates: allocated
 /// once when the problem is built, freed with it. Calls take a lock, so a problem shared between
 /// threads stays correct (they take turns; the harness runs one problem per thread anyway).
-final class Workspace: Sendable {
+final class ScratchBuffers: Sendable {
     private let lock = Mutex(())
     /// The buffers, with the sizes given at creation.
     nonisolated(unsafe) private let buffers: [UnsafeMutablePointer<Double>]

@@ -1,13 +1,15 @@
 import _DescentSIMD
 
-/// Deterministic, vectorizable reductions for the hot loops of problems and the harness.
+/// The vector arithmetic of the hot loops of problems and the harness: deterministic, vectorizable
+/// sums (``sum(_:_:)``, ``Sums``, ``dot(_:_:_:)``, ``norm(_:_:)``) and the eight-lane operations
+/// (load, store, square root, division) they and the elementwise rules are built from.
 ///
 /// A strictly ordered sum `s += tᵢ` is latency-bound (one addition in flight) and cannot be
 /// vectorized. These kernels keep eight partial sums, element i going to partial sum i mod 8,
 /// and combine them in a fixed tree. The order depends only on n, never on the machine, the
 /// thread count or the SIMD width, so results are the same everywhere (and differ from a
 /// sequential sum only in the last bits).
-public enum Kernels {
+public enum VectorMath {
     /// Σ term(i) for i in 0..<n: eight partial sums by i mod 8, combined as
     /// ((s₀+s₄)+(s₂+s₆))+((s₁+s₅)+(s₃+s₇)). `term` may write (a gradient element) as it goes.
     @inlinable @inline(__always)
@@ -84,7 +86,7 @@ public enum Kernels {
         }
 
 
-        /// The two sums, each combined by ``Kernels/combine(_:_:_:_:_:_:_:_:)``.
+        /// The two sums, each combined by ``VectorMath/combine(_:_:_:_:_:_:_:_:)``.
         @inlinable
         public var totals: (Double, Double) {
             (combine(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]), combine(b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]))
