@@ -197,8 +197,11 @@ public enum ReportFiles {
                 files.append(("plots/\(name).tex", PGFPlots.render(figure)))
             }
         }
-        files += PaperKit.files(PaperKit.content(problems, stems: stem, standings: standings, convergence: convergence,
-                                                 profiles: profileFigures))
+        // The example paper's captions are the figures' own: without traces it is kept as it is, like the plots.
+        if havePlots {
+            files += PaperKit.files(PaperKit.content(problems, stems: stem, standings: standings, convergence: convergence,
+                                                     profiles: profileFigures))
+        }
         if let metadata {
             files.append(("index.html", HTMLReport.page(set, problems: problems, overview: overview, tables: tables,
                                                         convergence: convergence, profiles: profileFigures, metadata: metadata)))

@@ -148,3 +148,38 @@ struct VerifiedTiesTests {
         #expect(t.rows.first { $0[0].text == "lbfgs" }![1].italic && !t.rows.first { $0[0].text == "lbfgs-wolfe" }![1].italic)
     }
 }
+
+@Suite("Marks on unknown work")
+struct UnknownWorkMarksTests {
+    @Test("seconds that were not recorded (a clone without timing.csv) give no marks instead of a crash")
+    func unknownSeconds() {
+        func runs(_ name: String, _ n: Int) -> [RunRecord] {
+            (0..<n).map { i in
+                let hits = Targets.all.map { TargetHit(target: $0, iteration: 10 + i, gradientEvaluations: 10 + i, functionEvaluations: 10 + i,
+                                                      sampleGradients: 10 + i, epochs: 1, time: .nan) }
+                let result = RunResult(status: .converged, iterations: 10 + i, gradientEvaluations: 10 + i, sampleGradients: 10 + i, epochs: 1,
+                                       initialValue: 10, finalValue: 1e-9, optimalValue: 0, gradientNorm: 1e-5, time: .nan, trace: [],
+                                       finalPoint: [], hits: hits)
+                return RunRecord(problem: "p", dimension: 2, optimizer: name, seed: UInt64(i), instance: i, result: result)
+            }
+        }
+        let p = Grouping.problems(runs("a", 4) + runs("b", 4), references: [:])[0]
+        let t = ResultTables.targets(p, measure: .seconds, hash: "h")
+        #expect(t.rows.allSatisfy { !$0[1].bold && !$0[1].italic && !$0[1].text.hasSuffix("≈") })
+        #expect(ResultTables.compare(ResultTables.ordered(p.groups, measure: .seconds), target: 1e-1, measure: .seconds) == nil)
+        // The same runs by evaluations are marked as usual.
+        #expect(ResultTables.compare(ResultTables.ordered(p.groups, measure: .evaluations), target: 1e-1, measure: .evaluations) != nil)
+    }
+}
+
+@Suite("Reports from a clone without traces or times")
+struct TracelessReportTests {
+    @Test("without traces the example paper is not rewritten (its captions are the figures'), like the plots")
+    func paperKept() throws {
+        var set = paperSet
+        for i in set.records.indices { set.records[i].result.trace = [] }
+        let paths = ReportFiles.derived(set, profileTarget: 1e-2).map(\.0)
+        #expect(!paths.contains { $0.hasPrefix("paper/") || $0.hasPrefix("plots/") })
+        #expect(ReportFiles.derived(paperSet, profileTarget: 1e-2).map(\.0).contains("paper/paper-onecolumn.tex"))
+    }
+}

@@ -99,11 +99,14 @@ extension ResultTables {
     }
 
     /// A column's reference (its group index) and the comparisons of every other group that ran;
-    /// `nil` when no group reaches the target on more than half its runs.
+    /// `nil` when no group reaches the target on more than half its runs, or when some reached run's work
+    /// is unknown (NaN: seconds read from a folder without `timing.csv`).
     public static func compare(_ groups: [RunGroup], target: Double, measure: WorkMeasure)
         -> (reference: Int, significant: Bool, comparisons: [Comparison])? {
         let ran = groups.indices.filter { !groups[$0].isSkipped }
         let outcome = ran.map { outcomes(groups[$0], target, measure) }
+        // Work that was not recorded (seconds in a folder without timing.csv) cannot be ranked: no marks.
+        guard !outcome.contains(where: { $0.contains { $0.reached && $0.value.isNaN } }) else { return nil }
         let medians = outcome.map(medianWork)
         let reached = outcome.map { $0.filter(\.reached).count }
         var best: Int? = nil
