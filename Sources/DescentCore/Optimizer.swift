@@ -173,7 +173,8 @@ public struct Requirements: OptionSet, Sendable, Hashable {
 /// ```
 public protocol Optimizer: UpdateRule, Configurable {
     /// The stored learning rate, so schedules and decoupled weight decay can scale it;
-    /// `nil` when the method has none (then those modifiers are refused with a message).
+    /// `nil` when the method has none (then those modifiers are refused with a message). A stored
+    /// key path: for `@Parameter(...) var lr`, `\._lr.wrappedValue` (checked when registered).
     static var learningRate: WritableKeyPath<Self, Double>? { get }
     /// What the optimizer needs from a run (default: nothing).
     static var requirements: Requirements { get }
@@ -223,6 +224,10 @@ public struct ConfiguredOptimizer: Sendable {
     }
 
     init<O: Optimizer>(_ c: Configured<O>, name: String) {
+        // A schedule writes the learning rate every step: through a computed key path (a
+        // `@Parameter`'s `\.lr`) that write allocates; `\._lr.wrappedValue` is the stored value.
+        precondition(O.learningRate.map { MemoryLayout<O>.offset(of: $0) != nil } ?? true,
+                     "\(O.name): learningRate must be a stored key path (\\._lr.wrappedValue for a @Parameter)")
         label = c.label
         self.name = name
         parameters = c.parameters

@@ -15,54 +15,32 @@ import DescentCore
 public struct Adam: Optimizer, ElementwiseRule {
     public static let name = "adam"
     public static let summary = "Adam m ← β₁m+(1−β₁)d, v ← β₂v+(1−β₂)d², x ← x − lr·m̂/(√v̂ + ε); amsgrad, decoupled decay (torch.optim.Adam)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "learning rate", .positive),
-            .init("beta1", \.beta1, "decay of the first moment β₁", .unitInterval),
-            .init("beta2", \.beta2, "decay of the second moment β₂", .unitInterval),
-            .init("eps", \.eps, "ε added to the denominator", .positive),
-            .init("weight_decay", \.weightDecay, "weight decay λ (coupled L2, or decoupled)", .nonNegative),
-            .init("amsgrad", \.amsgrad, "use the running maximum of the second moment (AMSGrad)"),
-            .init("decoupled_weight_decay", \.decoupledWeightDecay, "decay x directly instead of adding λx to d (AdamW)"),
-            .init("eps_root", \.epsRoot, "ε inside the square root (optax convention only)", .nonNegative),
-            .init("convention", \.convention, "pytorch or optax formula"),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// Learning rate.
-    public var lr = 1e-3
-    /// β₁.
-    public var beta1 = 0.9
-    /// β₂.
-    public var beta2 = 0.999
-    /// ε.
-    public var eps = 1e-8
-    /// Weight decay λ.
-    public var weightDecay = 0.0
-    /// AMSGrad.
-    public var amsgrad = false
-    /// Decoupled (AdamW) rather than coupled weight decay.
-    public var decoupledWeightDecay = false
-    /// ε inside √ (optax's `eps_root`).
-    public var epsRoot = 0.0
-    /// Formula convention.
-    public var convention = Convention.pytorch
+    @Parameter("lr", "learning rate", .positive) public var lr = 1e-3
+    @Parameter("beta1", "decay of the first moment β₁", .unitInterval) public var beta1 = 0.9
+    @Parameter("beta2", "decay of the second moment β₂", .unitInterval) public var beta2 = 0.999
+    @Parameter("eps", "ε added to the denominator", .positive) public var eps = 1e-8
+    @Parameter("weight_decay", "weight decay λ (coupled L2, or decoupled)", .nonNegative) public var weightDecay = 0.0
+    @Parameter("amsgrad", "use the running maximum of the second moment (AMSGrad)") public var amsgrad = false
+    @Parameter("decoupled_weight_decay", "decay x directly instead of adding λx to d (AdamW)") public var decoupledWeightDecay = false
+    @Parameter("eps_root", "ε inside the square root (optax convention only)", .nonNegative) public var epsRoot = 0.0
+    @Parameter("convention", "pytorch or optax formula") public var convention = Convention.pytorch
 
     /// PyTorch's defaults.
     public init() {}
 
-    /// Adam with the given hyperparameters.
-    public init(lr: Double, beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8, weightDecay: Double = 0,
-                amsgrad: Bool = false, decoupledWeightDecay: Bool = false, convention: Convention = .pytorch) {
+    /// Adam with learning rate `lr` and the other hyperparameters given, the rest at their defaults.
+    public init(lr: Double, beta1: Double? = nil, beta2: Double? = nil, eps: Double? = nil, weightDecay: Double? = nil,
+                amsgrad: Bool? = nil, decoupledWeightDecay: Bool? = nil, convention: Convention? = nil) {
         self.lr = lr
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.eps = eps
-        self.weightDecay = weightDecay
-        self.amsgrad = amsgrad
-        self.decoupledWeightDecay = decoupledWeightDecay
-        self.convention = convention
+        if let beta1 { self.beta1 = beta1 }
+        if let beta2 { self.beta2 = beta2 }
+        if let eps { self.eps = eps }
+        if let weightDecay { self.weightDecay = weightDecay }
+        if let amsgrad { self.amsgrad = amsgrad }
+        if let decoupledWeightDecay { self.decoupledWeightDecay = decoupledWeightDecay }
+        if let convention { self.convention = convention }
     }
 
     public func validate() throws(SpecError) {
