@@ -132,6 +132,15 @@ struct Configured<Owner: Configurable> {
         return Configured(value: value, parameters: set, label: set.label(name: name))
     }
 
+    /// Whether running `init()` with `value`'s declared parameters gives `value` back: false when
+    /// the type has state besides its `@Parameter`s (such state an alias set would be lost).
+    static func rebuilds(_ value: Owner) -> Bool {
+        let hyperparameters = Owner.hyperparameters
+        guard hyperparameters.contains(where: \.isDeclared) else { return true }
+        let values = Dictionary(uniqueKeysWithValues: hyperparameters.map { ($0.name, $0.value(of: value)) })
+        return String(reflecting: DeclarationContext.making(values) { Owner() }) == String(reflecting: value)
+    }
+
     /// Describes an existing value (no spec), labelled against `Owner()`'s defaults.
     static func describe(_ value: Owner) -> Configured {
         let defaults = Owner(), hyperparameters = Owner.hyperparameters

@@ -303,6 +303,7 @@ public struct OptimizerEntry: Sendable {
         var start = C()
         defaults(&start)
         let base = start
+        precondition(Configured.rebuilds(base), "\(entryName): \(C.self) has state besides its @Parameter declarations; list its hyperparameters by key path")
         self.name = entryName
         self.summary = summary ?? C.summary
         parameters = C.hyperparameters.map { $0.spec(defaults: base) }

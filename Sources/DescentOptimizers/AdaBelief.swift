@@ -9,33 +9,15 @@ import DescentCore
 public struct AdaBelief: Optimizer, ElementwiseRule {
     public static let name = "adabelief"
     public static let summary = "AdaBelief: Adam with s ← β₂s + (1−β₂)(g − m)² + ε in place of v (Zhuang et al., NeurIPS 2020)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "learning rate", .positive),
-            .init("beta1", \.beta1, "decay of the first moment β₁", .unitInterval),
-            .init("beta2", \.beta2, "decay of the belief β₂", .unitInterval),
-            .init("eps", \.eps, "ε added to the belief and to the denominator", .positive),
-            .init("weight_decay", \.weightDecay, "weight decay λ", .nonNegative),
-            .init("decoupled_weight_decay", \.decoupledWeightDecay, "decay x directly (the paper's default) instead of adding λx to d"),
-            .init("amsgrad", \.amsgrad, "use the running maximum of s"),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// Learning rate.
-    public var lr = 1e-3
-    /// β₁.
-    public var beta1 = 0.9
-    /// β₂.
-    public var beta2 = 0.999
-    /// ε.
-    public var eps = 1e-16
-    /// Weight decay λ.
-    public var weightDecay = 0.0
-    /// Decoupled weight decay.
-    public var decoupledWeightDecay = true
-    /// AMSGrad's maximum of s.
-    public var amsgrad = false
+    @Parameter("lr", "learning rate", .positive) public var lr = 1e-3
+    @Parameter("beta1", "decay of the first moment β₁", .unitInterval) public var beta1 = 0.9
+    @Parameter("beta2", "decay of the belief β₂", .unitInterval) public var beta2 = 0.999
+    @Parameter("eps", "ε added to the belief and to the denominator", .positive) public var eps = 1e-16
+    @Parameter("weight_decay", "weight decay λ", .nonNegative) public var weightDecay = 0.0
+    @Parameter("decoupled_weight_decay", "decay x directly (the paper's default) instead of adding λx to d") public var decoupledWeightDecay = true
+    @Parameter("amsgrad", "use the running maximum of s") public var amsgrad = false
 
     /// The paper's defaults.
     public init() {}

@@ -10,30 +10,14 @@ import DescentCore
 public struct Adafactor: Optimizer {
     public static let name = "adafactor"
     public static let summary = "Adafactor: v ← lerp(v, g², t^decay), x ← x − α·clip(g/√v), α = max(ε₂, RMS(x))·min(lr, 1/√t) (Shazeer & Stern, ICML 2018; torch.optim.Adafactor)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "learning rate (caps the relative step ρ_t)", .positive),
-            .init("beta2_decay", \.beta2Decay, "exponent of β̂ = t^beta2_decay (<= 0)", .any),
-            .init("eps1", \.eps1, "floor ε₁ of √v", .positive),
-            .init("eps2", \.eps2, "floor ε₂ of RMS(x)", .positive),
-            .init("d", \.d, "clipping threshold of RMS(u)", .atLeast(1)),
-            .init("weight_decay", \.weightDecay, "decoupled weight decay λ", .nonNegative),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// Learning rate.
-    public var lr = 1e-2
-    /// Exponent of the second-moment weight.
-    public var beta2Decay = -0.8
-    /// ε₁ (torch's default: the machine epsilon of float64).
-    public var eps1 = Double.ulpOfOne
-    /// ε₂.
-    public var eps2 = 1e-3
-    /// Clipping threshold d.
-    public var d = 1.0
-    /// Decoupled weight decay λ.
-    public var weightDecay = 0.0
+    @Parameter("lr", "learning rate (caps the relative step ρ_t)", .positive) public var lr = 1e-2
+    @Parameter("beta2_decay", "exponent of β̂ = t^beta2_decay (<= 0)", .any) public var beta2Decay = -0.8
+    @Parameter("eps1", "floor ε₁ of √v", .positive) public var eps1 = Double.ulpOfOne
+    @Parameter("eps2", "floor ε₂ of RMS(x)", .positive) public var eps2 = 1e-3
+    @Parameter("d", "clipping threshold of RMS(u)", .atLeast(1)) public var d = 1.0
+    @Parameter("weight_decay", "decoupled weight decay λ", .nonNegative) public var weightDecay = 0.0
 
     /// PyTorch's defaults.
     public init() {}

@@ -8,27 +8,13 @@ import DescentCore
 public struct Adamax: Optimizer, ElementwiseRule {
     public static let name = "adamax"
     public static let summary = "Adamax: m ← β₁m+(1−β₁)d, u ← max(β₂u, |d|+ε), x ← x − lr/(1−β₁ᵗ)·m/u (torch.optim.Adamax)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "learning rate", .positive),
-            .init("beta1", \.beta1, "decay of the first moment β₁", .unitInterval),
-            .init("beta2", \.beta2, "decay of the infinity norm β₂", .unitInterval),
-            .init("eps", \.eps, "ε added to |d|", .positive),
-            .init("weight_decay", \.weightDecay, "coupled L2 penalty added to the gradient", .nonNegative),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// Learning rate.
-    public var lr = 2e-3
-    /// β₁.
-    public var beta1 = 0.9
-    /// β₂.
-    public var beta2 = 0.999
-    /// ε.
-    public var eps = 1e-8
-    /// Coupled L2 weight decay.
-    public var weightDecay = 0.0
+    @Parameter("lr", "learning rate", .positive) public var lr = 2e-3
+    @Parameter("beta1", "decay of the first moment β₁", .unitInterval) public var beta1 = 0.9
+    @Parameter("beta2", "decay of the infinity norm β₂", .unitInterval) public var beta2 = 0.999
+    @Parameter("eps", "ε added to |d|", .positive) public var eps = 1e-8
+    @Parameter("weight_decay", "coupled L2 penalty added to the gradient", .nonNegative) public var weightDecay = 0.0
 
     /// PyTorch's defaults.
     public init() {}

@@ -10,33 +10,15 @@ import DescentCore
 public struct NAdam: Optimizer, ElementwiseRule {
     public static let name = "nadam"
     public static let summary = "NAdam: Adam with Nesterov momentum and PyTorch's μ_t = β₁(1 − ½·0.96^(tψ)) schedule (torch.optim.NAdam)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "learning rate", .positive),
-            .init("beta1", \.beta1, "decay of the first moment β₁", .unitInterval),
-            .init("beta2", \.beta2, "decay of the second moment β₂", .unitInterval),
-            .init("eps", \.eps, "ε added to the denominator", .positive),
-            .init("weight_decay", \.weightDecay, "weight decay λ", .nonNegative),
-            .init("momentum_decay", \.momentumDecay, "momentum decay ψ", .nonNegative),
-            .init("decoupled_weight_decay", \.decoupledWeightDecay, "decay x directly (NAdamW)"),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// Learning rate.
-    public var lr = 2e-3
-    /// β₁.
-    public var beta1 = 0.9
-    /// β₂.
-    public var beta2 = 0.999
-    /// ε.
-    public var eps = 1e-8
-    /// Weight decay λ.
-    public var weightDecay = 0.0
-    /// ψ.
-    public var momentumDecay = 4e-3
-    /// Decoupled weight decay.
-    public var decoupledWeightDecay = false
+    @Parameter("lr", "learning rate", .positive) public var lr = 2e-3
+    @Parameter("beta1", "decay of the first moment β₁", .unitInterval) public var beta1 = 0.9
+    @Parameter("beta2", "decay of the second moment β₂", .unitInterval) public var beta2 = 0.999
+    @Parameter("eps", "ε added to the denominator", .positive) public var eps = 1e-8
+    @Parameter("weight_decay", "weight decay λ", .nonNegative) public var weightDecay = 0.0
+    @Parameter("momentum_decay", "momentum decay ψ", .nonNegative) public var momentumDecay = 4e-3
+    @Parameter("decoupled_weight_decay", "decay x directly (NAdamW)") public var decoupledWeightDecay = false
 
     /// PyTorch's defaults.
     public init() {}

@@ -15,48 +15,20 @@ import DescentCore
 public struct Prodigy: Optimizer {
     public static let name = "prodigy"
     public static let summary = "Prodigy: Adam scaled by a distance estimate d = Σβ₃(d/d₀)dlr·gᵀ(x₀ − x)/‖s‖₁, parameter-free (Mishchenko & Defazio, ICML 2024)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "multiplier of the estimated step d", .positive),
-            .init("beta1", \.beta1, "first-moment decay β₁", .unitInterval),
-            .init("beta2", \.beta2, "second-moment decay β₂", .unitInterval),
-            .init("beta3", \.beta3, "decay β₃ of r and s; −1 = √β₂ (the package's None)", .atLeast(-1)),
-            .init("eps", \.eps, "ε, scaled by d, added to √v", .positive),
-            .init("weight_decay", \.weightDecay, "weight decay λ", .nonNegative),
-            .init("decouple", \.decouple, "decoupled (AdamW-style) weight decay"),
-            .init("use_bias_correction", \.useBiasCorrection, "scale dlr by √(1 − β₂ᵏ⁺¹)/(1 − β₁ᵏ⁺¹)"),
-            .init("safeguard_warmup", \.safeguardWarmup, "leave lr out of s"),
-            .init("d0", \.d0, "initial distance estimate d₀", .positive),
-            .init("d_coef", \.dCoef, "multiplier of the estimate d̂", .positive),
-            .init("growth_rate", \.growthRate, "most growth of d per step (inf: none)", .atLeast(1)),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// lr.
-    public var lr = 1.0
-    /// β₁.
-    public var beta1 = 0.9
-    /// β₂.
-    public var beta2 = 0.999
-    /// β₃, or −1 for √β₂.
-    public var beta3 = -1.0
-    /// ε.
-    public var eps = 1e-8
-    /// λ.
-    public var weightDecay = 0.0
-    /// Decoupled weight decay.
-    public var decouple = true
-    /// Bias correction of dlr.
-    public var useBiasCorrection = false
-    /// Safeguard warmup.
-    public var safeguardWarmup = false
-    /// d₀.
-    public var d0 = 1e-6
-    /// d_coef.
-    public var dCoef = 1.0
-    /// growth_rate.
-    public var growthRate = Double.infinity
+    @Parameter("lr", "multiplier of the estimated step d", .positive) public var lr = 1.0
+    @Parameter("beta1", "first-moment decay β₁", .unitInterval) public var beta1 = 0.9
+    @Parameter("beta2", "second-moment decay β₂", .unitInterval) public var beta2 = 0.999
+    @Parameter("beta3", "decay β₃ of r and s; −1 = √β₂ (the package's None)", .atLeast(-1)) public var beta3 = -1.0
+    @Parameter("eps", "ε, scaled by d, added to √v", .positive) public var eps = 1e-8
+    @Parameter("weight_decay", "weight decay λ", .nonNegative) public var weightDecay = 0.0
+    @Parameter("decouple", "decoupled (AdamW-style) weight decay") public var decouple = true
+    @Parameter("use_bias_correction", "scale dlr by √(1 − β₂ᵏ⁺¹)/(1 − β₁ᵏ⁺¹)") public var useBiasCorrection = false
+    @Parameter("safeguard_warmup", "leave lr out of s") public var safeguardWarmup = false
+    @Parameter("d0", "initial distance estimate d₀", .positive) public var d0 = 1e-6
+    @Parameter("d_coef", "multiplier of the estimate d̂", .positive) public var dCoef = 1.0
+    @Parameter("growth_rate", "most growth of d per step (inf: none)", .atLeast(1)) public var growthRate = Double.infinity
 
     /// The package's defaults.
     public init() {}
@@ -147,39 +119,17 @@ public struct Prodigy: Optimizer {
 public struct DAdaptAdam: Optimizer {
     public static let name = "dadapt-adam"
     public static let summary = "D-Adaptation for Adam: step scaled by a lower bound d on the distance to x*, learning-rate free (Defazio & Mishchenko, ICML 2023)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "multiplier of the estimated step d", .positive),
-            .init("beta1", \.beta1, "first-moment decay β₁", .unitInterval),
-            .init("beta2", \.beta2, "second-moment decay β₂", .unitInterval),
-            .init("eps", \.eps, "ε added to √v", .positive),
-            .init("weight_decay", \.weightDecay, "weight decay λ", .nonNegative),
-            .init("decouple", \.decouple, "decoupled (AdamW-style) weight decay"),
-            .init("use_bias_correction", \.useBiasCorrection, "scale dlr by √(1 − β₂ᵏ⁺¹)/(1 − β₁ᵏ⁺¹)"),
-            .init("d0", \.d0, "initial distance estimate d₀", .positive),
-            .init("growth_rate", \.growthRate, "most growth of d per step (inf: none)", .atLeast(1)),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// lr.
-    public var lr = 1.0
-    /// β₁.
-    public var beta1 = 0.9
-    /// β₂.
-    public var beta2 = 0.999
-    /// ε.
-    public var eps = 1e-8
-    /// λ.
-    public var weightDecay = 0.0
-    /// Decoupled weight decay.
-    public var decouple = false
-    /// Bias correction of dlr.
-    public var useBiasCorrection = false
-    /// d₀.
-    public var d0 = 1e-6
-    /// growth_rate.
-    public var growthRate = Double.infinity
+    @Parameter("lr", "multiplier of the estimated step d", .positive) public var lr = 1.0
+    @Parameter("beta1", "first-moment decay β₁", .unitInterval) public var beta1 = 0.9
+    @Parameter("beta2", "second-moment decay β₂", .unitInterval) public var beta2 = 0.999
+    @Parameter("eps", "ε added to √v", .positive) public var eps = 1e-8
+    @Parameter("weight_decay", "weight decay λ", .nonNegative) public var weightDecay = 0.0
+    @Parameter("decouple", "decoupled (AdamW-style) weight decay") public var decouple = false
+    @Parameter("use_bias_correction", "scale dlr by √(1 − β₂ᵏ⁺¹)/(1 − β₁ᵏ⁺¹)") public var useBiasCorrection = false
+    @Parameter("d0", "initial distance estimate d₀", .positive) public var d0 = 1e-6
+    @Parameter("growth_rate", "most growth of d per step (inf: none)", .atLeast(1)) public var growthRate = Double.infinity
 
     /// The package's defaults.
     public init() {}
@@ -241,27 +191,13 @@ public struct DAdaptAdam: Optimizer {
 public struct DAdaptSGD: Optimizer {
     public static let name = "dadapt-sgd"
     public static let summary = "D-Adaptation for SGD (dual averaging): step d/‖g₀‖ with d ← max(d, 2Σdlr·gᵀs/‖s‖), learning-rate free (Defazio & Mishchenko, ICML 2023)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "multiplier of the estimated step d", .positive),
-            .init("momentum", \.momentum, "momentum (primal averaging weight 1 − c)", .unitInterval),
-            .init("weight_decay", \.weightDecay, "coupled weight decay λ", .nonNegative),
-            .init("d0", \.d0, "initial distance estimate d₀", .positive),
-            .init("growth_rate", \.growthRate, "most growth of d per step (inf: none)", .atLeast(1)),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// lr.
-    public var lr = 1.0
-    /// Momentum.
-    public var momentum = 0.0
-    /// λ.
-    public var weightDecay = 0.0
-    /// d₀.
-    public var d0 = 1e-6
-    /// growth_rate.
-    public var growthRate = Double.infinity
+    @Parameter("lr", "multiplier of the estimated step d", .positive) public var lr = 1.0
+    @Parameter("momentum", "momentum (primal averaging weight 1 − c)", .unitInterval) public var momentum = 0.0
+    @Parameter("weight_decay", "coupled weight decay λ", .nonNegative) public var weightDecay = 0.0
+    @Parameter("d0", "initial distance estimate d₀", .positive) public var d0 = 1e-6
+    @Parameter("growth_rate", "most growth of d per step (inf: none)", .atLeast(1)) public var growthRate = Double.infinity
 
     /// The package's defaults.
     public init() {}

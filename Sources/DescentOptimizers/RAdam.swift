@@ -11,30 +11,14 @@ import DescentCore
 public struct RAdam: Optimizer, ElementwiseRule {
     public static let name = "radam"
     public static let summary = "RAdam: Adam with the variance rectification r_t once ρ_t > 5 (Liu et al., ICLR 2020; torch.optim.RAdam)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "learning rate", .positive),
-            .init("beta1", \.beta1, "decay of the first moment β₁", .unitInterval),
-            .init("beta2", \.beta2, "decay of the second moment β₂", .unitInterval),
-            .init("eps", \.eps, "ε added to √v", .positive),
-            .init("weight_decay", \.weightDecay, "weight decay λ (coupled L2, or decoupled)", .nonNegative),
-            .init("decoupled_weight_decay", \.decoupledWeightDecay, "decay x directly instead of adding λx to d"),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// Learning rate.
-    public var lr = 1e-3
-    /// β₁.
-    public var beta1 = 0.9
-    /// β₂.
-    public var beta2 = 0.999
-    /// ε.
-    public var eps = 1e-8
-    /// Weight decay λ.
-    public var weightDecay = 0.0
-    /// Decoupled weight decay.
-    public var decoupledWeightDecay = false
+    @Parameter("lr", "learning rate", .positive) public var lr = 1e-3
+    @Parameter("beta1", "decay of the first moment β₁", .unitInterval) public var beta1 = 0.9
+    @Parameter("beta2", "decay of the second moment β₂", .unitInterval) public var beta2 = 0.999
+    @Parameter("eps", "ε added to √v", .positive) public var eps = 1e-8
+    @Parameter("weight_decay", "weight decay λ (coupled L2, or decoupled)", .nonNegative) public var weightDecay = 0.0
+    @Parameter("decoupled_weight_decay", "decay x directly instead of adding λx to d") public var decoupledWeightDecay = false
 
     /// PyTorch's defaults.
     public init() {}
