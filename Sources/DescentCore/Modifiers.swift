@@ -145,10 +145,7 @@ struct Chain<Base: Optimizer>: UpdateRule {
         var rule = base
         let lr = base[keyPath: path] * factor
         rule[keyPath: path] = lr
-        if parts.decoupledWeightDecay != 0 {
-            let keep = 1 - lr * parts.decoupledWeightDecay
-            for i in 0..<x.count { x[i] *= keep }
-        }
+        if parts.decoupledWeightDecay != 0 { WeightDecay.decay(x, keep: WeightDecay.keep(lr: lr, parts.decoupledWeightDecay)) }
         rule.step(x, gradient: gradient, state: &state.base, iteration: iteration)
     }
 }

@@ -1,4 +1,5 @@
 import DescentCore
+import _DescentMath
 
 /// Averaged SGD (Polyak & Juditsky, SIAM J. Control Optim. 30(4), 1992; the decay of Bottou,
 /// "Stochastic gradient descent tricks", 2012) — torch.optim.ASGD.
@@ -40,7 +41,7 @@ public struct ASGD: Optimizer, ElementwiseRule {
     /// torch.optim.ASGD's `_single_tensor_asgd` for one coordinate or eight.
     @inline(__always)
     public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
-        let d = weightDecay == 0 ? g : g + weightDecay * x
+        let d = WeightDecay.coupled(g, at: x, weightDecay)
         let y = x * c.keep - c.eta * d
         s[0] = c.mu == 1 ? y : s[0] + (y - s[0]) * c.mu
         return y

@@ -25,22 +25,16 @@ public struct AdaBelief: Optimizer, ElementwiseRule {
     /// Lanes m and s, and the running maximum of s with AMSGrad.
     public var lanes: [Double] { amsgrad ? [0, 0, 0] : [0, 0] }
 
-    /// lr/(1 − β₁ᵗ), √(1 − β₂ᵗ) and decoupled decay's factor 1 − lr·λ.
-    public struct Scalars {
-        /// lr/(1 − β₁ᵗ), √(1 − β₂ᵗ), 1 − lr·λ.
-        public var stepSize, root2, keep: Double
-    }
-
-    public func scalars(iteration: Int, previous: Scalars?) -> Scalars {
-        let t = Double(iteration)
-        return Scalars(stepSize: lr / (1 - _pow(beta1, t)), root2: (1 - _pow(beta2, t)).squareRoot(), keep: 1 - lr * weightDecay)
+    /// One iteration's scalars: the bias corrections of step t and decoupled decay's factor 1 − lr·λ.
+    public func scalars(iteration: Int, previous: BiasCorrection?) -> BiasCorrection {
+        BiasCorrection(lr: lr, beta1: beta1, beta2: beta2, weightDecay: weightDecay, step: iteration)
     }
 
     /// adabelief-pytorch's step (`rectify=False`) for one coordinate or eight.
     @inline(__always)
-    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
-        var x = x, d = g
-        if decoupledWeightDecay { x = x * c.keep } else if weightDecay != 0 { d = g + weightDecay * x }
+    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: BiasCorrection) -> V {
+        let x = decoupledWeightDecay ? x * c.keep : x
+        let d = WeightDecay.coupled(g, at: x, decoupledWeightDecay ? 0 : weightDecay)
         let m = s[0] * beta1 + (1 - beta1) * d
         let residual = d - m
         var belief = s[1] * beta2 + (1 - beta2) * residual * residual + eps

@@ -27,7 +27,7 @@ public struct Adadelta: Optimizer, ElementwiseRule {
     /// torch.optim.Adadelta's `_single_tensor_adadelta` for one coordinate or eight.
     @inline(__always)
     public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars: Void) -> V {
-        let d = weightDecay == 0 ? g : g + weightDecay * x
+        let d = WeightDecay.coupled(g, at: x, weightDecay)
         let w = 1 - rho
         let square = s[0] * rho + w * d * d
         s[0] = square

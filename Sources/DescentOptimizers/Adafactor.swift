@@ -1,4 +1,5 @@
 import DescentCore
+import _DescentMath
 
 /// Adafactor (Shazeer & Stern, ICML 2018) as torch.optim.Adafactor applies it to a vector (whose
 /// second moment is not factored): a whole-vector rule, since its step size uses ‖x‖ and ‖u‖.
@@ -42,10 +43,7 @@ public struct Adafactor: Optimizer {
         let weight = _pow(t, beta2Decay)
         let rho = Swift.min(lr, 1 / _pow(t, 0.5))
         let alpha = Swift.max(eps2, x.norm() / rootN) * rho
-        if weightDecay != 0 {
-            let keep = 1 - lr * weightDecay
-            for i in 0..<n { x[i] *= keep }
-        }
+        if weightDecay != 0 { WeightDecay.decay(x, keep: WeightDecay.keep(lr: lr, weightDecay)) }
         let v = state.variance, u = state.update, floor = eps1 * eps1
         for i in 0..<n {
             v[i] = Double.lerp(v[i], g[i] * g[i], weight)

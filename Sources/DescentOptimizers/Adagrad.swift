@@ -28,7 +28,7 @@ public struct Adagrad: Optimizer, ElementwiseRule {
     /// torch.optim.Adagrad's `_single_tensor_adagrad` for one coordinate or eight.
     @inline(__always)
     public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars clr: Double) -> V {
-        let d = weightDecay == 0 ? g : g + weightDecay * x
+        let d = WeightDecay.coupled(g, at: x, weightDecay)
         let sum = s[0] + d * d
         s[0] = sum
         return x - clr * d / (sum.squareRoot() + eps)

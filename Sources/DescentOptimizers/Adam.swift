@@ -52,27 +52,14 @@ public struct Adam: Optimizer, ElementwiseRule {
     /// Lanes m and v, and the running maximum with AMSGrad (of v in the PyTorch convention, of v̂ in optax's).
     public var lanes: [Double] { amsgrad ? [0, 0, 0] : [0, 0] }
 
-    /// One iteration's scalars: the bias corrections 1 − β₁ᵗ and 1 − β₂ᵗ, PyTorch's step size
-    /// lr / (1 − β₁ᵗ) and √(1 − β₂ᵗ), and decoupled decay's factor 1 − lr·λ.
-    public struct Scalars {
-        /// 1 − β₁ᵗ, 1 − β₂ᵗ.
-        public var correction1, correction2: Double
-        /// lr / (1 − β₁ᵗ), √(1 − β₂ᵗ).
-        public var stepSize, root2: Double
-        /// 1 − lr·λ.
-        public var keep: Double
-    }
-
-    public func scalars(iteration: Int, previous: Scalars?) -> Scalars {
-        let t = Double(iteration)
-        let correction1 = 1 - _pow(beta1, t), correction2 = 1 - _pow(beta2, t)
-        return Scalars(correction1: correction1, correction2: correction2, stepSize: lr / correction1,
-                       root2: correction2.squareRoot(), keep: 1 - lr * weightDecay)
+    /// One iteration's scalars: the bias corrections of step t and decoupled decay's factor 1 − lr·λ.
+    public func scalars(iteration: Int, previous: BiasCorrection?) -> BiasCorrection {
+        BiasCorrection(lr: lr, beta1: beta1, beta2: beta2, weightDecay: weightDecay, step: iteration)
     }
 
     /// torch.optim.Adam's `_single_tensor_adam` (or optax's adam) for one coordinate or eight.
     @inline(__always)
-    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
+    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: BiasCorrection) -> V {
         if convention == .pytorch && !amsgrad && beta1 > 0.5 && (weightDecay == 0 || decoupledWeightDecay) {
             // The common cases, Adam and AdamW, under one test, so the compiler keeps them branch-free
             // (same operations as below; without decay c.keep = 1 − lr·0 = 1 and x·1 is x exactly).
@@ -87,10 +74,9 @@ public struct Adam: Optimizer, ElementwiseRule {
     /// Every other case (weight decay, AMSGrad, β₁ ≤ ½, optax's formula), kept out of line so the
     /// common case above inlines into the harness's loops.
     @inline(never)
-    func general<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
+    func general<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: BiasCorrection) -> V {
         var x = x
-        let coupled = decoupledWeightDecay ? 0 : weightDecay
-        let d = coupled == 0 ? g : g + coupled * x
+        let d = WeightDecay.coupled(g, at: x, decoupledWeightDecay ? 0 : weightDecay)
         switch convention {
         case .pytorch:
             if decoupledWeightDecay && weightDecay != 0 { x = x * c.keep }
@@ -107,13 +93,13 @@ public struct Adam: Optimizer, ElementwiseRule {
             let m = (1 - beta1) * d + beta1 * s[0], v = (1 - beta2) * (d * d) + beta2 * s[1]
             s[0] = m
             s[1] = v
-            var vHat = v / c.correction2
+            var vHat = v / c.second
             if amsgrad {
                 vHat = V.max(s[2], vHat)
                 s[2] = vHat
             }
-            var u = (m / c.correction1) / ((vHat + epsRoot).squareRoot() + eps)
-            if decoupledWeightDecay { u = u + weightDecay * x }
+            var u = (m / c.first) / ((vHat + epsRoot).squareRoot() + eps)
+            if decoupledWeightDecay { u = u + weightDecay * x }   // add_decayed_weights, on u (optax adds it even at λ = 0)
             return x + (-lr) * u
         }
     }

@@ -23,12 +23,12 @@ public struct Adamax: Optimizer, ElementwiseRule {
     public var lanes: [Double] { [0, 0] }
 
     /// lr / (1 − β₁ᵗ).
-    public func scalars(iteration: Int, previous: Double?) -> Double { lr / (1 - _pow(beta1, Double(iteration))) }
+    public func scalars(iteration: Int, previous: Double?) -> Double { lr / BiasCorrection.of(beta1, step: iteration) }
 
     /// torch.optim.Adamax's `_single_tensor_adamax` for one coordinate or eight.
     @inline(__always)
     public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars clr: Double) -> V {
-        let d = weightDecay == 0 ? g : g + weightDecay * x
+        let d = WeightDecay.coupled(g, at: x, weightDecay)
         let m = V.lerp(s[0], d, 1 - beta1), u = V.max(s[1] * beta2, d.magnitude + eps)
         s[0] = m
         s[1] = u

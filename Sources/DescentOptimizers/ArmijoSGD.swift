@@ -1,4 +1,5 @@
 import DescentCore
+import _DescentMath
 
 /// SGD with a stochastic Armijo line search (Vaswani, Mishkin, Laradji, Schmidt, Gidel &
 /// Lacoste-Julien, "Painless Stochastic Gradient", NeurIPS 2019), in the order of the authors'

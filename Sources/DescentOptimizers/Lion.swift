@@ -30,6 +30,6 @@ public struct Lion: Optimizer, ElementwiseRule {
         let m = s[0]
         let direction = (m * beta1 + (1 - beta1) * g).signum()
         s[0] = m * beta2 + (1 - beta2) * g
-        return (weightDecay == 0 ? x : x * (1 - lr * weightDecay)) - lr * direction
+        return (weightDecay == 0 ? x : x * WeightDecay.keep(lr: lr, weightDecay)) - lr * direction
     }
 }

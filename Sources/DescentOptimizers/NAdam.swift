@@ -1,4 +1,5 @@
 import DescentCore
+import _DescentMath
 
 /// NAdam (Dozat, ICLR 2016 workshop) with PyTorch's momentum-decay schedule (torch.optim.NAdam).
 ///
@@ -45,10 +46,10 @@ public struct NAdam: Optimizer, ElementwiseRule {
         let muNext = beta1 * (1 - 0.5 * _pow(0.96, (t + 1) * momentumDecay))
         let muProduct = (previous?.muProduct ?? 1) * mu
         let muProductNext = muProduct * muNext
-        let correction2 = 1 - _pow(beta2, t)
+        let correction2 = BiasCorrection.of(beta2, step: iteration)
         return Scalars(muProduct: muProduct, correction2: correction2, reciprocal2: 1 / correction2,
                        gradientCoefficient: -lr * (1 - mu) / (1 - muProduct),
-                       momentumCoefficient: (-lr * muNext) / (1 - muProductNext), keep: 1 - lr * weightDecay)
+                       momentumCoefficient: (-lr * muNext) / (1 - muProductNext), keep: WeightDecay.keep(lr: lr, weightDecay))
     }
 
     /// torch.optim.NAdam's `_single_tensor_nadam` for one coordinate or eight.
@@ -72,7 +73,7 @@ public struct NAdam: Optimizer, ElementwiseRule {
     func general<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
         var x = x
         if decoupledWeightDecay && weightDecay != 0 { x = x * c.keep }
-        let d = decoupledWeightDecay || weightDecay == 0 ? g : g + weightDecay * x
+        let d = WeightDecay.coupled(g, at: x, decoupledWeightDecay ? 0 : weightDecay)
         let m = V.lerp(s[0], d, 1 - beta1), v = s[1] * beta2 + (1 - beta2) * d * d
         s[0] = m
         s[1] = v

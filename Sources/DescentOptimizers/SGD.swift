@@ -51,7 +51,7 @@ public struct SGD: Optimizer, ElementwiseRule {
     public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars first: Bool) -> V {
         // Plain descent first, under one test, so the compiler keeps W1's loop branch-free.
         if momentum == 0 && weightDecay == 0 { return x - lr * g }
-        var d = weightDecay == 0 ? g : g + weightDecay * x
+        var d = WeightDecay.coupled(g, at: x, weightDecay)
         if momentum == 0 { return x - lr * d }
         let b = first ? d : s[0] * momentum + (1 - dampening) * d
         s[0] = b

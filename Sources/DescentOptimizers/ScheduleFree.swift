@@ -1,4 +1,5 @@
 import DescentCore
+import _DescentMath
 
 /// Schedule-free SGD (Defazio et al., "The Road Less Scheduled", NeurIPS 2024, Algorithm 1), in the
 /// order of the authors' `schedulefree.SGDScheduleFreeReference`. Gradients are taken at
@@ -37,7 +38,7 @@ public struct ScheduleFreeSGD: Optimizer, ElementwiseRule {
     /// `SGDScheduleFreeReference.step` for one coordinate or eight; `y` is the stored point.
     @inline(__always)
     public func update<V: Lane>(_ y: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
-        let d = weightDecay == 0 ? g : g + weightDecay * y
+        let d = WeightDecay.coupled(g, at: y, weightDecay)
         let z = (c.first ? y : s[0]) - c.lr * d
         let x = (c.first ? y : s[1]) * (1 - c.weight) + c.weight * z
         s[0] = z
@@ -92,7 +93,7 @@ public struct ScheduleFreeAdamW: Optimizer, ElementwiseRule {
     public func scalars(iteration: Int, previous: Scalars?) -> Scalars {
         Scalars(weights: ScheduleFreeWeights(lr: lr, warmupSteps: warmupSteps, r: r, weightLrPower: weightLrPower,
                                              iteration: iteration, previous: previous?.weights),
-                correction2: 1 - _pow(beta2, Double(iteration)))
+                correction2: BiasCorrection.of(beta2, step: iteration))
     }
 
     /// `AdamWScheduleFreeReference.step` for one coordinate or eight; `y` is the stored point.

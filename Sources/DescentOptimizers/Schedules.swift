@@ -1,4 +1,5 @@
 import DescentCore
+import _DescentMath
 
 /// A constant learning rate (factor 1): the default, listed for completeness.
 public struct ConstantSchedule: LearningRateSchedule {
@@ -68,11 +69,3 @@ public struct WarmupCosineSchedule: LearningRateSchedule {
         return minFactor + (1 - minFactor) * (1 + _cos(Double.pi * progress)) / 2
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-#elseif canImport(Darwin)
-import Darwin
-@inline(__always) func _cos(_ x: Double) -> Double { Darwin.cos(x) }
-#endif

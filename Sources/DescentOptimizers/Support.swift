@@ -7,11 +7,3 @@ public enum Convention: String, CaseIterable, Sendable, ParameterRepresentable {
     /// optax: AMSGrad's maximum on bias-corrected v̂, `eps_root` inside √ (Adam), ε inside √ (RMSprop).
     case optax
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
-#elseif canImport(Darwin)
-import Darwin
-@inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Darwin.pow(x, y) }
-#endif

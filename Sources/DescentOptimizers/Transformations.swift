@@ -51,6 +51,6 @@ public struct L2: GradientTransformation {
     public func makeState(dimension: Int) {}
 
     public func apply(to g: Vector, at x: Vector, state: inout Void, iteration: Int) {
-        for i in 0..<g.count { g[i] += weightDecay * x[i] }
+        WeightDecay.couple(g, at: x, weightDecay)
     }
 }

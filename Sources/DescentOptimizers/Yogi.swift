@@ -25,15 +25,11 @@ public struct Yogi: Optimizer, ElementwiseRule {
     /// Lanes m and v, both starting at `initial_accumulator`.
     public var lanes: [Double] { [initialAccumulator, initialAccumulator] }
 
-    /// lr/(1 − β₁ᵗ) and √(1 − β₂ᵗ).
-    public struct Scalars {
-        /// lr/(1 − β₁ᵗ), √(1 − β₂ᵗ).
-        public var stepSize, root2: Double
-    }
+    /// The bias corrections lr/(1 − β₁ᵗ) and √(1 − β₂ᵗ).
+    public typealias Scalars = BiasCorrection
 
     public func scalars(iteration: Int, previous: Scalars?) -> Scalars {
-        let t = Double(iteration)
-        return Scalars(stepSize: lr / (1 - _pow(beta1, t)), root2: (1 - _pow(beta2, t)).squareRoot())
+        BiasCorrection(lr: lr, beta1: beta1, beta2: beta2, step: iteration)
     }
 
     /// torch-optimizer's Yogi step for one coordinate or eight.
@@ -47,7 +43,7 @@ public struct Yogi: Optimizer, ElementwiseRule {
     /// With coupled weight decay d = g + λx, out of line so the common case inlines into the loops.
     @inline(never)
     func decayed<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
-        step(x, d: g + weightDecay * x, lanes: s, scalars: c)
+        step(x, d: WeightDecay.coupled(g, at: x, weightDecay), lanes: s, scalars: c)
     }
 
     /// The step from d.

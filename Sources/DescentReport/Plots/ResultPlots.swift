@@ -1,4 +1,5 @@
 import DescentCore
+import _DescentMath
 
 /// The convergence plots: one line per optimizer (the median over seeds, with the interquartile
 /// range as a band), and the gradient-descent bound on quadratics with known κ.

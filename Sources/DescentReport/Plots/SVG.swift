@@ -1,3 +1,5 @@
+import _DescentMath
+
 /// Standalone SVG 1.1 for a ``Figure``: axes with ticks, one `<polyline>` per series (class
 /// `series`, `data-name` = its legend entry), bands as `<polygon class="band">`, a legend on the right.
 public enum SVG {

@@ -8,7 +8,7 @@ import DescentCore
 ///   β = (√L − √μ)/(√L + √μ), x ← x − (g + βb)/L; f − f* = O((1 − √(μ/L))ᵏ).
 /// - `heavy-ball` (Polyak 1964): step α = 4/(√L + √μ)², β = ((√L − √μ)/(√L + √μ))², x ← x − αb; the
 ///   optimal rate (√κ − 1)/(√κ + 1) per step on quadratics.
-public struct TheoryTuned: Optimizer {
+public struct AcceleratedMomentum: Optimizer {
     public static let name = "nag"
     public static let summary = "Nesterov's accelerated gradient with step 1/L and β = (√L − √μ)/(√L + √μ) from the certificate (Nesterov 1983)"
     public static var requirements: Requirements { [.fullBatch, .curvature] }
@@ -62,3 +62,7 @@ public struct TheoryTuned: Optimizer {
         sgd(curvature).step(x, gradient: g, state: &state, iteration: iteration)
     }
 }
+
+/// The former name of ``AcceleratedMomentum``.
+@available(*, deprecated, renamed: "AcceleratedMomentum")
+public typealias TheoryTuned = AcceleratedMomentum
