@@ -154,17 +154,16 @@ public struct Requirements: OptionSet, Sendable, Hashable {
 /// A first-order optimizer: explicit state allocated once per run, updated in place each step.
 ///
 /// A plugin author writes one struct: hyperparameters as stored properties with
-/// PyTorch's defaults, a list naming them for the command line, a `State` holding the
-/// buffers (``Vector``s) allocated in ``makeState(dimension:)``, and ``step(_:gradient:state:iteration:)``.
+/// PyTorch's defaults, each declared once with ``Parameter`` for the command line, a `State`
+/// holding the buffers (``Vector``s) allocated in ``makeState(dimension:)``, and ``step(_:gradient:state:iteration:)``.
 /// `step` must not allocate. The harness owns the loop, the gradient and the stopping rules.
 ///
 /// ```swift
 /// struct SignDescent: Optimizer {
 ///     static let name = "signgd"
 ///     static let summary = "sign gradient descent: x ← x − lr·sign(∇f)"
-///     static var hyperparameters: [Hyperparameter<Self>] { [.init("lr", \.lr, "learning rate", .positive)] }
-///     static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
-///     var lr = 1e-3
+///     static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
+///     @Parameter("lr", "learning rate", .positive) var lr = 1e-3
 ///     func makeState(dimension: Int) {}
 ///     func step(_ x: Vector, gradient g: Vector, state: inout Void, iteration: Int) {
 ///         for i in 0..<x.count { x[i] -= lr * (g[i] > 0 ? 1 : g[i] < 0 ? -1 : 0) }
