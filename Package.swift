@@ -7,11 +7,13 @@ import Foundation
 /// Module map (each folder under Sources/ is one module):
 /// - `_CGSL`             system-library shim for the GNU Scientific Library (C headers only)
 /// - `_DescentSIMD`      C header shim: vector square root, division and exact quotient for the kernels
+/// - `_DescentMath`      the C library's elementary functions (pow, exp, log, …), declared once
 /// - `_DescentBLAS`      C shim: OpenBLAS's dgemm, loaded at run time (model problems: softmax, MLP)
 /// - `GSL`               safe Swift layer over GSL: errors, linear algebra, BFGS2
 /// - `DescentCore`       protocols and the harness: Problem, Optimizer, Vector, run loop, results
 /// - `DescentProblems`   built-in test problems (parabola, quadratic, Rosenbrock, logistic regression)
-/// - `DescentOptimizers` built-in first-order optimizers (gd, momentum, adam)
+/// - `DescentOptimizers` built-in optimizers (SGD and momentum, the adaptive family, schedule-free,
+///                       parameter-free, L-BFGS, …: `suite list`), schedules and gradient transformations
 /// - `DescentReference`  certified reference optima f*, x* (analytic or GSL BFGS2)
 /// - `DescentReport`     pure functions from results to CSV, Markdown and terminal text
 /// - `DescentCLI`        the `suite` command line, with a public entry point for plugin packages
@@ -66,15 +68,16 @@ let package = Package(
         ),
         .target(name: "GSL", dependencies: ["_CGSL"]),
         .target(name: "_DescentSIMD", cSettings: simdC),
+        .target(name: "_DescentMath", swiftSettings: optimizedInDebug),
         // prctl(PR_SET_PDEATHSIG) for worker processes (a variadic C function Swift cannot call).
         .target(name: "_DescentProcess"),
         // OpenBLAS's dgemm for the model problems, opened with dlopen (Debian: libopenblas-dev; see the header).
         .target(name: "_DescentBLAS", linkerSettings: [.linkedLibrary("dl")]),
-        .target(name: "DescentCore", dependencies: ["_DescentSIMD"], swiftSettings: optimizedInDebug),
-        .target(name: "DescentProblems", dependencies: ["DescentCore", "GSL", "_DescentBLAS"], swiftSettings: optimizedInDebug),
-        .target(name: "DescentOptimizers", dependencies: ["DescentCore"], swiftSettings: optimizedInDebug),
+        .target(name: "DescentCore", dependencies: ["_DescentSIMD", "_DescentMath"], swiftSettings: optimizedInDebug),
+        .target(name: "DescentProblems", dependencies: ["DescentCore", "GSL", "_DescentBLAS", "_DescentMath"], swiftSettings: optimizedInDebug),
+        .target(name: "DescentOptimizers", dependencies: ["DescentCore", "_DescentMath"], swiftSettings: optimizedInDebug),
         .target(name: "DescentReference", dependencies: ["DescentCore", "GSL"], swiftSettings: optimizedInDebug),
-        .target(name: "DescentReport", dependencies: ["DescentCore"], swiftSettings: optimizedInDebug),
+        .target(name: "DescentReport", dependencies: ["DescentCore", "_DescentMath"], swiftSettings: optimizedInDebug),
         .target(
             name: "DescentCLI",
             dependencies: [

@@ -1,13 +1,17 @@
 /// A value with a registry name, documentation and hyperparameters settable from a spec.
 ///
 /// Optimizers, gradient transformations and learning-rate schedules are all `Configurable`:
-/// `init()` gives the defaults, and each ``Hyperparameter`` names a stored property.
+/// `init()` gives the defaults, and each hyperparameter is declared once, on its stored property,
+/// with ``Parameter`` (`@Parameter("lr", "learning rate", .positive) var lr = 1e-3`); the list
+/// ``hyperparameters`` is derived from those declarations. A type may instead list
+/// ``Hyperparameter``s naming its stored properties by key path.
 public protocol Configurable: Sendable {
     /// The registry name used on the command line.
     static var name: String { get }
     /// One line for `suite list`.
     static var summary: String { get }
-    /// The hyperparameters settable from the command line, in display order.
+    /// The hyperparameters settable from the command line, in display order (default: the
+    /// `@Parameter` declarations, in declaration order).
     static var hyperparameters: [Hyperparameter<Self>] { get }
     /// The default configuration.
     init()
@@ -27,6 +31,8 @@ public struct Hyperparameter<Owner: Configurable> {
         case integer(WritableKeyPath<Owner, Int>)
         case flag(WritableKeyPath<Owner, Bool>)
         case choice(get: (Owner) -> String, set: (inout Owner, String) -> Void)
+        /// The `index`-th `@Parameter` of `Owner`: read by reflection, set by running `init()`.
+        case declared(index: Int)
     }
 
     let name: String
@@ -61,8 +67,21 @@ public struct Hyperparameter<Owner: Configurable> {
                          set: { owner, raw in if let c = C(rawValue: raw) { owner[keyPath: keyPath] = c } })
     }
 
+    /// The `index`-th `@Parameter` declaration of `Owner`.
+    init(declared spec: ParameterSpec, at index: Int) {
+        name = spec.name; summary = spec.summary; constraint = spec.constraint; choices = spec.choices
+        setter = .declared(index: index)
+    }
+
+    /// Whether this is a `@Parameter` declaration (set by running `init()`, not by a key path).
+    var isDeclared: Bool {
+        if case .declared = setter { return true }
+        return false
+    }
+
     func value(of owner: Owner) -> ParameterValue {
         switch setter {
+        case .declared(let index): return DeclarationContext.values(of: owner)[index]
         case .real(let k): return .real(owner[keyPath: k])
         case .integer(let k): return .integer(owner[keyPath: k])
         case .flag(let k): return .flag(owner[keyPath: k])
@@ -76,6 +95,11 @@ public struct Hyperparameter<Owner: Configurable> {
         case (.integer(let k), .integer(let n)): owner[keyPath: k] = n
         case (.flag(let k), .flag(let b)): owner[keyPath: k] = b
         case (.choice(_, let set), .choice(let raw)): set(&owner, raw)
+        case (.declared, _):
+            // init() again with every declared value as it is, this one changed.
+            var values = Dictionary(uniqueKeysWithValues: Owner.hyperparameters.map { ($0.name, $0.value(of: owner)) })
+            values[name] = value
+            owner = DeclarationContext.making(values) { Owner() }
         default: preconditionFailure("hyperparameter '\(name)' got a value of the wrong kind: \(value)")
         }
     }
@@ -93,19 +117,35 @@ struct Configured<Owner: Configurable> {
 
     /// Builds `Owner` from `spec`, starting from `defaults` (aliases change defaults).
     static func make(_ spec: Spec, name: String, defaults: Owner) throws(SpecError) -> Configured {
-        let specs = Owner.hyperparameters.map { $0.spec(defaults: defaults) }
+        let hyperparameters = Owner.hyperparameters
+        let specs = hyperparameters.map { $0.spec(defaults: defaults) }
         let set = try ParameterSet.resolve(spec, against: specs, owner: name)
         var value = defaults
-        for (h, v) in zip(Owner.hyperparameters, set.values) { h.apply(v, to: &value) }
+        if hyperparameters.contains(where: \.isDeclared) {
+            // Declared once: init() with every value in place (an alias's defaults are among them).
+            precondition(hyperparameters.allSatisfy(\.isDeclared), "\(name): mixes @Parameter and key-path hyperparameters")
+            value = DeclarationContext.making(Dictionary(uniqueKeysWithValues: zip(specs.map(\.name), set.values))) { Owner() }
+        } else {
+            for (h, v) in zip(hyperparameters, set.values) { h.apply(v, to: &value) }
+        }
         try value.validate()
         return Configured(value: value, parameters: set, label: set.label(name: name))
     }
 
+    /// Whether running `init()` with `value`'s declared parameters gives `value` back: false when
+    /// the type has state besides its `@Parameter`s (such state an alias set would be lost).
+    static func rebuilds(_ value: Owner) -> Bool {
+        let hyperparameters = Owner.hyperparameters
+        guard hyperparameters.contains(where: \.isDeclared) else { return true }
+        let values = Dictionary(uniqueKeysWithValues: hyperparameters.map { ($0.name, $0.value(of: value)) })
+        return String(reflecting: DeclarationContext.making(values) { Owner() }) == String(reflecting: value)
+    }
+
     /// Describes an existing value (no spec), labelled against `Owner()`'s defaults.
     static func describe(_ value: Owner) -> Configured {
-        let defaults = Owner()
-        let specs = Owner.hyperparameters.map { $0.spec(defaults: defaults) }
-        let set = ParameterSet(specs: specs, values: Owner.hyperparameters.map { $0.value(of: value) })
+        let defaults = Owner(), hyperparameters = Owner.hyperparameters
+        let specs = hyperparameters.map { $0.spec(defaults: defaults) }
+        let set = ParameterSet(specs: specs, values: hyperparameters.map { $0.value(of: value) })
         return Configured(value: value, parameters: set, label: set.label(name: Owner.name))
     }
 }

@@ -25,12 +25,8 @@ public protocol LearningRateSchedule: Configurable {
 public struct DecoupledWeightDecay: Configurable {
     public static let name = "decoupled_weight_decay"
     public static let summary = "x ← x·(1 − lr·weight_decay) before the step (AdamW-style, decoupled)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [.init("weight_decay", \.weightDecay, "decay coefficient λ", .nonNegative)]
-    }
 
-    /// λ.
-    public var weightDecay = 1e-2
+    @Parameter("weight_decay", "decay coefficient λ", .nonNegative) public var weightDecay = 1e-2
 
     /// λ = 0.01.
     public init() {}
@@ -149,10 +145,7 @@ struct Chain<Base: Optimizer>: UpdateRule {
         var rule = base
         let lr = base[keyPath: path] * factor
         rule[keyPath: path] = lr
-        if parts.decoupledWeightDecay != 0 {
-            let keep = 1 - lr * parts.decoupledWeightDecay
-            for i in 0..<x.count { x[i] *= keep }
-        }
+        if parts.decoupledWeightDecay != 0 { WeightDecay.decay(x, keep: WeightDecay.keep(lr: lr, parts.decoupledWeightDecay)) }
         rule.step(x, gradient: gradient, state: &state.base, iteration: iteration)
     }
 }

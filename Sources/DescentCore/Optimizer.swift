@@ -154,17 +154,16 @@ public struct Requirements: OptionSet, Sendable, Hashable {
 /// A first-order optimizer: explicit state allocated once per run, updated in place each step.
 ///
 /// A plugin author writes one struct: hyperparameters as stored properties with
-/// PyTorch's defaults, a list naming them for the command line, a `State` holding the
-/// buffers (``Vector``s) allocated in ``makeState(dimension:)``, and ``step(_:gradient:state:iteration:)``.
+/// PyTorch's defaults, each declared once with ``Parameter`` for the command line, a `State`
+/// holding the buffers (``Vector``s) allocated in ``makeState(dimension:)``, and ``step(_:gradient:state:iteration:)``.
 /// `step` must not allocate. The harness owns the loop, the gradient and the stopping rules.
 ///
 /// ```swift
 /// struct SignDescent: Optimizer {
 ///     static let name = "signgd"
 ///     static let summary = "sign gradient descent: x ← x − lr·sign(∇f)"
-///     static var hyperparameters: [Hyperparameter<Self>] { [.init("lr", \.lr, "learning rate", .positive)] }
-///     static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
-///     var lr = 1e-3
+///     static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
+///     @Parameter("lr", "learning rate", .positive) var lr = 1e-3
 ///     func makeState(dimension: Int) {}
 ///     func step(_ x: Vector, gradient g: Vector, state: inout Void, iteration: Int) {
 ///         for i in 0..<x.count { x[i] -= lr * (g[i] > 0 ? 1 : g[i] < 0 ? -1 : 0) }
@@ -173,7 +172,8 @@ public struct Requirements: OptionSet, Sendable, Hashable {
 /// ```
 public protocol Optimizer: UpdateRule, Configurable {
     /// The stored learning rate, so schedules and decoupled weight decay can scale it;
-    /// `nil` when the method has none (then those modifiers are refused with a message).
+    /// `nil` when the method has none (then those modifiers are refused with a message). A stored
+    /// key path: for `@Parameter(...) var lr`, `\._lr.wrappedValue` (checked when registered).
     static var learningRate: WritableKeyPath<Self, Double>? { get }
     /// What the optimizer needs from a run (default: nothing).
     static var requirements: Requirements { get }
@@ -223,6 +223,10 @@ public struct ConfiguredOptimizer: Sendable {
     }
 
     init<O: Optimizer>(_ c: Configured<O>, name: String) {
+        // A schedule writes the learning rate every step: through a computed key path (a
+        // `@Parameter`'s `\.lr`) that write allocates; `\._lr.wrappedValue` is the stored value.
+        precondition(O.learningRate.map { MemoryLayout<O>.offset(of: $0) != nil } ?? true,
+                     "\(O.name): learningRate must be a stored key path (\\._lr.wrappedValue for a @Parameter)")
         label = c.label
         self.name = name
         parameters = c.parameters
@@ -298,6 +302,7 @@ public struct OptimizerEntry: Sendable {
         var start = C()
         defaults(&start)
         let base = start
+        precondition(Configured.rebuilds(base), "\(entryName): \(C.self) has state besides its @Parameter declarations; list its hyperparameters by key path")
         self.name = entryName
         self.summary = summary ?? C.summary
         parameters = C.hyperparameters.map { $0.spec(defaults: base) }

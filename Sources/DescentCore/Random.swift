@@ -46,14 +46,3 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
     }
 }
-
-// Elementary functions without Foundation: the C library's, through the stdlib's shims.
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func _log(_ x: Double) -> Double { Glibc.log(x) }
-@inline(__always) func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-#elseif canImport(Darwin)
-import Darwin
-@inline(__always) func _log(_ x: Double) -> Double { Darwin.log(x) }
-@inline(__always) func _cos(_ x: Double) -> Double { Darwin.cos(x) }
-#endif

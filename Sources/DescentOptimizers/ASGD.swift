@@ -1,4 +1,5 @@
 import DescentCore
+import _DescentMath
 
 /// Averaged SGD (Polyak & Juditsky, SIAM J. Control Optim. 30(4), 1992; the decay of Bottou,
 /// "Stochastic gradient descent tricks", 2012) — torch.optim.ASGD.
@@ -10,27 +11,13 @@ import DescentCore
 public struct ASGD: Optimizer, ElementwiseRule {
     public static let name = "asgd"
     public static let summary = "averaged SGD: x ← x(1−λη_t) − η_t·d, η_t = lr/(1+λ·lr·t)^α, average a (Polyak–Juditsky; torch.optim.ASGD)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "learning rate", .positive),
-            .init("lambd", \.lambd, "decay term λ", .nonNegative),
-            .init("alpha", \.alpha, "power α of the η update", .nonNegative),
-            .init("t0", \.t0, "step t₀ at which averaging starts", .nonNegative),
-            .init("weight_decay", \.weightDecay, "coupled L2 penalty added to the gradient", .nonNegative),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// Learning rate.
-    public var lr = 1e-2
-    /// λ.
-    public var lambd = 1e-4
-    /// α.
-    public var alpha = 0.75
-    /// t₀.
-    public var t0 = 1e6
-    /// Coupled L2 weight decay.
-    public var weightDecay = 0.0
+    @Parameter("lr", "learning rate", .positive) public var lr = 1e-2
+    @Parameter("lambd", "decay term λ", .nonNegative) public var lambd = 1e-4
+    @Parameter("alpha", "power α of the η update", .nonNegative) public var alpha = 0.75
+    @Parameter("t0", "step t₀ at which averaging starts", .nonNegative) public var t0 = 1e6
+    @Parameter("weight_decay", "coupled L2 penalty added to the gradient", .nonNegative) public var weightDecay = 0.0
 
     /// PyTorch's defaults.
     public init() {}
@@ -54,7 +41,7 @@ public struct ASGD: Optimizer, ElementwiseRule {
     /// torch.optim.ASGD's `_single_tensor_asgd` for one coordinate or eight.
     @inline(__always)
     public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
-        let d = weightDecay == 0 ? g : g + weightDecay * x
+        let d = WeightDecay.coupled(g, at: x, weightDecay)
         let y = x * c.keep - c.eta * d
         s[0] = c.mu == 1 ? y : s[0] + (y - s[0]) * c.mu
         return y

@@ -9,33 +9,15 @@ import DescentCore
 public struct AdaBelief: Optimizer, ElementwiseRule {
     public static let name = "adabelief"
     public static let summary = "AdaBelief: Adam with s ← β₂s + (1−β₂)(g − m)² + ε in place of v (Zhuang et al., NeurIPS 2020)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "learning rate", .positive),
-            .init("beta1", \.beta1, "decay of the first moment β₁", .unitInterval),
-            .init("beta2", \.beta2, "decay of the belief β₂", .unitInterval),
-            .init("eps", \.eps, "ε added to the belief and to the denominator", .positive),
-            .init("weight_decay", \.weightDecay, "weight decay λ", .nonNegative),
-            .init("decoupled_weight_decay", \.decoupledWeightDecay, "decay x directly (the paper's default) instead of adding λx to d"),
-            .init("amsgrad", \.amsgrad, "use the running maximum of s"),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// Learning rate.
-    public var lr = 1e-3
-    /// β₁.
-    public var beta1 = 0.9
-    /// β₂.
-    public var beta2 = 0.999
-    /// ε.
-    public var eps = 1e-16
-    /// Weight decay λ.
-    public var weightDecay = 0.0
-    /// Decoupled weight decay.
-    public var decoupledWeightDecay = true
-    /// AMSGrad's maximum of s.
-    public var amsgrad = false
+    @Parameter("lr", "learning rate", .positive) public var lr = 1e-3
+    @Parameter("beta1", "decay of the first moment β₁", .unitInterval) public var beta1 = 0.9
+    @Parameter("beta2", "decay of the belief β₂", .unitInterval) public var beta2 = 0.999
+    @Parameter("eps", "ε added to the belief and to the denominator", .positive) public var eps = 1e-16
+    @Parameter("weight_decay", "weight decay λ", .nonNegative) public var weightDecay = 0.0
+    @Parameter("decoupled_weight_decay", "decay x directly (the paper's default) instead of adding λx to d") public var decoupledWeightDecay = true
+    @Parameter("amsgrad", "use the running maximum of s") public var amsgrad = false
 
     /// The paper's defaults.
     public init() {}
@@ -43,22 +25,16 @@ public struct AdaBelief: Optimizer, ElementwiseRule {
     /// Lanes m and s, and the running maximum of s with AMSGrad.
     public var lanes: [Double] { amsgrad ? [0, 0, 0] : [0, 0] }
 
-    /// lr/(1 − β₁ᵗ), √(1 − β₂ᵗ) and decoupled decay's factor 1 − lr·λ.
-    public struct Scalars {
-        /// lr/(1 − β₁ᵗ), √(1 − β₂ᵗ), 1 − lr·λ.
-        public var stepSize, root2, keep: Double
-    }
-
-    public func scalars(iteration: Int, previous: Scalars?) -> Scalars {
-        let t = Double(iteration)
-        return Scalars(stepSize: lr / (1 - _pow(beta1, t)), root2: (1 - _pow(beta2, t)).squareRoot(), keep: 1 - lr * weightDecay)
+    /// One iteration's scalars: the bias corrections of step t and decoupled decay's factor 1 − lr·λ.
+    public func scalars(iteration: Int, previous: BiasCorrection?) -> BiasCorrection {
+        BiasCorrection(lr: lr, beta1: beta1, beta2: beta2, weightDecay: weightDecay, step: iteration)
     }
 
     /// adabelief-pytorch's step (`rectify=False`) for one coordinate or eight.
     @inline(__always)
-    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
-        var x = x, d = g
-        if decoupledWeightDecay { x = x * c.keep } else if weightDecay != 0 { d = g + weightDecay * x }
+    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: BiasCorrection) -> V {
+        let x = decoupledWeightDecay ? x * c.keep : x
+        let d = WeightDecay.coupled(g, at: x, decoupledWeightDecay ? 0 : weightDecay)
         let m = s[0] * beta1 + (1 - beta1) * d
         let residual = d - m
         var belief = s[1] * beta2 + (1 - beta2) * residual * residual + eps

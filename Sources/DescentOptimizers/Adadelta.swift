@@ -8,24 +8,12 @@ import DescentCore
 public struct Adadelta: Optimizer, ElementwiseRule {
     public static let name = "adadelta"
     public static let summary = "Adadelta δ = √(u+ε)/√(s+ε)·d, x ← x − lr·δ (torch.optim.Adadelta)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "scale of the update", .positive),
-            .init("rho", \.rho, "decay ρ of both running averages", .unitInterval),
-            .init("eps", \.eps, "ε inside both square roots", .positive),
-            .init("weight_decay", \.weightDecay, "coupled L2 penalty added to the gradient", .nonNegative),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// Scale of the update.
-    public var lr = 1.0
-    /// ρ.
-    public var rho = 0.9
-    /// ε.
-    public var eps = 1e-6
-    /// Coupled L2 weight decay.
-    public var weightDecay = 0.0
+    @Parameter("lr", "scale of the update", .positive) public var lr = 1.0
+    @Parameter("rho", "decay ρ of both running averages", .unitInterval) public var rho = 0.9
+    @Parameter("eps", "ε inside both square roots", .positive) public var eps = 1e-6
+    @Parameter("weight_decay", "coupled L2 penalty added to the gradient", .nonNegative) public var weightDecay = 0.0
 
     /// PyTorch's defaults.
     public init() {}
@@ -39,7 +27,7 @@ public struct Adadelta: Optimizer, ElementwiseRule {
     /// torch.optim.Adadelta's `_single_tensor_adadelta` for one coordinate or eight.
     @inline(__always)
     public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars: Void) -> V {
-        let d = weightDecay == 0 ? g : g + weightDecay * x
+        let d = WeightDecay.coupled(g, at: x, weightDecay)
         let w = 1 - rho
         let square = s[0] * rho + w * d * d
         s[0] = square

@@ -1,4 +1,5 @@
 import DescentCore
+import _DescentMath
 
 /// Adafactor (Shazeer & Stern, ICML 2018) as torch.optim.Adafactor applies it to a vector (whose
 /// second moment is not factored): a whole-vector rule, since its step size uses ‖x‖ and ‖u‖.
@@ -10,30 +11,14 @@ import DescentCore
 public struct Adafactor: Optimizer {
     public static let name = "adafactor"
     public static let summary = "Adafactor: v ← lerp(v, g², t^decay), x ← x − α·clip(g/√v), α = max(ε₂, RMS(x))·min(lr, 1/√t) (Shazeer & Stern, ICML 2018; torch.optim.Adafactor)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "learning rate (caps the relative step ρ_t)", .positive),
-            .init("beta2_decay", \.beta2Decay, "exponent of β̂ = t^beta2_decay (<= 0)", .any),
-            .init("eps1", \.eps1, "floor ε₁ of √v", .positive),
-            .init("eps2", \.eps2, "floor ε₂ of RMS(x)", .positive),
-            .init("d", \.d, "clipping threshold of RMS(u)", .atLeast(1)),
-            .init("weight_decay", \.weightDecay, "decoupled weight decay λ", .nonNegative),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// Learning rate.
-    public var lr = 1e-2
-    /// Exponent of the second-moment weight.
-    public var beta2Decay = -0.8
-    /// ε₁ (torch's default: the machine epsilon of float64).
-    public var eps1 = Double.ulpOfOne
-    /// ε₂.
-    public var eps2 = 1e-3
-    /// Clipping threshold d.
-    public var d = 1.0
-    /// Decoupled weight decay λ.
-    public var weightDecay = 0.0
+    @Parameter("lr", "learning rate (caps the relative step ρ_t)", .positive) public var lr = 1e-2
+    @Parameter("beta2_decay", "exponent of β̂ = t^beta2_decay (<= 0)", .any) public var beta2Decay = -0.8
+    @Parameter("eps1", "floor ε₁ of √v", .positive) public var eps1 = Double.ulpOfOne
+    @Parameter("eps2", "floor ε₂ of RMS(x)", .positive) public var eps2 = 1e-3
+    @Parameter("d", "clipping threshold of RMS(u)", .atLeast(1)) public var d = 1.0
+    @Parameter("weight_decay", "decoupled weight decay λ", .nonNegative) public var weightDecay = 0.0
 
     /// PyTorch's defaults.
     public init() {}
@@ -58,10 +43,7 @@ public struct Adafactor: Optimizer {
         let weight = _pow(t, beta2Decay)
         let rho = Swift.min(lr, 1 / _pow(t, 0.5))
         let alpha = Swift.max(eps2, x.norm() / rootN) * rho
-        if weightDecay != 0 {
-            let keep = 1 - lr * weightDecay
-            for i in 0..<n { x[i] *= keep }
-        }
+        if weightDecay != 0 { WeightDecay.decay(x, keep: WeightDecay.keep(lr: lr, weightDecay)) }
         let v = state.variance, u = state.update, floor = eps1 * eps1
         for i in 0..<n {
             v[i] = Double.lerp(v[i], g[i] * g[i], weight)

@@ -8,27 +8,13 @@ import DescentCore
 public struct Adagrad: Optimizer, ElementwiseRule {
     public static let name = "adagrad"
     public static let summary = "AdaGrad s ← s + d², x ← x − lr_t·d/(√s + ε), lr_t = lr/(1+(t−1)·lr_decay) (torch.optim.Adagrad)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "learning rate", .positive),
-            .init("lr_decay", \.lrDecay, "learning-rate decay", .nonNegative),
-            .init("weight_decay", \.weightDecay, "coupled L2 penalty added to the gradient", .nonNegative),
-            .init("initial_accumulator_value", \.initialAccumulator, "starting value of s", .nonNegative),
-            .init("eps", \.eps, "ε added to √s", .positive),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// Learning rate.
-    public var lr = 1e-2
-    /// Learning-rate decay.
-    public var lrDecay = 0.0
-    /// Coupled L2 weight decay.
-    public var weightDecay = 0.0
-    /// Initial value of the accumulator s.
-    public var initialAccumulator = 0.0
-    /// ε.
-    public var eps = 1e-10
+    @Parameter("lr", "learning rate", .positive) public var lr = 1e-2
+    @Parameter("lr_decay", "learning-rate decay", .nonNegative) public var lrDecay = 0.0
+    @Parameter("weight_decay", "coupled L2 penalty added to the gradient", .nonNegative) public var weightDecay = 0.0
+    @Parameter("initial_accumulator_value", "starting value of s", .nonNegative) public var initialAccumulator = 0.0
+    @Parameter("eps", "ε added to √s", .positive) public var eps = 1e-10
 
     /// PyTorch's defaults.
     public init() {}
@@ -42,7 +28,7 @@ public struct Adagrad: Optimizer, ElementwiseRule {
     /// torch.optim.Adagrad's `_single_tensor_adagrad` for one coordinate or eight.
     @inline(__always)
     public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars clr: Double) -> V {
-        let d = weightDecay == 0 ? g : g + weightDecay * x
+        let d = WeightDecay.coupled(g, at: x, weightDecay)
         let sum = s[0] + d * d
         s[0] = sum
         return x - clr * d / (sum.squareRoot() + eps)

@@ -15,54 +15,32 @@ import DescentCore
 public struct Adam: Optimizer, ElementwiseRule {
     public static let name = "adam"
     public static let summary = "Adam m ← β₁m+(1−β₁)d, v ← β₂v+(1−β₂)d², x ← x − lr·m̂/(√v̂ + ε); amsgrad, decoupled decay (torch.optim.Adam)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "learning rate", .positive),
-            .init("beta1", \.beta1, "decay of the first moment β₁", .unitInterval),
-            .init("beta2", \.beta2, "decay of the second moment β₂", .unitInterval),
-            .init("eps", \.eps, "ε added to the denominator", .positive),
-            .init("weight_decay", \.weightDecay, "weight decay λ (coupled L2, or decoupled)", .nonNegative),
-            .init("amsgrad", \.amsgrad, "use the running maximum of the second moment (AMSGrad)"),
-            .init("decoupled_weight_decay", \.decoupledWeightDecay, "decay x directly instead of adding λx to d (AdamW)"),
-            .init("eps_root", \.epsRoot, "ε inside the square root (optax convention only)", .nonNegative),
-            .init("convention", \.convention, "pytorch or optax formula"),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// Learning rate.
-    public var lr = 1e-3
-    /// β₁.
-    public var beta1 = 0.9
-    /// β₂.
-    public var beta2 = 0.999
-    /// ε.
-    public var eps = 1e-8
-    /// Weight decay λ.
-    public var weightDecay = 0.0
-    /// AMSGrad.
-    public var amsgrad = false
-    /// Decoupled (AdamW) rather than coupled weight decay.
-    public var decoupledWeightDecay = false
-    /// ε inside √ (optax's `eps_root`).
-    public var epsRoot = 0.0
-    /// Formula convention.
-    public var convention = Convention.pytorch
+    @Parameter("lr", "learning rate", .positive) public var lr = 1e-3
+    @Parameter("beta1", "decay of the first moment β₁", .unitInterval) public var beta1 = 0.9
+    @Parameter("beta2", "decay of the second moment β₂", .unitInterval) public var beta2 = 0.999
+    @Parameter("eps", "ε added to the denominator", .positive) public var eps = 1e-8
+    @Parameter("weight_decay", "weight decay λ (coupled L2, or decoupled)", .nonNegative) public var weightDecay = 0.0
+    @Parameter("amsgrad", "use the running maximum of the second moment (AMSGrad)") public var amsgrad = false
+    @Parameter("decoupled_weight_decay", "decay x directly instead of adding λx to d (AdamW)") public var decoupledWeightDecay = false
+    @Parameter("eps_root", "ε inside the square root (optax convention only)", .nonNegative) public var epsRoot = 0.0
+    @Parameter("convention", "pytorch or optax formula") public var convention = Convention.pytorch
 
     /// PyTorch's defaults.
     public init() {}
 
-    /// Adam with the given hyperparameters.
-    public init(lr: Double, beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8, weightDecay: Double = 0,
-                amsgrad: Bool = false, decoupledWeightDecay: Bool = false, convention: Convention = .pytorch) {
+    /// Adam with learning rate `lr` and the other hyperparameters given, the rest at their defaults.
+    public init(lr: Double, beta1: Double? = nil, beta2: Double? = nil, eps: Double? = nil, weightDecay: Double? = nil,
+                amsgrad: Bool? = nil, decoupledWeightDecay: Bool? = nil, convention: Convention? = nil) {
         self.lr = lr
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.eps = eps
-        self.weightDecay = weightDecay
-        self.amsgrad = amsgrad
-        self.decoupledWeightDecay = decoupledWeightDecay
-        self.convention = convention
+        if let beta1 { self.beta1 = beta1 }
+        if let beta2 { self.beta2 = beta2 }
+        if let eps { self.eps = eps }
+        if let weightDecay { self.weightDecay = weightDecay }
+        if let amsgrad { self.amsgrad = amsgrad }
+        if let decoupledWeightDecay { self.decoupledWeightDecay = decoupledWeightDecay }
+        if let convention { self.convention = convention }
     }
 
     public func validate() throws(SpecError) {
@@ -74,27 +52,14 @@ public struct Adam: Optimizer, ElementwiseRule {
     /// Lanes m and v, and the running maximum with AMSGrad (of v in the PyTorch convention, of v̂ in optax's).
     public var lanes: [Double] { amsgrad ? [0, 0, 0] : [0, 0] }
 
-    /// One iteration's scalars: the bias corrections 1 − β₁ᵗ and 1 − β₂ᵗ, PyTorch's step size
-    /// lr / (1 − β₁ᵗ) and √(1 − β₂ᵗ), and decoupled decay's factor 1 − lr·λ.
-    public struct Scalars {
-        /// 1 − β₁ᵗ, 1 − β₂ᵗ.
-        public var correction1, correction2: Double
-        /// lr / (1 − β₁ᵗ), √(1 − β₂ᵗ).
-        public var stepSize, root2: Double
-        /// 1 − lr·λ.
-        public var keep: Double
-    }
-
-    public func scalars(iteration: Int, previous: Scalars?) -> Scalars {
-        let t = Double(iteration)
-        let correction1 = 1 - _pow(beta1, t), correction2 = 1 - _pow(beta2, t)
-        return Scalars(correction1: correction1, correction2: correction2, stepSize: lr / correction1,
-                       root2: correction2.squareRoot(), keep: 1 - lr * weightDecay)
+    /// One iteration's scalars: the bias corrections of step t and decoupled decay's factor 1 − lr·λ.
+    public func scalars(iteration: Int, previous: BiasCorrection?) -> BiasCorrection {
+        BiasCorrection(lr: lr, beta1: beta1, beta2: beta2, weightDecay: weightDecay, step: iteration)
     }
 
     /// torch.optim.Adam's `_single_tensor_adam` (or optax's adam) for one coordinate or eight.
     @inline(__always)
-    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
+    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: BiasCorrection) -> V {
         if convention == .pytorch && !amsgrad && beta1 > 0.5 && (weightDecay == 0 || decoupledWeightDecay) {
             // The common cases, Adam and AdamW, under one test, so the compiler keeps them branch-free
             // (same operations as below; without decay c.keep = 1 − lr·0 = 1 and x·1 is x exactly).
@@ -109,10 +74,9 @@ public struct Adam: Optimizer, ElementwiseRule {
     /// Every other case (weight decay, AMSGrad, β₁ ≤ ½, optax's formula), kept out of line so the
     /// common case above inlines into the harness's loops.
     @inline(never)
-    func general<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
+    func general<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: BiasCorrection) -> V {
         var x = x
-        let coupled = decoupledWeightDecay ? 0 : weightDecay
-        let d = coupled == 0 ? g : g + coupled * x
+        let d = WeightDecay.coupled(g, at: x, decoupledWeightDecay ? 0 : weightDecay)
         switch convention {
         case .pytorch:
             if decoupledWeightDecay && weightDecay != 0 { x = x * c.keep }
@@ -129,13 +93,13 @@ public struct Adam: Optimizer, ElementwiseRule {
             let m = (1 - beta1) * d + beta1 * s[0], v = (1 - beta2) * (d * d) + beta2 * s[1]
             s[0] = m
             s[1] = v
-            var vHat = v / c.correction2
+            var vHat = v / c.second
             if amsgrad {
                 vHat = V.max(s[2], vHat)
                 s[2] = vHat
             }
-            var u = (m / c.correction1) / ((vHat + epsRoot).squareRoot() + eps)
-            if decoupledWeightDecay { u = u + weightDecay * x }
+            var u = (m / c.first) / ((vHat + epsRoot).squareRoot() + eps)
+            if decoupledWeightDecay { u = u + weightDecay * x }   // add_decayed_weights, on u (optax adds it even at λ = 0)
             return x + (-lr) * u
         }
     }

@@ -8,27 +8,13 @@ import DescentCore
 public struct Adamax: Optimizer, ElementwiseRule {
     public static let name = "adamax"
     public static let summary = "Adamax: m ← β₁m+(1−β₁)d, u ← max(β₂u, |d|+ε), x ← x − lr/(1−β₁ᵗ)·m/u (torch.optim.Adamax)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "learning rate", .positive),
-            .init("beta1", \.beta1, "decay of the first moment β₁", .unitInterval),
-            .init("beta2", \.beta2, "decay of the infinity norm β₂", .unitInterval),
-            .init("eps", \.eps, "ε added to |d|", .positive),
-            .init("weight_decay", \.weightDecay, "coupled L2 penalty added to the gradient", .nonNegative),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// Learning rate.
-    public var lr = 2e-3
-    /// β₁.
-    public var beta1 = 0.9
-    /// β₂.
-    public var beta2 = 0.999
-    /// ε.
-    public var eps = 1e-8
-    /// Coupled L2 weight decay.
-    public var weightDecay = 0.0
+    @Parameter("lr", "learning rate", .positive) public var lr = 2e-3
+    @Parameter("beta1", "decay of the first moment β₁", .unitInterval) public var beta1 = 0.9
+    @Parameter("beta2", "decay of the infinity norm β₂", .unitInterval) public var beta2 = 0.999
+    @Parameter("eps", "ε added to |d|", .positive) public var eps = 1e-8
+    @Parameter("weight_decay", "coupled L2 penalty added to the gradient", .nonNegative) public var weightDecay = 0.0
 
     /// PyTorch's defaults.
     public init() {}
@@ -37,12 +23,12 @@ public struct Adamax: Optimizer, ElementwiseRule {
     public var lanes: [Double] { [0, 0] }
 
     /// lr / (1 − β₁ᵗ).
-    public func scalars(iteration: Int, previous: Double?) -> Double { lr / (1 - _pow(beta1, Double(iteration))) }
+    public func scalars(iteration: Int, previous: Double?) -> Double { lr / BiasCorrection.of(beta1, step: iteration) }
 
     /// torch.optim.Adamax's `_single_tensor_adamax` for one coordinate or eight.
     @inline(__always)
     public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars clr: Double) -> V {
-        let d = weightDecay == 0 ? g : g + weightDecay * x
+        let d = WeightDecay.coupled(g, at: x, weightDecay)
         let m = V.lerp(s[0], d, 1 - beta1), u = V.max(s[1] * beta2, d.magnitude + eps)
         s[0] = m
         s[1] = u

@@ -1,4 +1,5 @@
 import DescentCore
+import _DescentMath
 
 /// SGD with a stochastic Armijo line search (Vaswani, Mishkin, Laradji, Schmidt, Gidel &
 /// Lacoste-Julien, "Painless Stochastic Gradient", NeurIPS 2019), in the order of the authors'
@@ -14,26 +15,12 @@ import DescentCore
 public struct ArmijoSGD: Optimizer {
     public static let name = "sgd-armijo"
     public static let summary = "SGD with a stochastic Armijo backtracking line search on each mini-batch, step grown by γ per epoch (Vaswani et al. 2019)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("init_step_size", \.initialStepSize, "η before the first reset", .positive),
-            .init("c", \.c, "sufficient-decrease constant of the Armijo condition", .positive),
-            .init("beta_b", \.betaB, "backtracking factor β", .unitInterval),
-            .init("gamma", \.gamma, "growth γ of η per epoch (reset_option 1)", .atLeast(1)),
-            .init("reset_option", \.resetOption, "0: keep η; 1: η·γ^(1/steps per epoch); 2: init_step_size", .atLeast(0)),
-        ]
-    }
 
-    /// η₀.
-    public var initialStepSize = 1.0
-    /// c.
-    public var c = 0.1
-    /// β.
-    public var betaB = 0.9
-    /// γ.
-    public var gamma = 2.0
-    /// How η starts each step.
-    public var resetOption = 1
+    @Parameter("init_step_size", "η before the first reset", .positive) public var initialStepSize = 1.0
+    @Parameter("c", "sufficient-decrease constant of the Armijo condition", .positive) public var c = 0.1
+    @Parameter("beta_b", "backtracking factor β", .unitInterval) public var betaB = 0.9
+    @Parameter("gamma", "growth γ of η per epoch (reset_option 1)", .atLeast(1)) public var gamma = 2.0
+    @Parameter("reset_option", "0: keep η; 1: η·γ^(1/steps per epoch); 2: init_step_size", .atLeast(0)) public var resetOption = 1
 
     /// The authors' defaults.
     public init() {}

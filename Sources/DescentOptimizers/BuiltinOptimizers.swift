@@ -46,8 +46,8 @@ public enum BuiltinOptimizers {
             OptimizerEntry(DAdaptSGD.self),
             OptimizerEntry(Polyak.self),
             OptimizerEntry(ArmijoSGD.self),
-            OptimizerEntry(TheoryTuned.self),
-            OptimizerEntry(TheoryTuned.self, name: "heavy-ball",
+            OptimizerEntry(AcceleratedMomentum.self),
+            OptimizerEntry(AcceleratedMomentum.self, name: "heavy-ball",
                            summary: "Polyak's heavy ball with α = 4/(√L + √μ)², β = ((√L − √μ)/(√L + √μ))² from the certificate (Polyak 1964)") {
                 $0.method = .heavyBall
             },

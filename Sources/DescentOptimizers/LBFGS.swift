@@ -18,40 +18,22 @@ import DescentCore
 public struct LBFGS: Solver, Configurable {
     public static let name = "lbfgs"
     public static let summary = "L-BFGS as torch.optim.LBFGS (two-loop recursion, history 100, step lr; repeated step(closure) calls of max_iter iterations; Liu & Nocedal 1989)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "step length (the first step is min(1, 1/‖∇f‖₁)·lr)", .positive),
-            .init("max_iter", \.maxIter, "iterations per step(closure) call", .atLeast(1)),
-            .init("max_eval", \.maxEval, "closure calls per step call; 0 = max_iter·5/4 (torch's None)", .atLeast(0)),
-            .init("tolerance_grad", \.toleranceGrad, "a call stops when max|∇f| is at most this", .nonNegative),
-            .init("tolerance_change", \.toleranceChange, "a call stops when max|t·d| or |Δf| falls below this", .nonNegative),
-            .init("history_size", \.historySize, "pairs (s, y) kept", .atLeast(1)),
-            .init("line_search_fn", \.lineSearch, "none (fixed step lr) or strong_wolfe"),
-        ]
-    }
 
     /// How the step length is chosen.
-    public enum LineSearch: String, CaseIterable, Sendable {
+    public enum LineSearch: String, CaseIterable, Sendable, ParameterRepresentable {
         /// The fixed step lr.
         case none
         /// torch's `_strong_wolfe`.
         case strongWolfe = "strong_wolfe"
     }
 
-    /// Learning rate (step length).
-    public var lr = 1.0
-    /// Iterations per `step` call.
-    public var maxIter = 20
-    /// Closure calls per `step` call; 0 for torch's default `max_iter * 5 // 4`.
-    public var maxEval = 0
-    /// First-order optimality tolerance on max|∇f|.
-    public var toleranceGrad = 1e-7
-    /// Tolerance on parameter and function changes.
-    public var toleranceChange = 1e-9
-    /// History size.
-    public var historySize = 100
-    /// The line search.
-    public var lineSearch = LineSearch.none
+    @Parameter("lr", "step length (the first step is min(1, 1/‖∇f‖₁)·lr)", .positive) public var lr = 1.0
+    @Parameter("max_iter", "iterations per step(closure) call", .atLeast(1)) public var maxIter = 20
+    @Parameter("max_eval", "closure calls per step call; 0 = max_iter·5/4 (torch's None)", .atLeast(0)) public var maxEval = 0
+    @Parameter("tolerance_grad", "a call stops when max|∇f| is at most this", .nonNegative) public var toleranceGrad = 1e-7
+    @Parameter("tolerance_change", "a call stops when max|t·d| or |Δf| falls below this", .nonNegative) public var toleranceChange = 1e-9
+    @Parameter("history_size", "pairs (s, y) kept", .atLeast(1)) public var historySize = 100
+    @Parameter("line_search_fn", "none (fixed step lr) or strong_wolfe") public var lineSearch = LineSearch.none
 
     /// torch's defaults.
     public init() {}

@@ -8,24 +8,12 @@ import DescentCore
 public struct Lion: Optimizer, ElementwiseRule {
     public static let name = "lion"
     public static let summary = "Lion: x ← x − lr·sign(β₁m + (1−β₁)g), m ← β₂m + (1−β₂)g (Chen et al., NeurIPS 2023)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "learning rate", .positive),
-            .init("beta1", \.beta1, "interpolation β₁ of the update direction", .unitInterval),
-            .init("beta2", \.beta2, "decay β₂ of the momentum", .unitInterval),
-            .init("weight_decay", \.weightDecay, "decoupled weight decay λ (x ← x(1 − lr·λ))", .nonNegative),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// Learning rate.
-    public var lr = 1e-4
-    /// β₁.
-    public var beta1 = 0.9
-    /// β₂.
-    public var beta2 = 0.99
-    /// Decoupled weight decay λ.
-    public var weightDecay = 0.0
+    @Parameter("lr", "learning rate", .positive) public var lr = 1e-4
+    @Parameter("beta1", "interpolation β₁ of the update direction", .unitInterval) public var beta1 = 0.9
+    @Parameter("beta2", "decay β₂ of the momentum", .unitInterval) public var beta2 = 0.99
+    @Parameter("weight_decay", "decoupled weight decay λ (x ← x(1 − lr·λ))", .nonNegative) public var weightDecay = 0.0
 
     /// The paper's defaults.
     public init() {}
@@ -42,6 +30,6 @@ public struct Lion: Optimizer, ElementwiseRule {
         let m = s[0]
         let direction = (m * beta1 + (1 - beta1) * g).signum()
         s[0] = m * beta2 + (1 - beta2) * g
-        return (weightDecay == 0 ? x : x * (1 - lr * weightDecay)) - lr * direction
+        return (weightDecay == 0 ? x : x * WeightDecay.keep(lr: lr, weightDecay)) - lr * direction
     }
 }

@@ -1,4 +1,5 @@
 import DescentCore
+import _DescentMath
 
 /// NAdam (Dozat, ICLR 2016 workshop) with PyTorch's momentum-decay schedule (torch.optim.NAdam).
 ///
@@ -10,33 +11,15 @@ import DescentCore
 public struct NAdam: Optimizer, ElementwiseRule {
     public static let name = "nadam"
     public static let summary = "NAdam: Adam with Nesterov momentum and PyTorch's μ_t = β₁(1 − ½·0.96^(tψ)) schedule (torch.optim.NAdam)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "learning rate", .positive),
-            .init("beta1", \.beta1, "decay of the first moment β₁", .unitInterval),
-            .init("beta2", \.beta2, "decay of the second moment β₂", .unitInterval),
-            .init("eps", \.eps, "ε added to the denominator", .positive),
-            .init("weight_decay", \.weightDecay, "weight decay λ", .nonNegative),
-            .init("momentum_decay", \.momentumDecay, "momentum decay ψ", .nonNegative),
-            .init("decoupled_weight_decay", \.decoupledWeightDecay, "decay x directly (NAdamW)"),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// Learning rate.
-    public var lr = 2e-3
-    /// β₁.
-    public var beta1 = 0.9
-    /// β₂.
-    public var beta2 = 0.999
-    /// ε.
-    public var eps = 1e-8
-    /// Weight decay λ.
-    public var weightDecay = 0.0
-    /// ψ.
-    public var momentumDecay = 4e-3
-    /// Decoupled weight decay.
-    public var decoupledWeightDecay = false
+    @Parameter("lr", "learning rate", .positive) public var lr = 2e-3
+    @Parameter("beta1", "decay of the first moment β₁", .unitInterval) public var beta1 = 0.9
+    @Parameter("beta2", "decay of the second moment β₂", .unitInterval) public var beta2 = 0.999
+    @Parameter("eps", "ε added to the denominator", .positive) public var eps = 1e-8
+    @Parameter("weight_decay", "weight decay λ", .nonNegative) public var weightDecay = 0.0
+    @Parameter("momentum_decay", "momentum decay ψ", .nonNegative) public var momentumDecay = 4e-3
+    @Parameter("decoupled_weight_decay", "decay x directly (NAdamW)") public var decoupledWeightDecay = false
 
     /// PyTorch's defaults.
     public init() {}
@@ -63,10 +46,10 @@ public struct NAdam: Optimizer, ElementwiseRule {
         let muNext = beta1 * (1 - 0.5 * _pow(0.96, (t + 1) * momentumDecay))
         let muProduct = (previous?.muProduct ?? 1) * mu
         let muProductNext = muProduct * muNext
-        let correction2 = 1 - _pow(beta2, t)
+        let correction2 = BiasCorrection.of(beta2, step: iteration)
         return Scalars(muProduct: muProduct, correction2: correction2, reciprocal2: 1 / correction2,
                        gradientCoefficient: -lr * (1 - mu) / (1 - muProduct),
-                       momentumCoefficient: (-lr * muNext) / (1 - muProductNext), keep: 1 - lr * weightDecay)
+                       momentumCoefficient: (-lr * muNext) / (1 - muProductNext), keep: WeightDecay.keep(lr: lr, weightDecay))
     }
 
     /// torch.optim.NAdam's `_single_tensor_nadam` for one coordinate or eight.
@@ -90,7 +73,7 @@ public struct NAdam: Optimizer, ElementwiseRule {
     func general<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
         var x = x
         if decoupledWeightDecay && weightDecay != 0 { x = x * c.keep }
-        let d = decoupledWeightDecay || weightDecay == 0 ? g : g + weightDecay * x
+        let d = WeightDecay.coupled(g, at: x, decoupledWeightDecay ? 0 : weightDecay)
         let m = V.lerp(s[0], d, 1 - beta1), v = s[1] * beta2 + (1 - beta2) * d * d
         s[0] = m
         s[1] = v

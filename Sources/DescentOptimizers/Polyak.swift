@@ -7,13 +7,9 @@ import DescentCore
 public struct Polyak: Optimizer {
     public static let name = "polyak"
     public static let summary = "Polyak's step size γ = c·(f − f*)/‖∇f‖², x ← x − γ∇f, with the certified f* (Polyak 1987)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [.init("scale", \.scale, "factor c of the step (f − f*)/‖∇f‖²", .positive)]
-    }
     public static var requirements: Requirements { [.fullBatch, .optimalValue] }
 
-    /// c.
-    public var scale = 1.0
+    @Parameter("scale", "factor c of the step (f − f*)/‖∇f‖²", .positive) public var scale = 1.0
 
     /// Polyak's step (c = 1).
     public init() {}

@@ -1,4 +1,5 @@
 import DescentCore
+import _DescentMath
 
 /// Prodigy (Mishchenko & Defazio, "Prodigy: An Expeditiously Adaptive Parameter-Free Learner",
 /// ICML 2024), in the order of the authors' `prodigyopt.Prodigy` (1.1) for one parameter tensor.
@@ -15,48 +16,20 @@ import DescentCore
 public struct Prodigy: Optimizer {
     public static let name = "prodigy"
     public static let summary = "Prodigy: Adam scaled by a distance estimate d = Σβ₃(d/d₀)dlr·gᵀ(x₀ − x)/‖s‖₁, parameter-free (Mishchenko & Defazio, ICML 2024)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "multiplier of the estimated step d", .positive),
-            .init("beta1", \.beta1, "first-moment decay β₁", .unitInterval),
-            .init("beta2", \.beta2, "second-moment decay β₂", .unitInterval),
-            .init("beta3", \.beta3, "decay β₃ of r and s; −1 = √β₂ (the package's None)", .atLeast(-1)),
-            .init("eps", \.eps, "ε, scaled by d, added to √v", .positive),
-            .init("weight_decay", \.weightDecay, "weight decay λ", .nonNegative),
-            .init("decouple", \.decouple, "decoupled (AdamW-style) weight decay"),
-            .init("use_bias_correction", \.useBiasCorrection, "scale dlr by √(1 − β₂ᵏ⁺¹)/(1 − β₁ᵏ⁺¹)"),
-            .init("safeguard_warmup", \.safeguardWarmup, "leave lr out of s"),
-            .init("d0", \.d0, "initial distance estimate d₀", .positive),
-            .init("d_coef", \.dCoef, "multiplier of the estimate d̂", .positive),
-            .init("growth_rate", \.growthRate, "most growth of d per step (inf: none)", .atLeast(1)),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// lr.
-    public var lr = 1.0
-    /// β₁.
-    public var beta1 = 0.9
-    /// β₂.
-    public var beta2 = 0.999
-    /// β₃, or −1 for √β₂.
-    public var beta3 = -1.0
-    /// ε.
-    public var eps = 1e-8
-    /// λ.
-    public var weightDecay = 0.0
-    /// Decoupled weight decay.
-    public var decouple = true
-    /// Bias correction of dlr.
-    public var useBiasCorrection = false
-    /// Safeguard warmup.
-    public var safeguardWarmup = false
-    /// d₀.
-    public var d0 = 1e-6
-    /// d_coef.
-    public var dCoef = 1.0
-    /// growth_rate.
-    public var growthRate = Double.infinity
+    @Parameter("lr", "multiplier of the estimated step d", .positive) public var lr = 1.0
+    @Parameter("beta1", "first-moment decay β₁", .unitInterval) public var beta1 = 0.9
+    @Parameter("beta2", "second-moment decay β₂", .unitInterval) public var beta2 = 0.999
+    @Parameter("beta3", "decay β₃ of r and s; −1 = √β₂ (the package's None)", .atLeast(-1)) public var beta3 = -1.0
+    @Parameter("eps", "ε, scaled by d, added to √v", .positive) public var eps = 1e-8
+    @Parameter("weight_decay", "weight decay λ", .nonNegative) public var weightDecay = 0.0
+    @Parameter("decouple", "decoupled (AdamW-style) weight decay") public var decouple = true
+    @Parameter("use_bias_correction", "scale dlr by √(1 − β₂ᵏ⁺¹)/(1 − β₁ᵏ⁺¹)") public var useBiasCorrection = false
+    @Parameter("safeguard_warmup", "leave lr out of s") public var safeguardWarmup = false
+    @Parameter("d0", "initial distance estimate d₀", .positive) public var d0 = 1e-6
+    @Parameter("d_coef", "multiplier of the estimate d̂", .positive) public var dCoef = 1.0
+    @Parameter("growth_rate", "most growth of d per step (inf: none)", .atLeast(1)) public var growthRate = Double.infinity
 
     /// The package's defaults.
     public init() {}
@@ -94,9 +67,7 @@ public struct Prodigy: Optimizer {
         var d = state.d
         let dlr = d * lr * correction
         let numerator = state.numerator * b3
-        if weightDecay != 0 && !decouple {
-            for i in 0..<n { g[i] += weightDecay * x[i] }
-        }
+        if weightDecay != 0 && !decouple { WeightDecay.couple(g, at: x, weightDecay) }
         let x0 = state.start, m = state.m, v = state.v, s = state.s
         let ratio = d / d0
         let momentumWeight = d * (1 - beta1), varianceWeight = d * d * (1 - beta2)
@@ -121,10 +92,7 @@ public struct Prodigy: Optimizer {
         state.numerator = total
         state.d = d
         let floor = d * eps
-        if weightDecay != 0 && decouple {
-            let factor = -weightDecay * dlr
-            for i in 0..<n { x[i] += x[i] * factor }
-        }
+        if weightDecay != 0 && decouple { WeightDecay.shrink(x, rate: weightDecay * dlr) }
         if beta1 > 0 {
             for i in 0..<n { x[i] += -dlr * m[i] / (v[i].squareRoot() + floor) }
         } else {
@@ -133,184 +101,4 @@ public struct Prodigy: Optimizer {
         }
         state.k += 1
     }
-}
-
-/// D-Adaptation (Defazio & Mishchenko, "Learning-Rate-Free Learning by D-Adaptation", ICML 2023)
-/// for Adam, in the order of the authors' `dadaptation.DAdaptAdam` (3.2) for one parameter tensor.
-///
-/// With g (+ λx unless decoupled), dlr = d·lr·(bias correction, off by default), u = √v + ε (before
-/// this step's v): r ← √β₂·r + (1 − √β₂)·dlr·gᵀ(s/u),  m ← β₁m + dlr(1 − β₁)g,  v ← β₂v + (1 − β₂)g²,
-/// s ← √β₂·s + dlr(1 − √β₂)g,  d ← max(d, min(r/((1 − √β₂)‖s‖₁), d·growth_rate));
-/// x ← x − dlr·λx (decoupled), x ← x − m/(√v + ε) (dlr is inside m). No step while ‖s‖₁ = 0.
-/// Defaults: the package's (lr = 1, β = (0.9, 0.999), ε = 1e-8, d₀ = 1e-6, growth_rate = ∞,
-/// coupled decay). A whole-vector rule.
-public struct DAdaptAdam: Optimizer {
-    public static let name = "dadapt-adam"
-    public static let summary = "D-Adaptation for Adam: step scaled by a lower bound d on the distance to x*, learning-rate free (Defazio & Mishchenko, ICML 2023)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "multiplier of the estimated step d", .positive),
-            .init("beta1", \.beta1, "first-moment decay β₁", .unitInterval),
-            .init("beta2", \.beta2, "second-moment decay β₂", .unitInterval),
-            .init("eps", \.eps, "ε added to √v", .positive),
-            .init("weight_decay", \.weightDecay, "weight decay λ", .nonNegative),
-            .init("decouple", \.decouple, "decoupled (AdamW-style) weight decay"),
-            .init("use_bias_correction", \.useBiasCorrection, "scale dlr by √(1 − β₂ᵏ⁺¹)/(1 − β₁ᵏ⁺¹)"),
-            .init("d0", \.d0, "initial distance estimate d₀", .positive),
-            .init("growth_rate", \.growthRate, "most growth of d per step (inf: none)", .atLeast(1)),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
-
-    /// lr.
-    public var lr = 1.0
-    /// β₁.
-    public var beta1 = 0.9
-    /// β₂.
-    public var beta2 = 0.999
-    /// ε.
-    public var eps = 1e-8
-    /// λ.
-    public var weightDecay = 0.0
-    /// Decoupled weight decay.
-    public var decouple = false
-    /// Bias correction of dlr.
-    public var useBiasCorrection = false
-    /// d₀.
-    public var d0 = 1e-6
-    /// growth_rate.
-    public var growthRate = Double.infinity
-
-    /// The package's defaults.
-    public init() {}
-
-    /// m, v, s and the scalars of the estimate.
-    public struct State {
-        let m: Vector, v: Vector, s: Vector
-        /// d and the weighted numerator r.
-        public var d: Double, numerator = 0.0
-        var k = 0
-    }
-
-    public func makeState(dimension n: Int) -> State {
-        State(m: Vector(count: n), v: Vector(count: n), s: Vector(count: n), d: d0)
-    }
-
-    public func step(_ x: Vector, gradient g: Vector, state: inout State, iteration: Int) {
-        let n = x.count
-        let correction = useBiasCorrection ? distanceBiasCorrection(beta1, beta2, step: state.k) : 1
-        var d = state.d
-        let dlr = d * lr * correction
-        let rootBeta2 = _pow(beta2, 0.5)
-        if weightDecay != 0 && !decouple {
-            for i in 0..<n { g[i] += weightDecay * x[i] }
-        }
-        let m = state.m, v = state.v, s = state.s
-        let momentumWeight = dlr * (1 - beta1), sWeight = dlr * (1 - rootBeta2)
-        var sums = Kernels.Sums()
-        sums.add(0..<n) { i in
-            let gi = g[i]
-            let term = gi * (s[i] / (v[i].squareRoot() + eps))
-            m[i] = m[i] * beta1 + momentumWeight * gi
-            v[i] = v[i] * beta2 + (1 - beta2) * gi * gi
-            let si = s[i] * rootBeta2 + sWeight * gi
-            s[i] = si
-            return (term, Swift.abs(si))
-        }
-        let (dot, l1) = sums.totals
-        let numerator = rootBeta2 * state.numerator + (1 - rootBeta2) * (dlr * dot)
-        guard l1 != 0 else { return }
-        let estimate = numerator / ((1 - rootBeta2) * l1)
-        d = pyMax(d, pyMin(estimate, d * growthRate))
-        state.numerator = numerator
-        state.d = d
-        if weightDecay != 0 && decouple {
-            let factor = -weightDecay * dlr
-            for i in 0..<n { x[i] += x[i] * factor }
-        }
-        for i in 0..<n { x[i] += -1 * m[i] / (v[i].squareRoot() + eps) }
-        state.k += 1
-    }
-}
-
-/// D-Adaptation for SGD (Defazio & Mishchenko, ICML 2023), in the order of `dadaptation.DAdaptSGD`
-/// (3.2): dlr = d·lr/‖g₀‖ (g₀ the first gradient, without decay), g ← g + λx, r ← r + dlr·gᵀs,
-/// s ← s + dlr·g, d ← max(d, min(2r/‖s‖, d·growth_rate)), z = x₀ − s, x ← (1 − c)x + c·z with
-/// c = 1 − momentum (dual averaging with momentum as primal averaging). Defaults: the package's
-/// (lr = 1, momentum = 0, d₀ = 1e-6, growth_rate = ∞). A whole-vector rule.
-public struct DAdaptSGD: Optimizer {
-    public static let name = "dadapt-sgd"
-    public static let summary = "D-Adaptation for SGD (dual averaging): step d/‖g₀‖ with d ← max(d, 2Σdlr·gᵀs/‖s‖), learning-rate free (Defazio & Mishchenko, ICML 2023)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "multiplier of the estimated step d", .positive),
-            .init("momentum", \.momentum, "momentum (primal averaging weight 1 − c)", .unitInterval),
-            .init("weight_decay", \.weightDecay, "coupled weight decay λ", .nonNegative),
-            .init("d0", \.d0, "initial distance estimate d₀", .positive),
-            .init("growth_rate", \.growthRate, "most growth of d per step (inf: none)", .atLeast(1)),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
-
-    /// lr.
-    public var lr = 1.0
-    /// Momentum.
-    public var momentum = 0.0
-    /// λ.
-    public var weightDecay = 0.0
-    /// d₀.
-    public var d0 = 1e-6
-    /// growth_rate.
-    public var growthRate = Double.infinity
-
-    /// The package's defaults.
-    public init() {}
-
-    /// x₀, s, and the scalars of the estimate.
-    public struct State {
-        let start: Vector, s: Vector
-        /// d, the numerator r and ‖g₀‖.
-        public var d: Double, numerator = 0.0, firstNorm = 0.0
-        var k = 0
-    }
-
-    public func makeState(dimension n: Int) -> State { State(start: Vector(count: n), s: Vector(count: n), d: d0) }
-
-    public func step(_ x: Vector, gradient g: Vector, state: inout State, iteration: Int) {
-        let n = x.count
-        if state.k == 0 {
-            state.firstNorm = Kernels.sum(n) { g[$0] * g[$0] }.squareRoot()
-            state.start.assign(x)
-        }
-        guard state.firstNorm > 0 else { return }   // the package divides by ‖g₀‖ = 0: no step yet
-        var d = state.d
-        let dlr = d * lr / state.firstNorm
-        if weightDecay != 0 {
-            for i in 0..<n { g[i] += weightDecay * x[i] }
-        }
-        let s = state.s
-        var sums = Kernels.Sums()
-        sums.add(0..<n) { i in
-            let term = g[i] * s[i]
-            let si = s[i] + dlr * g[i]
-            s[i] = si
-            return (term, si * si)
-        }
-        let (dot, squared) = sums.totals
-        let numerator = state.numerator + dlr * dot
-        // The package divides by ‖s‖ = 0 here (a ZeroDivisionError): no gradient yet, no step.
-        guard squared != 0 else { return }
-        d = pyMax(d, pyMin(2 * numerator / squared.squareRoot(), d * growthRate))
-        state.numerator = numerator
-        state.d = d
-        let c = 1 - momentum, x0 = state.start
-        for i in 0..<n { x[i] = x[i] * (1 - c) + c * (x0[i] - s[i]) }
-        state.k += 1
-    }
-}
-
-/// The packages' `use_bias_correction` factor of dlr at step k (from 0): √(1 − β₂ᵏ⁺¹)/(1 − β₁ᵏ⁺¹).
-private func distanceBiasCorrection(_ beta1: Double, _ beta2: Double, step k: Int) -> Double {
-    let t = Double(k + 1)
-    return _pow(1 - _pow(beta2, t), 0.5) / (1 - _pow(beta1, t))
 }

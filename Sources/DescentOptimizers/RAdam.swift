@@ -1,4 +1,5 @@
 import DescentCore
+import _DescentMath
 
 /// RAdam (Liu et al., "On the Variance of the Adaptive Learning Rate and Beyond", ICLR 2020) —
 /// torch.optim.RAdam, coupled or decoupled weight decay.
@@ -11,30 +12,14 @@ import DescentCore
 public struct RAdam: Optimizer, ElementwiseRule {
     public static let name = "radam"
     public static let summary = "RAdam: Adam with the variance rectification r_t once ρ_t > 5 (Liu et al., ICLR 2020; torch.optim.RAdam)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "learning rate", .positive),
-            .init("beta1", \.beta1, "decay of the first moment β₁", .unitInterval),
-            .init("beta2", \.beta2, "decay of the second moment β₂", .unitInterval),
-            .init("eps", \.eps, "ε added to √v", .positive),
-            .init("weight_decay", \.weightDecay, "weight decay λ (coupled L2, or decoupled)", .nonNegative),
-            .init("decoupled_weight_decay", \.decoupledWeightDecay, "decay x directly instead of adding λx to d"),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// Learning rate.
-    public var lr = 1e-3
-    /// β₁.
-    public var beta1 = 0.9
-    /// β₂.
-    public var beta2 = 0.999
-    /// ε.
-    public var eps = 1e-8
-    /// Weight decay λ.
-    public var weightDecay = 0.0
-    /// Decoupled weight decay.
-    public var decoupledWeightDecay = false
+    @Parameter("lr", "learning rate", .positive) public var lr = 1e-3
+    @Parameter("beta1", "decay of the first moment β₁", .unitInterval) public var beta1 = 0.9
+    @Parameter("beta2", "decay of the second moment β₂", .unitInterval) public var beta2 = 0.999
+    @Parameter("eps", "ε added to √v", .positive) public var eps = 1e-8
+    @Parameter("weight_decay", "weight decay λ (coupled L2, or decoupled)", .nonNegative) public var weightDecay = 0.0
+    @Parameter("decoupled_weight_decay", "decay x directly instead of adding λx to d") public var decoupledWeightDecay = false
 
     /// PyTorch's defaults.
     public init() {}
@@ -57,21 +42,20 @@ public struct RAdam: Optimizer, ElementwiseRule {
 
     public func scalars(iteration: Int, previous: Scalars?) -> Scalars {
         let t = Double(iteration)
-        let correction2 = 1 - _pow(beta2, t)
+        let correction2 = BiasCorrection.of(beta2, step: iteration)
         let rhoInf = 2 / (1 - beta2) - 1
         let rho = rhoInf - 2 * t * _pow(beta2, t) / correction2
         let rect = rho > 5 ? _pow((rho - 4) * (rho - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rho), 0.5) : nil
-        return Scalars(correction1: 1 - _pow(beta1, t), root2: _pow(correction2, 0.5), rectification: rect,
-                       keep: 1 - lr * weightDecay)
+        return Scalars(correction1: BiasCorrection.of(beta1, step: iteration), root2: _pow(correction2, 0.5), rectification: rect,
+                       keep: WeightDecay.keep(lr: lr, weightDecay))
     }
 
     /// torch.optim.RAdam's `_single_tensor_radam` for one coordinate or eight.
     @inline(__always)
     public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
-        var x = x, d = g
-        if weightDecay != 0 {
-            if decoupledWeightDecay { x = x * c.keep } else { d = g + weightDecay * x }
-        }
+        var x = x
+        if decoupledWeightDecay && weightDecay != 0 { x = x * c.keep }
+        let d = WeightDecay.coupled(g, at: x, decoupledWeightDecay ? 0 : weightDecay)
         let m = V.lerp(s[0], d, 1 - beta1), v = s[1] * beta2 + (1 - beta2) * d * d
         s[0] = m
         s[1] = v

@@ -11,33 +11,15 @@ import DescentCore
 public struct RMSprop: Optimizer, ElementwiseRule {
     public static let name = "rmsprop"
     public static let summary = "RMSprop s ← αs + (1−α)d², x ← x − lr·d/(√s + ε), centered and momentum options (torch.optim.RMSprop)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "learning rate", .positive),
-            .init("alpha", \.alpha, "decay α of the squared-gradient average", .unitInterval),
-            .init("eps", \.eps, "ε added to the denominator", .positive),
-            .init("weight_decay", \.weightDecay, "coupled L2 penalty added to the gradient", .nonNegative),
-            .init("momentum", \.momentum, "momentum coefficient μ", .unitInterval),
-            .init("centered", \.centered, "divide by the estimated standard deviation instead of the RMS"),
-            .init("convention", \.convention, "pytorch (ε outside √) or optax (ε inside √)"),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// Learning rate.
-    public var lr = 1e-2
-    /// α.
-    public var alpha = 0.99
-    /// ε.
-    public var eps = 1e-8
-    /// Coupled L2 weight decay.
-    public var weightDecay = 0.0
-    /// Momentum μ.
-    public var momentum = 0.0
-    /// Centered variant.
-    public var centered = false
-    /// Formula convention.
-    public var convention = Convention.pytorch
+    @Parameter("lr", "learning rate", .positive) public var lr = 1e-2
+    @Parameter("alpha", "decay α of the squared-gradient average", .unitInterval) public var alpha = 0.99
+    @Parameter("eps", "ε added to the denominator", .positive) public var eps = 1e-8
+    @Parameter("weight_decay", "coupled L2 penalty added to the gradient", .nonNegative) public var weightDecay = 0.0
+    @Parameter("momentum", "momentum coefficient μ", .unitInterval) public var momentum = 0.0
+    @Parameter("centered", "divide by the estimated standard deviation instead of the RMS") public var centered = false
+    @Parameter("convention", "pytorch (ε outside √) or optax (ε inside √)") public var convention = Convention.pytorch
 
     /// PyTorch's defaults.
     public init() {}
@@ -52,7 +34,7 @@ public struct RMSprop: Optimizer, ElementwiseRule {
     /// torch.optim.RMSprop's `_single_tensor_rmsprop` (or optax's rmsprop) for one coordinate or eight.
     @inline(__always)
     public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars: Void) -> V {
-        let d = weightDecay == 0 ? g : g + weightDecay * x
+        let d = WeightDecay.coupled(g, at: x, weightDecay)
         let w = 1 - alpha, bufferLane = centered ? 2 : 1
         let denominator: V
         switch convention {

@@ -8,27 +8,13 @@ import DescentCore
 public struct Rprop: Optimizer, ElementwiseRule {
     public static let name = "rprop"
     public static let summary = "Rprop: per-coordinate step δ ← clamp(δ·η±) by the sign of g·g_prev, x ← x − sign(g)·δ (torch.optim.Rprop)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "initial step size δ", .positive),
-            .init("etaminus", \.etaMinus, "factor η₋ after a sign change (in (0, 1))", .positive),
-            .init("etaplus", \.etaPlus, "factor η₊ while the sign holds (> 1)", .positive),
-            .init("step_size_min", \.stepSizeMin, "smallest step size", .nonNegative),
-            .init("step_size_max", \.stepSizeMax, "largest step size", .positive),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// Initial step size.
-    public var lr = 1e-2
-    /// η₋.
-    public var etaMinus = 0.5
-    /// η₊.
-    public var etaPlus = 1.2
-    /// δ_min.
-    public var stepSizeMin = 1e-6
-    /// δ_max.
-    public var stepSizeMax = 50.0
+    @Parameter("lr", "initial step size δ", .positive) public var lr = 1e-2
+    @Parameter("etaminus", "factor η₋ after a sign change (in (0, 1))", .positive) public var etaMinus = 0.5
+    @Parameter("etaplus", "factor η₊ while the sign holds (> 1)", .positive) public var etaPlus = 1.2
+    @Parameter("step_size_min", "smallest step size", .nonNegative) public var stepSizeMin = 1e-6
+    @Parameter("step_size_max", "largest step size", .positive) public var stepSizeMax = 50.0
 
     /// PyTorch's defaults.
     public init() {}

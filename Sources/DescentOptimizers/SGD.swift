@@ -14,38 +14,24 @@ import DescentCore
 public struct SGD: Optimizer, ElementwiseRule {
     public static let name = "sgd"
     public static let summary = "SGD with momentum/Nesterov: b ← μb + (1−τ)d, x ← x − lr·(b or d + μb) (torch.optim.SGD)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "learning rate", .positive),
-            .init("momentum", \.momentum, "momentum coefficient μ", .unitInterval),
-            .init("dampening", \.dampening, "dampening τ of the gradient term", .closedUnitInterval),
-            .init("weight_decay", \.weightDecay, "coupled L2 penalty added to the gradient", .nonNegative),
-            .init("nesterov", \.nesterov, "Nesterov momentum (needs momentum > 0, dampening = 0)"),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// Learning rate.
-    public var lr = 1e-3
-    /// Momentum coefficient μ.
-    public var momentum = 0.0
-    /// Dampening τ.
-    public var dampening = 0.0
-    /// Coupled L2 weight decay.
-    public var weightDecay = 0.0
-    /// Nesterov momentum.
-    public var nesterov = false
+    @Parameter("lr", "learning rate", .positive) public var lr = 1e-3
+    @Parameter("momentum", "momentum coefficient μ", .unitInterval) public var momentum = 0.0
+    @Parameter("dampening", "dampening τ of the gradient term", .closedUnitInterval) public var dampening = 0.0
+    @Parameter("weight_decay", "coupled L2 penalty added to the gradient", .nonNegative) public var weightDecay = 0.0
+    @Parameter("nesterov", "Nesterov momentum (needs momentum > 0, dampening = 0)") public var nesterov = false
 
     /// PyTorch's defaults.
     public init() {}
 
-    /// SGD with the given hyperparameters.
-    public init(lr: Double, momentum: Double = 0, dampening: Double = 0, weightDecay: Double = 0, nesterov: Bool = false) {
+    /// SGD with learning rate `lr` and the other hyperparameters given, the rest at their defaults.
+    public init(lr: Double, momentum: Double? = nil, dampening: Double? = nil, weightDecay: Double? = nil, nesterov: Bool? = nil) {
         self.lr = lr
-        self.momentum = momentum
-        self.dampening = dampening
-        self.weightDecay = weightDecay
-        self.nesterov = nesterov
+        if let momentum { self.momentum = momentum }
+        if let dampening { self.dampening = dampening }
+        if let weightDecay { self.weightDecay = weightDecay }
+        if let nesterov { self.nesterov = nesterov }
     }
 
     public func validate() throws(SpecError) {
@@ -65,7 +51,7 @@ public struct SGD: Optimizer, ElementwiseRule {
     public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars first: Bool) -> V {
         // Plain descent first, under one test, so the compiler keeps W1's loop branch-free.
         if momentum == 0 && weightDecay == 0 { return x - lr * g }
-        var d = weightDecay == 0 ? g : g + weightDecay * x
+        var d = WeightDecay.coupled(g, at: x, weightDecay)
         if momentum == 0 { return x - lr * d }
         let b = first ? d : s[0] * momentum + (1 - dampening) * d
         s[0] = b

@@ -1,4 +1,5 @@
 import DescentCore
+import _DescentMath
 
 /// Schedule-free SGD (Defazio et al., "The Road Less Scheduled", NeurIPS 2024, Algorithm 1), in the
 /// order of the authors' `schedulefree.SGDScheduleFreeReference`. Gradients are taken at
@@ -12,30 +13,14 @@ import DescentCore
 public struct ScheduleFreeSGD: Optimizer, ElementwiseRule {
     public static let name = "schedulefree-sgd"
     public static let summary = "schedule-free SGD: z ← z − γg at y = βx + (1−β)z, x the weighted average of z; reports x (Defazio et al., NeurIPS 2024)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "learning rate γ", .positive),
-            .init("momentum", \.momentum, "interpolation β of y between x and z", .unitInterval),
-            .init("weight_decay", \.weightDecay, "L2 penalty added to the gradient at y", .nonNegative),
-            .init("warmup_steps", \.warmupSteps, "linear warmup of γ over this many steps", .nonNegative),
-            .init("r", \.r, "power r of the step index in the averaging weights", .nonNegative),
-            .init("weight_lr_power", \.weightLrPower, "power p of γ_max in the averaging weights", .nonNegative),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// γ.
-    public var lr = 1.0
-    /// β.
-    public var momentum = 0.9
-    /// λ.
-    public var weightDecay = 0.0
-    /// Warmup steps.
-    public var warmupSteps = 0
-    /// r.
-    public var r = 0.0
-    /// p.
-    public var weightLrPower = 2.0
+    @Parameter("lr", "learning rate γ", .positive) public var lr = 1.0
+    @Parameter("momentum", "interpolation β of y between x and z", .unitInterval) public var momentum = 0.9
+    @Parameter("weight_decay", "L2 penalty added to the gradient at y", .nonNegative) public var weightDecay = 0.0
+    @Parameter("warmup_steps", "linear warmup of γ over this many steps", .nonNegative) public var warmupSteps = 0
+    @Parameter("r", "power r of the step index in the averaging weights", .nonNegative) public var r = 0.0
+    @Parameter("weight_lr_power", "power p of γ_max in the averaging weights", .nonNegative) public var weightLrPower = 2.0
 
     /// schedulefree's defaults.
     public init() {}
@@ -53,7 +38,7 @@ public struct ScheduleFreeSGD: Optimizer, ElementwiseRule {
     /// `SGDScheduleFreeReference.step` for one coordinate or eight; `y` is the stored point.
     @inline(__always)
     public func update<V: Lane>(_ y: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
-        let d = weightDecay == 0 ? g : g + weightDecay * y
+        let d = WeightDecay.coupled(g, at: y, weightDecay)
         let z = (c.first ? y : s[0]) - c.lr * d
         let x = (c.first ? y : s[1]) * (1 - c.weight) + c.weight * z
         s[0] = z
@@ -79,39 +64,17 @@ public struct ScheduleFreeSGD: Optimizer, ElementwiseRule {
 public struct ScheduleFreeAdamW: Optimizer, ElementwiseRule {
     public static let name = "schedulefree-adamw"
     public static let summary = "schedule-free AdamW: Adam's normalized step on z at y = β₁x + (1−β₁)z, x the weighted average of z; reports x (Defazio et al., NeurIPS 2024)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "learning rate γ", .positive),
-            .init("beta1", \.beta1, "interpolation β₁ of y between x and z", .unitInterval),
-            .init("beta2", \.beta2, "decay β₂ of the second moment", .unitInterval),
-            .init("eps", \.eps, "ε added to the denominator", .positive),
-            .init("weight_decay", \.weightDecay, "decoupled weight decay λ", .nonNegative),
-            .init("warmup_steps", \.warmupSteps, "linear warmup of γ over this many steps", .nonNegative),
-            .init("r", \.r, "power r of the step index in the averaging weights", .nonNegative),
-            .init("weight_lr_power", \.weightLrPower, "power p of γ_max in the averaging weights", .nonNegative),
-            .init("decay_at_z", \.decayAtZ, "apply the weight decay at z instead of y"),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// γ.
-    public var lr = 0.0025
-    /// β₁.
-    public var beta1 = 0.9
-    /// β₂.
-    public var beta2 = 0.999
-    /// ε.
-    public var eps = 1e-8
-    /// λ.
-    public var weightDecay = 0.0
-    /// Warmup steps.
-    public var warmupSteps = 0
-    /// r.
-    public var r = 0.0
-    /// p.
-    public var weightLrPower = 2.0
-    /// Decay at z rather than y.
-    public var decayAtZ = false
+    @Parameter("lr", "learning rate γ", .positive) public var lr = 0.0025
+    @Parameter("beta1", "interpolation β₁ of y between x and z", .unitInterval) public var beta1 = 0.9
+    @Parameter("beta2", "decay β₂ of the second moment", .unitInterval) public var beta2 = 0.999
+    @Parameter("eps", "ε added to the denominator", .positive) public var eps = 1e-8
+    @Parameter("weight_decay", "decoupled weight decay λ", .nonNegative) public var weightDecay = 0.0
+    @Parameter("warmup_steps", "linear warmup of γ over this many steps", .nonNegative) public var warmupSteps = 0
+    @Parameter("r", "power r of the step index in the averaging weights", .nonNegative) public var r = 0.0
+    @Parameter("weight_lr_power", "power p of γ_max in the averaging weights", .nonNegative) public var weightLrPower = 2.0
+    @Parameter("decay_at_z", "apply the weight decay at z instead of y") public var decayAtZ = false
 
     /// schedulefree's defaults.
     public init() {}
@@ -130,7 +93,7 @@ public struct ScheduleFreeAdamW: Optimizer, ElementwiseRule {
     public func scalars(iteration: Int, previous: Scalars?) -> Scalars {
         Scalars(weights: ScheduleFreeWeights(lr: lr, warmupSteps: warmupSteps, r: r, weightLrPower: weightLrPower,
                                              iteration: iteration, previous: previous?.weights),
-                correction2: 1 - _pow(beta2, Double(iteration)))
+                correction2: BiasCorrection.of(beta2, step: iteration))
     }
 
     /// `AdamWScheduleFreeReference.step` for one coordinate or eight; `y` is the stored point.

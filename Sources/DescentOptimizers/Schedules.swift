@@ -1,10 +1,10 @@
 import DescentCore
+import _DescentMath
 
 /// A constant learning rate (factor 1): the default, listed for completeness.
 public struct ConstantSchedule: LearningRateSchedule {
     public static let name = "constant"
     public static let summary = "lr_t = lr"
-    public static var hyperparameters: [Hyperparameter<Self>] { [] }
     public init() {}
     public func factor(afterSteps k: Int) -> Double { 1 }
 }
@@ -13,16 +13,8 @@ public struct ConstantSchedule: LearningRateSchedule {
 public struct StepSchedule: LearningRateSchedule {
     public static let name = "step"
     public static let summary = "step decay lr·γ^⌊k/step_size⌋ (StepLR)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("step_size", \.stepSize, "steps between decays", .atLeast(1)),
-            .init("gamma", \.gamma, "decay factor γ", .positive),
-        ]
-    }
-    /// s.
-    public var stepSize = 100
-    /// γ.
-    public var gamma = 0.1
+    @Parameter("step_size", "steps between decays", .atLeast(1)) public var stepSize = 100
+    @Parameter("gamma", "decay factor γ", .positive) public var gamma = 0.1
     public init() {}
     public func factor(afterSteps k: Int) -> Double { _pow(gamma, Double(k / stepSize)) }
 }
@@ -31,9 +23,7 @@ public struct StepSchedule: LearningRateSchedule {
 public struct ExponentialSchedule: LearningRateSchedule {
     public static let name = "exponential"
     public static let summary = "exponential decay lr·γᵏ (ExponentialLR)"
-    public static var hyperparameters: [Hyperparameter<Self>] { [.init("gamma", \.gamma, "decay factor γ per step", .positive)] }
-    /// γ.
-    public var gamma = 0.999
+    @Parameter("gamma", "decay factor γ per step", .positive) public var gamma = 0.999
     public init() {}
     public func factor(afterSteps k: Int) -> Double { _pow(gamma, Double(k)) }
 }
@@ -42,9 +32,7 @@ public struct ExponentialSchedule: LearningRateSchedule {
 public struct InverseTimeSchedule: LearningRateSchedule {
     public static let name = "inverse_time"
     public static let summary = "1/t decay lr/(1 + decay·k)"
-    public static var hyperparameters: [Hyperparameter<Self>] { [.init("decay", \.decay, "decay rate", .nonNegative)] }
-    /// The decay rate.
-    public var decay = 1e-2
+    @Parameter("decay", "decay rate", .nonNegative) public var decay = 1e-2
     public init() {}
     public func factor(afterSteps k: Int) -> Double { 1 / (1 + decay * Double(k)) }
 }
@@ -54,16 +42,8 @@ public struct InverseTimeSchedule: LearningRateSchedule {
 public struct CosineSchedule: LearningRateSchedule {
     public static let name = "cosine"
     public static let summary = "cosine decay to min_factor·lr over `steps` steps, then held"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("steps", \.steps, "decay length T", .atLeast(1)),
-            .init("min_factor", \.minFactor, "final factor m", .closedUnitInterval),
-        ]
-    }
-    /// T.
-    public var steps = 1000
-    /// m.
-    public var minFactor = 0.0
+    @Parameter("steps", "decay length T", .atLeast(1)) public var steps = 1000
+    @Parameter("min_factor", "final factor m", .closedUnitInterval) public var minFactor = 0.0
     public init() {}
     public func factor(afterSteps k: Int) -> Double {
         let progress = Double(Swift.min(k, steps)) / Double(steps)
@@ -76,19 +56,9 @@ public struct CosineSchedule: LearningRateSchedule {
 public struct WarmupCosineSchedule: LearningRateSchedule {
     public static let name = "warmup_cosine"
     public static let summary = "linear warmup 0 → lr over `warmup` steps, then cosine to min_factor·lr at `steps`"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("warmup", \.warmup, "warmup length W", .atLeast(1)),
-            .init("steps", \.steps, "total length T (warmup included)", .atLeast(2)),
-            .init("min_factor", \.minFactor, "final factor m", .closedUnitInterval),
-        ]
-    }
-    /// W.
-    public var warmup = 100
-    /// T.
-    public var steps = 1000
-    /// m.
-    public var minFactor = 0.0
+    @Parameter("warmup", "warmup length W", .atLeast(1)) public var warmup = 100
+    @Parameter("steps", "total length T (warmup included)", .atLeast(2)) public var steps = 1000
+    @Parameter("min_factor", "final factor m", .closedUnitInterval) public var minFactor = 0.0
     public init() {}
     public func validate() throws(SpecError) {
         if warmup >= steps { throw .invalid(owner: Self.name, "warmup (\(warmup)) must be shorter than steps (\(steps))") }
@@ -99,11 +69,3 @@ public struct WarmupCosineSchedule: LearningRateSchedule {
         return minFactor + (1 - minFactor) * (1 + _cos(Double.pi * progress)) / 2
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-#elseif canImport(Darwin)
-import Darwin
-@inline(__always) func _cos(_ x: Double) -> Double { Darwin.cos(x) }
-#endif

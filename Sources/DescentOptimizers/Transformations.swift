@@ -4,10 +4,8 @@ import DescentCore
 public struct ClipByNorm: GradientTransformation {
     public static let name = "clip"
     public static let summary = "clip the gradient to global norm ≤ c: g ← g·min(1, c/‖g‖₂)"
-    public static var hyperparameters: [Hyperparameter<Self>] { [.init("norm", \.maxNorm, "largest allowed ‖g‖₂", .positive)] }
 
-    /// c.
-    public var maxNorm = 1.0
+    @Parameter("norm", "largest allowed ‖g‖₂", .positive) public var maxNorm = 1.0
 
     /// c = 1.
     public init() {}
@@ -26,10 +24,8 @@ public struct ClipByNorm: GradientTransformation {
 public struct ClipByValue: GradientTransformation {
     public static let name = "clip_value"
     public static let summary = "clip each gradient component to [−c, c]"
-    public static var hyperparameters: [Hyperparameter<Self>] { [.init("value", \.limit, "largest allowed |gᵢ|", .positive)] }
 
-    /// c.
-    public var limit = 1.0
+    @Parameter("value", "largest allowed |gᵢ|", .positive) public var limit = 1.0
 
     /// c = 1.
     public init() {}
@@ -46,12 +42,8 @@ public struct ClipByValue: GradientTransformation {
 public struct L2: GradientTransformation {
     public static let name = "l2"
     public static let summary = "coupled L2 weight decay: g ← g + weight_decay·x"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [.init("weight_decay", \.weightDecay, "λ", .nonNegative)]
-    }
 
-    /// λ.
-    public var weightDecay = 1e-4
+    @Parameter("weight_decay", "λ", .nonNegative) public var weightDecay = 1e-4
 
     /// λ = 1e-4.
     public init() {}
@@ -59,6 +51,6 @@ public struct L2: GradientTransformation {
     public func makeState(dimension: Int) {}
 
     public func apply(to g: Vector, at x: Vector, state: inout Void, iteration: Int) {
-        for i in 0..<g.count { g[i] += weightDecay * x[i] }
+        WeightDecay.couple(g, at: x, weightDecay)
     }
 }

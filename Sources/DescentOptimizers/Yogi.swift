@@ -10,30 +10,14 @@ import DescentCore
 public struct Yogi: Optimizer, ElementwiseRule {
     public static let name = "yogi"
     public static let summary = "Yogi: Adam with v ← v − (1−β₂)·sign(v − d²)·d² (Zaheer et al., NeurIPS 2018)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("lr", \.lr, "learning rate", .positive),
-            .init("beta1", \.beta1, "decay of the first moment β₁", .unitInterval),
-            .init("beta2", \.beta2, "rate β₂ of the second moment", .unitInterval),
-            .init("eps", \.eps, "ε added to the denominator", .positive),
-            .init("initial_accumulator", \.initialAccumulator, "starting value of m and v", .nonNegative),
-            .init("weight_decay", \.weightDecay, "coupled L2 penalty added to the gradient", .nonNegative),
-        ]
-    }
-    public static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
+    public static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
 
-    /// Learning rate.
-    public var lr = 1e-2
-    /// β₁.
-    public var beta1 = 0.9
-    /// β₂.
-    public var beta2 = 0.999
-    /// ε.
-    public var eps = 1e-3
-    /// Initial m and v.
-    public var initialAccumulator = 1e-6
-    /// Coupled L2 weight decay.
-    public var weightDecay = 0.0
+    @Parameter("lr", "learning rate", .positive) public var lr = 1e-2
+    @Parameter("beta1", "decay of the first moment β₁", .unitInterval) public var beta1 = 0.9
+    @Parameter("beta2", "rate β₂ of the second moment", .unitInterval) public var beta2 = 0.999
+    @Parameter("eps", "ε added to the denominator", .positive) public var eps = 1e-3
+    @Parameter("initial_accumulator", "starting value of m and v", .nonNegative) public var initialAccumulator = 1e-6
+    @Parameter("weight_decay", "coupled L2 penalty added to the gradient", .nonNegative) public var weightDecay = 0.0
 
     /// The paper's defaults.
     public init() {}
@@ -41,15 +25,11 @@ public struct Yogi: Optimizer, ElementwiseRule {
     /// Lanes m and v, both starting at `initial_accumulator`.
     public var lanes: [Double] { [initialAccumulator, initialAccumulator] }
 
-    /// lr/(1 − β₁ᵗ) and √(1 − β₂ᵗ).
-    public struct Scalars {
-        /// lr/(1 − β₁ᵗ), √(1 − β₂ᵗ).
-        public var stepSize, root2: Double
-    }
+    /// The bias corrections lr/(1 − β₁ᵗ) and √(1 − β₂ᵗ).
+    public typealias Scalars = BiasCorrection
 
     public func scalars(iteration: Int, previous: Scalars?) -> Scalars {
-        let t = Double(iteration)
-        return Scalars(stepSize: lr / (1 - _pow(beta1, t)), root2: (1 - _pow(beta2, t)).squareRoot())
+        BiasCorrection(lr: lr, beta1: beta1, beta2: beta2, step: iteration)
     }
 
     /// torch-optimizer's Yogi step for one coordinate or eight.
@@ -63,7 +43,7 @@ public struct Yogi: Optimizer, ElementwiseRule {
     /// With coupled weight decay d = g + λx, out of line so the common case inlines into the loops.
     @inline(never)
     func decayed<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
-        step(x, d: g + weightDecay * x, lanes: s, scalars: c)
+        step(x, d: WeightDecay.coupled(g, at: x, weightDecay), lanes: s, scalars: c)
     }
 
     /// The step from d.

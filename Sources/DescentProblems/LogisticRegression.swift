@@ -1,4 +1,5 @@
 import DescentCore
+import _DescentMath
 
 /// L2-regularized logistic regression on seeded synthetic data.
 ///

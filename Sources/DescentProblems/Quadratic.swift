@@ -1,4 +1,5 @@
 import DescentCore
+import _DescentMath
 import GSL
 
 /// How the eigenvalues of a quadratic's matrix are spread between μ = 1 and L = κ.
@@ -217,27 +218,3 @@ public struct Quadratic: QuadraticProblem, AffineGradientProblem {
         return Optimum(value: value(at: Vector(x)), point: x, source: isRotated ? .linearSolve : .analytic)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
-@inline(__always) func _exp(_ x: Double) -> Double { Glibc.exp(x) }
-@inline(__always) func _log1p(_ x: Double) -> Double { Glibc.log1p(x) }
-@inline(__always) func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-@inline(__always) func _sin(_ x: Double) -> Double { Glibc.sin(x) }
-@inline(__always) func _atan(_ x: Double) -> Double { Glibc.atan(x) }
-@inline(__always) func _log(_ x: Double) -> Double { Glibc.log(x) }
-@inline(__always) func _tanh(_ x: Double) -> Double { Glibc.tanh(x) }
-@inline(__always) func _erf(_ x: Double) -> Double { Glibc.erf(x) }
-#elseif canImport(Darwin)
-import Darwin
-@inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Darwin.pow(x, y) }
-@inline(__always) func _exp(_ x: Double) -> Double { Darwin.exp(x) }
-@inline(__always) func _log1p(_ x: Double) -> Double { Darwin.log1p(x) }
-@inline(__always) func _cos(_ x: Double) -> Double { Darwin.cos(x) }
-@inline(__always) func _sin(_ x: Double) -> Double { Darwin.sin(x) }
-@inline(__always) func _atan(_ x: Double) -> Double { Darwin.atan(x) }
-@inline(__always) func _log(_ x: Double) -> Double { Darwin.log(x) }
-@inline(__always) func _tanh(_ x: Double) -> Double { Darwin.tanh(x) }
-@inline(__always) func _erf(_ x: Double) -> Double { Darwin.erf(x) }
-#endif

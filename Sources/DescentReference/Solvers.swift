@@ -13,17 +13,9 @@ import GSL
 public struct Newton: Solver, Configurable {
     public static let name = "newton"
     public static let summary = "damped Newton: modified Cholesky (GSL) + Armijo backtracking; needs the Hessian"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [
-            .init("c1", \.c1, "Armijo sufficient-decrease constant", .positive),
-            .init("max_halvings", \.maxHalvings, "most step halvings per line search", .atLeast(1)),
-        ]
-    }
 
-    /// c₁.
-    public var c1 = 1e-4
-    /// The most step halvings per line search.
-    public var maxHalvings = 60
+    @Parameter("c1", "Armijo sufficient-decrease constant", .positive) public var c1 = 1e-4
+    @Parameter("max_halvings", "most step halvings per line search", .atLeast(1)) public var maxHalvings = 60
 
     /// c₁ = 10⁻⁴.
     public init() {}
@@ -123,6 +115,9 @@ public struct Newton: Solver, Configurable {
 public struct GSLGradientSolver: Solver, Configurable {
     public static let name = "gsl"
     public static let summary = "a GSL multimin derivative-based minimizer"
+
+    /// Listed by key path, not declared with `@Parameter`: `method` is state besides the
+    /// hyperparameters, set by each registered name's defaults.
     public static var hyperparameters: [Hyperparameter<Self>] {
         [
             .init("step", \.step, "GSL's size of the first trial step", .positive),
@@ -170,12 +165,8 @@ public struct GSLGradientSolver: Solver, Configurable {
 public struct GSLSimplexSolver: Solver, Configurable {
     public static let name = "gsl-nm"
     public static let summary = "GSL Nelder–Mead simplex (nmsimplex2), f only"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [.init("step", \.step, "edge of the initial simplex", .positive)]
-    }
 
-    /// The initial simplex edge.
-    public var step = 1.0
+    @Parameter("step", "edge of the initial simplex", .positive) public var step = 1.0
 
     /// Edge 1.
     public init() {}

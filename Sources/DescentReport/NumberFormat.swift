@@ -1,3 +1,5 @@
+import _DescentMath
+
 /// Number formatting for tables: deterministic, locale-free, no Foundation.
 public enum NumberFormat {
     /// The shortest text that parses back to exactly `x` (Swift's `description`), for CSV.

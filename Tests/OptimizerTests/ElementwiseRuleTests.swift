@@ -25,25 +25,9 @@ private struct Opaque<P: Problem>: Problem {
 
 @Suite("Elementwise rules: written once, the same bits on every path")
 struct ElementwiseRuleTests {
-    /// Every elementwise configuration of the built-in rules, by spec through the registry.
-    static let specs = [
-        "gd(lr=0.01)", "gd(lr=0.01,weight_decay=0.1)", "momentum(lr=0.01)", "nesterov(lr=0.01)",
-        "sgd(lr=0.01,momentum=0.8,dampening=0.3,weight_decay=0.01)",
-        "adagrad(lr=0.1)", "adagrad(lr=0.1,lr_decay=0.01,weight_decay=0.1,initial_accumulator_value=0.5)",
-        "rmsprop", "rmsprop(momentum=0.5,centered=true,weight_decay=0.01)", "rmsprop(convention=optax,centered=true,momentum=0.3)",
-        "adadelta", "adadelta(lr=0.5,rho=0.8,weight_decay=0.1)",
-        "adam(lr=0.01)", "adam(lr=0.01,beta1=0.3)", "adam(lr=0.01,beta1=0.8,beta2=0.99,eps=1e-6,weight_decay=0.1)",
-        "amsgrad(lr=0.01)", "adamw(lr=0.01)", "adamw(lr=0.01,weight_decay=0.5,amsgrad=true)",
-        "adam(lr=0.01,convention=optax,amsgrad=true,eps_root=1e-8)", "adamw(lr=0.01,convention=optax)",
-        "nadam(lr=0.01)", "nadam(lr=0.01,weight_decay=0.1,decoupled_weight_decay=true)",
-        "radam(lr=0.001)", "radam(lr=0.001,weight_decay=0.1)", "radam(lr=0.001,weight_decay=0.1,decoupled_weight_decay=true)",
-        "adamax(lr=0.01)", "adamax(lr=0.01,weight_decay=0.1)", "asgd(lr=0.001)", "asgd(lr=0.001,lambd=0.1,t0=5,weight_decay=0.1)",
-        "rprop(lr=0.001)", "rprop(lr=0.001,etaminus=0.3,etaplus=1.5,step_size_min=0.0001,step_size_max=0.01)",
-        "lion(lr=0.0001)", "lion(lr=0.0001,weight_decay=0.1)", "adabelief(lr=0.001)",
-        "adabelief(lr=0.001,weight_decay=0.1,decoupled_weight_decay=false,amsgrad=true)", "yogi(lr=0.001)",
-        "yogi(lr=0.001,weight_decay=0.1,initial_accumulator=0)", "schedulefree-sgd(lr=0.001,weight_decay=0.1,warmup_steps=5)",
-        "schedulefree-adamw(lr=0.001)", "schedulefree-adamw(lr=0.001,weight_decay=0.1,decay_at_z=true,r=0.5)",
-    ]
+    /// Every elementwise configuration of the built-in rules, by spec through the registry, generated
+    /// from it (``RegistrySweep``): a new rule or option is swept without editing a list.
+    static let specs = RegistrySweep.elementwiseSpecs(BuiltinOptimizers.all)
 
     static func rule(_ text: String) throws -> any ElementwiseRule {
         try #require(try builtins.selectOptimizers([text]).first?.rule as? any ElementwiseRule, "\(text) is not elementwise")

@@ -67,16 +67,16 @@ struct PaperRuleTests {
         // t=1: b = g = (1, −20), x = x − 0.1(g + βb) = (1 − 0.1(1 + β), −2 + 2(1 + β)).
         let c = Curvature(strongConvexity: 1, smoothness: 10)
         let beta = (10.0.squareRoot() - 1) / (10.0.squareRoot() + 1)
-        func run(_ rule: TheoryTuned, steps: Int) -> RunResult {
+        func run(_ rule: AcceleratedMomentum, steps: Int) -> RunResult {
             var options = RunOptions(maxIterations: steps, tolerance: 0)
             options.curvature = c
             return Harness.run(problem: quadratic2D, optimizer: rule, optimalValue: 0, options: options)
         }
-        let nag = TheoryTuned()
+        let nag = AcceleratedMomentum()
         #expect(nag.constants(c) == (0.1, beta))
         expectClose(run(nag, steps: 1).finalPoint, [1 - 0.1 * (1 + beta), -2 + 2 * (1 + beta)], relative: 1e-15)
         // Heavy ball: α = 4/(√10 + 1)², β² ; t=1: x = x − αg.
-        var heavy = TheoryTuned()
+        var heavy = AcceleratedMomentum()
         heavy.method = .heavyBall
         let alpha = 4 / ((10.0.squareRoot() + 1) * (10.0.squareRoot() + 1))
         #expect(heavy.constants(c) == (alpha, beta * beta))
@@ -90,7 +90,7 @@ struct PaperRuleTests {
         let fast = Harness.run(problem: quadratic2D, optimizer: heavy, optimalValue: 0, options: options)
         let slow = Harness.run(problem: quadratic2D, optimizer: SGD(lr: 0.1), optimalValue: 0, options: options)
         #expect(fast.status == .converged && slow.status == .converged && fast.iterations * 2 < slow.iterations)
-        #expect(Harness.unfitReason(problem: ExtendedRosenbrock(dimension: 2), requirements: TheoryTuned.requirements, options: RunOptions()) != nil)
+        #expect(Harness.unfitReason(problem: ExtendedRosenbrock(dimension: 2), requirements: AcceleratedMomentum.requirements, options: RunOptions()) != nil)
     }
 
     @Test("schedule-free SGD: gradients at y = βx + (1 − β)z, the average x reported (rows, final point), in both loops")

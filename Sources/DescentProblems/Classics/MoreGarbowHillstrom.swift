@@ -1,4 +1,5 @@
 import DescentCore
+import _DescentMath
 
 // Test problems from J. J. Moré, B. S. Garbow and K. E. Hillstrom, "Testing Unconstrained
 // Optimization Software", ACM Transactions on Mathematical Software 7(1):17–41, 1981 (MGH).

@@ -1,4 +1,5 @@
 import DescentCore
+import _DescentMath
 
 /// A fully connected network's hidden-layer activation.
 public enum Activation: String, Sendable, CaseIterable {

@@ -1,4 +1,5 @@
 import DescentCore
+import _DescentMath
 
 /// Multinomial logistic (softmax) regression with L2 regularization, on data with K classes.
 ///

@@ -1,5 +1,6 @@
 import DescentCore
 import Synchronization
+import _DescentMath
 
 /// Exact, tie-aware tests for comparing optimizers on few instances, a multiple-comparison
 /// correction, and effect sizes.

@@ -1,4 +1,5 @@
 import Synchronization
+import _DescentMath
 
 /// The two-sided Mann–Whitney (Wilcoxon rank-sum) test, as COCO applies it to compare two solvers'
 /// runs on one problem and target.

@@ -1,4 +1,5 @@
 import DescentCore
+import _DescentMath
 
 /// The runtime-ECDF figures (``RuntimeECDF``), the files they go to and their section of the results page.
 public enum ECDFPlots {

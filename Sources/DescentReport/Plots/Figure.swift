@@ -1,3 +1,4 @@
+import _DescentMath
 /// A line plot's data, rendered by ``SVG`` for looking at and by ``PGFPlots`` for papers, so both
 /// show the same points.
 public struct Figure: Sendable {

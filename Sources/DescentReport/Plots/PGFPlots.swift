@@ -1,3 +1,4 @@
+import _DescentMath
 /// pgfplots source for a ``Figure``: a `tikzpicture` to `\input` into a paper (needs
 /// `\usepackage{pgfplots}`, `\pgfplotsset{compat=1.18}` or older down to 1.13), with the same
 /// points, styles (``LineStyle``), markers and bands as the SVG.

@@ -1,4 +1,5 @@
 import DescentCore
+import _DescentMath
 
 /// The convergence plots: one line per optimizer (the median over its runs, with the interquartile
 /// range as a band), over the whole plotted budget, and the gradient-descent bound on quadratics with known κ.

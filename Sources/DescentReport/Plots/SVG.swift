@@ -1,3 +1,5 @@
+import _DescentMath
+
 /// Standalone SVG 1.1 for a ``Figure``: axes with a tick on every decade of a log axis, one
 /// `<polyline>` per series (class `series`, `data-name` = its legend entry) in its optimizer's
 /// ``LineStyle`` with markers, the carried-forward tail faded (class `carried`), ticks where runs

@@ -1,4 +1,5 @@
 import DescentCore
+import _DescentMath
 
 /// The expected tuning cost (Dodge et al. 2019, "expected validation performance", as DeepOBS and
 /// AlgoPerf users read it): from a `--tune` sweep, the best result a user would get after k

@@ -8,24 +8,20 @@ import DescentCore
 ///   β = (√L − √μ)/(√L + √μ), x ← x − (g + βb)/L; f − f* = O((1 − √(μ/L))ᵏ).
 /// - `heavy-ball` (Polyak 1964): step α = 4/(√L + √μ)², β = ((√L − √μ)/(√L + √μ))², x ← x − αb; the
 ///   optimal rate (√κ − 1)/(√κ + 1) per step on quadratics.
-public struct TheoryTuned: Optimizer {
+public struct AcceleratedMomentum: Optimizer {
     public static let name = "nag"
     public static let summary = "Nesterov's accelerated gradient with step 1/L and β = (√L − √μ)/(√L + √μ) from the certificate (Nesterov 1983)"
-    public static var hyperparameters: [Hyperparameter<Self>] {
-        [.init("method", \.method, "nesterov (step 1/L) or heavy_ball (Polyak's optimal constants)")]
-    }
     public static var requirements: Requirements { [.fullBatch, .curvature] }
 
     /// Which method's constants.
-    public enum Method: String, CaseIterable, Sendable {
+    public enum Method: String, CaseIterable, Sendable, ParameterRepresentable {
         /// Nesterov's accelerated gradient.
         case nesterov
         /// Polyak's heavy ball.
         case heavyBall = "heavy_ball"
     }
 
-    /// Which method.
-    public var method = Method.nesterov
+    @Parameter("method", "nesterov (step 1/L) or heavy_ball (Polyak's optimal constants)") public var method = Method.nesterov
 
     /// Nesterov's accelerated gradient.
     public init() {}
@@ -43,8 +39,15 @@ public struct TheoryTuned: Optimizer {
     /// `sgd` with these constants: the step itself is SGD's (one lane, the momentum buffer b).
     public func sgd(_ c: Curvature) -> SGD {
         let (alpha, beta) = constants(c)
-        return SGD(lr: alpha, momentum: beta, nesterov: method == .nesterov)
+        var sgd = Self.defaultSGD
+        sgd.lr = alpha
+        sgd.momentum = beta
+        sgd.nesterov = method == .nesterov
+        return sgd
     }
+
+    /// SGD's defaults, made once: ``sgd(_:)`` runs every step.
+    private static let defaultSGD = SGD()
 
     /// SGD's state: the momentum buffer b.
     public func makeState(dimension n: Int) -> ElementwiseState<Bool> { ElementwiseState(lanes: [0], dimension: n) }
@@ -59,3 +62,7 @@ public struct TheoryTuned: Optimizer {
         sgd(curvature).step(x, gradient: g, state: &state, iteration: iteration)
     }
 }
+
+/// The former name of ``AcceleratedMomentum``.
+@available(*, deprecated, renamed: "AcceleratedMomentum")
+public typealias TheoryTuned = AcceleratedMomentum
