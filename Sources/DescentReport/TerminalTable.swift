@@ -30,7 +30,7 @@ public enum TerminalTable {
         let header = ["rank", "optimizer", "problems", "score", "runs reaching", "targets reached", "converged", "diverged",
                       "median work ratio"]
         let rows = ResultTables.standings(Grouping.problems(records, references: references)).map { s in
-            [String(s.rank), s.label, String(s.problems), NumberFormat.fixed(100 * s.score) + "%", "\(s.successes)/\(s.attempts)",
+            [String(s.rank), s.label, String(s.problems), s.scoreText, "\(s.successes)/\(s.attempts)",
              "\(s.reached)/\(s.possible)", "\(s.converged)/\(s.runs)", String(s.diverged),
              s.medianRatio.map { NumberFormat.fixed($0) } ?? "–"]
         }

@@ -33,6 +33,9 @@ extension ResultTables {
         /// target, successes / attempts, over only the problems it ran on (0 when it ran on none).
         public var score: Double { attempts > 0 ? Double(successes) / Double(attempts) : 0 }
 
+        /// The score as tables print it: a percentage with 3 significant digits (`94.3%`).
+        public var scoreText: String { NumberFormat.fixed(100 * score) + "%" }
+
         /// Whether `self` has a higher score than `other`, compared exactly (cross-multiplied counts).
         func scoresAbove(_ other: Standing) -> Bool {
             successes * Swift.max(other.attempts, 1) > other.successes * Swift.max(attempts, 1)

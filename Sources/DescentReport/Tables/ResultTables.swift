@@ -199,7 +199,7 @@ public enum ResultTables {
             }
             var row = [Table.Cell(String(s.rank), numeric: true), Table.Cell(s.label, bold: s.rank == 1),
                        Table.Cell(String(s.problems), numeric: true, marker: marker),
-                       Table.Cell(NumberFormat.fixed(100 * s.score) + "%", numeric: true),
+                       Table.Cell(s.scoreText, numeric: true),
                        Table.Cell("\(s.successes)/\(s.attempts)")]
             if manyRuns { row.append(Table.Cell("\(s.reached)/\(s.possible)")) }
             return row + [Table.Cell("\(s.converged)/\(s.runs)"), Table.Cell(String(s.diverged), numeric: true),
