@@ -11,7 +11,7 @@ struct SignDescent: Optimizer, ElementwiseRule {
     static var hyperparameters: [Hyperparameter<Self>] { [.init("lr", \.lr, "learning rate", .positive)] }
     var lr = 1e-2
     func scalars(iteration: Int, previous: Double?) -> Double { lr }
-    func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars lr: Double) -> V { x - lr * g.signum() }
+    func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars lr: Double) -> V { x - lr * g.signum() }
 }
 
 /// A problem that forwards to `inner` and hides its fast-path conformances (the harness's plain loop).
@@ -116,7 +116,7 @@ struct ElementwiseRuleTests {
         #expect(products == [mu(1), mu(1) * mu(2), mu(1) * mu(2) * mu(3)])
     }
 
-    @Test("Lane operations: the same bits for one coordinate and eight (sqrt, |x|, sign, max, min, lerp)")
+    @Test("Coordinates operations: the same bits for one coordinate and eight (sqrt, |x|, sign, max, min, lerp)")
     func laneOperations() {
         let a = SIMD8<Double>(-0.0, 2, -3.5, .leastNonzeroMagnitude, 1e300, -.infinity, 0.1, 7)
         let b = SIMD8<Double>(0.0, -2, -3.5, 1, 1e-300, 5, 0.3, .nan)
