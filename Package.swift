@@ -10,12 +10,18 @@ import Foundation
 /// - `_DescentMath`      the C library's elementary functions (pow, exp, log, …), declared once
 /// - `_DescentBLAS`      C shim: OpenBLAS's dgemm, loaded at run time (model problems: softmax, MLP)
 /// - `GSL`               safe Swift layer over GSL: errors, linear algebra, BFGS2
-/// - `DescentCore`       protocols and the harness: Problem, Optimizer, Vector, run loop, results
-/// - `DescentProblems`   built-in test problems (parabola, quadratic, Rosenbrock, logistic regression)
-/// - `DescentOptimizers` built-in optimizers (SGD and momentum, the adaptive family, schedule-free,
-///                       parameter-free, L-BFGS, …: `suite list`), schedules and gradient transformations
-/// - `DescentReference`  certified reference optima f*, x* (analytic or GSL BFGS2)
-/// - `DescentReport`     pure functions from results to CSV, Markdown and terminal text
+/// - `DescentCore`       what problems and optimizers are (Problem and its opt-in fast paths,
+///                       UpdateRule, ElementwiseRule, @Parameter), the one run driver (Run/: the loop,
+///                       its monitor and stepping strategies), shared pieces (WeightDecay,
+///                       BiasCorrection, VectorMath, the eight-lanes-then-tail loop), registry, results
+/// - `DescentProblems`   built-in problems: parabola, quadratics, Rosenbrock variants, least squares,
+///                       logistic regression, the Moré–Garbow–Hillstrom classics, models (softmax
+///                       regression, MLP, matrix factorization); their fused kernels
+/// - `DescentOptimizers` the built-in optimizers (`suite list`: GD and momentum, the adaptive family,
+///                       schedule-free, parameter-free, L-BFGS, …), schedules and gradient transformations
+/// - `DescentReference`  certified reference optima f*, x* (analytic or GSL BFGS2) and their cache
+/// - `DescentReport`     pure functions from results to files: CSV, Markdown, LaTeX, SVG plots, HTML,
+///                       terminal tables, and the statistics behind them
 /// - `DescentCLI`        the `suite` command line, with a public entry point for plugin packages
 /// - `Descent`           umbrella module for plugin authors (`import Descent`)
 /// - `suite`             the executable (`swift run suite --all`)
@@ -112,7 +118,7 @@ let package = Package(
         .testTarget(name: "HarnessTests", dependencies: ["DescentCore", "DescentOptimizers", "DescentProblems", "DescentTestSupport"]),
         .testTarget(
             name: "ReportTests",
-            dependencies: ["DescentReport", "DescentCore"],
+            dependencies: ["DescentReport", "DescentCore", "DescentTestSupport"],
             resources: [.copy("Golden")]
         ),
         .testTarget(name: "CLITests", dependencies: ["DescentCLI", "DescentTestSupport"]),

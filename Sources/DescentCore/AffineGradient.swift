@@ -28,21 +28,6 @@ public struct AffineGradient {
         let ax = a * x
         return (0.5 * x * ax - c * x, ax - c)
     }
-
-    /// Adds the terms of f and Σgᵢ² over `range` (the ragged end of a range: fewer than eight
-    /// coordinates, starting on a block of eight) as one more block of eight lanes, whose unused
-    /// lanes add +0.
-    @inlinable @inline(__always)
-    public func addTail(at x: UnsafePointer<Double>, range: Range<Int>, into sums: inout VectorMath.Sums) {
-        let a = diagonal, c = constant, lo = range.lowerBound
-        var tf = SIMD8<Double>(), tg = SIMD8<Double>()
-        for i in range {
-            let (fi, gi) = Self.terms(x[i], a[i], c)
-            tf[i - lo] = fi
-            tg[i - lo] = gi * gi
-        }
-        sums.add(tf, tg)
-    }
 }
 
 /// Opt-in, for performance authors: a separable problem whose gradient is, on some instances, an

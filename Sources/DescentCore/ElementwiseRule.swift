@@ -251,53 +251,90 @@ extension ElementwiseRule {
 
     @inlinable
     public func apply(_ x: Vector, gradient: UnsafePointer<Double>, lanes: StateVectors, scalars: Scalars, range: Range<Int>) {
-        // Local copies: the rule's fields and the scalars stay in registers (through `self` they
-        // would be reloaded after every store to x, which may alias them) and the rule's branches
-        // on them are hoisted out of the loop.
-        let rule = self, c = scalars
-        let x = x.pointer, g = gradient - range.lowerBound, end = range.upperBound
-        var i = range.lowerBound
-        while i &+ 8 <= end {
-            rule.update(SIMD8<Double>.load(x + i), gradient: SIMD8<Double>.load(g + i), lanes: StateCursor(lanes, at: i), scalars: c)
-                .store(to: x + i)
-            i &+= 8
-        }
-        while i < end {
-            x[i] = rule.update(x[i], gradient: g[i], lanes: StateCursor<Double>(lanes, at: i), scalars: c)
-            i &+= 1
-        }
+        VectorMath.forEachBlock(in: range, RuleStep(rule: self, scalars: scalars, x: x.pointer,
+                                                    gradient: gradient - range.lowerBound, lanes: lanes))
     }
 
     @inlinable
     public func apply(_ x: Vector, affineGradient q: AffineGradient, lanes: StateVectors, scalars: Scalars, range: Range<Int>,
                       sums: UnsafeMutablePointer<VectorMath.Sums>?) {
-        let rule = self, c = scalars, a = q.diagonal, b = q.constant, x = x.pointer
-        let end = range.lowerBound + (range.count & ~7)
-        var i = range.lowerBound
+        let body = FusedRuleStep(rule: self, scalars: scalars, x: x.pointer, gradient: q, lanes: lanes)
         if let sums {
-            var s = sums.pointee  // in registers for the loop (through the pointer, every block would go to memory)
-            while i < end {
-                let av = SIMD8<Double>.load(a + i), x0 = SIMD8<Double>.load(x + i)
-                let xv = rule.update(x0, gradient: AffineGradient.terms(x0, av, b).g, lanes: StateCursor(lanes, at: i), scalars: c)
-                xv.store(to: x + i)
-                let (fv, gv) = AffineGradient.terms(xv, av, b)
-                s.add(fv, gv * gv)
-                i &+= 8
-            }
-            sums.pointee = s
+            sums.pointee.add(range, body)
         } else {
-            while i < end {
-                let x0 = SIMD8<Double>.load(x + i)
-                rule.update(x0, gradient: AffineGradient.terms(x0, SIMD8<Double>.load(a + i), b).g,
-                            lanes: StateCursor(lanes, at: i), scalars: c).store(to: x + i)
-                i &+= 8
-            }
+            VectorMath.forEachBlock(in: range, body)
         }
-        for j in end..<range.upperBound {
-            x[j] = rule.update(x[j], gradient: AffineGradient.terms(x[j], a[j], b).g, lanes: StateCursor<Double>(lanes, at: j), scalars: c)
-        }
-        if let sums, end < range.upperBound {
-            q.addTail(at: x, range: end..<range.upperBound, into: &sums.pointee)
-        }
+    }
+}
+
+// The loop bodies hold local copies of the rule and the scalars: they stay in registers (through
+// `self` they would be reloaded after every store to x, which may alias them) and the rule's
+// branches on them are hoisted out of the loop.
+
+/// One step of a rule at one coordinate or eight, the gradient read from memory (at
+/// `gradient[i]` for coordinate i).
+@usableFromInline
+struct RuleStep<Rule: ElementwiseRule>: CoordinateBody {
+    @usableFromInline let rule: Rule
+    @usableFromInline let scalars: Rule.Scalars
+    @usableFromInline let x: UnsafeMutablePointer<Double>
+    @usableFromInline let gradient: UnsafePointer<Double>
+    @usableFromInline let lanes: StateVectors
+
+    @inlinable @inline(__always)
+    init(rule: Rule, scalars: Rule.Scalars, x: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, lanes: StateVectors) {
+        self.rule = rule
+        self.scalars = scalars
+        self.x = x
+        self.gradient = gradient
+        self.lanes = lanes
+    }
+
+    @inlinable @inline(__always)
+    func run<V: Coordinates>(at i: Int, as width: V.Type) {
+        rule.update(V.load(x + i), gradient: V.load(gradient + i), lanes: StateCursor(lanes, at: i), scalars: scalars)
+            .store(to: x + i)
+    }
+}
+
+/// One step of a rule at one coordinate or eight with the gradient an ``AffineGradient``, computed
+/// in registers; summed, the terms of f and gᵢ² at the new point.
+@usableFromInline
+struct FusedRuleStep<Rule: ElementwiseRule>: CoordinateBody, SummedCoordinateBody {
+    @usableFromInline let rule: Rule
+    @usableFromInline let scalars: Rule.Scalars
+    @usableFromInline let x: UnsafeMutablePointer<Double>
+    @usableFromInline let gradient: AffineGradient
+    @usableFromInline let lanes: StateVectors
+
+    @inlinable @inline(__always)
+    init(rule: Rule, scalars: Rule.Scalars, x: UnsafeMutablePointer<Double>, gradient: AffineGradient, lanes: StateVectors) {
+        self.rule = rule
+        self.scalars = scalars
+        self.x = x
+        self.gradient = gradient
+        self.lanes = lanes
+    }
+
+    /// Steps x at `i` and returns the new x and the diagonal there.
+    @inlinable @inline(__always)
+    func step<V: Coordinates>(at i: Int) -> (x: V, a: V) {
+        let a = V.load(gradient.diagonal + i), x0 = V.load(x + i)
+        let xv = rule.update(x0, gradient: AffineGradient.terms(x0, a, gradient.constant).g, lanes: StateCursor(lanes, at: i),
+                             scalars: scalars)
+        xv.store(to: x + i)
+        return (xv, a)
+    }
+
+    @inlinable @inline(__always)
+    func run<V: Coordinates>(at i: Int, as width: V.Type) {
+        _ = step(at: i) as (x: V, a: V)
+    }
+
+    @inlinable @inline(__always)
+    func terms<V: Coordinates>(at i: Int, as width: V.Type) -> (V, V) {
+        let (xv, a): (V, V) = step(at: i)
+        let (f, g) = AffineGradient.terms(xv, a, gradient.constant)
+        return (f, g * g)
     }
 }

@@ -8,7 +8,7 @@ import _DescentMath
 public enum WeightDecay {
     /// Coupled L2 at one coordinate or eight: d = g + λx; `g` itself when λ = 0 (nothing added).
     @inlinable @inline(__always)
-    public static func coupled<V: Lane>(_ g: V, at x: V, _ lambda: Double) -> V {
+    public static func coupled<V: Coordinates>(_ g: V, at x: V, _ lambda: Double) -> V {
         lambda == 0 ? g : g + lambda * x
     }
 

@@ -62,7 +62,3 @@ public struct AcceleratedMomentum: Optimizer {
         sgd(curvature).step(x, gradient: g, state: &state, iteration: iteration)
     }
 }
-
-/// The former name of ``AcceleratedMomentum``.
-@available(*, deprecated, renamed: "AcceleratedMomentum")
-public typealias TheoryTuned = AcceleratedMomentum

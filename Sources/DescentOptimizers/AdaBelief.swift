@@ -32,7 +32,7 @@ public struct AdaBelief: Optimizer, ElementwiseRule {
 
     /// adabelief-pytorch's step (`rectify=False`) for one coordinate or eight.
     @inline(__always)
-    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: BiasCorrection) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars c: BiasCorrection) -> V {
         let x = decoupledWeightDecay ? x * c.keep : x
         let d = WeightDecay.coupled(g, at: x, decoupledWeightDecay ? 0 : weightDecay)
         let m = s[0] * beta1 + (1 - beta1) * d

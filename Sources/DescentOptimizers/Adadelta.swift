@@ -26,7 +26,7 @@ public struct Adadelta: Optimizer, ElementwiseRule {
 
     /// torch.optim.Adadelta's `_single_tensor_adadelta` for one coordinate or eight.
     @inline(__always)
-    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars: Void) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars: Void) -> V {
         let d = WeightDecay.coupled(g, at: x, weightDecay)
         let w = 1 - rho
         let square = s[0] * rho + w * d * d

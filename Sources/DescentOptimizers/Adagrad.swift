@@ -27,7 +27,7 @@ public struct Adagrad: Optimizer, ElementwiseRule {
 
     /// torch.optim.Adagrad's `_single_tensor_adagrad` for one coordinate or eight.
     @inline(__always)
-    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars clr: Double) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars clr: Double) -> V {
         let d = WeightDecay.coupled(g, at: x, weightDecay)
         let sum = s[0] + d * d
         s[0] = sum

@@ -59,7 +59,7 @@ public struct Adam: Optimizer, ElementwiseRule {
 
     /// torch.optim.Adam's `_single_tensor_adam` (or optax's adam) for one coordinate or eight.
     @inline(__always)
-    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: BiasCorrection) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars c: BiasCorrection) -> V {
         if convention == .pytorch && !amsgrad && beta1 > 0.5 && (weightDecay == 0 || decoupledWeightDecay) {
             // The common cases, Adam and AdamW, under one test, so the compiler keeps them branch-free
             // (same operations as below; without decay c.keep = 1 − lr·0 = 1 and x·1 is x exactly).
@@ -74,7 +74,7 @@ public struct Adam: Optimizer, ElementwiseRule {
     /// Every other case (weight decay, AMSGrad, β₁ ≤ ½, optax's formula), kept out of line so the
     /// common case above inlines into the harness's loops.
     @inline(never)
-    func general<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: BiasCorrection) -> V {
+    func general<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars c: BiasCorrection) -> V {
         var x = x
         let d = WeightDecay.coupled(g, at: x, decoupledWeightDecay ? 0 : weightDecay)
         switch convention {

@@ -27,7 +27,7 @@ public struct Adamax: Optimizer, ElementwiseRule {
 
     /// torch.optim.Adamax's `_single_tensor_adamax` for one coordinate or eight.
     @inline(__always)
-    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars clr: Double) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars clr: Double) -> V {
         let d = WeightDecay.coupled(g, at: x, weightDecay)
         let m = V.lerp(s[0], d, 1 - beta1), u = V.max(s[1] * beta2, d.magnitude + eps)
         s[0] = m

@@ -49,7 +49,7 @@ public struct DAdaptAdam: Optimizer {
         if weightDecay != 0 && !decouple { WeightDecay.couple(g, at: x, weightDecay) }
         let m = state.m, v = state.v, s = state.s
         let momentumWeight = dlr * (1 - beta1), sWeight = dlr * (1 - rootBeta2)
-        var sums = Kernels.Sums()
+        var sums = VectorMath.Sums()
         sums.add(0..<n) { i in
             let gi = g[i]
             let term = gi * (s[i] / (v[i].squareRoot() + eps))

@@ -32,7 +32,7 @@ public struct DAdaptSGD: Optimizer {
     public func step(_ x: Vector, gradient g: Vector, state: inout State, iteration: Int) {
         let n = x.count
         if state.k == 0 {
-            state.firstNorm = Kernels.sum(n) { g[$0] * g[$0] }.squareRoot()
+            state.firstNorm = VectorMath.sum(n) { g[$0] * g[$0] }.squareRoot()
             state.start.assign(x)
         }
         guard state.firstNorm > 0 else { return }   // the package divides by ‖g₀‖ = 0: no step yet
@@ -40,7 +40,7 @@ public struct DAdaptSGD: Optimizer {
         let dlr = d * lr / state.firstNorm
         if weightDecay != 0 { WeightDecay.couple(g, at: x, weightDecay) }
         let s = state.s
-        var sums = Kernels.Sums()
+        var sums = VectorMath.Sums()
         sums.add(0..<n) { i in
             let term = g[i] * s[i]
             let si = s[i] + dlr * g[i]

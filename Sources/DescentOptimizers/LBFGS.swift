@@ -131,7 +131,7 @@ private func maxAbs(_ v: Vector) -> Double {
 }
 
 /// Σ|vᵢ|.
-private func sumAbs(_ v: Vector) -> Double { Kernels.sum(v.count) { Swift.abs(v[$0]) } }
+private func sumAbs(_ v: Vector) -> Double { VectorMath.sum(v.count) { Swift.abs(v[$0]) } }
 
 /// The pairs (s, y) of L-BFGS, oldest first, in a ring of preallocated vectors, and the two-loop
 /// recursion over them (torch's order: `al[i] = sᵢᵀq·ρᵢ`, `q −= al[i]·yᵢ` newest to oldest, then

@@ -26,7 +26,7 @@ public struct Lion: Optimizer, ElementwiseRule {
 
     /// lion-pytorch's `update_fn` for one coordinate or eight.
     @inline(__always)
-    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars: Void) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars: Void) -> V {
         let m = s[0]
         let direction = (m * beta1 + (1 - beta1) * g).signum()
         s[0] = m * beta2 + (1 - beta2) * g

@@ -32,7 +32,7 @@ public struct NAdam: Optimizer, ElementwiseRule {
     public struct Scalars {
         /// Π_t = μ₁ ⋯ μ_t.
         public var muProduct: Double
-        /// 1 − β₂ᵗ and its reciprocal (for ``Lane/quotient(dividingBy:reciprocal:)``).
+        /// 1 − β₂ᵗ and its reciprocal (for ``Coordinates/quotient(dividingBy:reciprocal:)``).
         public var correction2, reciprocal2: Double
         /// −lr(1 − μ_t)/(1 − Π_t) and −lr·μ_{t+1}/(1 − Π_t·μ_{t+1}).
         public var gradientCoefficient, momentumCoefficient: Double
@@ -54,7 +54,7 @@ public struct NAdam: Optimizer, ElementwiseRule {
 
     /// torch.optim.NAdam's `_single_tensor_nadam` for one coordinate or eight.
     @inline(__always)
-    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars c: Scalars) -> V {
         if weightDecay == 0 && beta1 > 0.5 {
             // The common case under one test (lerp with weight 1 − β₁ < ½ is m + w(g − m)): same bits as below.
             let m = s[0] + (1 - beta1) * (g - s[0]), v = s[1] * beta2 + (1 - beta2) * g * g
@@ -70,7 +70,7 @@ public struct NAdam: Optimizer, ElementwiseRule {
 
     /// Weight decay or β₁ ≤ ½, kept out of line so the common case above inlines into the loops.
     @inline(never)
-    func general<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
+    func general<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars c: Scalars) -> V {
         var x = x
         if decoupledWeightDecay && weightDecay != 0 { x = x * c.keep }
         let d = WeightDecay.coupled(g, at: x, decoupledWeightDecay ? 0 : weightDecay)

@@ -26,7 +26,7 @@ public struct Polyak: Optimizer {
         guard let fStar = context.optimalValue else { preconditionFailure("polyak needs f* (Requirements.optimalValue)") }
         let f = context.value
         let n = x.count
-        let squaredNorm = Kernels.sum(n) { g[$0] * g[$0] }
+        let squaredNorm = VectorMath.sum(n) { g[$0] * g[$0] }
         guard squaredNorm > 0 else { return }
         let gamma = scale * (f - fStar) / squaredNorm
         for i in 0..<n { x[i] -= gamma * g[i] }

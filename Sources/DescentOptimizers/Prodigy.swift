@@ -73,7 +73,7 @@ public struct Prodigy: Optimizer {
         let momentumWeight = d * (1 - beta1), varianceWeight = d * d * (1 - beta2)
         let sWeight = safeguardWarmup ? ratio * d : ratio * dlr
         // One pass: the moments, s, and the sums gᵀ(x₀ − x) and ‖s‖₁.
-        var sums = Kernels.Sums()
+        var sums = VectorMath.Sums()
         sums.add(0..<n) { i in
             let gi = g[i]
             if beta1 > 0 { m[i] = m[i] * beta1 + momentumWeight * gi }

@@ -52,7 +52,7 @@ public struct RAdam: Optimizer, ElementwiseRule {
 
     /// torch.optim.RAdam's `_single_tensor_radam` for one coordinate or eight.
     @inline(__always)
-    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars c: Scalars) -> V {
         var x = x
         if decoupledWeightDecay && weightDecay != 0 { x = x * c.keep }
         let d = WeightDecay.coupled(g, at: x, decoupledWeightDecay ? 0 : weightDecay)

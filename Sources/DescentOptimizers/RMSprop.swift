@@ -33,7 +33,7 @@ public struct RMSprop: Optimizer, ElementwiseRule {
 
     /// torch.optim.RMSprop's `_single_tensor_rmsprop` (or optax's rmsprop) for one coordinate or eight.
     @inline(__always)
-    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars: Void) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars: Void) -> V {
         let d = WeightDecay.coupled(g, at: x, weightDecay)
         let w = 1 - alpha, bufferLane = centered ? 2 : 1
         let denominator: V

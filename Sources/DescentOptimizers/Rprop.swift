@@ -36,7 +36,7 @@ public struct Rprop: Optimizer, ElementwiseRule {
 
     /// torch.optim.Rprop's `_single_tensor_rprop` for one coordinate or eight.
     @inline(__always)
-    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars: Void) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars: Void) -> V {
         let zero = V(lanes: 0), p = g * s[0]
         let factor = V(lanes: 1).replacing(with: V(lanes: etaPlus), where: zero.isLess(than: p))
             .replacing(with: V(lanes: etaMinus), where: p.isLess(than: zero))

@@ -48,7 +48,7 @@ public struct SGD: Optimizer, ElementwiseRule {
 
     /// torch.optim.SGD's `_single_tensor_sgd` for one coordinate or eight.
     @inline(__always)
-    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars first: Bool) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars first: Bool) -> V {
         // Plain descent first, under one test, so the compiler keeps W1's loop branch-free.
         if momentum == 0 && weightDecay == 0 { return x - lr * g }
         var d = WeightDecay.coupled(g, at: x, weightDecay)

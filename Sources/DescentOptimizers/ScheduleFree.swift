@@ -37,7 +37,7 @@ public struct ScheduleFreeSGD: Optimizer, ElementwiseRule {
 
     /// `SGDScheduleFreeReference.step` for one coordinate or eight; `y` is the stored point.
     @inline(__always)
-    public func update<V: Lane>(_ y: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
+    public func update<V: Coordinates>(_ y: V, gradient g: V, lanes s: StateCursor<V>, scalars c: Scalars) -> V {
         let d = WeightDecay.coupled(g, at: y, weightDecay)
         let z = (c.first ? y : s[0]) - c.lr * d
         let x = (c.first ? y : s[1]) * (1 - c.weight) + c.weight * z
@@ -98,7 +98,7 @@ public struct ScheduleFreeAdamW: Optimizer, ElementwiseRule {
 
     /// `AdamWScheduleFreeReference.step` for one coordinate or eight; `y` is the stored point.
     @inline(__always)
-    public func update<V: Lane>(_ y: V, gradient g: V, lanes s: LaneCursor<V>, scalars c: Scalars) -> V {
+    public func update<V: Coordinates>(_ y: V, gradient g: V, lanes s: StateCursor<V>, scalars c: Scalars) -> V {
         let w = c.weights
         var z = w.first ? y : s[0]
         if weightDecay != 0 { z = z - w.lr * weightDecay * (decayAtZ ? z : y) }

@@ -9,30 +9,31 @@ extension AffineGradient {
     @inline(__always)
     func accumulate(at x: UnsafePointer<Double>, range: Range<Int>, gradient out: UnsafeMutablePointer<Double>?,
                     into sums: inout VectorMath.Sums) {
-        let a = diagonal, c = constant, lo = range.lowerBound
-        var i = lo
-        let end = lo + (range.count & ~7)
-        while i < end {
-            let (fv, gv) = Self.terms(SIMD8<Double>.load(x + i), SIMD8<Double>.load(a + i), c)
-            if let g = out { gv.store(to: g + (i - lo)) }
-            sums.add(fv, gv * gv)
-            i += 8
-        }
-        if let out {
-            for j in end..<range.upperBound { out[j - lo] = Self.terms(x[j], a[j], c).g }
-        }
-        addTail(at: x, range: end..<range.upperBound, into: &sums)
+        sums.add(range, DiagonalQuadraticPass(x: x, form: self, gradient: out.map { $0 - range.lowerBound }))
     }
 
     /// Writes gᵢ at `gradient[i − range.lowerBound]` for i in `range`.
     @inline(__always)
     func gradient(at x: UnsafePointer<Double>, range: Range<Int>, into out: UnsafeMutablePointer<Double>) {
-        let a = diagonal, c = constant, lo = range.lowerBound
-        var i = lo
-        while i + 8 <= range.upperBound {
-            Self.terms(SIMD8<Double>.load(x + i), SIMD8<Double>.load(a + i), c).g.store(to: out + (i - lo))
-            i += 8
-        }
-        while i < range.upperBound { out[i - lo] = Self.terms(x[i], a[i], c).g; i += 1 }
+        VectorMath.forEachBlock(in: range, DiagonalQuadraticPass(x: x, form: self, gradient: out - range.lowerBound))
+    }
+}
+
+/// The diagonal quadratic's terms at one coordinate or eight, gᵢ written at `gradient[i]` when given.
+private struct DiagonalQuadraticPass: CoordinateBody, SummedCoordinateBody {
+    let x: UnsafePointer<Double>
+    let form: AffineGradient
+    let gradient: UnsafeMutablePointer<Double>?
+
+    @inline(__always)
+    func terms<V: Coordinates>(at i: Int, as width: V.Type) -> (V, V) {
+        let (f, g) = AffineGradient.terms(V.load(x + i), V.load(form.diagonal + i), form.constant)
+        if let gradient { g.store(to: gradient + i) }
+        return (f, g * g)
+    }
+
+    @inline(__always)
+    func run<V: Coordinates>(at i: Int, as width: V.Type) {
+        _ = terms(at: i, as: V.self)
     }
 }

@@ -268,17 +268,17 @@ struct ChainCLITests {
     }
 }
 
-@Suite("suite --jobs")
+@Suite("suite --jobs", .tags(.endToEnd))
 struct JobsTests {
     @Test("--check-every through a worker: the same iterates and rows at checked iterates, and it is part of the configuration")
     func checkEvery() throws {
         let a = try temporaryFolder(), b = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: a); try? FileManager.default.removeItem(atPath: b) }
-        setenv("DESCENT_WORKER", suiteExecutable, 1)
+        // Through the real binary: its workers are its own executable (no environment to set).
         let args = ["--problem", "quadratic(n=40,rotated=false,linear=ones)", "--optimizer", "gd(lr=0.01)", "--max-iterations", "200",
                     "--tolerance", "0", "--log-every", "20", "--quiet", "--no-cache", "--isolation", "process"]
-        #expect(suite(args + ["--output", a]).code == 0)
-        #expect(suite(args + ["--check-every", "10", "--output", b]).code == 0)
+        #expect(try runSuite(args + ["--output", a]).code == 0)
+        #expect(try runSuite(args + ["--check-every", "10", "--output", b]).code == 0)
         let file = "traces/quadratic_n=40_rotated=false_linear=ones/gd_lr=0.01.csv"
         let x = try String(contentsOfFile: "\(a)/\(file)", encoding: .utf8)
         let y = try String(contentsOfFile: "\(b)/\(file)", encoding: .utf8)
@@ -295,9 +295,10 @@ struct JobsTests {
         let args = ["--problem", "quadratic(n=8)", "--problem", "logistic(samples=80,features=4)", "--problem", "bard",
                     "--problem", "rosenbrock", "--optimizer", "adam", "--optimizer", "momentum", "--optimizer", "newton",
                     "--max-iterations", "300", "--quiet", "--no-cache", "--isolation", isolation]
-        if isolation == "process" { setenv("DESCENT_WORKER", suiteExecutable, 1) }
-        #expect(suite(args + ["--jobs", "1", "--output", a]).code == 0)
-        #expect(suite(args + ["--jobs", "3", "--output", b]).code == 0)
+        // Worker processes through the real binary (its workers are its own executable); else in-process.
+        func run(_ arguments: [String]) throws -> Int32 { isolation == "process" ? try runSuite(arguments).code : suite(arguments).code }
+        #expect(try run(args + ["--jobs", "1", "--output", a]) == 0)
+        #expect(try run(args + ["--jobs", "3", "--output", b]) == 0)
         for file in ["summary.csv", "traces/bard/adam.csv", "traces/logistic_samples=80_features=4/newton.csv"] {
             let x = try String(contentsOfFile: "\(a)/\(file)", encoding: .utf8)
             let y = try String(contentsOfFile: "\(b)/\(file)", encoding: .utf8)
@@ -306,7 +307,7 @@ struct JobsTests {
     }
 }
 
-@Suite("Paper workflow: report, diff, seeds, tuning")
+@Suite("Paper workflow: report, diff, seeds, tuning", .tags(.endToEnd))
 struct PaperWorkflowTests {
     let args = ["--problem", "rosenbrock", "--problem", "quadratic(n=8)", "--optimizer", "gd", "--optimizer", "adam(lr=0.01)",
                 "--optimizer", "newton", "--max-iterations", "400", "--quiet"]
@@ -401,9 +402,9 @@ struct PaperWorkflowTests {
         // --seeds without --batch-size means instances: the same files.
         #expect(suite(selection + ["--seeds", "3", "--output", root + "/b"]).code == 0)
         #expect(suite(["diff", root + "/a", root + "/b", "--strict"]).code == 0)
-        // The worker processes rebuild the instance: the same files as in-process runs.
-        setenv("DESCENT_WORKER", suiteExecutable, 1)
-        #expect(suite(selection + ["--instances", "3", "--isolation", "process", "--output", root + "/c"]).code == 0)
+        // The worker processes rebuild the instance: the same files as in-process runs (the real
+        // binary starts them: its workers are its own executable).
+        #expect(try runSuite(selection + ["--instances", "3", "--isolation", "process", "--output", root + "/c"]).code == 0)
         #expect(suite(["diff", root + "/a", root + "/c", "--strict"]).code == 0)
         // suite report regenerates everything from the files; --html adds the page, the same bytes every time.
         let report = suite(["report", root + "/c", "--html"])

@@ -1,5 +1,6 @@
 import DescentCLI
 import DescentCore
+import DescentTestSupport
 import Foundation
 import Testing
 
@@ -75,7 +76,7 @@ private func editCache(_ path: String, prefix: String, column: Int, to value: St
     try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
 }
 
-@Suite("Reference cache on the command line", .serialized)
+@Suite("Reference cache on the command line", .serialized, .tags(.endToEnd))
 struct CacheCLITests {
     @Test("editing λ in an instance file, or κ of a quadratic, changes f* through the same --cache")
     func staleParameters() throws {

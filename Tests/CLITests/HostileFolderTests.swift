@@ -1,12 +1,13 @@
 import DescentCLI
 import DescentCore
+import DescentTestSupport
 @testable import DescentReport
 import Foundation
 import Testing
 
 /// What a hostile tester did to results folders (links, hand-made plans, edited journals, a deleted
 /// lock), each of which broke a guarantee once; every test here failed before its fix.
-@Suite("Hostile folders: links, plans, journals and locks", .serialized)
+@Suite("Hostile folders: links, plans, journals and locks", .serialized, .tags(.endToEnd))
 struct HostileFolderTests {
     let small = ["--problem", "parabola", "--optimizer", "gd(lr=0.1)", "--quiet", "--no-cache"]
 

@@ -1,5 +1,6 @@
 import DescentCLI
 import DescentCore
+import DescentTestSupport
 import Foundation
 import Testing
 
@@ -53,7 +54,7 @@ func eventually(_ seconds: Double, _ condition: () -> Bool) -> Bool {
     return condition()
 }
 
-@Suite("Hostile input: bounded counts, no crash, no stray process", .serialized)
+@Suite("Hostile input: bounded counts, no crash, no stray process", .serialized, .tags(.endToEnd))
 struct HostileInputTests {
     @Test("huge --instances and --seeds are usage errors naming the range, not a crash or unbounded memory", arguments: [
         ["--problem", "parabola", "--optimizer", "gd", "--instances", "9223372036854775807"],

@@ -1,5 +1,6 @@
 @testable import DescentCLI
 import DescentCore
+import DescentTestSupport
 @testable import DescentReport
 import Foundation
 import Testing
@@ -31,7 +32,7 @@ func hiddenItems(_ folder: String) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasPrefix(".") }.sorted()
 }
 
-@Suite("Nothing lost: default output, replacing, locks, switches", .serialized)
+@Suite("Nothing lost: default output, replacing, locks, switches", .serialized, .tags(.endToEnd))
 struct NothingLostTests {
     let small = ["--problem", "parabola", "--optimizer", "gd(lr=0.1)", "--quiet", "--no-cache"]
 

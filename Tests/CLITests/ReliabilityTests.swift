@@ -1,5 +1,6 @@
 import DescentCLI
 import DescentCore
+import DescentTestSupport
 import Foundation
 import Testing
 
@@ -85,7 +86,7 @@ func summaryRows(_ folder: String) throws -> [String: [String]] {
     return rows
 }
 
-@Suite("Reliability: isolation, time limits, resume, signals", .serialized)
+@Suite("Reliability: isolation, time limits, resume, signals", .serialized, .tags(.endToEnd))
 struct ReliabilityTests {
     @Test("a trapping optimizer is recorded as crashed with its signal; the other runs complete", arguments: ["trap", "stack"])
     func crash(mode: String) throws {
@@ -228,7 +229,7 @@ func unmount(_ path: String) {
     try? FileManager.default.removeItem(atPath: path)
 }
 
-@Suite("Reliability: a full disk")
+@Suite("Reliability: a full disk", .tags(.endToEnd))
 struct FullDiskTests {
     @Test("a full disk is an I/O error (exit 74) and the previous results stay as they were",
           .enabled(if: tinyFileSystem().map { unmount($0); return true } ?? false, "needs permission to mount a tmpfs"))

@@ -1,36 +1,8 @@
 @testable import DescentCore
 import DescentOptimizers
 import DescentProblems
+import DescentTestSupport
 import Testing
-
-/// A problem that forwards to `inner`: the wrappers below differ only in which conformances they expose.
-private protocol Wrapper: Problem {
-    associatedtype Inner: Problem
-    var inner: Inner { get }
-}
-
-extension Wrapper {
-    var dimension: Int { inner.dimension }
-    func initialPoint() -> [Double] { inner.initialPoint() }
-    func value(at x: Vector) -> Double { inner.value(at: x) }
-    func valueAndGradient(at x: Vector, gradient: Vector) -> Double { inner.valueAndGradient(at: x, gradient: gradient) }
-}
-
-extension Wrapper where Inner: FusedGradientNorm {
-    func valueGradientAndSquaredNorm(at x: Vector, gradient: Vector) -> (value: Double, squaredNorm: Double) {
-        inner.valueGradientAndSquaredNorm(at: x, gradient: gradient)
-    }
-}
-
-/// Hides every fast-path conformance of a problem: the harness then takes its plain loop.
-private struct Plain<P: Problem>: Wrapper {
-    let inner: P
-}
-
-/// Hides the tiling conformance but keeps the fused gradient norm (whose sum order the problem defines).
-private struct Fused<P: FusedGradientNorm>: Wrapper, FusedGradientNorm {
-    let inner: P
-}
 
 /// SGD that records where each step of a range starts (fused with a diagonal quadratic or not).
 private struct RecordingSGD: ElementwiseRule {
@@ -76,15 +48,17 @@ struct PerformancePathTests {
         for problem in [q, g] {
             for rule in rules {
                 expectSameRun(Harness.run(problem: problem, optimizer: rule, optimalValue: nil, options: Self.options),
-                              Harness.run(problem: Plain(inner: problem), optimizer: rule, optimalValue: nil, options: Self.options))
+                              Harness.run(problem: WithoutFastPaths(problem), optimizer: rule, optimalValue: nil, options: Self.options))
             }
         }
     }
 
-    @Test("checkEvery: the same iterates; rows, targets and stops only at checked iterates", arguments: [1, 5])
-    func checkEvery(tiled: Int) throws {
+    // The fused, blocked path (checkEvery > 1 on a diagonal quadratic) is compared with the plain
+    // loop in `blocks(checkEvery:)`; here the plain loop and tiling through a gradient buffer.
+    @Test("checkEvery: the same iterates; rows only at checked iterates; a divergence seen at a checked one")
+    func checkEvery() throws {
         let q = try Quadratic(dimension: 1_003, conditionNumber: 1e2, rotated: false, linearTerm: .ones, seed: 0)
-        let problems: [any Problem] = [q, Plain(inner: q), ChainedRosenbrock(dimension: 10), ExtendedRosenbrock(dimension: 2_002)]
+        let problems: [any Problem] = [WithoutFastPaths(q), ChainedRosenbrock(dimension: 10), ExtendedRosenbrock(dimension: 2_002)]
         for problem in problems {
             for rule in [SGD(lr: 1e-3), Adam(lr: 1e-2)] as [any UpdateRule] {
                 let every = Harness.run(problem: problem, optimizer: rule, optimalValue: nil,
@@ -101,7 +75,14 @@ struct PerformancePathTests {
                 #expect(sparse.trace.map { $0.stepNorm ?? -1 } == every.trace.map { $0.stepNorm ?? -1 })
             }
         }
-        // A stop is seen at the first checked iterate at or after the one where it happens.
+        let diverged = Harness.run(problem: q, optimizer: SGD(lr: 10), optimalValue: q.analyticOptimum!.value,
+                                   options: RunOptions(maxIterations: 1000, tolerance: 0, logEvery: 5, checkEvery: 5))
+        #expect(diverged.status == .diverged && diverged.iterations % 5 == 0 && diverged.iterations > 0)
+    }
+
+    @Test("checkEvery: a target is seen at the first checked iterate at or after the one that reaches it", arguments: [1, 5])
+    func checkedStops(tiled: Int) throws {
+        let q = try Quadratic(dimension: 1_003, conditionNumber: 1e2, rotated: false, linearTerm: .ones, seed: 0)
         let fStar = q.analyticOptimum!.value
         let target = RunOptions(maxIterations: 100_000, tolerance: 1e-6, logEvery: 7 * tiled, checkEvery: 7 * tiled)
         let converged = Harness.run(problem: q, optimizer: SGD(lr: 1e-2), optimalValue: fStar, options: RunOptions(maxIterations: 100_000, tolerance: 1e-6))
@@ -110,9 +91,6 @@ struct PerformancePathTests {
         let step = 7 * tiled
         #expect(checked.iterations == (converged.iterations + step - 1) / step * step)
         #expect(checked.hits.map(\.iteration).allSatisfy { $0 % step == 0 })
-        let diverged = Harness.run(problem: q, optimizer: SGD(lr: 10), optimalValue: fStar,
-                                   options: RunOptions(maxIterations: 1000, tolerance: 0, logEvery: 5, checkEvery: 5))
-        #expect(diverged.status == .diverged && diverged.iterations % 5 == 0 && diverged.iterations > 0)
     }
 
     @Test("blocks of iterations (checkEvery > 1, fused steps): chunk by chunk through many steps, the plain loop's bits",
@@ -123,7 +101,7 @@ struct PerformancePathTests {
         #expect(q.dimension > 4 * Harness.blockChunkSize(q) && checkEvery <= 300)
         let rules: [any ElementwiseRule] = [SGD(lr: 1e-3), Adam(lr: 1e-2), SGD(lr: 1e-3, momentum: 0.9)]
         for rule in rules {
-            let plain = Harness.run(problem: Plain(inner: q), optimizer: rule, optimalValue: nil,
+            let plain = Harness.run(problem: WithoutFastPaths(q), optimizer: rule, optimalValue: nil,
                                     options: RunOptions(maxIterations: 300, tolerance: 0, logEvery: 1, patience: 1_000_000))
             let blocked = Harness.run(problem: q, optimizer: rule, optimalValue: nil,
                                       options: RunOptions(maxIterations: 300, tolerance: 0, logEvery: checkEvery, patience: 1_000_000,
@@ -162,9 +140,9 @@ struct PerformancePathTests {
         let p = ExtendedRosenbrock(dimension: 9_002)
         for rule in [Adam(lr: 1e-3), SGD(lr: 1e-4)] as [any ElementwiseRule] {
             let tiled = Harness.run(problem: p, optimizer: rule, optimalValue: 0, options: Self.options)
-            expectSameRun(tiled, Harness.run(problem: Fused(inner: p), optimizer: rule, optimalValue: 0, options: Self.options))
+            expectSameRun(tiled, Harness.run(problem: WithoutTiling(p), optimizer: rule, optimalValue: 0, options: Self.options))
             // Without the fused norm the iterates are the same; only ‖∇f‖'s last bits may differ (element order).
-            let plain = Harness.run(problem: Plain(inner: p), optimizer: rule, optimalValue: 0, options: Self.options)
+            let plain = Harness.run(problem: WithoutFastPaths(p), optimizer: rule, optimalValue: 0, options: Self.options)
             #expect(tiled.finalPoint == plain.finalPoint && tiled.trace.map(\.value) == plain.trace.map(\.value))
             #expect(abs(tiled.gradientNorm / plain.gradientNorm - 1) < 1e-14)
         }

@@ -1,6 +1,7 @@
 @testable import DescentCore
 import DescentOptimizers
 import DescentProblems
+import DescentTestSupport
 import Testing
 
 /// A separable problem as a finite sum of one sample: a mini-batch is the whole sum, so the
@@ -26,19 +27,6 @@ private struct OneSample: AffineGradientProblem, FiniteSumProblem {
     var sampleCount: Int { 1 }
     func batchValueAndGradient(at x: Vector, batch: ArraySlice<Int>, gradient: Vector) -> Double {
         inner.valueAndGradient(at: x, gradient: gradient)
-    }
-}
-
-/// The same finite sum with every fast path hidden: the plain strategy.
-private struct PlainOneSample: FiniteSumProblem {
-    let inner: OneSample
-    var dimension: Int { inner.dimension }
-    func initialPoint() -> [Double] { inner.initialPoint() }
-    func value(at x: Vector) -> Double { inner.value(at: x) }
-    func valueAndGradient(at x: Vector, gradient: Vector) -> Double { inner.valueAndGradient(at: x, gradient: gradient) }
-    var sampleCount: Int { 1 }
-    func batchValueAndGradient(at x: Vector, batch: ArraySlice<Int>, gradient: Vector) -> Double {
-        inner.batchValueAndGradient(at: x, batch: batch, gradient: gradient)
     }
 }
 
@@ -93,7 +81,7 @@ struct RunDriverTests {
         for rule in [SGD(lr: 1e-2), Adam(lr: 1e-2)] as [any UpdateRule] {
             var options = RunOptions(maxIterations: 4_000, tolerance: 1e-7, logEvery: logEvery, patience: 1_000_000)
             let tiled = Harness.run(problem: problem, optimizer: rule, optimalValue: fStar, options: options)
-            let plain = Harness.run(problem: PlainOneSample(inner: problem), optimizer: rule, optimalValue: fStar, options: options)
+            let plain = Harness.run(problem: WithoutFastPaths(problem), optimizer: rule, optimalValue: fStar, options: options)
             options.batchSize = 1
             let stochastic = Harness.run(problem: problem, optimizer: rule, optimalValue: fStar, options: options)
             #expect(tiled.hits.count >= 3, "the run reaches targets: \(tiled.hits.count)")
@@ -140,7 +128,7 @@ struct RunDriverTests {
     func bareLoop(checkEvery: Int) throws {
         let q = try Quadratic(dimension: 1_003, conditionNumber: 100, rotated: false, linearTerm: .ones, seed: 0)
         let options = RunOptions(maxIterations: 50, tolerance: 0, logEvery: 50, patience: 1_000_000, checkEvery: checkEvery)
-        for problem in [OneSample(inner: q), PlainOneSample(inner: OneSample(inner: q))] as [any Problem] {
+        for problem in [OneSample(inner: q), WithoutFastPaths(OneSample(inner: q))] as [any Problem] {
             for rule in [SGD(lr: 1e-2), Adam(lr: 1e-2)] as [any UpdateRule] {
                 let run = Harness.run(problem: problem, optimizer: rule, optimalValue: nil, options: options)
                 let bare = Harness.bareLoop(problem: problem, optimizer: rule, steps: 50, checkEvery: checkEvery)

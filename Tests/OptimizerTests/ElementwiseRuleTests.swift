@@ -1,6 +1,7 @@
 import DescentCore
 import DescentOptimizers
 import DescentProblems
+import DescentTestSupport
 import Foundation
 import Testing
 
@@ -11,16 +12,7 @@ struct SignDescent: Optimizer, ElementwiseRule {
     static var hyperparameters: [Hyperparameter<Self>] { [.init("lr", \.lr, "learning rate", .positive)] }
     var lr = 1e-2
     func scalars(iteration: Int, previous: Double?) -> Double { lr }
-    func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars lr: Double) -> V { x - lr * g.signum() }
-}
-
-/// A problem that forwards to `inner` and hides its fast-path conformances (the harness's plain loop).
-private struct Opaque<P: Problem>: Problem {
-    let inner: P
-    var dimension: Int { inner.dimension }
-    func initialPoint() -> [Double] { inner.initialPoint() }
-    func value(at x: Vector) -> Double { inner.value(at: x) }
-    func valueAndGradient(at x: Vector, gradient: Vector) -> Double { inner.valueAndGradient(at: x, gradient: gradient) }
+    func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars lr: Double) -> V { x - lr * g.signum() }
 }
 
 @Suite("Elementwise rules: written once, the same bits on every path")
@@ -80,7 +72,7 @@ struct ElementwiseRuleTests {
             ExtendedRosenbrock(dimension: 2_050),  // buffered
         ]
         let options = RunOptions(maxIterations: 130, tolerance: 0, logEvery: 10, patience: 1_000_000)
-        func opaque<P: Problem>(_ p: P) -> any Problem { Opaque(inner: p) }
+        func opaque<P: Problem>(_ p: P) -> any Problem { WithoutFastPaths(p) }
         func bits(_ r: RunResult) -> [[UInt64]] {
             // ‖∇f‖ is left out: without the problem's fused norm the plain loop sums it in another order.
             [r.finalPoint.map(\.bitPattern), r.trace.map { $0.value.bitPattern }, r.trace.map { ($0.stepNorm ?? -1).bitPattern }]
@@ -116,7 +108,7 @@ struct ElementwiseRuleTests {
         #expect(products == [mu(1), mu(1) * mu(2), mu(1) * mu(2) * mu(3)])
     }
 
-    @Test("Lane operations: the same bits for one coordinate and eight (sqrt, |x|, sign, max, min, lerp)")
+    @Test("Coordinates operations: the same bits for one coordinate and eight (sqrt, |x|, sign, max, min, lerp)")
     func laneOperations() {
         let a = SIMD8<Double>(-0.0, 2, -3.5, .leastNonzeroMagnitude, 1e300, -.infinity, 0.1, 7)
         let b = SIMD8<Double>(0.0, -2, -3.5, 1, 1e-300, 5, 0.3, .nan)

@@ -1,5 +1,6 @@
 import DescentCore
 import DescentReport
+import DescentTestSupport
 import Foundation
 import Testing
 #if canImport(FoundationXML)
@@ -62,12 +63,12 @@ let paperFiles: [String: String] = Dictionary(uniqueKeysWithValues: ReportFiles.
 
 @Suite("Paper tables, plots and profiles")
 struct PaperTableTests {
-    @Test func targetsCSV() throws { try expectGolden(CSV.targets(paperRecords), "targets.csv") }
-    @Test func tablesMarkdown() throws { try expectGolden(try #require(paperFiles["tables/tables.md"]), "tables.md") }
-    @Test func tableLaTeX() throws { try expectGolden(try #require(paperFiles["tables/quad_1.tex"]), "quad_1.tex") }
-    @Test func overviewLaTeX() throws { try expectGolden(try #require(paperFiles["tables/overview.tex"]), "overview.tex") }
-    @Test func numbers() throws { try expectGolden(try #require(paperFiles["tables/numbers.tex"]), "numbers.tex") }
-    @Test func pgfplots() throws { try expectGolden(try #require(paperFiles["plots/quad_1.tex"]), "quad_1-plot.tex") }
+    @Test func targetsCSV() throws { try expectGolden(CSV.targets(paperRecords), "targets.csv", in: golden) }
+    @Test func tablesMarkdown() throws { try expectGolden(try #require(paperFiles["tables/tables.md"]), "tables.md", in: golden) }
+    @Test func tableLaTeX() throws { try expectGolden(try #require(paperFiles["tables/quad_1.tex"]), "quad_1.tex", in: golden) }
+    @Test func overviewLaTeX() throws { try expectGolden(try #require(paperFiles["tables/overview.tex"]), "overview.tex", in: golden) }
+    @Test func numbers() throws { try expectGolden(try #require(paperFiles["tables/numbers.tex"]), "numbers.tex", in: golden) }
+    @Test func pgfplots() throws { try expectGolden(try #require(paperFiles["plots/quad_1.tex"]), "quad_1-plot.tex", in: golden) }
 
     @Test("a cell never reached is a marked dash whose footnote says how the run ended")
     func footnotes() throws {

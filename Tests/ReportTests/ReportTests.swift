@@ -1,5 +1,6 @@
 import DescentCore
 import DescentReport
+import DescentTestSupport
 import Foundation
 import Testing
 
@@ -42,27 +43,17 @@ let fixtureReferences: [String: Optimum] = [
     "logistic": Optimum(value: 0.45, point: nil, source: .gslBFGS2Newton, gradientNorm: 1.5e-17),
 ]
 
-/// Compares `text` with `Golden/<name>`; with DESCENT_UPDATE_GOLDEN=1 rewrites the file instead.
-func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/\(name)")
-    if ProcessInfo.processInfo.environment["DESCENT_UPDATE_GOLDEN"] == "1" {
-        try text.write(to: source, atomically: true, encoding: .utf8)
-        return
-    }
-    let url = try #require(Bundle.module.url(forResource: "Golden/\(name)", withExtension: nil))
-    let expected = try String(contentsOf: url, encoding: .utf8)
-    #expect(text == expected, "\(name) differs from its golden file; rerun with DESCENT_UPDATE_GOLDEN=1 after checking",
-            sourceLocation: sourceLocation)
-}
+/// ReportTests' golden files (Tests/ReportTests/Golden).
+let golden = GoldenFiles("Golden", bundle: .module)
 
 @Suite("Generated text against golden files")
 struct GoldenTests {
-    @Test func summaryCSV() throws { try expectGolden(CSV.summary(fixtureRecords), "summary.csv") }
+    @Test func summaryCSV() throws { try expectGolden(CSV.summary(fixtureRecords), "summary.csv", in: golden) }
     @Test func summaryMarkdown() throws {
-        try expectGolden(Markdown.summary(fixtureRecords, references: fixtureReferences), "summary.md")
+        try expectGolden(Markdown.summary(fixtureRecords, references: fixtureReferences), "summary.md", in: golden)
     }
-    @Test func traceCSV() throws { try expectGolden(CSV.trace(fixtureRecords[1].result.trace), "trace.csv") }
-    @Test func terminal() throws { try expectGolden(TerminalTable.summary(fixtureRecords), "terminal.txt") }
+    @Test func traceCSV() throws { try expectGolden(CSV.trace(fixtureRecords[1].result.trace), "trace.csv", in: golden) }
+    @Test func terminal() throws { try expectGolden(TerminalTable.summary(fixtureRecords), "terminal.txt", in: golden) }
 }
 
 @Suite("CSV")
