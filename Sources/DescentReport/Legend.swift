@@ -164,7 +164,7 @@ public enum Legend {
         ("optimizer", "the optimizer's label, `(B=32)` for mini-batch runs; rows in the order of the problem's table in tables/tables.md"),
         ("runs", "its runs on the problem: instances × seeds"),
         ("one column per status", "how many of those runs ended with it (only statuses that occur in the file have a column)"),
-        ("final f − f*", "median over the runs that ran (‖∇f‖ where f* is unknown)"),
+        ("median final f − f*", "the median of f − f* at the last iterate over the runs that ran (‖∇f‖ where f* is unknown)"),
         ("note", "the reason a run was skipped or crashed"),
     ]
 

@@ -69,7 +69,7 @@ public enum Markdown {
             } else {
                 out += "f* unknown: the target and the final column are on ‖∇f‖.\n\n"
             }
-            let error = p.optimum == nil ? "final ‖∇f‖" : "final f − f*"
+            let error = p.optimum == nil ? "median final ‖∇f‖" : "median final f − f*"
             let notes = p.groups.contains { g in g.runs.contains { $0.result.status == .skipped || $0.result.status == .crashed } }
             out += "| optimizer | runs |" + statuses.map { " \(words[$0]!) |" }.joined() + " \(error) |" + (notes ? " note |" : "") + "\n"
             out += "|---|---:|" + String(repeating: "---:|", count: statuses.count) + "---:|" + (notes ? "---|" : "") + "\n"

@@ -73,7 +73,7 @@ struct LegendTests {
         // adam converged on 2 of 3 runs, so it reached targets gd never did: first, as in tables.md.
         #expect(rows[0].hasPrefix("| adam(lr=0.01,beta1=0.8) | 3 | 2 | · | 1 |"))
         #expect(rows[1].hasPrefix("| gd | 1 | · | 1 | · |"))
-        #expect(text.contains("| optimizer | runs | converged | max iterations | stalled | final f − f* |"))
+        #expect(text.contains("| optimizer | runs | converged | max iterations | stalled | median final f − f* |"))
         #expect(text.contains("## Legend") && text.contains("| `max_iterations` | max iterations |"))
         let order = ResultTables.ordered(Grouping.problems(records, references: fixtureReferences)[0].groups, measure: .evaluations)
         #expect(order.map(\.optimizer) == ["adam(lr=0.01,beta1=0.8)", "gd"])
