@@ -118,7 +118,7 @@ struct DiffCommand: ParsableCommand, RegistryCommand {
         if strict { flagged += Diff.files(reference, candidate) }
         if a.hash != b.hash { console.out("configurations differ: run \(a.hash) vs \(b.hash)\n") }
         if flagged.isEmpty {
-            console.out("No differences beyond the spread: \(a.records.count) runs in \(reference), \(b.records.count) in \(candidate)"
+            console.out("No differences beyond the spread: \(a.records.count) run\(a.records.count == 1 ? "" : "s") in \(reference), \(b.records.count) in \(candidate)"
                 + (strict ? "; deterministic files identical" : "") + ".\n")
             return
         }

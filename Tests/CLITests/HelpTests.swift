@@ -61,3 +61,17 @@ struct HelpTests {
         #expect(r.code == SuiteExitCode.usage && r.err.contains("valid: cli, legend"))
     }
 }
+
+@Suite("Counts in the messages of report and diff agree with their number")
+struct PluralTests {
+    @Test("One run is 'run', several are 'runs'")
+    func oneRun() throws {
+        let output = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        #expect(suite(["--problem", "parabola", "--optimizer", "gd", "--output", output, "--quiet"]).code == 0)
+        let report = suite(["report", output])
+        #expect(report.out.contains("from 1 run (run "), "\(report.out)")
+        let diff = suite(["diff", output, output])
+        #expect(diff.out.contains("No differences beyond the spread: 1 run in "), "\(diff.out)")
+    }
+}
