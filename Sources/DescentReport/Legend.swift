@@ -179,11 +179,11 @@ public enum Legend {
     static func cell(_ text: String) -> String { text.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|") }
 
     /// A column list as a Markdown table.
-    static func columnTable(_ columns: [Column], heading: String = "column") -> String {
+    /// `code`: the names are a file's columns, set as code; else a table's headings, set as words.
+    static func columnTable(_ columns: [Column], heading: String = "column", code: Bool = true) -> String {
         var out = "| \(heading) | meaning |\n|---|---|\n"
         for c in columns {
-            // A file's column names are code; the tables' column headings (with spaces) are words.
-            let names = c.name.split(separator: ",").map { $0.drop { $0 == " " } }.map { $0.contains(" ") ? String($0) : "`\($0)`" }
+                    let names = c.name.split(separator: ",").map { $0.drop { $0 == " " } }.map { code ? "`\($0)`" : String($0) }
             out += "| \(names.joined(separator: ", ")) | \(cell(c.meaning)) |\n"
         }
         return out
@@ -208,8 +208,8 @@ public enum Legend {
             + "\nIn per-problem tables a status is counted over the runs: `8/8 converged`, or `5 converged, 3 stalled`. "
             + "The LaTeX tables abbreviate them: "
             + statuses.map { "\(ResultTables.statusLetter($0.status)) \($0.words)" }.joined(separator: ", ") + ".\n"
-        out += "\n## The overview (tables/tables.md, the end of a run)\n\n" + columnTable(overview)
-        out += "\n## summary.md\n\n" + columnTable(summaryTable)
+        out += "\n## The overview (tables/tables.md, the end of a run)\n\n" + columnTable(overview, code: false)
+        out += "\n## summary.md\n\n" + columnTable(summaryTable, code: false)
         out += "\n## summary.csv (one row per run)\n\n" + columnTable(summaryCSV)
         out += "\n## targets.csv (one row per run and target)\n\n" + columnTable(targetsCSV)
         out += "\n## reference.csv (one row per problem instance)\n\n" + columnTable(referenceCSV)
