@@ -183,7 +183,7 @@ public enum Legend {
     static func columnTable(_ columns: [Column], heading: String = "column", code: Bool = true) -> String {
         var out = "| \(heading) | meaning |\n|---|---|\n"
         for c in columns {
-                    let names = c.name.split(separator: ",").map { $0.drop { $0 == " " } }.map { code ? "`\($0)`" : String($0) }
+            let names = c.name.split(separator: ",").map { $0.drop { $0 == " " } }.map { code ? "`\($0)`" : String($0) }
             out += "| \(names.joined(separator: ", ")) | \(cell(c.meaning)) |\n"
         }
         return out
