@@ -19,7 +19,7 @@ struct ReportCommand: ParsableCommand, RegistryCommand {
     @Option(name: .long, help: ArgumentHelp("The target columns of the LaTeX per-problem tables, e.g. 1e-2,1e-6 (default 1e-1,1e-4,1e-8; Markdown, HTML and CSV keep every target).", valueName: "targets"))
     var latexTargets: String?
 
-    @Flag(name: .long, help: "Also write index.html: one self-contained page with every table, plot, certificate and the provenance (README: The results page).")
+    @Flag(name: .long, help: "Also write index.html: one self-contained page with every table, plot, certificate and the provenance (documentation: Output files, The results page).")
     var html = false
 
     @Flag(name: .long, help: "Print nothing but errors.")
@@ -118,7 +118,7 @@ struct DiffCommand: ParsableCommand, RegistryCommand {
         if strict { flagged += Diff.files(reference, candidate) }
         if a.hash != b.hash { console.out("configurations differ: run \(a.hash) vs \(b.hash)\n") }
         if flagged.isEmpty {
-            console.out("No differences beyond the spread: \(a.records.count) runs in \(reference), \(b.records.count) in \(candidate)"
+            console.out("No differences beyond the spread: \(a.records.count) run\(a.records.count == 1 ? "" : "s") in \(reference), \(b.records.count) in \(candidate)"
                 + (strict ? "; deterministic files identical" : "") + ".\n")
             return
         }

@@ -9,7 +9,7 @@ import DescentReport
 struct RunCommand: ParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run optimizers on problems and write the data, tables and plots (see the README: What it writes)."
+        abstract: "Run optimizers on problems and write the data, tables and plots (documentation: Output files)."
     )
 
     @OptionGroup var registryOptions: RegistryOptions

@@ -87,7 +87,15 @@ public enum SuiteMain {
     /// Runs `suite` with `arguments` (without the program name) and returns the exit code.
     public static func run(arguments: [String], registry: Registry, console: Console) -> Int32 {
         do {
-            var command = try Suite.parseAsRoot(try Arguments.normalized(arguments))
+            let normalized = try Arguments.normalized(arguments)
+            if Help.asksForRootHelp(normalized) {
+                console.out(Help.root())
+                return SuiteExitCode.success
+            }
+            if let unknown = UnknownOption.firstUnknown(in: normalized) {
+                throw SuiteError(UnknownOption.message(option: unknown, arguments: normalized, registry: registry), exitCode: SuiteExitCode.usage)
+            }
+            var command = try Suite.parseAsRoot(normalized)
             if var registered = command as? RegistryCommand {
                 try registered.run(registry: registry, console: console)
             } else {
@@ -101,6 +109,10 @@ public enum SuiteMain {
             console.err("Error: \(error.message)\n")
             return error.exitCode
         } catch {
+            if let better = UnknownOption.message(for: error, arguments: arguments, registry: registry) {
+                console.err("Error: \(better)\n")
+                return SuiteExitCode.usage
+            }
             let code = Suite.exitCode(for: error)
             let message = Suite.fullMessage(for: error)
             if code == .success {
@@ -125,7 +137,7 @@ enum Arguments {
     /// taking `-1` for an option and reporting a missing value; and a first word that is not a
     /// command refused naming the commands (the default command `run` takes no words).
     static func normalized(_ arguments: [String]) throws -> [String] {
-        if let first = arguments.first, !first.hasPrefix("-"), !(commands + ["help", "_worker"]).contains(first) {
+        if let first = arguments.first, !first.hasPrefix("-"), !(commands + ["help", "_worker", "_docs"]).contains(first) {
             throw SuiteError("'\(InputLimits.quote(first))' is not a command; the commands are \(commands.joined(separator: ", ")) "
                 + "(run is the default: suite --problem P --optimizer O)", exitCode: SuiteExitCode.usage)
         }
@@ -181,14 +193,15 @@ struct Suite: ParsableCommand {
         abstract: "Descent: run optimizers on test problems with certified optima and write convergence tables.",
         discussion: """
             Examples:
-              suite --all                                   every optimizer on every problem
-              suite --problem rosenbrock --optimizer 'adam(lr=0.01)'
-              suite --problem 'quadratic(n=50,kappa=1e4)' --optimizer gd --optimizer momentum
-              suite --problem logistic --optimizer 'adam(lr=0.01) + clip(norm=1) + cosine(steps=2000)'
-              suite --problem logistic --optimizer sgd --batch-size 32 --seed 3
-              suite list                                    problems, optimizers and their parameters
+              suite --problem rosenbrock --optimizer adam --optimizer momentum
+              suite --problem rosenbrock --optimizer 'adam(lr=0.01,beta1=0.8)'
+              suite --problem 'quadratic(n=50,kappa=1e4)' --optimizer gd --optimizer nag
+              suite --problem logistic --optimizer 'adam(lr=0.01) + cosine(steps=2000)'
+              suite --problem logistic --optimizer sgd --batch-size 32 --seeds 5
+              suite --all       every optimizer on every problem: the headline run
+              suite list        problems, optimizers and their parameters
             """,
-        subcommands: [RunCommand.self, ReportCommand.self, DiffCommand.self, MergeCommand.self, ListCommand.self, ReferenceCommand.self, WorkerCommand.self],
+        subcommands: [RunCommand.self, ReportCommand.self, DiffCommand.self, MergeCommand.self, ListCommand.self, ReferenceCommand.self, WorkerCommand.self, DocsCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

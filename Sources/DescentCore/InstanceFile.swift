@@ -91,7 +91,7 @@ public struct InstanceFile: Sendable, Equatable {
                 parameters.append(entry)
             } else {
                 guard ["name", "family", "summary", "citation"].contains(key) else {
-                    throw InstanceFileError(path, number, key, "unknown key; valid: name, family, summary, citation, [parameters]")
+                    throw InstanceFileError(path, number, key, "unknown key\(suggestion(key, ["name", "family", "summary", "citation"])); valid: name, family, summary, citation, [parameters]")
                 }
                 guard top[key] == nil else { throw InstanceFileError(path, number, key, "given twice") }
                 guard isString else { throw InstanceFileError(path, number, key, "must be a quoted string") }
@@ -211,7 +211,7 @@ extension Registry {
     public func entry(for file: InstanceFile, folder: String) throws(InstanceFileError) -> ProblemEntry {
         guard let family = problems.first(where: { $0.name == file.family && $0.origin == nil }) else {
             throw InstanceFileError(file.path, file.familyLine, "family",
-                                    "unknown family '\(InputLimits.quote(file.family))'; valid: \(problems.filter { $0.origin == nil }.map(\.name).joined(separator: ", "))")
+                                    "unknown family '\(InputLimits.quote(file.family))'\(suggestion(file.family, problems.filter { $0.origin == nil }.map(\.name))); valid: \(problems.filter { $0.origin == nil }.map(\.name).joined(separator: ", "))")
         }
         guard !problems.contains(where: { $0.name == file.name }) else {
             throw InstanceFileError(file.path, 0, "name", "'\(InputLimits.quote(file.name))' is already registered")
@@ -220,7 +220,7 @@ extension Registry {
         for entry in file.parameters {
             guard let spec = family.parameters.first(where: { $0.name == entry.key }) else {
                 throw InstanceFileError(file.path, entry.line, entry.key,
-                                        "\(family.name) has no such parameter; valid: \(family.parameters.map(\.name).joined(separator: ", "))")
+                                        "\(family.name) has no such parameter\(suggestion(entry.key, family.parameters.map(\.name))); valid: \(family.parameters.map(\.name).joined(separator: ", "))")
             }
             switch spec.defaultValue {
             case .text, .choice:

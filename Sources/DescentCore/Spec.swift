@@ -105,8 +105,12 @@ public enum SpecError: Error, Equatable, CustomStringConvertible, Sendable {
     }
 }
 
+/// ` (did you mean 'x'?)` when a valid name is within edit distance 2 of `name`, else empty: the same
+/// suggestion for a spec, an instance file and the command line's options.
+public func didYouMean(_ name: String, among valid: [String]) -> String { suggestion(name, valid) }
+
 /// ` (did you mean 'x'?)` when a valid name is within edit distance 2 of `name`.
-private func suggestion(_ name: String, _ valid: [String]) -> String {
+func suggestion(_ name: String, _ valid: [String]) -> String {
     let scored = valid.map { ($0, editDistance(name.lowercased(), $0.lowercased())) }
     guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= 2, best.1 < name.count else { return "" }
     return " (did you mean '\(best.0)'?)"

@@ -39,46 +39,60 @@ public enum Markdown {
         }.map(\.element)
     }
 
-    /// `summary.md`: one section and table per problem, problems in the order they first appear; `note`
-    /// (Markdown, e.g. that the results are incomplete) goes right under the heading.
+    /// `summary.md`: how every run ended, as a person reads it. Per problem (in the order they first
+    /// appear), one row per optimizer and batch size, in the order of the problem's table in
+    /// `tables/tables.md` (``ResultTables/ordered(_:measure:)``): its runs (instances × seeds), how many
+    /// ended with each status (a column for each status that occurs anywhere in the file), the median
+    /// final f − f* (‖∇f‖ where f* is unknown), and the reason for skipped or crashed runs; then the
+    /// legend (``Legend``). `note` (Markdown, e.g. that the results are incomplete) goes right under the title.
     public static func summary(_ records: [RunRecord], references: [String: Optimum], note: String = "") -> String {
-        var problems: [String] = []
-        for r in records where !problems.contains(r.problem) { problems.append(r.problem) }
-        var out = "# Descent results\n\n" + note + orderRule + "\n"
-        for problem in problems {
-            let rows = ordered(records.filter { $0.problem == problem })
-            let n = rows.first?.dimension ?? 0
-            out += "\n## \(escape(problem)) (n = \(n))\n\n"
-            if let o = references[problem] {
+        let problems = Grouping.problems(records, references: references)
+        let statuses = RunStatus.allCases.filter { s in records.contains { $0.result.status == s } }
+        let words = Dictionary(uniqueKeysWithValues: Legend.statuses.map { ($0.status, $0.words) })
+        var out = "# Descent results: how every run ended\n\n" + note
+            + "One table per problem, one row per optimizer, in the order of the problem's table in tables/tables.md "
+            + "(most targets reached first). Each status column counts that optimizer's runs (instances × seeds) "
+            + "that ended so; the legend at the end defines every status. Exact values per run: summary.csv; "
+            + "the work to each target: tables/tables.md.\n"
+        for p in problems {
+            let instances = p.instanceCount
+            out += "\n## \(escape(p.problem)) (n = \(p.dimension))\n\n"
+            if let o = p.optimum, instances > 1 {
+                out += "f*: each of the \(instances) instances has its own (\(o.source.rawValue)"
+                    + (o.source == .bestReached ? ": not certified, the lowest f any run here evaluated" : "")
+                    + "; reference.csv lists them).\n\n"
+            } else if let o = p.optimum {
                 out += "f* = \(NumberFormat.scientific(o.value, digits: 6)) (\(o.source.rawValue)"
                 if o.source == .bestReached { out += ": not certified, the lowest f any run here evaluated" }
                 if let g = o.gradientNorm { out += ", ‖∇f(x*)‖ = \(NumberFormat.scientific(g))" }
                 out += ")\n\n"
             } else {
-                out += "f* unknown: the target is on ‖∇f‖.\n\n"
+                out += "f* unknown: the target and the final column are on ‖∇f‖.\n\n"
             }
-            let stochastic = rows.contains { $0.batchSize != nil }
-            let validation = rows.contains { $0.result.validationLoss != nil }
-            out += "| optimizer | status | iterations |" + (stochastic ? " epochs |" : "") + " f − f* | ‖∇f‖ |"
-                + (validation ? " validation loss | validation accuracy |" : "") + "\n"
-            out += "|---|---|---:|" + (stochastic ? "---:|" : "") + "---:|---:|" + (validation ? "---:|---:|" : "") + "\n"
-            for r in rows {
-                if r.result.status == .skipped {
-                    out += "| \(escape(r.optimizer)) | \(escape(r.result.statusDescription)) | – |" + (stochastic ? " – |" : "")
-                        + " – | – |" + (validation ? " – | – |" : "") + "\n"
-                    continue
+            let error = p.optimum == nil ? "median final ‖∇f‖" : "median final f − f*"
+            let notes = p.groups.contains { g in g.runs.contains { $0.result.status == .skipped || $0.result.status == .crashed } }
+            out += "| optimizer | runs |" + statuses.map { " \(words[$0]!) |" }.joined() + " \(error) |" + (notes ? " note |" : "") + "\n"
+            out += "|---|---:|" + String(repeating: "---:|", count: statuses.count) + "---:|" + (notes ? "---|" : "") + "\n"
+            for g in ResultTables.ordered(p.groups, measure: p.defaultMeasure) {
+                var row = "| \(escape(ResultTables.rowLabel(g))) | \(g.runs.count) |"
+                for s in statuses {
+                    let k = g.runs.filter { $0.result.status == s }.count
+                    row += k == 0 ? " · |" : " \(k) |"
                 }
-                let sub = r.result.suboptimality.map { NumberFormat.scientific($0) } ?? "–"
-                out += "| \(escape(r.optimizer)) | \(escape(r.result.statusDescription)) | \(r.result.iterations) |"
-                    + (stochastic ? " \(NumberFormat.fixed(r.result.epochs)) |" : "")
-                    + " \(sub) | \(NumberFormat.scientific(r.result.gradientNorm)) |"
-                if validation {
-                    out += " \(r.result.validationLoss.map { NumberFormat.scientific($0) } ?? "–") |"
-                        + " \(r.result.validationAccuracy.map { NumberFormat.fixed($0) } ?? "–") |"
+                row += " \(g.finalError.map { NumberFormat.scientific($0.median) } ?? "–") |"
+                if notes {
+                    var reasons: [String] = []
+                    for r in g.runs where r.result.status == .skipped || r.result.status == .crashed {
+                        let text = r.result.statusDescription
+                        if !reasons.contains(text) { reasons.append(text) }
+                    }
+                    row += " \(escape(reasons.joined(separator: "; "))) |"
                 }
-                out += "\n"
+                out += row + "\n"
             }
         }
+        out += "\n## Legend\n\n· : no run ended with that status. " + (statuses.isEmpty ? "" : "Statuses (tables/legend.md defines every column of every file):") + "\n\n"
+            + Legend.statusTable
         return out
     }
 

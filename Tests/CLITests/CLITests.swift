@@ -239,8 +239,8 @@ struct ChainCLITests {
         #expect(FileManager.default.fileExists(atPath: "\(output)/traces/logistic_samples=100/sgd_lr=0.1-batch10-seed2.csv"))
         #expect(!FileManager.default.fileExists(atPath: "\(output)/traces/parabola"))
         let markdown = try String(contentsOfFile: "\(output)/summary.md", encoding: .utf8)
-        #expect(markdown.contains("| sgd(lr=0.1) | skipped: --batch-size needs a finite-sum problem; this one is not |"))
-        #expect(markdown.contains("| iterations | epochs |"))
+        #expect(markdown.contains("| sgd(lr=0.1) (B=10) | 1 | · | 1 | – | skipped: --batch-size needs a finite-sum problem; this one is not |"))
+        #expect(markdown.contains("| optimizer | runs | max iterations | skipped | median final f − f* | note |"))
     }
 
     @Test("an optimizer that needs a Hessian is skipped, with the reason, where there is none")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Slurm test CI runs (README: Running on Slurm): starts a single-node Slurm on this machine
+# The Slurm test CI runs (documentation: Clusters and Slurm): starts a single-node Slurm on this machine
 # (munge, slurmctld and slurmd as root, a generated slurm.conf), then
 #   1. runs a small tuned, multi-instance matrix locally and as 3 shards + a merge job through
 #      scripts/slurm/submit.sh, and requires `suite diff --strict` to find the two folders equal;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a suite matrix on Slurm: a job array of N shards (`suite --shard K/N`) and a merge job that
-# waits for all of them (afterany) and runs `suite merge`. README: Running on Slurm.
+# waits for all of them (afterany) and runs `suite merge`. Documentation: Clusters and Slurm.
 #
 #   scripts/slurm/submit.sh -n N -o OUT [-s SHARDS] [-b "SBATCH OPTIONS"] -- SUITE_ARGUMENT ...
 #

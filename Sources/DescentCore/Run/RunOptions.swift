@@ -1,4 +1,4 @@
-/// Stopping rules, sampling and logging for one run. Defaults are documented in the README.
+/// Stopping rules, sampling and logging for one run. Defaults are documented in the command-line reference (Descent.docc).
 public struct RunOptions: Sendable, Equatable {
     /// Wall-clock seconds one run may take (checked every iteration; `nil` for no limit).
     public var timeLimit: Double? = nil

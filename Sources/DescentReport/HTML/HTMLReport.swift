@@ -176,8 +176,8 @@ public enum HTMLReport {
                              set.conditionNumbers[key].map { NumberFormat.scientific($0) } ?? "–"])
             }
         }
-        return "<p class=\"caption\">Every instance's reference optimum and how it was certified (reference.csv; the README's "
-            + "Certified reference optima). best_reached: the lowest f any run of the invocation evaluated (non-convex problems).</p>\n"
+        return "<p class=\"caption\">Every instance's reference optimum and how it was certified (reference.csv; the documentation's "
+            + "Problems, Certified reference optima). best_reached: the lowest f any run of the invocation evaluated (non-convex problems).</p>\n"
             + plainTable(header, rows, numeric: [1, 2, 4, 5, 6, 7])
     }
 
@@ -187,7 +187,7 @@ public enum HTMLReport {
         for p in problems {
             for g in p.groups { rows.append([p.problem, ResultTables.rowLabel(g), g.isSkipped ? g.runs[0].result.statusDescription : g.statusText]) }
         }
-        return "<p class=\"caption\">The status of every run (README: How a run ends), counted over instances or seeds.</p>\n"
+        return "<p class=\"caption\">The status of every run (documentation: Output files, How a run ends), counted over instances or seeds.</p>\n"
             + plainTable(["problem", "optimizer", "how the runs ended"], rows, numeric: [])
     }
 

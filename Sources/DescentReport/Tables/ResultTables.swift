@@ -212,7 +212,7 @@ public enum ResultTables {
         if manyRuns { columns.append(Table.Column("targets reached", inLaTeX: false)) }
         columns += [Table.Column("converged", latex: "conv."), Table.Column("diverged", latex: "div."),
                     Table.Column("median work ratio", latex: "work ratio")]
-        var caption = "Over \(problemCount) problems, each optimizer counted only on the problems it ran on (problems, prob.). Score: "
+        var caption = "Over \(problemCount) problem\(problemCount == 1 ? "" : "s"), each optimizer counted only on the problems it ran on (problems, prob.). Score: "
             + (manyRuns ? "runs reaching, as a percentage: runs that reached a target, of its runs × 8 targets. "
                 : "targets reached, as a percentage: (problem, target) pairs its run reached, of those it attempted. ")
         if manyRuns { caption += "Targets reached (tables.md): (problem, target) pairs every run reached. " }

@@ -122,7 +122,7 @@ public enum TuningTables {
         }
         grid.sort()
         var files: [(String, String)] = []
-        var md = "# Learning-rate sensitivity\n\nThe protocol of `suite --tune` (README: Learning-rate tuning). Run \(hash).\n"
+        var md = "# Learning-rate sensitivity\n\nThe protocol of `suite --tune` (documentation: The protocol, Learning-rate tuning). Run \(hash).\n"
         let stems = stems ?? ReportFiles.stems(problems)
         for problem in problems {
             let stem = stems[problem] ?? ReportFiles.fileName(problem)
