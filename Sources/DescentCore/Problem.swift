@@ -120,20 +120,12 @@ extension Problem {
 }
 
 /// A problem whose x₀ is a random draw (a network's initialization). With `--seeds N`, run seed s
-/// starts from `initialPoint(seed: s)`, so the spread covers initializations as well as batch orders;
-/// ``Problem/initialPoint()`` is the draw for the instance's own seed (the first run seed).
+/// starts from `initialPoint(seed: s)` (``ProblemInstance/forRun(seed:)``), so the spread covers
+/// initializations as well as batch orders; ``Problem/initialPoint()`` is the draw for the
+/// instance's own seed (the first run seed).
 public protocol RandomInitialization: Problem {
     /// x₀ drawn from `seed`.
     func initialPoint(seed: UInt64) -> [Double]
-}
-
-extension ProblemInstance {
-    /// The problem as run seed `runSeed` runs it: from its own x₀ draw when it has random
-    /// initialization (``RandomInitialization``), else unchanged.
-    public func forRun(seed runSeed: UInt64) -> any Problem {
-        guard let random = problem as? any RandomInitialization, runSeed != seed else { return problem }
-        return restarted(problem, at: random.initialPoint(seed: runSeed))
-    }
 }
 
 /// A problem with an exact Hessian.

@@ -131,13 +131,12 @@ public enum BuiltinProblems {
         if let i = a.firstIndex(where: { !($0 > 0) }) {
             throw .invalid(owner: owner, "a: \(p.text("a")) value \(i) is \(a[i]); every aᵢ must be > 0 (a strongly convex quadratic)")
         }
-        let problem = Quadratic(diagonal: a, linear: b)
-        guard p.text("x0") != "-" else { return problem }
+        guard p.text("x0") != "-" else { return Quadratic(diagonal: a, linear: b) }
         let x0 = try vector(p, "x0", owner: owner)
         guard x0.count == a.count else {
             throw .invalid(owner: owner, "x0: \(p.text("x0")) has \(x0.count) values; a has \(a.count)")
         }
-        return Restarted(problem, start: x0)
+        return Quadratic(diagonal: a, linear: b, start: x0)
     }
 
     /// The values of the array file named by parameter `key` (one column).
