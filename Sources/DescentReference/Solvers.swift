@@ -20,19 +20,19 @@ public struct Newton: Solver, Configurable {
     /// c₁ = 10⁻⁴.
     public init() {}
 
-    public func solve(problem: any Problem, from start: [Double], optimalValue: Double?, options: RunOptions) -> RunResult {
+    public func solve(problem: any Problem, from start: consuming [Double], optimalValue: Double?, options: RunOptions) -> RunResult {
         guard let twice = problem as? any TwiceDifferentiable else {
             return .skipped("needs a Hessian; the problem has none", optimalValue: optimalValue)
         }
         guard twice.dimension <= Reference.newtonDimensionLimit else {
             return .skipped("dense Hessian limited to n <= \(Reference.newtonDimensionLimit)", optimalValue: optimalValue)
         }
-        return run(twice, start, optimalValue, options)
+        return run(twice, consume start, optimalValue, options)
     }
 
-    private func run<P: TwiceDifferentiable>(_ problem: P, _ start: [Double], _ fStar: Double?, _ options: RunOptions) -> RunResult {
+    private func run<P: TwiceDifferentiable>(_ problem: P, _ start: consuming [Double], _ fStar: Double?, _ options: RunOptions) -> RunResult {
         let n = problem.dimension
-        var monitor = IterationMonitor(problem: problem, from: start, fStar: fStar, options: options)
+        var monitor = IterationMonitor(problem: problem, from: consume start, fStar: fStar, options: options)
         let h = Vector(count: n * n), p = Vector(count: n), trial = Vector(count: n)
         let workspace = CholeskyWorkspace(dimension: n)
         var hessians = 0

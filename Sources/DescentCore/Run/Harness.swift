@@ -23,21 +23,22 @@ public enum Harness {
     /// Runs a configured optimizer (a step-wise rule or a solver) on `problem` from `start` (x₀, n
     /// values): the starting point belongs to the run, as in Optim.jl's `optimize(f, x0)`;
     /// ``ProblemInstance/forRun(seed:)`` gives an instance's x₀ for a run seed.
-    public static func run(problem: any Problem, from start: [Double], method: ConfiguredOptimizer.Method, optimalValue: Double?,
-                           options: RunOptions = RunOptions()) -> RunResult {
+    /// The run owns `start`: it is freed once copied into the iterate (one vector less at the peak).
+    public static func run(problem: any Problem, from start: consuming [Double], method: ConfiguredOptimizer.Method,
+                           optimalValue: Double?, options: RunOptions = RunOptions()) -> RunResult {
         switch method {
-        case .stepwise(let rule): return run(problem: problem, from: start, optimizer: rule, optimalValue: optimalValue, options: options)
-        case .solver(let solver): return solver.solve(problem: problem, from: start, optimalValue: optimalValue, options: options)
+        case .stepwise(let rule): return run(problem: problem, from: consume start, optimizer: rule, optimalValue: optimalValue, options: options)
+        case .solver(let solver): return solver.solve(problem: problem, from: consume start, optimalValue: optimalValue, options: options)
         }
     }
 
     /// Runs `optimizer` on `problem` from `start` (x₀, n values); `optimalValue` is the reference f*.
-    public static func run(problem: any Problem, from start: [Double], optimizer: any UpdateRule, optimalValue: Double?,
+    public static func run(problem: any Problem, from start: consuming [Double], optimizer: any UpdateRule, optimalValue: Double?,
                            options: RunOptions = RunOptions()) -> RunResult {
         if options.batchSize != nil, let finiteSum = problem as? any FiniteSumProblem {
-            return runStochastic(finiteSum, start, optimizer, optimalValue, options)
+            return runStochastic(finiteSum, consume start, optimizer, optimalValue, options)
         }
-        return runFullBatch(problem, start, optimizer, optimalValue, options)
+        return runFullBatch(problem, consume start, optimizer, optimalValue, options)
     }
 
     /// Runs a configured optimizer on `problem` from its standard starting point (``Problem/initialPoint()``).
@@ -52,9 +53,9 @@ public enum Harness {
         run(problem: problem, from: problem.initialPoint(), optimizer: optimizer, optimalValue: optimalValue, options: options)
     }
 
-    private static func runFullBatch<P: Problem, O: UpdateRule>(_ problem: P, _ start: [Double], _ optimizer: O, _ fStar: Double?,
-                                                               _ options: RunOptions) -> RunResult {
-        var monitor = IterationMonitor(problem: problem, from: start, fStar: fStar, options: options)
+    private static func runFullBatch<P: Problem, O: UpdateRule>(_ problem: P, _ start: consuming [Double], _ optimizer: O,
+                                                               _ fStar: Double?, _ options: RunOptions) -> RunResult {
+        var monitor = IterationMonitor(problem: problem, from: consume start, fStar: fStar, options: options)
         monitor.samplesPerEpoch = (problem as? any FiniteSumProblem)?.sampleCount ?? 1
         // The strategy (the rule's state) is freed before the result copies x: one vector less at the peak.
         if let (separable, elementwise) = tiling(problem, optimizer) {
@@ -73,9 +74,9 @@ public enum Harness {
         return monitor.result()
     }
 
-    private static func runStochastic<P: FiniteSumProblem, O: UpdateRule>(_ problem: P, _ start: [Double], _ optimizer: O,
+    private static func runStochastic<P: FiniteSumProblem, O: UpdateRule>(_ problem: P, _ start: consuming [Double], _ optimizer: O,
                                                                          _ fStar: Double?, _ options: RunOptions) -> RunResult {
-        var monitor = IterationMonitor(problem: problem, from: start, fStar: fStar, options: options)
+        var monitor = IterationMonitor(problem: problem, from: consume start, fStar: fStar, options: options)
         monitor.samplesPerEpoch = problem.sampleCount
         var strategy = StochasticStepping(problem, optimizer, options)
         drive(&strategy, &monitor)

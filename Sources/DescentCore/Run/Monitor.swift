@@ -5,7 +5,7 @@
 /// run loop checks with, and returns the monitor's result.
 public protocol Solver: Sendable {
     /// Minimizes `problem` from `start` (x₀, n values) under `options`.
-    func solve(problem: any Problem, from start: [Double], optimalValue: Double?, options: RunOptions) -> RunResult
+    func solve(problem: any Problem, from start: consuming [Double], optimalValue: Double?, options: RunOptions) -> RunResult
 }
 
 extension Solver {
