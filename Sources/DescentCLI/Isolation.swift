@@ -276,8 +276,8 @@ struct WorkerCommand: ParsableCommand, RegistryCommand {
                                      checkEvery: checkEvery, timeLimit: timeLimit,
                                      cancellation: interruption, observer: RowObserver { sink.append($0) })
             if let mu = strongConvexity, let l = smoothness { options.curvature = Curvature(strongConvexity: mu, smoothness: l) }
-            let outcome = Harness.run(problem: instance.forRun(seed: runSeed ?? seed), method: configured.method, optimalValue: fStar,
-                                      options: options)
+            let outcome = Harness.run(problem: instance.problem, from: instance.forRun(seed: runSeed ?? seed), method: configured.method,
+                                      optimalValue: fStar, options: options)
             sink.close()
             if outcome.status == .interrupted { Signals.endByReceivedSignal() }
             let record = RunRecord(problem: instance.label, dimension: instance.problem.dimension, optimizer: configured.label,

@@ -46,7 +46,7 @@ enum References {
             }
             do {
                 let deadline = timeLimit.map { ContinuousClock.now + .milliseconds(Int64(($0 * 1000).rounded(.up))) }
-                let optimum = try Reference.optimum(of: instance.problem, label: instance.label, deadline: deadline)
+                let optimum = try Reference.optimum(of: instance, deadline: deadline)
                 references[instance.referenceKey] = optimum
                 if let key { cache?.store(optimum, key: key) }
             } catch {

@@ -385,9 +385,9 @@ struct RunCommand: ParsableCommand, RegistryCommand {
                                             problemsFolder: problemsFolder)
                         for (i, r) in zip(pending, ProcessIsolation.run(job, scratch: journal.scratch("\(instance.label)\u{1}trial \(t)"))) { outcomes[i] = r }
                     } else {
-                        let problem = instance.forRun(seed: runSeed)
                         for i in pending where !interruption.isSet {
-                            outcomes[i] = Harness.run(problem: problem, method: optimizers[i].method, optimalValue: fStar, options: options)
+                            outcomes[i] = Harness.run(problem: instance.problem, from: instance.forRun(seed: runSeed),
+                                                      method: optimizers[i].method, optimalValue: fStar, options: options)
                         }
                     }
                     var lines: [String] = []

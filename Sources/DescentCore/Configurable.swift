@@ -39,21 +39,22 @@ public struct Hyperparameter<Owner: Configurable> {
     let summary: String
     let constraint: Constraint
     let choices: [String]
+    let isPath: Bool
     let setter: Setter
 
     /// A real-valued hyperparameter stored at `keyPath`.
     public init(_ name: String, _ keyPath: WritableKeyPath<Owner, Double>, _ summary: String, _ constraint: Constraint = .any) {
-        self.name = name; self.summary = summary; self.constraint = constraint; choices = []; setter = .real(keyPath)
+        self.name = name; self.summary = summary; self.constraint = constraint; choices = []; isPath = false; setter = .real(keyPath)
     }
 
     /// An integer hyperparameter stored at `keyPath`.
     public init(_ name: String, _ keyPath: WritableKeyPath<Owner, Int>, _ summary: String, _ constraint: Constraint = .any) {
-        self.name = name; self.summary = summary; self.constraint = constraint; choices = []; setter = .integer(keyPath)
+        self.name = name; self.summary = summary; self.constraint = constraint; choices = []; isPath = false; setter = .integer(keyPath)
     }
 
     /// A flag stored at `keyPath`.
     public init(_ name: String, _ keyPath: WritableKeyPath<Owner, Bool>, _ summary: String) {
-        self.name = name; self.summary = summary; constraint = .any; choices = []; setter = .flag(keyPath)
+        self.name = name; self.summary = summary; constraint = .any; choices = []; isPath = false; setter = .flag(keyPath)
     }
 
     /// A choice among the cases of a string-backed enum stored at `keyPath` (e.g. a convention).
@@ -63,6 +64,7 @@ public struct Hyperparameter<Owner: Configurable> {
         self.summary = summary
         constraint = .any
         choices = C.allCases.map(\.rawValue)
+        isPath = false
         setter = .choice(get: { $0[keyPath: keyPath].rawValue },
                          set: { owner, raw in if let c = C(rawValue: raw) { owner[keyPath: keyPath] = c } })
     }
@@ -70,6 +72,7 @@ public struct Hyperparameter<Owner: Configurable> {
     /// The `index`-th `@Parameter` declaration of `Owner`.
     init(declared spec: ParameterSpec, at index: Int) {
         name = spec.name; summary = spec.summary; constraint = spec.constraint; choices = spec.choices
+        isPath = spec.isPath
         setter = .declared(index: index)
     }
 
@@ -105,7 +108,7 @@ public struct Hyperparameter<Owner: Configurable> {
     }
 
     func spec(defaults: Owner) -> ParameterSpec {
-        ParameterSpec(name, default: value(of: defaults), summary, constraint, choices: choices)
+        ParameterSpec(name, default: value(of: defaults), summary, constraint, choices: choices, isPath: isPath)
     }
 }
 
@@ -120,16 +123,27 @@ struct Configured<Owner: Configurable> {
         let hyperparameters = Owner.hyperparameters
         let specs = hyperparameters.map { $0.spec(defaults: defaults) }
         let set = try ParameterSet.resolve(spec, against: specs, owner: name)
+        let value = try build(Dictionary(uniqueKeysWithValues: zip(specs.map(\.name), set.values)), defaults: defaults, name: name)
+        return Configured(value: value, parameters: set, label: set.label(name: name))
+    }
+
+    /// `Owner` with the hyperparameters named in `values` set to them (the others as in `defaults`),
+    /// validated: `init()` run with the values in place for `@Parameter` declarations, else each
+    /// key path set in display order.
+    static func build(_ values: [String: ParameterValue], defaults: Owner, name: String) throws(SpecError) -> Owner {
+        let hyperparameters = Owner.hyperparameters
         var value = defaults
         if hyperparameters.contains(where: \.isDeclared) {
             // Declared once: init() with every value in place (an alias's defaults are among them).
             precondition(hyperparameters.allSatisfy(\.isDeclared), "\(name): mixes @Parameter and key-path hyperparameters")
-            value = DeclarationContext.making(Dictionary(uniqueKeysWithValues: zip(specs.map(\.name), set.values))) { Owner() }
+            var all = Dictionary(uniqueKeysWithValues: hyperparameters.map { ($0.name, $0.value(of: defaults)) })
+            all.merge(values) { _, given in given }
+            value = DeclarationContext.making(all) { Owner() }
         } else {
-            for (h, v) in zip(hyperparameters, set.values) { h.apply(v, to: &value) }
+            for h in hyperparameters { if let v = values[h.name] { h.apply(v, to: &value) } }
         }
         try value.validate()
-        return Configured(value: value, parameters: set, label: set.label(name: name))
+        return value
     }
 
     /// Whether running `init()` with `value`'s declared parameters gives `value` back: false when

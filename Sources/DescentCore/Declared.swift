@@ -42,11 +42,15 @@ public protocol ParameterRepresentable: Sendable {
     init?(parameterValue value: ParameterValue)
     /// The valid values of a choice; empty for the other kinds.
     static var choices: [String] { get }
+    /// Whether the value names a file (instance files resolve it against their folder).
+    static var isPath: Bool { get }
 }
 
 extension ParameterRepresentable {
     /// No choices.
     public static var choices: [String] { [] }
+    /// Not a file.
+    public static var isPath: Bool { false }
 }
 
 extension ParameterRepresentable where Self: RawRepresentable & CaseIterable, RawValue == String {
@@ -120,7 +124,7 @@ final class DeclarationContext: @unchecked Sendable {
     func declare<V: ParameterRepresentable>(_ name: String, _ value: V, _ summary: String, _ constraint: Constraint) -> V {
         guard let values else {
             precondition(!declared.contains { $0.name == name }, "parameter '\(name)' is declared twice")
-            declared.append(ParameterSpec(name, default: value.parameterValue, summary, constraint, choices: V.choices))
+            declared.append(ParameterSpec(name, default: value.parameterValue, summary, constraint, choices: V.choices, isPath: V.isPath))
             return value
         }
         guard let given = values[name] else { return value }

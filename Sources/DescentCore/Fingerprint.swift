@@ -70,7 +70,7 @@ public enum Fingerprint {
         let problem = instance.problem
         let n = problem.dimension
         field("n=\(n)")
-        let x0 = problem.initialPoint()
+        let x0 = instance.initialPoint()
         field("x0=\(x0.count)")
         x0.forEach { hash.combine($0) }
         let g = Vector(count: n)

@@ -42,19 +42,20 @@ extension Registry {
         precondition(index >= 0, "instance indices start at 0")
         guard index > 0 else { return base }
         let instanceSeed = Instances.seed(seed, instance: index)
-        let problem: any Problem
+        var problem = base.problem
+        let start: [Double]?
         if base.seed != nil {
             guard let entry = problems.first(where: { $0.name == base.family }) else {
                 throw .unknownName(kind: "problem", name: base.family, valid: problems.map(\.name))
             }
-            problem = try entry.makeProblem(base.parameters, instanceSeed)
-        } else if let random = base.problem as? any RandomInitialization {
-            problem = restarted(base.problem, at: random.initialPoint(seed: instanceSeed))
+            (problem, start) = try entry.makeProblem(base.parameters, instanceSeed)
+        } else if base.givenStart == nil, let random = base.problem as? any RandomInitialization {
+            start = random.initialPoint(seed: instanceSeed)
         } else {
-            problem = restarted(base.problem, at: Instances.perturbedStart(base.problem.initialPoint(), seed: seed, instance: index))
+            start = Instances.perturbedStart(base.initialPoint(), seed: seed, instance: index)
         }
         let out = ProblemInstance(label: base.label, family: base.family, parameters: base.parameters,
-                                  seed: base.seed.map { _ in instanceSeed }, problem: problem, index: index)
+                                  seed: base.seed.map { _ in instanceSeed }, problem: problem, index: index, start: start)
         try out.validate()
         return out
     }

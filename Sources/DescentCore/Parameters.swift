@@ -195,3 +195,43 @@ public struct ParameterSet: Sendable, Equatable {
         return ParameterSet(specs: specs, values: values)
     }
 }
+
+extension String: ParameterRepresentable {
+    /// A text value (a column name, a list of widths).
+    public var parameterValue: ParameterValue { .text(self) }
+    /// The text of `value`.
+    public init?(parameterValue value: ParameterValue) {
+        guard case .text(let t) = value else { return nil }
+        self = t
+    }
+}
+
+/// A parameter that names a file (`data=wine.csv`, `x=X.npy`): an instance file resolves a relative
+/// path against its own folder, and the file's bytes are part of the problem's fingerprint.
+/// `-` names no file.
+public struct FilePath: ParameterRepresentable, Equatable, ExpressibleByStringLiteral, CustomStringConvertible {
+    /// The path as given (`-`: none).
+    public var path: String
+
+    /// The file at `path`.
+    public init(_ path: String) { self.path = path }
+    /// The file at `value`.
+    public init(stringLiteral value: String) { path = value }
+
+    /// No file: `-`.
+    public static let none = FilePath("-")
+    /// Whether a file is named.
+    public var isGiven: Bool { path != "-" }
+    /// The path.
+    public var description: String { path }
+
+    /// Names a file.
+    public static var isPath: Bool { true }
+    /// A text value.
+    public var parameterValue: ParameterValue { .text(path) }
+    /// The path of `value`.
+    public init?(parameterValue value: ParameterValue) {
+        guard case .text(let t) = value else { return nil }
+        path = t
+    }
+}

@@ -45,14 +45,27 @@ public struct Optimum: Sendable, Equatable {
 
 /// A smooth objective f: ℝⁿ → ℝ with an exact gradient.
 ///
+/// An author writes ``dimension``, ``initialPoint()``, ``value(at:)`` and
+/// ``valueAndGradient(at:gradient:)``, indexing the ``Vector``s like arrays, and nothing about SIMD
+/// or pointers (a least-squares problem writes its residuals instead, through `Residuals` in
+/// DescentProblems). Capabilities are protocols a problem adds when it has them: an exact Hessian
+/// (``TwiceDifferentiable``), a finite sum (``FiniteSumProblem``), held-out scores
+/// (``ValidationMetrics``). The fast paths (``FusedGradientNorm``, ``SeparableProblem``,
+/// `AffineGradientProblem`) are opt-in, for performance authors; a problem without them runs on
+/// the same loop, with the same results.
+///
 /// Implementations write the gradient into a caller-owned ``Vector`` and must not
 /// allocate in ``valueAndGradient(at:gradient:)``: the harness calls it once per step.
-/// Problem instances are immutable values, safe to share between threads.
+/// Problem instances are immutable values, safe to share between threads. The parameters of a
+/// family of problems are declared with ``ProblemFamily``.
 public protocol Problem: Sendable {
     /// The number of variables n.
     var dimension: Int { get }
 
-    /// The standard starting point x₀ (allocates; called once per run).
+    /// The standard starting point x₀, as the problem's definition gives it (MGH's x₀; zeros for a
+    /// regression). A run starts where it is told (``Harness/run(problem:from:method:optimalValue:options:)``):
+    /// here unless the instance was given another x₀ (``ProblemInstance/forRun(seed:)``). Allocates;
+    /// called once per run.
     func initialPoint() -> [Double]
 
     /// Returns f(x).
@@ -70,15 +83,17 @@ extension Problem {
     public var analyticOptimum: Optimum? { nil }
 }
 
-/// A problem whose gradient pass also sums ‖∇f‖², saving the harness a second pass over the
-/// gradient at every step (for large n, that pass costs as much as the optimizer's step).
+/// Opt-in, for performance authors: a problem whose gradient pass also sums ‖∇f‖², saving the
+/// harness a second pass over the gradient at every step (for large n, that pass costs as much as
+/// the optimizer's step). A problem without it gets the same results from the plain loop.
 public protocol FusedGradientNorm: Problem {
     /// Returns f(x) and Σᵢ gᵢ², and writes g = ∇f(x) into `gradient`. The squares are summed with
     /// ``VectorMath/sum(_:_:)`` or ``VectorMath/sum2(_:_:)`` (deterministic partial sums). Must not allocate.
     func valueGradientAndSquaredNorm(at x: Vector, gradient: Vector) -> (value: Double, squaredNorm: Double)
 }
 
-/// A separable problem: f(x) = Σ_b f_b(x_b) over blocks of consecutive coordinates, so f and ∇f can be
+/// Opt-in, for performance authors (it takes raw pointers and ``VectorMath/Sums``): a separable
+/// problem, f(x) = Σ_b f_b(x_b) over blocks of consecutive coordinates, so f and ∇f can be
 /// computed range by range. The harness then runs a tiled loop: for each cache-sized chunk, the
 /// chunk's gradient into a chunk-sized buffer, the optimizer's step (``ElementwiseRule``), and f and
 /// ‖∇f‖² at the new point, while the chunk is in cache: one pass over memory per iteration, and no
@@ -120,20 +135,12 @@ extension Problem {
 }
 
 /// A problem whose x₀ is a random draw (a network's initialization). With `--seeds N`, run seed s
-/// starts from `initialPoint(seed: s)`, so the spread covers initializations as well as batch orders;
-/// ``Problem/initialPoint()`` is the draw for the instance's own seed (the first run seed).
+/// starts from `initialPoint(seed: s)` (``ProblemInstance/forRun(seed:)``), so the spread covers
+/// initializations as well as batch orders; ``Problem/initialPoint()`` is the draw for the
+/// instance's own seed (the first run seed).
 public protocol RandomInitialization: Problem {
     /// x₀ drawn from `seed`.
     func initialPoint(seed: UInt64) -> [Double]
-}
-
-extension ProblemInstance {
-    /// The problem as run seed `runSeed` runs it: from its own x₀ draw when it has random
-    /// initialization (``RandomInitialization``), else unchanged.
-    public func forRun(seed runSeed: UInt64) -> any Problem {
-        guard let random = problem as? any RandomInitialization, runSeed != seed else { return problem }
-        return restarted(problem, at: random.initialPoint(seed: runSeed))
-    }
 }
 
 /// A problem with an exact Hessian.

@@ -1,4 +1,5 @@
-/// A problem instance ready to run: a ``Problem`` value and the label that names it in tables.
+/// A problem instance ready to run: a ``Problem`` value, the x₀ it starts from and the label that
+/// names it in tables.
 public struct ProblemInstance: Sendable {
     /// `family(k=v,...)` listing the parameters that differ from the defaults.
     public let label: String
@@ -12,20 +13,29 @@ public struct ProblemInstance: Sendable {
     public let problem: any Problem
     /// Which instance of the problem this is (``Instances``): 0 is the problem as selected.
     public let index: Int
+    /// The x₀ this instance was given (`start=`, `start_file=`, an instance's perturbation or draw),
+    /// or `nil`: it starts from the problem's standard point, ``Problem/initialPoint()``.
+    public let givenStart: [Double]?
 
-    /// Creates an instance; `validate()` checks it before it runs.
-    public init(label: String, family: String, parameters: ParameterSet, seed: UInt64?, problem: any Problem, index: Int = 0) {
+    /// Creates an instance; `validate()` checks it before it runs. `start` is its x₀ when it is not
+    /// the problem's standard point.
+    public init(label: String, family: String, parameters: ParameterSet, seed: UInt64?, problem: any Problem, index: Int = 0,
+                start: [Double]? = nil) {
         self.label = label
         self.family = family
         self.parameters = parameters
         self.seed = seed
         self.problem = problem
         self.index = index
+        givenStart = start
     }
+
+    /// The instance's x₀: the given start, else the problem's standard point (allocates).
+    public func initialPoint() -> [Double] { givenStart ?? problem.initialPoint() }
 
     /// Checks that the start point has `dimension` finite values.
     public func validate() throws(SpecError) {
-        let x0 = problem.initialPoint()
+        let x0 = initialPoint()
         guard problem.dimension >= 1 else { throw .invalid(owner: label, "dimension is \(problem.dimension); it must be at least 1") }
         guard x0.count == problem.dimension else {
             throw .invalid(owner: label, "initial point has \(x0.count) values but the dimension is \(problem.dimension)")
@@ -37,6 +47,9 @@ public struct ProblemInstance: Sendable {
 }
 
 /// A registered problem family: its name, documentation, parameters and a factory.
+///
+/// Register a ``ProblemFamily`` type with ``init(_:)``: its parameters are its `@Parameter`
+/// declarations. A problem without parameters registers with ``init(name:summary:parameters:seeded:citation:literatureMinimum:template:make:)``.
 public struct ProblemEntry: Sendable {
     /// The registry name (`rosenbrock`).
     public let name: String
@@ -56,10 +69,16 @@ public struct ProblemEntry: Sendable {
     /// A family with required parameters (a data file): usable by name or from an instance file,
     /// left out of globs and `--all`.
     public let isTemplate: Bool
-    private let make: @Sendable (ParameterSet, UInt64) throws(SpecError) -> any Problem
+    private let make: Factory
 
-    /// Registers a family. `make` receives resolved parameters and the run's seed; it throws
-    /// ``SpecError/invalid(owner:_:)`` for combinations the constraints cannot express.
+    /// What a factory makes from resolved parameters and a seed: the problem, and its x₀ when the
+    /// parameters give one (`nil`: the problem's standard point).
+    typealias Factory = @Sendable (ParameterSet, UInt64) throws(SpecError) -> (problem: any Problem, start: [Double]?)
+
+    /// Registers a family from a factory: the low-level form, for a problem without parameters
+    /// (`{ _, _ in Booth() }`). `make` receives resolved parameters and the run's seed; it throws
+    /// ``SpecError/invalid(owner:_:)`` for combinations the constraints cannot express. A family with
+    /// parameters is a ``ProblemFamily`` registered with ``init(_:)``.
     public init(
         name: String,
         summary: String,
@@ -70,6 +89,14 @@ public struct ProblemEntry: Sendable {
         template: Bool = false,
         make: @escaping @Sendable (ParameterSet, UInt64) throws(SpecError) -> any Problem
     ) {
+        self.init(name: name, summary: summary, parameters: parameters, seeded: seeded, citation: citation,
+                  literatureMinimum: literatureMinimum, template: template, factory: { p, seed throws(SpecError) in
+            (try make(p, seed), nil)
+        })
+    }
+
+    init(name: String, summary: String, parameters: [ParameterSpec], seeded: Bool, citation: String?,
+         literatureMinimum: (value: Double, relativeTolerance: Double)?, template: Bool, factory: @escaping Factory) {
         isTemplate = template
         self.name = name
         self.summary = summary
@@ -77,7 +104,7 @@ public struct ProblemEntry: Sendable {
         self.isSeeded = seeded
         self.citation = citation
         self.literatureMinimum = literatureMinimum
-        self.make = make
+        self.make = factory
     }
 
     /// This family under another name with other defaults (an instance file's entry).
@@ -90,20 +117,23 @@ public struct ProblemEntry: Sendable {
                 if let value = defaults[p.name] { p.defaultValue = value }
                 return p
             },
-            seeded: isSeeded, citation: citation ?? self.citation, literatureMinimum: nil, make: make)
+            seeded: isSeeded, citation: citation ?? self.citation, literatureMinimum: nil, template: false, factory: make)
         entry.origin = origin
         return entry
     }
 
-    /// The family's factory, for ``extended(with:transform:)``.
-    func makeProblem(_ set: ParameterSet, _ seed: UInt64) throws(SpecError) -> any Problem { try make(set, seed) }
+    /// The family's factory, for ``extended(with:start:)`` and ``Registry/instance(_:of:seed:)``.
+    func makeProblem(_ set: ParameterSet, _ seed: UInt64) throws(SpecError) -> (problem: any Problem, start: [Double]?) {
+        try make(set, seed)
+    }
 
     /// Builds and validates the instance that `spec` describes, drawing random data from `seed`.
     public func instantiate(_ spec: Spec, seed: UInt64) throws(SpecError) -> ProblemInstance {
         let set = try ParameterSet.resolve(spec, against: parameters, owner: name)
         let label = set.label(name: name)
+        let made = try make(set, seed)
         let instance = ProblemInstance(label: label, family: name, parameters: set, seed: isSeeded ? seed : nil,
-                                       problem: try make(set, seed))
+                                       problem: made.problem, start: made.start)
         try instance.validate()
         return instance
     }

@@ -41,13 +41,12 @@ public struct LBFGS: Solver, Configurable {
     /// The closure calls a `step` call may make.
     var evaluationsPerCall: Int { maxEval == 0 ? maxIter * 5 / 4 : maxEval }
 
-    public func solve(problem: any Problem, optimalValue: Double?, options: RunOptions) -> RunResult {
-        func open<P: Problem>(_ p: P) -> RunResult { run(p, optimalValue, options) }
-        return open(problem)
+    public func solve(problem: any Problem, from start: consuming [Double], optimalValue: Double?, options: RunOptions) -> RunResult {
+        run(problem, consume start, optimalValue, options)
     }
 
-    private func run<P: Problem>(_ problem: P, _ fStar: Double?, _ options: RunOptions) -> RunResult {
-        var monitor = IterationMonitor(problem: problem, fStar: fStar, options: options)
+    private func run<P: Problem>(_ problem: P, _ start: consuming [Double], _ fStar: Double?, _ options: RunOptions) -> RunResult {
+        var monitor = IterationMonitor(problem: problem, from: consume start, fStar: fStar, options: options)
         let n = problem.dimension
         let memory = LBFGSMemory(dimension: n, capacity: Swift.min(historySize, Swift.max(1, options.maxIterations)))
         let search = lineSearch == .strongWolfe ? WolfeSearch(dimension: n) : nil

@@ -47,6 +47,8 @@ public struct Quadratic: QuadraticProblem, AffineGradientProblem {
     }
     /// x* from the Cholesky solve (rotated instances only).
     private let storedMinimizer: [Double]?
+    /// x₀ given with the arrays (``init(diagonal:linear:start:)``); `nil`: zeros.
+    private var standardStart: [Double]? = nil
 
     /// The largest n of a rotated (dense) instance.
     public static let denseLimit = 2000
@@ -87,9 +89,11 @@ public struct Quadratic: QuadraticProblem, AffineGradientProblem {
     }
 
     /// The diagonal quadratic ½ Σ aᵢxᵢ² − Σ bᵢxᵢ with given a (every aᵢ > 0) and b: a published
-    /// instance reproduced from its arrays. x* = b/a, f* = f(x*).
-    public init(diagonal a: [Double], linear b: [Double]) {
+    /// instance reproduced from its arrays, with its standard x₀ `start` (`nil`: zeros). x* = b/a, f* = f(x*).
+    public init(diagonal a: [Double], linear b: [Double], start: [Double]? = nil) {
         precondition(a.count == b.count && a.allSatisfy { $0 > 0 && $0.isFinite } && b.allSatisfy(\.isFinite))
+        precondition(start == nil || start?.count == a.count, "x₀ must have n = \(a.count) values")
+        standardStart = start
         dimension = a.count
         eigenvalues = a
         matrix = []
@@ -120,7 +124,8 @@ public struct Quadratic: QuadraticProblem, AffineGradientProblem {
     /// L, the largest eigenvalue of A (the gradient's Lipschitz constant).
     public var smoothness: Double { eigenvalues.max() ?? 0 }
 
-    public func initialPoint() -> [Double] { [Double](repeating: 0, count: dimension) }
+    /// The given x₀, else zeros.
+    public func initialPoint() -> [Double] { standardStart ?? [Double](repeating: 0, count: dimension) }
 
     public func value(at x: Vector) -> Double {
         if !isRotated { return diagonal(x, nil).value }

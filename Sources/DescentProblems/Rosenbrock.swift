@@ -29,68 +29,83 @@ public struct ExtendedRosenbrock: TwiceDifferentiable, SeparableProblem {
         valueGradientAndSquaredNorm(at: x, gradient: g).value
     }
 
-    /// One pass over the pairs: f, g = (−400ur − 2(1 − u), 200r) per pair, and Σgᵢ² (pair by pair).
+    /// One pass over the pairs (``pair(_:_:)``): f, g and Σgᵢ² (pair by pair).
     public func valueGradientAndSquaredNorm(at x: Vector, gradient g: Vector) -> (value: Double, squaredNorm: Double) {
         var sums = VectorMath.Sums()
         accumulate(at: x, range: 0..<dimension, gradient: g.pointer, into: &sums)
         return sums.totals
     }
 
+    /// Pair j's term of f and its gradient, written once for every loop below: with u = x₂ⱼ,
+    /// v = x₂ⱼ₊₁ and r = v − u², f_j = 100r² + (1 − u)², ∂f/∂u = −400ur − 2(1 − u), ∂f/∂v = 200r;
+    /// one pair or eight, lane by lane.
+    @inline(__always)
+    static func pair<V: Coordinates>(_ u: V, _ v: V) -> (f: V, gu: V, gv: V) {
+        let r = v - u * u
+        return (100 * r * r + (1 - u) * (1 - u), -400 * u * r - 2 * (1 - u), 200 * r)
+    }
+
+    /// Pairs j…j+7: u = the even coordinates of x[2j ..< 2j + 16], v = the odd ones.
+    @inline(__always)
+    static func load(_ x: UnsafePointer<Double>, pairsFrom j: Int) -> (u: SIMD8<Double>, v: SIMD8<Double>) {
+        let xv = UnsafeRawPointer(x + 2 * j).loadUnaligned(as: SIMD16<Double>.self)
+        return (xv.evenHalf, xv.oddHalf)
+    }
+
+    /// Stores eight pairs' gradients interleaved, (gu₀, gv₀, gu₁, gv₁, …), at `g`.
+    @inline(__always)
+    static func store(_ gu: SIMD8<Double>, _ gv: SIMD8<Double>, to g: UnsafeMutablePointer<Double>) {
+        var gv16 = SIMD16<Double>()
+        gv16.evenHalf = gu
+        gv16.oddHalf = gv
+        UnsafeMutableRawPointer(g).storeBytes(of: gv16, as: SIMD16<Double>.self)
+    }
+
     /// 16 coordinates: 8 pairs, so chunks keep the pair sums' partial-sum lanes.
     public var chunkAlignment: Int { 16 }
 
-    /// The pairs within `range` (which starts and ends on pair boundaries); sums are over pairs.
+    /// The pairs within `range` (which starts and ends on pair boundaries); sums are over pairs:
+    /// blocks of eight pairs, then the ragged end as one more block whose unused lanes add +0.
     public func accumulate(at x: Vector, range: Range<Int>, gradient out: UnsafeMutablePointer<Double>?,
                            into sums: inout VectorMath.Sums) {
         let x = x.pointer, lo = range.lowerBound
         let first = range.lowerBound / 2, last = range.upperBound / 2
         let end = first + ((last - first) & ~7)
         var j = first
-        // Pairs j…j+7 as vectors: u = even coordinates, v = odd ones; lane by lane the scalar formulas.
         while j < end {
-            let xv = UnsafeRawPointer(x + 2 * j).loadUnaligned(as: SIMD16<Double>.self)
-            let u = xv.evenHalf, r = xv.oddHalf - u * u
-            let g0 = -400 * u * r - 2 * (1 - u), g1 = 200 * r
-            if let g = out {
-                var gv = SIMD16<Double>()
-                gv.evenHalf = g0
-                gv.oddHalf = g1
-                UnsafeMutableRawPointer(g + (2 * j - lo)).storeBytes(of: gv, as: SIMD16<Double>.self)
-            }
-            sums.add(100 * r * r + (1 - u) * (1 - u), g0 * g0 + g1 * g1)
+            let (u, v) = Self.load(x, pairsFrom: j)
+            let (f, gu, gv) = Self.pair(u, v)
+            if let g = out { Self.store(gu, gv, to: g + (2 * j - lo)) }
+            sums.add(f, gu * gu + gv * gv)
             j += 8
         }
         var tf = SIMD8<Double>(), tg = SIMD8<Double>()
         while j < last {
-            let u = x[2 * j], r = x[2 * j + 1] - u * u
-            let g0 = -400 * u * r - 2 * (1 - u), g1 = 200 * r
-            out?[2 * j - lo] = g0
-            out?[2 * j + 1 - lo] = g1
-            tf[j - end] = 100 * r * r + (1 - u) * (1 - u)
-            tg[j - end] = g0 * g0 + g1 * g1
+            let (f, gu, gv) = Self.pair(x[2 * j], x[2 * j + 1])
+            out?[2 * j - lo] = gu
+            out?[2 * j + 1 - lo] = gv
+            tf[j - end] = f
+            tg[j - end] = gu * gu + gv * gv
             j += 1
         }
         sums.add(tf, tg)
     }
 
-    /// The gradient of the pairs within `range`, nothing else.
+    /// The gradient of the pairs within `range`, nothing else (the tiled loop's first pass).
     public func gradient(at x: Vector, range: Range<Int>, into g: UnsafeMutablePointer<Double>) {
         let x = x.pointer, lo = range.lowerBound
         var j = range.lowerBound / 2
         let last = range.upperBound / 2
         while j + 8 <= last {
-            let xv = UnsafeRawPointer(x + 2 * j).loadUnaligned(as: SIMD16<Double>.self)
-            let u = xv.evenHalf, r = xv.oddHalf - u * u
-            var gv = SIMD16<Double>()
-            gv.evenHalf = -400 * u * r - 2 * (1 - u)
-            gv.oddHalf = 200 * r
-            UnsafeMutableRawPointer(g + (2 * j - lo)).storeBytes(of: gv, as: SIMD16<Double>.self)
+            let (u, v) = Self.load(x, pairsFrom: j)
+            let (_, gu, gv) = Self.pair(u, v)
+            Self.store(gu, gv, to: g + (2 * j - lo))
             j += 8
         }
         while j < last {
-            let u = x[2 * j], r = x[2 * j + 1] - u * u
-            g[2 * j - lo] = -400 * u * r - 2 * (1 - u)
-            g[2 * j + 1 - lo] = 200 * r
+            let (_, gu, gv) = Self.pair(x[2 * j], x[2 * j + 1])
+            g[2 * j - lo] = gu
+            g[2 * j + 1 - lo] = gv
             j += 1
         }
     }

@@ -4,13 +4,19 @@ import DescentCore
 ///
 /// (0, 0) is a strict saddle (Hessian diag(1, −1)); the minima are (0, ±1) with f* = −¼. From
 /// y₀ = δ small, gradient descent leaves the saddle only as fast as (1 + lr)ᵏδ grows, so momentum's
-/// faster escape shows in the traces.
-public struct Saddle: TwiceDifferentiable {
+/// faster escape shows in the traces. Its own family (`saddle`), with δ its parameter.
+public struct Saddle: TwiceDifferentiable, ProblemFamily {
+    public static let name = "saddle"
+    public static let summary = "½x² − ½y² + ¼y⁴ from (1, δ): strict saddle at 0 next to the start; f* = −¼ at (0, ±1)"
+
     /// δ, the start's distance from the saddle's unstable direction.
-    public let offset: Double
+    @Parameter("offset", "δ, the start's y coordinate") public var offset = 1e-3
+
+    /// The saddle problem started at (1, 0.001).
+    public init() {}
 
     /// The saddle problem started at (1, `offset`).
-    public init(offset: Double = 1e-3) { self.offset = offset }
+    public init(offset: Double) { self.offset = offset }
 
     public var dimension: Int { 2 }
     public func initialPoint() -> [Double] { [1, offset] }

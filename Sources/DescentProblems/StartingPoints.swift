@@ -11,7 +11,7 @@ extension ProblemEntry {
             ParameterSpec("start", default: .text("standard"),
                           "x₀: standard, a number c (every coordinate c), or perturb:σ (standard point + seeded N(0, σ²) noise)"),
             ParameterSpec("start_file", default: .text("-"), "x₀ from a .npy or raw float64 file of n values", isPath: true),
-        ]) { problem, p, seed throws(SpecError) in
+        ]) { problem, given, p, seed throws(SpecError) in
             let n = problem.dimension
             if case .text(let path) = p["start_file"], path != "-" {
                 guard case .text("standard") = p["start"] else {
@@ -30,13 +30,13 @@ extension ProblemEntry {
                 } catch {
                     throw .invalid(owner: owner, "start_file: \(error)")
                 }
-                return restarted(problem, at: file.values)
+                return file.values
             }
-            guard case .text(let text) = p["start"], text != "standard" else { return problem }
-            if let c = Double(text), c.isFinite { return restarted(problem, at: [Double](repeating: c, count: n)) }
+            guard case .text(let text) = p["start"], text != "standard" else { return given }
+            if let c = Double(text), c.isFinite { return [Double](repeating: c, count: n) }
             if text.hasPrefix("perturb:"), let sigma = Double(text.dropFirst(8)), sigma.isFinite, sigma > 0 {
                 var rng = SeededGenerator(seed: seed ^ 0x2545_F491_4F6C_DD1D)
-                return restarted(problem, at: problem.initialPoint().map { $0 + sigma * rng.nextNormal() })
+                return (given ?? problem.initialPoint()).map { $0 + sigma * rng.nextNormal() }
             }
             throw .invalid(owner: owner, "start must be standard, a finite number, or perturb:σ with σ > 0 (perturb:0.1), got '\(text)'")
         }

@@ -10,8 +10,13 @@ public enum Reference {
     /// A reference whose ‖∇f(x*)‖₂ is above this is refused: its f* could mislead every table.
     public static let acceptableGradientNorm = 1e-6
 
+    /// The reference optimum of `instance`: ``optimum(of:from:label:deadline:)`` from its x₀.
+    public static func optimum(of instance: ProblemInstance, deadline: ContinuousClock.Instant? = nil) throws(ReferenceError) -> Optimum {
+        try optimum(of: instance.problem, from: instance.initialPoint(), label: instance.label, deadline: deadline)
+    }
+
     /// The reference optimum of `problem`: the analytic one if the problem has it and it certifies,
-    /// else GSL BFGS2 (+ Newton) from the problem's start point. Either way ‖∇f(x*)‖₂ is evaluated and
+    /// else GSL BFGS2 (+ Newton) from `start` (`nil`: the problem's standard point). Either way ‖∇f(x*)‖₂ is evaluated and
     /// recorded, and the answer is refused unless f*, every coordinate of x* and ‖∇f(x*)‖₂ are finite
     /// and ‖∇f(x*)‖₂ ≤ ``acceptableGradientNorm``. A closed form that fails that (a singular linear
     /// solve: NaN, or a huge w* with a huge gradient) falls back to BFGS2, which certifies f* of a
@@ -19,9 +24,9 @@ public enum Reference {
     ///
     /// The solve stops (``ReferenceError/timeLimit(problem:)``) once `deadline` passes and
     /// (``ReferenceError/evaluationLimit(problem:limit:)``) after ``evaluationLimit`` evaluations.
-    public static func optimum(of problem: any Problem, label: String,
+    public static func optimum(of problem: any Problem, from start: [Double]? = nil, label: String,
                                deadline: ContinuousClock.Instant? = nil) throws(ReferenceError) -> Optimum {
-        var optimum = try locate(problem, label: label, deadline: deadline)
+        var optimum = try locate(problem, start: start ?? problem.initialPoint(), label: label, deadline: deadline)
         if let point = optimum.point {
             optimum.hessianEigenvalues = hessianEigenvalues(of: problem, at: point)
         }
@@ -45,7 +50,7 @@ public enum Reference {
         return (low, high)
     }
 
-    private static func locate(_ problem: any Problem, label: String,
+    private static func locate(_ problem: any Problem, start: [Double], label: String,
                                deadline: ContinuousClock.Instant?) throws(ReferenceError) -> Optimum {
         var closedFormFailure: String? = nil
         if var known = problem.analyticOptimum {
@@ -58,7 +63,6 @@ public enum Reference {
             .uncertified(problem: label, detail: (closedFormFailure.map { $0 + "; " } ?? "") + detail)
         }
         // GSL's BFGS2 does not notice a non-finite f: from such a start it "succeeds" without moving.
-        let start = problem.initialPoint()
         let g0 = Vector(count: problem.dimension)
         let f0 = problem.valueAndGradient(at: Vector(start), gradient: g0)
         guard f0.isFinite, g0.norm().isFinite else {

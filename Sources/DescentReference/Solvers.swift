@@ -20,19 +20,19 @@ public struct Newton: Solver, Configurable {
     /// c₁ = 10⁻⁴.
     public init() {}
 
-    public func solve(problem: any Problem, optimalValue: Double?, options: RunOptions) -> RunResult {
+    public func solve(problem: any Problem, from start: consuming [Double], optimalValue: Double?, options: RunOptions) -> RunResult {
         guard let twice = problem as? any TwiceDifferentiable else {
             return .skipped("needs a Hessian; the problem has none", optimalValue: optimalValue)
         }
         guard twice.dimension <= Reference.newtonDimensionLimit else {
             return .skipped("dense Hessian limited to n <= \(Reference.newtonDimensionLimit)", optimalValue: optimalValue)
         }
-        return run(twice, optimalValue, options)
+        return run(twice, consume start, optimalValue, options)
     }
 
-    private func run<P: TwiceDifferentiable>(_ problem: P, _ fStar: Double?, _ options: RunOptions) -> RunResult {
+    private func run<P: TwiceDifferentiable>(_ problem: P, _ start: consuming [Double], _ fStar: Double?, _ options: RunOptions) -> RunResult {
         let n = problem.dimension
-        var monitor = IterationMonitor(problem: problem, fStar: fStar, options: options)
+        var monitor = IterationMonitor(problem: problem, from: consume start, fStar: fStar, options: options)
         let h = Vector(count: n * n), p = Vector(count: n), trial = Vector(count: n)
         let workspace = CholeskyWorkspace(dimension: n)
         var hessians = 0
@@ -135,9 +135,9 @@ public struct GSLGradientSolver: Solver, Configurable {
     /// BFGS2 with step 0.01 and tol 0.1.
     public init() {}
 
-    public func solve(problem: any Problem, optimalValue: Double?, options: RunOptions) -> RunResult {
-        monitored(problem, optimalValue, options) { (monitor: inout IterationMonitor, objective) throws(GSLError) in
-            let m = try GradientMinimizer(method, objective: objective, start: problem.initialPoint(), initialStep: step,
+    public func solve(problem: any Problem, from start: [Double], optimalValue: Double?, options: RunOptions) -> RunResult {
+        monitored(problem, start, optimalValue, options) { (monitor: inout IterationMonitor, objective) throws(GSLError) in
+            let m = try GradientMinimizer(method, objective: objective, start: start, initialStep: step,
                                           lineSearchTolerance: tol)
             func sync(_ monitor: inout IterationMonitor) {
                 monitor.g.withUnsafeMutableBufferPointer { var s = $0.mutableSpan; m.gradient(into: &s) }
@@ -171,9 +171,9 @@ public struct GSLSimplexSolver: Solver, Configurable {
     /// Edge 1.
     public init() {}
 
-    public func solve(problem: any Problem, optimalValue: Double?, options: RunOptions) -> RunResult {
-        monitored(problem, optimalValue, options) { (monitor: inout IterationMonitor, objective) throws(GSLError) in
-            let m = try SimplexMinimizer(objective: objective, start: problem.initialPoint(), step: step)
+    public func solve(problem: any Problem, from start: [Double], optimalValue: Double?, options: RunOptions) -> RunResult {
+        monitored(problem, start, optimalValue, options) { (monitor: inout IterationMonitor, objective) throws(GSLError) in
+            let m = try SimplexMinimizer(objective: objective, start: start, step: step)
             // GSL's fval means nothing before the first iteration: row 0 is f(x₀), evaluated here.
             let f0 = problem.valueAndGradient(at: monitor.x, gradient: monitor.g)
             monitor.extraFunctionEvaluations = m.functionEvaluations
@@ -190,11 +190,11 @@ public struct GSLSimplexSolver: Solver, Configurable {
     }
 }
 
-/// A GSL solver's run: a monitor and an objective for `problem`; a GSL error ends the run as
-/// `diverged` with GSL's message.
-private func monitored(_ problem: any Problem, _ fStar: Double?, _ options: RunOptions,
+/// A GSL solver's run: a monitor (from `start`) and an objective for `problem`; a GSL error ends the
+/// run as `diverged` with GSL's message.
+private func monitored(_ problem: any Problem, _ start: [Double], _ fStar: Double?, _ options: RunOptions,
                        _ body: (inout IterationMonitor, ProblemObjective) throws(GSLError) -> Void) -> RunResult {
-    var monitor = IterationMonitor(problem: problem, fStar: fStar, options: options)
+    var monitor = IterationMonitor(problem: problem, from: start, fStar: fStar, options: options)
     do {
         try body(&monitor, ProblemObjective(problem))
     } catch {

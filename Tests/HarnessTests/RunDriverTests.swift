@@ -105,7 +105,7 @@ struct RunDriverTests {
     func scriptedStops() {
         let problem = Parabola()
         func run(_ values: [Double], _ options: RunOptions, fStar: Double? = 0) -> RunResult {
-            var monitor = IterationMonitor(problem: problem, fStar: fStar, options: options)
+            var monitor = IterationMonitor(problem: problem, from: problem.initialPoint(), fStar: fStar, options: options)
             monitor.countGradients(1)
             var strategy = Scripted(values: values)
             Harness.drive(&strategy, &monitor)

@@ -1,4 +1,5 @@
 import DescentCore
+import DescentOptimizers
 import DescentProblems
 import DescentTestSupport
 import Foundation
@@ -17,24 +18,35 @@ struct StartingPointTests {
         try Data(values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }).write(to: URL(fileURLWithPath: path))
     }
 
-    @Test("start=c sets every coordinate, and the problem keeps its capabilities and its f*")
+    @Test("start=c sets every coordinate of the instance's x₀; the problem is the family's own, its standard point kept")
     func constant() throws {
-        let plain = try instance("quadratic(n=6,rotated=false,linear=ones)").problem
-        let moved = try instance("quadratic(n=6,rotated=false,linear=ones,start=1.5)").problem
-        #expect(moved.initialPoint() == [Double](repeating: 1.5, count: 6))
-        #expect(moved is any SeparableProblem && moved is any QuadraticProblem && moved.analyticOptimum == plain.analyticOptimum)
-        let x = Vector([0.3, -1, 2, 0, 5, 1e-3])
-        #expect(moved.value(at: x) == plain.value(at: x))
-        let logistic = try instance("logistic(samples=30,features=3,start=0.1)").problem
-        #expect(logistic is any FiniteSumProblem && logistic is any ValidationMetrics && logistic is any TwiceDifferentiable)
-        #expect(try instance("parabola(start=-3)").problem.initialPoint() == [-3])
+        let plain = try instance("quadratic(n=6,rotated=false,linear=ones)")
+        let moved = try instance("quadratic(n=6,rotated=false,linear=ones,start=1.5)")
+        #expect(moved.initialPoint() == [Double](repeating: 1.5, count: 6) && plain.givenStart == nil)
+        #expect(moved.problem.initialPoint() == plain.problem.initialPoint())
+        #expect(moved.problem is Quadratic && moved.problem.analyticOptimum == plain.problem.analyticOptimum)
+        #expect(try instance("logistic(samples=30,features=3,start=0.1)").problem is LogisticRegression)
+        // The parabola's own start is a parameter of the problem: its standard point.
+        let parabola = try instance("parabola(start=-3)")
+        #expect(parabola.problem.initialPoint() == [-3] && parabola.givenStart == nil)
+    }
+
+    @Test("the run starts from the instance's x₀: start=c moves the whole trace, the problem's standard point does not")
+    func runStartsFromGivenPoint() throws {
+        let moved = try instance("rosenbrock(start=2)")
+        let gd = try #require(try Registry(problems: [], optimizers: BuiltinOptimizers.all).selectOptimizers(["gd(lr=1e-4)"]).first)
+        let options = RunOptions(maxIterations: 3, logEvery: 1)
+        let fromGiven = Harness.run(problem: moved.problem, from: moved.forRun(seed: 0), method: gd.method, optimalValue: 0, options: options)
+        let fromStandard = Harness.run(problem: moved.problem, method: gd.method, optimalValue: 0, options: options)
+        #expect(fromGiven.trace.first?.value == 401 && Swift.abs(fromStandard.trace[0].value - 24.2) < 1e-12)
+        #expect(moved.forRun(seed: 5) == [2, 2])
     }
 
     @Test("start=perturb:σ adds seeded N(0, σ²) noise to the standard point: same seed, same x₀")
     func perturbed() throws {
         let spec = "extended-rosenbrock(n=2000,start=perturb:0.1)"
-        let a = try instance(spec, seed: 1).problem.initialPoint(), b = try instance(spec, seed: 1).problem.initialPoint()
-        let c = try instance(spec, seed: 2).problem.initialPoint()
+        let a = try instance(spec, seed: 1).initialPoint(), b = try instance(spec, seed: 1).initialPoint()
+        let c = try instance(spec, seed: 2).initialPoint()
         let standard = ExtendedRosenbrock(dimension: 2000).initialPoint()
         #expect(a == b && a != c)
         let d = zip(a, standard).map { $0 - $1 }
@@ -49,7 +61,7 @@ struct StartingPointTests {
         try write([-1, 2], dir + "/x0.f64")
         try write([1, 2, 3], dir + "/long.f64")
         try write([1, .nan], dir + "/nan.f64")
-        #expect(try instance("rosenbrock(start_file=\(dir)/x0.f64)").problem.initialPoint() == [-1, 2])
+        #expect(try instance("rosenbrock(start_file=\(dir)/x0.f64)").initialPoint() == [-1, 2])
         for (spec, message) in [
             ("rosenbrock(start_file=\(dir)/long.f64)", "long.f64 has 3 values; the problem has n = 2"),
             ("rosenbrock(start_file=\(dir)/nan.f64)", "nan.f64: value 1 (row 1, column 0) is nan"),

@@ -20,27 +20,42 @@
 /// At a checked iterate the monitor applies, in order, divergence, the target, the iteration
 /// budget and stalling, and logs the row if scheduled.
 public enum Harness {
-    /// Runs a configured optimizer (a step-wise rule or a solver) on `problem`.
-    public static func run(problem: any Problem, method: ConfiguredOptimizer.Method, optimalValue: Double?,
-                           options: RunOptions = RunOptions()) -> RunResult {
+    /// Runs a configured optimizer (a step-wise rule or a solver) on `problem` from `start` (x₀, n
+    /// values): the starting point belongs to the run, as in Optim.jl's `optimize(f, x0)`;
+    /// ``ProblemInstance/forRun(seed:)`` gives an instance's x₀ for a run seed.
+    /// The run owns `start`: it is freed once copied into the iterate (one vector less at the peak).
+    public static func run(problem: any Problem, from start: consuming [Double], method: ConfiguredOptimizer.Method,
+                           optimalValue: Double?, options: RunOptions = RunOptions()) -> RunResult {
         switch method {
-        case .stepwise(let rule): return run(problem: problem, optimizer: rule, optimalValue: optimalValue, options: options)
-        case .solver(let solver): return solver.solve(problem: problem, optimalValue: optimalValue, options: options)
+        case .stepwise(let rule): return run(problem: problem, from: consume start, optimizer: rule, optimalValue: optimalValue, options: options)
+        case .solver(let solver): return solver.solve(problem: problem, from: consume start, optimalValue: optimalValue, options: options)
         }
     }
 
-    /// Runs `optimizer` on `problem` from its initial point; `optimalValue` is the reference f*.
-    public static func run(problem: any Problem, optimizer: any UpdateRule, optimalValue: Double?,
+    /// Runs `optimizer` on `problem` from `start` (x₀, n values); `optimalValue` is the reference f*.
+    public static func run(problem: any Problem, from start: consuming [Double], optimizer: any UpdateRule, optimalValue: Double?,
                            options: RunOptions = RunOptions()) -> RunResult {
         if options.batchSize != nil, let finiteSum = problem as? any FiniteSumProblem {
-            return runStochastic(finiteSum, optimizer, optimalValue, options)
+            return runStochastic(finiteSum, consume start, optimizer, optimalValue, options)
         }
-        return runFullBatch(problem, optimizer, optimalValue, options)
+        return runFullBatch(problem, consume start, optimizer, optimalValue, options)
     }
 
-    private static func runFullBatch<P: Problem, O: UpdateRule>(_ problem: P, _ optimizer: O, _ fStar: Double?,
-                                                               _ options: RunOptions) -> RunResult {
-        var monitor = IterationMonitor(problem: problem, fStar: fStar, options: options)
+    /// Runs a configured optimizer on `problem` from its standard starting point (``Problem/initialPoint()``).
+    public static func run(problem: any Problem, method: ConfiguredOptimizer.Method, optimalValue: Double?,
+                           options: RunOptions = RunOptions()) -> RunResult {
+        run(problem: problem, from: problem.initialPoint(), method: method, optimalValue: optimalValue, options: options)
+    }
+
+    /// Runs `optimizer` on `problem` from its standard starting point (``Problem/initialPoint()``).
+    public static func run(problem: any Problem, optimizer: any UpdateRule, optimalValue: Double?,
+                           options: RunOptions = RunOptions()) -> RunResult {
+        run(problem: problem, from: problem.initialPoint(), optimizer: optimizer, optimalValue: optimalValue, options: options)
+    }
+
+    private static func runFullBatch<P: Problem, O: UpdateRule>(_ problem: P, _ start: consuming [Double], _ optimizer: O,
+                                                               _ fStar: Double?, _ options: RunOptions) -> RunResult {
+        var monitor = IterationMonitor(problem: problem, from: consume start, fStar: fStar, options: options)
         monitor.samplesPerEpoch = (problem as? any FiniteSumProblem)?.sampleCount ?? 1
         // The strategy (the rule's state) is freed before the result copies x: one vector less at the peak.
         if let (separable, elementwise) = tiling(problem, optimizer) {
@@ -59,9 +74,9 @@ public enum Harness {
         return monitor.result()
     }
 
-    private static func runStochastic<P: FiniteSumProblem, O: UpdateRule>(_ problem: P, _ optimizer: O, _ fStar: Double?,
-                                                                         _ options: RunOptions) -> RunResult {
-        var monitor = IterationMonitor(problem: problem, fStar: fStar, options: options)
+    private static func runStochastic<P: FiniteSumProblem, O: UpdateRule>(_ problem: P, _ start: consuming [Double], _ optimizer: O,
+                                                                         _ fStar: Double?, _ options: RunOptions) -> RunResult {
+        var monitor = IterationMonitor(problem: problem, from: consume start, fStar: fStar, options: options)
         monitor.samplesPerEpoch = problem.sampleCount
         var strategy = StochasticStepping(problem, optimizer, options)
         drive(&strategy, &monitor)

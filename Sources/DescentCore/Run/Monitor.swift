@@ -1,11 +1,18 @@
 /// A method that runs its own iterations and counts its own evaluations (GSL's minimizers, Newton's
 /// method with a line search): the fourth way of stepping, besides the run loop's own strategies
-/// (``Harness``). The harness hands it the problem and the options; it reports every iterate to an
+/// (``Harness``). The harness hands it the problem, x₀ and the options; it reports every iterate to an
 /// ``IterationMonitor``, the same monitor (stopping rules, trace, targets, validation, timing) the
 /// run loop checks with, and returns the monitor's result.
 public protocol Solver: Sendable {
-    /// Minimizes `problem` from its initial point under `options`.
-    func solve(problem: any Problem, optimalValue: Double?, options: RunOptions) -> RunResult
+    /// Minimizes `problem` from `start` (x₀, n values) under `options`.
+    func solve(problem: any Problem, from start: consuming [Double], optimalValue: Double?, options: RunOptions) -> RunResult
+}
+
+extension Solver {
+    /// Minimizes `problem` from its standard starting point (``Problem/initialPoint()``).
+    public func solve(problem: any Problem, optimalValue: Double?, options: RunOptions) -> RunResult {
+        solve(problem: problem, from: problem.initialPoint(), optimalValue: optimalValue, options: options)
+    }
 }
 
 /// The monitor of a run: buffers, counters, stopping rules, the trace, target hits, validation
@@ -48,10 +55,11 @@ public struct IterationMonitor {
     /// Scores the iterate on held-out data at logged rows (not timed), for problems with a split.
     let validate: ((Vector) -> (loss: Double, accuracy: Double?))?
 
-    /// A monitor for a run of `problem` from its initial point (already in ``x``).
-    public init(problem: some Problem, fStar: Double?, options: RunOptions) {
+    /// A monitor for a run of `problem` from x₀ = `initialPoint` (n values), which it puts in ``x``.
+    public init(problem: some Problem, from initialPoint: [Double], fStar: Double?, options: RunOptions) {
+        precondition(initialPoint.count == problem.dimension, "x₀ has \(initialPoint.count) values, the problem \(problem.dimension)")
         start = clock.now
-        if let p = problem as? any ValidationMetrics, p.validation(at: Vector(p.initialPoint())).loss.isFinite {
+        if let p = problem as? any ValidationMetrics, p.validation(at: Vector(initialPoint)).loss.isFinite {
             validate = { p.validation(at: $0) }
         } else {
             validate = nil
@@ -60,7 +68,7 @@ public struct IterationMonitor {
         self.fStar = fStar
         logEvery = Swift.max(1, options.logEvery)
         checkEvery = Swift.max(1, options.checkEvery)
-        x = Vector(problem.initialPoint())
+        x = Vector(initialPoint)
         g = Vector(count: problem.dimension)
         previous = Vector(count: problem.dimension)
         trace.reserveCapacity(Swift.min(options.maxIterations / logEvery + 2, 1 << 16))

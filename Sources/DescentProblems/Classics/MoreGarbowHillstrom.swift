@@ -14,7 +14,7 @@ public struct FreudensteinRoth: Residuals {
     public var dimension: Int { 2 }
     public var count: Int { 2 }
     public func start() -> [Double] { [0.5, -2] }
-    public func residual(_ i: Int, at x: Vector, gradient row: UnsafeMutableBufferPointer<Double>?) -> Double {
+    public func residual(_ i: Int, at x: Vector, gradient row: GradientRow?) -> Double {
         let a = x[0], b = x[1]
         if i == 0 {
             if let row = row.cleared() { row[0] = 1; row[1] = (10 - 3 * b) * b - 2 }
@@ -35,7 +35,7 @@ public struct PowellBadlyScaled: Residuals {
     public var dimension: Int { 2 }
     public var count: Int { 2 }
     public func start() -> [Double] { [0, 1] }
-    public func residual(_ i: Int, at x: Vector, gradient row: UnsafeMutableBufferPointer<Double>?) -> Double {
+    public func residual(_ i: Int, at x: Vector, gradient row: GradientRow?) -> Double {
         if i == 0 {
             if let row = row.cleared() { row[0] = 1e4 * x[1]; row[1] = 1e4 * x[0] }
             return 1e4 * x[0] * x[1] - 1
@@ -61,7 +61,7 @@ public struct BrownBadlyScaled: Residuals {
     public var dimension: Int { 2 }
     public var count: Int { 3 }
     public func start() -> [Double] { [1, 1] }
-    public func residual(_ i: Int, at x: Vector, gradient row: UnsafeMutableBufferPointer<Double>?) -> Double {
+    public func residual(_ i: Int, at x: Vector, gradient row: GradientRow?) -> Double {
         switch i {
         case 0:
             if let row = row.cleared() { row[0] = 1 }
@@ -90,7 +90,7 @@ public struct Beale: Residuals {
     public var dimension: Int { 2 }
     public var count: Int { 3 }
     public func start() -> [Double] { [1, 1] }
-    public func residual(_ i: Int, at x: Vector, gradient row: UnsafeMutableBufferPointer<Double>?) -> Double {
+    public func residual(_ i: Int, at x: Vector, gradient row: GradientRow?) -> Double {
         let k = Double(i + 1)
         let p = _pow(x[1], k)
         if let row = row.cleared() { row[0] = p - 1; row[1] = k * x[0] * _pow(x[1], k - 1) }
@@ -113,7 +113,7 @@ public struct JennrichSampson: Residuals {
     public var dimension: Int { 2 }
     public var count: Int { 10 }
     public func start() -> [Double] { [0.3, 0.4] }
-    public func residual(_ i: Int, at x: Vector, gradient row: UnsafeMutableBufferPointer<Double>?) -> Double {
+    public func residual(_ i: Int, at x: Vector, gradient row: GradientRow?) -> Double {
         let k = Double(i + 1)
         let e0 = _exp(k * x[0]), e1 = _exp(k * x[1])
         if let row = row.cleared() { row[0] = -k * e0; row[1] = -k * e1 }
@@ -138,7 +138,7 @@ public struct HelicalValley: Residuals {
         if a < 0 { return _atan(b / a) / (2 * Double.pi) + 0.5 }
         return b >= 0 ? 0.25 : -0.25
     }
-    public func residual(_ i: Int, at x: Vector, gradient row: UnsafeMutableBufferPointer<Double>?) -> Double {
+    public func residual(_ i: Int, at x: Vector, gradient row: GradientRow?) -> Double {
         let a = x[0], b = x[1], rho = a * a + b * b
         switch i {
         case 0:
@@ -185,7 +185,7 @@ public struct Bard: Residuals {
     public var dimension: Int { 3 }
     public var count: Int { 15 }
     public func start() -> [Double] { [1, 1, 1] }
-    public func residual(_ i: Int, at x: Vector, gradient row: UnsafeMutableBufferPointer<Double>?) -> Double {
+    public func residual(_ i: Int, at x: Vector, gradient row: GradientRow?) -> Double {
         let u = Double(i + 1), v = 16 - u, w = Swift.min(u, v)
         let d = v * x[1] + w * x[2]
         if let row = row.cleared() { row[0] = -1; row[1] = u * v / (d * d); row[2] = u * w / (d * d) }
@@ -209,7 +209,7 @@ public struct BoxThreeDimensional: Residuals {
     public var dimension: Int { 3 }
     public var count: Int { 10 }
     public func start() -> [Double] { [0, 10, 20] }
-    public func residual(_ i: Int, at x: Vector, gradient row: UnsafeMutableBufferPointer<Double>?) -> Double {
+    public func residual(_ i: Int, at x: Vector, gradient row: GradientRow?) -> Double {
         let t = 0.1 * Double(i + 1)
         let e0 = _exp(-t * x[0]), e1 = _exp(-t * x[1]), c = _exp(-t) - _exp(-10 * t)
         if let row = row.cleared() { row[0] = -t * e0; row[1] = t * e1; row[2] = -c }
@@ -235,7 +235,7 @@ public struct PowellSingular: Residuals {
     }
     public var count: Int { dimension }
     public func start() -> [Double] { (0..<dimension).map { [3.0, -1, 0, 1][$0 % 4] } }
-    public func residual(_ i: Int, at x: Vector, gradient row: UnsafeMutableBufferPointer<Double>?) -> Double {
+    public func residual(_ i: Int, at x: Vector, gradient row: GradientRow?) -> Double {
         let b = i - i % 4
         let row = row.cleared()
         switch i % 4 {
@@ -284,7 +284,7 @@ public struct Wood: Residuals {
     public var dimension: Int { 4 }
     public var count: Int { 6 }
     public func start() -> [Double] { [-3, -1, -3, -1] }
-    public func residual(_ i: Int, at x: Vector, gradient row: UnsafeMutableBufferPointer<Double>?) -> Double {
+    public func residual(_ i: Int, at x: Vector, gradient row: GradientRow?) -> Double {
         let row = row.cleared()
         let s90 = 90.0.squareRoot(), s10 = 10.0.squareRoot()
         switch i {
@@ -322,7 +322,7 @@ public struct PenaltyI: Residuals {
     public init(dimension: Int = 4) { self.dimension = dimension }
     public var count: Int { dimension + 1 }
     public func start() -> [Double] { (1...dimension).map(Double.init) }
-    public func residual(_ i: Int, at x: Vector, gradient row: UnsafeMutableBufferPointer<Double>?) -> Double {
+    public func residual(_ i: Int, at x: Vector, gradient row: GradientRow?) -> Double {
         let a = 1e-5.squareRoot()
         if i < dimension {
             if let row = row.cleared() { row[i] = a }
@@ -345,7 +345,7 @@ public struct VariablyDimensioned: Residuals {
     public init(dimension: Int = 10) { self.dimension = dimension }
     public var count: Int { dimension + 2 }
     public func start() -> [Double] { (1...dimension).map { 1 - Double($0) / Double(dimension) } }
-    public func residual(_ i: Int, at x: Vector, gradient row: UnsafeMutableBufferPointer<Double>?) -> Double {
+    public func residual(_ i: Int, at x: Vector, gradient row: GradientRow?) -> Double {
         if i < dimension {
             if let row = row.cleared() { row[i] = 1 }
             return x[i] - 1
@@ -374,7 +374,7 @@ public struct Trigonometric: Residuals {
     public init(dimension: Int = 10) { self.dimension = dimension }
     public var count: Int { dimension }
     public func start() -> [Double] { [Double](repeating: 1 / Double(dimension), count: dimension) }
-    public func residual(_ i: Int, at x: Vector, gradient row: UnsafeMutableBufferPointer<Double>?) -> Double {
+    public func residual(_ i: Int, at x: Vector, gradient row: GradientRow?) -> Double {
         var s = 0.0
         for j in 0..<dimension { s += _cos(x[j]) }
         let k = Double(i + 1)

@@ -1,6 +1,9 @@
 import DescentCore
 
-/// The residuals r: ℝⁿ → ℝᵐ of a least-squares test problem, with exact first and second derivatives.
+/// The residuals r: ℝⁿ → ℝᵐ of a least-squares test problem, with exact first and second
+/// derivatives: the one surface for least-squares (Moré–Garbow–Hillstrom) problems. An author
+/// writes each residual and its gradient row, entry by entry; ``SumOfSquares`` makes the problem
+/// f = Σ rᵢ² (value, gradient, Hessian) from them.
 public protocol Residuals: Sendable {
     /// n.
     var dimension: Int { get }
@@ -9,7 +12,7 @@ public protocol Residuals: Sendable {
     /// The standard starting point.
     func start() -> [Double]
     /// Returns rᵢ(x) (i = 0..<m) and, when `row` is given, writes all n entries of ∇rᵢ(x) into it.
-    func residual(_ i: Int, at x: Vector, gradient row: UnsafeMutableBufferPointer<Double>?) -> Double
+    func residual(_ i: Int, at x: Vector, gradient row: GradientRow?) -> Double
     /// Adds `weight` · ∇²rᵢ(x) into `h` (row-major n × n).
     func addHessian(of i: Int, at x: Vector, weight: Double, into h: Vector)
     /// x* and f* in closed form, when known.
@@ -49,7 +52,7 @@ public struct SumOfSquares<R: Residuals>: TwiceDifferentiable {
         var f = 0.0
         withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { row in
             for i in 0..<residuals.count {
-                let r = residuals.residual(i, at: x, gradient: row)
+                let r = residuals.residual(i, at: x, gradient: GradientRow(row))
                 f += r * r
                 for j in 0..<n { g[j] += 2 * r * row[j] }
             }
@@ -62,7 +65,7 @@ public struct SumOfSquares<R: Residuals>: TwiceDifferentiable {
         h.fill(0)
         withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { row in
             for i in 0..<residuals.count {
-                let r = residuals.residual(i, at: x, gradient: row)
+                let r = residuals.residual(i, at: x, gradient: GradientRow(row))
                 for j in 0..<n where row[j] != 0 {
                     for k in 0..<n { h[j * n + k] += 2 * row[j] * row[k] }
                 }
@@ -72,11 +75,30 @@ public struct SumOfSquares<R: Residuals>: TwiceDifferentiable {
     }
 }
 
-extension Optional where Wrapped == UnsafeMutableBufferPointer<Double> {
+/// ∇rᵢ(x), one row of the Jacobian: the n entries ∂rᵢ/∂xⱼ that ``Residuals/residual(_:at:gradient:)``
+/// writes, every one of them (``Swift/Optional/cleared()`` zeros the row first, for sparse rows).
+/// Valid during that call only; it lives on the stack, so nothing is allocated.
+public struct GradientRow {
+    @usableFromInline let entries: UnsafeMutableBufferPointer<Double>
+
+    init(_ entries: UnsafeMutableBufferPointer<Double>) { self.entries = entries }
+
+    /// n.
+    public var count: Int { entries.count }
+
+    /// ∂rᵢ/∂xⱼ.
+    @inlinable
+    public subscript(j: Int) -> Double {
+        get { entries[j] }
+        nonmutating set { entries[j] = newValue }
+    }
+}
+
+extension Optional where Wrapped == GradientRow {
     /// Zeros the gradient row if there is one; returns it for the entries to be set.
     @inline(__always)
-    func cleared() -> UnsafeMutableBufferPointer<Double>? {
-        if let row = self { row.update(repeating: 0) }
+    public func cleared() -> GradientRow? {
+        if let row = self { row.entries.update(repeating: 0) }
         return self
     }
 }
