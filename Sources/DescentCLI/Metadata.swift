@@ -67,11 +67,13 @@ struct Metadata {
     static func writtenWithManifest(folder: String) -> Bool { object(folder: folder)?["complete"] != nil }
 
     /// Where and when this process runs: the command (by the executable's name: `suite`, or a plugin's),
-    /// the commit of the Descent sources it was built from (``Checkout``), the toolchain, libraries and machine.
+    /// the commit of the Descent sources it was built from (``Checkout``), the plugin package it
+    /// runs for (``PluginPackage``, under `plugins`; absent for `suite` itself), the toolchain,
+    /// libraries and machine.
     static func currentEnvironment(arguments: [String]) -> [String: Any] {
         let blas = linkedBLAS()
         let program = arguments.first.map { ($0 as NSString).lastPathComponent } ?? "suite"
-        let environment: [String: Any] = [
+        var environment: [String: Any] = [
             "command": ([program.isEmpty ? "suite" : program] + arguments.dropFirst()).joined(separator: " "),
             "git_commit": Checkout.gitCommit(at: Checkout.descentRoot),
             "swift": swiftVersion,
@@ -83,6 +85,7 @@ struct Metadata {
             "cores": ProcessInfo.processInfo.activeProcessorCount,
             "date": ISO8601DateFormatter().string(from: Date()),
         ]
+        if let plugin = PluginPackage.current { environment["plugins"] = [plugin.metadata] }
         return environment
     }
 
