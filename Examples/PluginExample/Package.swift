@@ -9,8 +9,9 @@ import Foundation
 /// are specialized for it and inlined in this module, so unoptimized they run the rule about 8×
 /// slower. Descent's modules are compiled for the building machine's AVX2 when it has it; here
 /// likewise (`DESCENT_TARGET_CPU=x86-64` for a portable binary). The bits do not change with either
-/// flag. SwiftPM accepts unsafe flags in the root package (the one you build); a package depending
-/// on this one by URL builds it without them: then use `swift run -c release`.
+/// flag. SwiftPM accepts unsafe flags in the package you build; it refuses them in a package fetched
+/// as a versioned dependency, so a plugin meant to be one leaves them out (as Descent's own manifest
+/// does when it is checked out) and is run with `swift run -c release`.
 let targetCPU = Context.environment["DESCENT_TARGET_CPU"] ?? (hostHasAVX2() ? "haswell" : "x86-64")
 let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
     + (targetCPU == "x86-64" ? [] : [.unsafeFlags(["-target-cpu", targetCPU])])

@@ -10,17 +10,24 @@
 /// | `solver` | a ``Solver`` | the solver's own iterations |
 ///
 /// `fused, blocked` and `tiled, blocked`: with ``RunOptions/checkEvery`` > 1 the unchecked
-/// iterations between two checks run as blocks of up to ``Harness/blockIterations``, chunk by chunk.
+/// iterations between two checks run as blocks of up to 64, chunk by chunk.
 /// Every loop gives the same iterates bit for bit as `plain`; they differ in speed only. An
 /// elementwise rule wrapped by a modifier that is not itself elementwise (a schedule's wrapper, for
 /// instance) runs `plain`.
 public enum RunLoop: String, Sendable, CaseIterable {
+    /// Tiled stepping whose steps fuse with the problem's ``AffineGradient``, one iteration at a time.
     case fused
+    /// Fused, with the iterations between checks in blocks.
     case fusedBlocked = "fused, blocked"
+    /// Tiled stepping with a chunk's gradient through a buffer, one iteration at a time.
     case tiled
+    /// Tiled, with the iterations between checks in blocks.
     case tiledBlocked = "tiled, blocked"
+    /// The whole gradient, then the rule's whole-vector step.
     case plain
+    /// Mini-batch gradients (`batchSize` set on a finite-sum problem).
     case stochastic
+    /// A ``Solver``'s own iterations.
     case solver
 
     /// What the loop does, in a few words (`suite run --explain`).
