@@ -66,12 +66,16 @@ struct Metadata {
     /// `complete` key, which came with manifests): then a missing manifest means a damaged folder.
     static func writtenWithManifest(folder: String) -> Bool { object(folder: folder)?["complete"] != nil }
 
-    /// Where and when this process runs.
+    /// Where and when this process runs: the command (by the executable's name: `suite`, or a plugin's),
+    /// the commit of the Descent sources it was built from (``Checkout``), the plugin package it
+    /// runs for (``PluginPackage``, under `plugins`; absent for `suite` itself), the toolchain,
+    /// libraries and machine.
     static func currentEnvironment(arguments: [String]) -> [String: Any] {
         let blas = linkedBLAS()
-        return [
-            "command": (["suite"] + arguments.dropFirst()).joined(separator: " "),
-            "git_commit": gitCommit(),
+        let program = arguments.first.map { ($0 as NSString).lastPathComponent } ?? "suite"
+        var environment: [String: Any] = [
+            "command": ([program.isEmpty ? "suite" : program] + arguments.dropFirst()).joined(separator: " "),
+            "git_commit": Checkout.gitCommit(at: Checkout.descentRoot),
             "swift": swiftVersion,
             "gsl": GSL.version,
             "blas": blas,
@@ -81,6 +85,8 @@ struct Metadata {
             "cores": ProcessInfo.processInfo.activeProcessorCount,
             "date": ISO8601DateFormatter().string(from: Date()),
         ]
+        if let plugin = PluginPackage.current { environment["plugins"] = [plugin.metadata] }
+        return environment
     }
 
     static var swiftVersion: String {
@@ -93,26 +99,6 @@ struct Metadata {
         #else
         return "6.1"
         #endif
-    }
-
-    /// `git rev-parse HEAD` in the working directory, with `+dirty` when there are uncommitted changes.
-    static func gitCommit() -> String {
-        func git(_ args: [String]) -> String? {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["git"] + args
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            do { try process.run() } catch { return nil }
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { return nil }
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        guard let commit = git(["rev-parse", "HEAD"]) else { return "unknown (not a git checkout)" }
-        let dirty = !(git(["status", "--porcelain", "--untracked-files=no"]) ?? "").isEmpty
-        return commit + (dirty ? "+dirty" : "")
     }
 
     /// The BLAS library mapped into this process (GSL's reference CBLAS or OpenBLAS), from /proc/self/maps.

@@ -4,17 +4,27 @@ import FoundationEssentials
 
 /// The option every command that reads the registry shares: where problem instance files live.
 struct RegistryOptions: ParsableArguments {
-    /// The folder read when `--problems` is not given (skipped if it does not exist).
+    /// The folder read first when `--problems` is not given (skipped if it does not exist).
     static let defaultFolder = "Problems"
 
-    @Option(name: .long, help: ArgumentHelp("Folder of problem instance files (*.toml). Default: ./Problems if it exists.",
+    @Option(name: .long, help: ArgumentHelp("Folder of problem instance files (*.toml). Default: ./Problems if it exists, else the Problems folder of the Descent sources the binary was built from (a plugin package's binary sees Descent's instances).",
                                             valueName: "folder"))
     var problems: String?
+
+    /// The folder whose instance files are read: `--problems`, else ./Problems when it exists, else
+    /// the Problems/ of the Descent checkout the binary was built from (``Checkout/descentProblems``),
+    /// else none. Which folder it is does not enter the configuration's hash: the instances' content does.
+    var folder: String? {
+        if let problems { return problems }
+        var isDirectory = false
+        if FileManager.default.fileExists(atPath: Self.defaultFolder, isDirectory: &isDirectory), isDirectory { return Self.defaultFolder }
+        return Checkout.descentProblems
+    }
 
     /// `base` plus the instances of the folder; a bad file stops with its path, line and field (exit 64).
     func registry(_ base: Registry) throws -> Registry {
         var registry = base
-        let folder = problems ?? Self.defaultFolder
+        guard let folder else { return registry }
         var isDirectory = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory else {
             if problems != nil { throw SuiteError("--problems \(folder) is not a folder", exitCode: SuiteExitCode.usage) }

@@ -98,6 +98,9 @@ struct RunCommand: ParsableCommand, RegistryCommand {
     @Flag(name: .long, help: "Recompute reference optima instead of reading or writing the cache.")
     var noCache = false
 
+    @Flag(name: .long, help: "Print which loop of the harness (fused, tiled, plain, stochastic, solver) each selected pair takes, and run nothing.")
+    var explain = false
+
     func validate() throws {
         if !all && problem.isEmpty && optimizer.isEmpty {
             throw ValidationError("nothing selected: pass --all, or --problem and/or --optimizer (see 'suite list')")
@@ -186,6 +189,8 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         }
         let problems = selected.indices.filter { !shardPlan[$0].isEmpty }.map { selected[$0] }
         let pairs = shardPlan.filter { !$0.isEmpty }
+        let loops = LoopReport.loops(problems: problems, plan: pairs.map { $0.map { optimizers[$0] } }, options: options)
+        if explain { return console.out(LoopReport.text(loops)) }
         // The configuration names the whole matrix, so every shard and the merged folder carry the unsharded hash.
         var metadata = Metadata(configuration: configuration(problems: selected, optimizers: optimizers), environment: [:])
         let output = self.output ?? (all ? "Results" : "Results/runs/\(metadata.hash)")
@@ -278,6 +283,7 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         metadata.environment["wall_clock_s"] = (ContinuousClock.now - started).seconds
         metadata.environment["jobs"] = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         metadata.environment["isolation"] = isolation.rawValue
+        metadata.environment["loops"] = LoopReport.metadata(loops)
         if let shard { metadata.environment["shard"] = shard.description }
         let planned = pairs.map(\.count).reduce(0, +) * trials.count
         metadata.complete = records.count == planned

@@ -30,7 +30,6 @@ extension RunCommand {
         if checkEvery != 1 { c["check_every"] = checkEvery }
         if tuned { c["tune_grid"] = tuneGrid }
         if let n = instanceCount { c["instances"] = n }
-        if let folder = registryOptions.problems { c["problems_folder"] = folder }
         return c
     }
 
