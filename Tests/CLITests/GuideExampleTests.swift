@@ -15,7 +15,7 @@ struct ReadmeSignDescent: Optimizer, ElementwiseRule {
     @Parameter("lr", "learning rate", .positive) var lr = 1e-2
 
     func scalars(iteration: Int, previous: Double?) -> Double { lr }                // once per iteration
-    func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars lr: Double) -> V {
+    func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars lr: Double) -> V {
         x - lr * g.signum()
     }
 }
@@ -35,7 +35,7 @@ public struct Signum: Optimizer, ElementwiseRule {
     /// Once per iteration: whether it is the first (then m₁ = g).
     public func scalars(iteration: Int, previous: Bool?) -> Bool { iteration == 1 }
 
-    public func update<V: Lane>(_ x: V, gradient g: V, lanes s: LaneCursor<V>, scalars first: Bool) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars first: Bool) -> V {
         let m = first ? g : s[0] * beta + (1 - beta) * g
         s[0] = m
         return x - lr * m.signum()
