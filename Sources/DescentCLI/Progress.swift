@@ -66,7 +66,7 @@ final class Progress: @unchecked Sendable {
             for k in kinds { s.waiting[k, default: 0] += 1 }
             s.running = [:]
             guard !quiet else { return }
-            let header = "Phase \(s.index + 1) of \(passes.count): \(pass.name) (\(Self.runs(kinds.count))) — \(pass.explanation)\n"
+            let header = "Phase \(s.index + 1) of \(passes.count): \(pass.name) (\(Self.count(kinds.count, pass))) — \(pass.explanation)\n"
             console.err(header + (console.errIsTerminal ? status(&s) : ""))
         }
     }
@@ -100,7 +100,7 @@ final class Progress: @unchecked Sendable {
         state.withLock { s in
             guard !quiet, s.index >= 0 else { return }
             let elapsed = (ContinuousClock.now - s.started).seconds
-            console.err((console.errIsTerminal ? "\r\u{1B}[K" : "") + "  done: \(Self.runs(s.done)) in \(Self.clock(elapsed))\n")
+            console.err((console.errIsTerminal ? "\r\u{1B}[K" : "") + "  done: \(Self.count(s.done, passes[s.index].pass)) in \(Self.clock(elapsed, up: true))\n")
             s.index = -1
         }
     }
@@ -135,8 +135,8 @@ final class Progress: @unchecked Sendable {
             let filled = total == 0 ? width : Swift.min(width, s.done * width / total)
             text = "\r\u{1B}[K  [" + String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled) + "] "
         }
-        text += "\(s.done)/\(Self.runs(total)) · \(Self.clock(elapsed)) elapsed"
-        if let left = remaining(&s) { text += " · about \(Self.clock(left)) left" }
+        text += "\(s.done)/\(Self.count(total, passes[s.index].pass)) · \(Self.clock(elapsed)) elapsed"
+        if let left = remaining(&s) { text += " · about \(Self.clock(left, up: true)) left" }
         return text
     }
 
@@ -159,9 +159,14 @@ final class Progress: @unchecked Sendable {
     /// `1 run`, `2 runs`.
     static func runs(_ n: Int) -> String { n == 1 ? "1 run" : "\(n) runs" }
 
-    /// `0:07`, `4:25`, `1:02:03`.
-    static func clock(_ seconds: Double) -> String {
-        let t = Int(seconds.rounded(.up))
+    /// What a pass counts: `1 instance`, `2 instances` for the certification, runs otherwise.
+    static func count(_ n: Int, _ pass: Pass) -> String {
+        pass == .references ? (n == 1 ? "1 instance" : "\(n) instances") : runs(n)
+    }
+
+    /// `0:07`, `4:25`, `1:02:03`: whole seconds, rounded up (a time left) or down (a time elapsed).
+    static func clock(_ seconds: Double, up: Bool = false) -> String {
+        let t = Int(Swift.max(seconds, 0).rounded(up ? .up : .down))
         let (h, m, sec) = (t / 3600, t / 60 % 60, t % 60)
         func two(_ x: Int) -> String { x < 10 ? "0\(x)" : String(x) }
         return h > 0 ? "\(h):\(two(m)):\(two(sec))" : "\(m):\(two(sec))"

@@ -184,12 +184,14 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         let variants = plan.variants.flatMap { $0 }
         var fingerprints: [String: String] = [:]
         for instance in variants { fingerprints[instance.referenceKey] = instance.contentFingerprint }
-        var references = try References.certify(variants, cache: cache, timeLimit: timeLimit, fingerprints: fingerprints)
+        // One display for the whole command: the certification of f*, then the passes.
+        let progress = Progress(console: console, passes: (plan.certified.isEmpty ? [] : [(.references, plan.certified.count)])
+                                    + plan.passes.map { ($0.pass, $0.count) }, quiet: quiet)
+        defer { progress.close() }
+        var references = try plan.certify(cache: cache, timeLimit: timeLimit, fingerprints: fingerprints, progress: progress)
         let started = ContinuousClock.now
 
         Signals.install()
-        let progress = Progress(console: console, passes: plan.passes.map { ($0.pass, $0.count) }, quiet: quiet)
-        defer { progress.close() }
         let scheduler = Scheduler(plan: plan, journal: journal, fingerprints: fingerprints, workers: jobs, isolation: isolation,
                                   resume: resume, progress: progress)
         let outcome = try scheduler.run(references: &references)

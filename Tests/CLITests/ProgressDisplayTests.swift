@@ -150,4 +150,18 @@ struct ProgressDisplayTests {
         #expect(Writer.closing(many, references: [:], output: "R", hash: "h", problems: 2, tuned: true, reused: 1)
             .contains("Wrote 2 runs over 2 problems to R/ (run h) (1 reused from an earlier invocation)"))
     }
+
+    @Test("a whole command: the certification is phase 1, then the runs; piped, nothing but phase lines and the closing")
+    func wholeCommand() throws {
+        let output = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let r = suite(["--problem", "rosenbrock", "--optimizer", "adam", "--max-iterations", "50", "--no-cache", "--output", output])
+        #expect(r.code == 0, "\(r.err)")
+        let lines = r.err.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4, "\(r.err)")
+        #expect(lines.first?.hasPrefix("Phase 1 of 2: reference optima (1 instance) — certifies f*") == true, "\(r.err)")
+        #expect(lines.dropFirst(2).first?.hasPrefix("Phase 2 of 2: measured runs (1 run) — ") == true, "\(r.err)")
+        #expect(r.out.contains("Wrote 1 run over 1 problem to \(output)/"))
+        #expect(r.out.contains("\(output)/tables/tables.md") && r.out.contains("suite report --html \(output)"))
+    }
 }

@@ -1,9 +1,12 @@
 import DescentCore
+import DescentReference
 import DescentReport
 import Foundation
 
 /// The passes a run command makes, in this order; each runs only when it has work.
 enum Pass: String, Codable, Sendable, CaseIterable {
+    /// The certified f* of every instance (before any run; from the cache where it holds them).
+    case references
     /// `--tune`: every learning rate of the grid on instance 0 with the first seed.
     case sweep
     /// Non-convex problems: runs without f* that find the best value reached, the measured pass's f*.
@@ -14,6 +17,7 @@ enum Pass: String, Codable, Sendable, CaseIterable {
     /// Its name in the progress display.
     var name: String {
         switch self {
+        case .references: return "reference optima"
         case .sweep: return "tuning sweep"
         case .firstPass: return "first pass"
         case .measured: return "measured runs"
@@ -23,6 +27,8 @@ enum Pass: String, Codable, Sendable, CaseIterable {
     /// What it is for, in one line.
     var explanation: String {
         switch self {
+        case .references:
+            return "certifies f* of each instance (kept in the reference cache, so the next run skips this)"
         case .sweep:
             return "each learning rate of --tune-grid on instance 0, to choose one per (problem, optimizer)"
         case .firstPass:
@@ -226,6 +232,9 @@ struct Plan: Sendable {
                    bestReached: reference?.source == .bestReached ? reference?.value : nil, problemsFolder: problemsFolder)
     }
 
+    /// The instances whose f* is certified before the runs (not the non-convex problems': theirs is the best value reached).
+    var certified: [ProblemInstance] { variants.flatMap { $0 }.filter { !$0.problem.referenceIsBestReached } }
+
     /// The instance a job runs on (built once, here, for every job of the command).
     func instance(of job: Job, in pass: PassPlan) -> ProblemInstance { variants[pass.problems[job.slot]][job.instance] }
 }
@@ -244,5 +253,20 @@ extension Plan {
             }
         }
         return out
+    }
+}
+
+extension Plan {
+    /// The certified f* of every instance (``References/certify(_:cache:timeLimit:fingerprints:started:finished:)``),
+    /// shown as the progress display's first phase, by reference key.
+    func certify(cache: ReferenceCache?, timeLimit: Double?, fingerprints: [String: String], progress: Progress) throws -> [String: Optimum] {
+        let variants = self.variants.flatMap { $0 }
+        let kinds = variants.map { CostModel.Kind(problem: $0.label, optimizer: "certificate", size: 1, dimension: Double($0.problem.dimension)) }
+        let certified = variants.indices.filter { !variants[$0].problem.referenceIsBestReached }
+        if !certified.isEmpty { progress.begin(.references, kinds: certified.map { kinds[$0] }, workers: 1) }
+        defer { if !certified.isEmpty { progress.end() } }
+        return try References.certify(variants, cache: cache, timeLimit: timeLimit, fingerprints: fingerprints,
+                                      started: { progress.started("\($0)", kinds[$0]) },
+                                      finished: { progress.finished("\($0)", kinds[$0], ran: true) })
     }
 }
