@@ -35,8 +35,12 @@ struct CostModel: Sendable {
     private var families: [String: Mean] = [:]
     /// Every run's seconds by problem (their median is the problem's typical run).
     private var problems: [String: [Double]] = [:]
-    /// Per family, (log dimension, log of the run's cost ÷ its problem's median run) of each run after a problem's first.
+    /// The median run of each problem, kept as runs are observed.
+    private var medians: [String: Double] = [:]
+    /// Per family, (log dimension, log of the run's cost ÷ its problem's median run) of each run after a
+    /// problem's first, and the line fitted through them (refitted when one is added, so an estimate is O(1)).
     private var relative: [String: [(x: Double, y: Double)]] = [:]
+    private var lines: [String: (mx: Double, my: Double, slope: Double)] = [:]
     /// Seconds and size summed per optimizer family, and over every run.
     private var perSize: [String: (seconds: Double, size: Double)] = [:]
     private var all: (seconds: Double, size: Double) = (0, 0)
@@ -65,10 +69,12 @@ struct CostModel: Sendable {
         let t = Swift.max(seconds, 0)
         pairs[kind.problem + "\u{1}" + kind.optimizer, default: Mean()].add(t)
         families[kind.problem + "\u{1}" + kind.family, default: Mean()].add(t)
-        if let typical = problems[kind.problem].map(Self.median), typical > 0, t > 0 {
+        if let typical = medians[kind.problem], typical > 0, t > 0 {
             relative[kind.family, default: []].append((log(Swift.max(kind.dimension, 1)), log(t / typical)))
+            lines[kind.family] = Self.line(relative[kind.family]!)
         }
         problems[kind.problem, default: []].append(t)
+        medians[kind.problem] = Self.median(problems[kind.problem]!)
         perSize[kind.family, default: (0, 0)].seconds += t
         perSize[kind.family, default: (0, 0)].size += kind.size
         all.seconds += t
@@ -80,7 +86,7 @@ struct CostModel: Sendable {
     func estimate(_ kind: Kind) -> Double? {
         if let m = pairs[kind.problem + "\u{1}" + kind.optimizer] { return m.value }
         if let m = families[kind.problem + "\u{1}" + kind.family] { return m.value }
-        if let runs = problems[kind.problem] { return Self.median(runs) * factor(kind) }
+        if let typical = medians[kind.problem] { return typical * factor(kind) }
         guard count > 0 else { return nil }
         // A problem no run has finished on yet: its size times the cost per unit of size so far.
         let (seconds, size) = perSize[kind.family] ?? all
@@ -91,12 +97,17 @@ struct CostModel: Sendable {
     /// problem's dimension (a Newton step grows as n³, a gradient step as n), fitted over the problems the
     /// family ran on (the mean where they share one dimension); 1 for a family not seen yet.
     private func factor(_ kind: Kind) -> Double {
-        guard let points = relative[kind.family], !points.isEmpty else { return 1 }
+        guard let line = lines[kind.family] else { return 1 }
+        return exp(line.my + line.slope * (log(Swift.max(kind.dimension, 1)) - line.mx))
+    }
+
+    /// The least-squares line through `points` (slope within [0, 3]; 0 when they share one x).
+    private static func line(_ points: [(x: Double, y: Double)]) -> (mx: Double, my: Double, slope: Double) {
         let n = Double(points.count)
         let (mx, my) = (points.map(\.x).reduce(0, +) / n, points.map(\.y).reduce(0, +) / n)
         let sxx = points.map { ($0.x - mx) * ($0.x - mx) }.reduce(0, +)
         let slope = sxx > 1e-9 ? Swift.min(Swift.max(points.map { ($0.x - mx) * ($0.y - my) }.reduce(0, +) / sxx, 0), 3) : 0
-        return exp(my + slope * (log(Swift.max(kind.dimension, 1)) - mx))
+        return (mx, my, slope)
     }
 
     static func median(_ xs: [Double]) -> Double {
@@ -105,7 +116,7 @@ struct CostModel: Sendable {
     }
 
     /// Whether a run of `problem` has been observed (the estimates of its runs then rest on it).
-    func hasSeen(problem: String) -> Bool { problems[problem] != nil }
+    func hasSeen(problem: String) -> Bool { medians[problem] != nil }
 
     /// The sum of the estimates of `kinds` (0 before anything was observed).
     func total(_ kinds: some Sequence<Kind>) -> Double {

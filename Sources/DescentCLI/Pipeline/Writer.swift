@@ -76,7 +76,8 @@ struct Writer {
                 ["problems", "the problems it ran on (not skipped)"],
                 ["runs reaching", "those attempts: reached / made"],
                 ["targets reached", "(problem, target) cells that every run reached / cells"],
-                ["converged, diverged", "its runs that ended so / its runs"],
+                ["converged", "its runs that reached --tolerance / its runs"],
+                ["diverged", "its runs that diverged"],
                 ["median work ratio", "gradient evaluations to a target ÷ the fewest any optimizer needed (1 = the fastest)"],
             ], rule: false)
         }
