@@ -37,7 +37,7 @@ struct CostModel: Sendable {
     private var problems: [String: [Double]] = [:]
     /// The median run of each problem, kept as runs are observed.
     private var medians: [String: Double] = [:]
-    /// Per family, (log dimension, log of the run's cost ÷ its problem's median run) of each run after a
+    /// Per family, (log dimension, log of the run's cost over its problem's median run) of each run after a
     /// problem's first, and the line fitted through them (refitted when one is added, so an estimate is O(1)).
     private var relative: [String: [(x: Double, y: Double)]] = [:]
     private var lines: [String: (mx: Double, my: Double, slope: Double)] = [:]

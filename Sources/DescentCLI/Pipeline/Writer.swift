@@ -78,7 +78,7 @@ struct Writer {
                 ["targets reached", "(problem, target) cells that every run reached / cells"],
                 ["converged", "its runs that reached --tolerance / its runs"],
                 ["diverged", "its runs that diverged"],
-                ["median work ratio", "gradient evaluations to a target ÷ the fewest any optimizer needed (1 = the fastest)"],
+                ["median work ratio", "gradient evaluations to a target over the fewest any optimizer needed (1 = the fastest)"],
             ], rule: false)
         }
         if records.count <= runLimit {
