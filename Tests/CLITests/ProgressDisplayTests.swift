@@ -164,4 +164,16 @@ struct ProgressDisplayTests {
         #expect(r.out.contains("Wrote 1 run over 1 problem to \(output)/"))
         #expect(r.out.contains("\(output)/tables/tables.md") && r.out.contains("suite report --html \(output)"))
     }
+
+    @Test("merge counts in words too: 1 shard, 1 run")
+    func mergeWords() throws {
+        let (shard, merged) = (try temporaryFolder(), try temporaryFolder())
+        defer { for f in [shard, merged] { try? FileManager.default.removeItem(atPath: f) } }
+        let r = suite(["--problem", "parabola", "--optimizer", "gd", "--max-iterations", "20", "--no-cache", "--shard", "1/1",
+                       "--output", shard, "--quiet"])
+        #expect(r.code == 0, "\(r.err)")
+        let m = suite(["merge", "--output", merged, shard])
+        #expect(m.code == 0, "\(m.err)")
+        #expect(m.out.contains("Merged 1 shard, 1 run, into \(merged)/"), "\(m.out)")
+    }
 }

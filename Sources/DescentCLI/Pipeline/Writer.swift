@@ -27,7 +27,7 @@ struct Writer {
         metadata.complete = records.count == outcome.planned
         if !metadata.complete && folder.holdsCompleteResults() {
             // Partial results never replace complete ones: the folder keeps what it held.
-            throw SuiteError("interrupted after \(records.count) of \(outcome.planned) runs; \(output)/ still holds the complete results "
+            throw SuiteError("interrupted after \(records.count) of \(Progress.runs(outcome.planned)); \(output)/ still holds the complete results "
                 + "it held before (left untouched). The finished runs are journaled: run the same command with --resume to do the rest.",
                 exitCode: SuiteExitCode.interrupted)
         }
@@ -49,7 +49,7 @@ struct Writer {
                                  problems: Set(records.map(\.problem)).count, tuned: command.tuned, reused: outcome.reused))
         if interruption.isSet {
             guard metadata.complete else {
-                throw SuiteError("interrupted after \(records.count) of \(outcome.planned) runs; the finished ones are written (marked "
+                throw SuiteError("interrupted after \(records.count) of \(Progress.runs(outcome.planned)); the finished ones are written (marked "
                     + "incomplete in metadata.json). Run the same command with --resume to do the rest.", exitCode: SuiteExitCode.interrupted)
             }
             console.err("Interrupted after every run had finished: the results are complete.\n")
