@@ -8,7 +8,9 @@
 // heap allocations per step, and the final f against the value the peer kit states. Then W4 (GSL
 // through Descent), every elementwise rule on W1 and W2 against Adam (`--only rules`), the cost per
 // element from n = 10³ to 10⁷, the peak memory of an n = 10⁷ Adam run, and the model problems (softmax,
-// MLP) on the digits data with mini-batches (`--only models`).
+// MLP) on the digits data with mini-batches (`--only models`). `--only startup` times the release `suite`
+// on one problem × one optimizer in an empty folder and beside a copy of Results/ (build it first:
+// swift build -c release).
 import ArgumentParser
 import DescentCore
 import DescentOptimizers
@@ -46,6 +48,9 @@ struct DescentBench: ParsableCommand {
 
     @Option(help: "Write the scaling curve (time per step and per element against n) to this SVG file.")
     var scalingPlot: String?
+
+    @Option(help: "With --only startup: the results folder copied beside the start-up run (default: Results).")
+    var results = "Results"
 
     @Option(help: "Internal: run one n = N Adam job and print its peak memory.")
     var memoryProbe: Int?
@@ -186,6 +191,25 @@ struct DescentBench: ParsableCommand {
             if let ratio = text.split(separator: "\n").last.flatMap({ Double($0.split(separator: " ").last ?? "") }) {
                 rows.append(["workload": "memory-W1-Adam-n\(n)", "impl": "Descent", "peak_over_vectors": ratio])
                 if ratio > 1.3 { failures.append("peak memory \(ratio)× the vectors (limit 1.3×)") }
+            }
+        }
+
+        if only != nil && selected("startup") {  // only when named: it needs a release suite
+            // The release suite beside this executable (swift build -c release builds both).
+            let suite = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("suite").path
+            let n = smoke ? 1 : Swift.max(repeats, 5)
+            print("\nStart-up: suite \(Startup.arguments.joined(separator: " ")) (one problem × one optimizer, end to end; "
+                  + "median of \(n); peak resident set of the suite and its worker)")
+            if let startup = try Startup.run(suite: suite, results: results, repeats: n) {
+                print(pad("where", 26) + pad("time", 12) + "peak memory")
+                for row in startup {
+                    print(pad(row.name, 26) + pad(duration(row.seconds), 12) + "\(row.peakBytes / 1_000_000) MB")
+                    rows.append(["workload": "startup-\(row.name)", "impl": "Descent", "total_s": row.seconds, "peak_bytes": row.peakBytes])
+                    if row.seconds > Startup.targetSeconds { failures.append("start-up \(row.name): \(duration(row.seconds)) (target 0.5 s)") }
+                    if row.peakBytes > Startup.targetBytes { failures.append("start-up \(row.name): \(row.peakBytes / 1_000_000) MB (target 50 MB)") }
+                }
+            } else {
+                print("  (no release suite at \(suite): build it with swift build -c release --product suite)")
             }
         }
 

@@ -70,21 +70,6 @@ enum Signals {
     }
 }
 
-/// What a parent needs to run the pairs of one problem in worker processes.
-struct WorkerJob {
-    var problem: String
-    var optimizers: [String]
-    var seed: UInt64
-    /// The instance number (``Instances``); the worker rebuilds instance `instance` from `problem` and `seed`.
-    var instance: Int
-    /// The run's seed (the shuffles); the problem's data come from `seed`.
-    var runSeed: UInt64
-    var batchSize: Int?
-    var options: RunOptions
-    var optimalValue: Double?
-    var problemsFolder: String?
-}
-
 /// Runs pairs in child processes (`suite _worker`), one worker per problem running its optimizers
 /// in order, so a crashing or hanging optimizer costs only its own run: the parent records it as
 /// `crashed` or `timeout` and starts a new worker for the rest of the problem's runs.
@@ -99,18 +84,20 @@ enum ProcessIsolation {
         return (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
-    /// The results of `job.optimizers` in order (one per optimizer; `nil` where interrupted before it ran).
-    static func run(_ job: WorkerJob, scratch: String) -> [RunResult?] {
+    /// The results of `job.optimizers` in order (one per optimizer; `nil` where interrupted before it
+    /// ran), reported through `events` as they finish.
+    static func run(_ job: Job, scratch: String, events: Job.Events = Job.Events()) -> [RunResult?] {
         var results = [RunResult?](repeating: nil, count: job.optimizers.count)
         var next = 0
         while next < job.optimizers.count && !interruption.isSet {
-            next = runWorker(job, from: next, scratch: scratch, into: &results)
+            next = runWorker(job, from: next, scratch: scratch, events: events, into: &results)
         }
         return results
     }
 
     /// One worker for optimizers `first...`; fills `results` and returns the index to continue from.
-    private static func runWorker(_ job: WorkerJob, from first: Int, scratch: String, into results: inout [RunResult?]) -> Int {
+    private static func runWorker(_ job: Job, from first: Int, scratch: String, events: Job.Events,
+                                  into results: inout [RunResult?]) -> Int {
         let fm = FileManager.default
         let errors = "\(scratch).\(first).stderr"
         func rows(_ i: Int) -> String { "\(scratch).\(i).rows" }
@@ -119,21 +106,23 @@ enum ProcessIsolation {
             try? fm.removeItem(atPath: errors)
             for i in first..<job.optimizers.count { try? fm.removeItem(atPath: rows(i)); try? fm.removeItem(atPath: result(i)) }
         }
-        _ = fm.createFile(atPath: errors, contents: nil)
-        var arguments = ["_worker", "--problem=\(job.problem)", "--seed=\(job.seed)", "--instance=\(job.instance)",
-                         "--run-seed=\(job.runSeed)", "--first-index=\(first)", "--parent=\(getpid())",
-                         "--max-iterations=\(job.options.maxIterations)", "--tolerance=\(NumberFormat.exact(job.options.tolerance))",
-                         "--log-every=\(job.options.logEvery)", "--patience=\(job.options.patience)", "--scratch=\(scratch)"]
-        arguments += job.optimizers[first...].map { "--optimizer=\($0)" }
-        if let b = job.batchSize { arguments.append("--batch-size=\(b)") }
-        if !job.options.shuffle { arguments.append("--no-shuffle") }
-        if job.options.checkEvery != 1 { arguments.append("--check-every=\(job.options.checkEvery)") }
-        if let t = job.options.timeLimit { arguments.append("--time-limit=\(NumberFormat.exact(t))") }
-        if let f = job.optimalValue { arguments.append("--f-star=\(NumberFormat.exact(f))") }
-        if let c = job.options.curvature {
-            arguments += ["--strong-convexity=\(NumberFormat.exact(c.strongConvexity))", "--smoothness=\(NumberFormat.exact(c.smoothness))"]
+        // A finished run's result, read once and reported once.
+        func collect(_ i: Int) -> Bool {
+            guard let data = fm.contents(atPath: result(i)), let record = RunCodec.decode(String(decoding: data, as: UTF8.self)) else {
+                return false
+            }
+            results[i] = record.result
+            try? events.finished(i, record.result)
+            return true
         }
-        if let p = job.problemsFolder { arguments.append("--problems=\(p)") }
+        _ = fm.createFile(atPath: errors, contents: nil)
+        let message: String
+        do { message = try job.encoded() } catch {
+            results[first] = partial(.crashed, rows: [], job, note: "could not encode the job: \(error)")
+            return first + 1
+        }
+        // The job is one message; only where the worker writes and whom it belongs to are separate.
+        let arguments = ["_worker", "--job=\(message)", "--first-index=\(first)", "--scratch=\(scratch)", "--parent=\(getpid())"]
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -142,10 +131,12 @@ enum ProcessIsolation {
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: errors)
+        events.started(first)
         do {
             try process.run()
         } catch {
             results[first] = partial(.crashed, rows: [], job, note: "could not start the worker: \(error)")
+            try? events.finished(first, results[first]!)
             return first + 1
         }
         var current = first
@@ -153,9 +144,10 @@ enum ProcessIsolation {
         var killedForTime = false
         var forwarded: Date? = nil
         while process.isRunning {
-            while current < job.optimizers.count && fm.fileExists(atPath: result(current)) {
+            while current < job.optimizers.count && collect(current) {
                 current += 1
                 currentStarted = Date()
+                if current < job.optimizers.count { events.started(current) }
             }
             if interruption.isSet {
                 if let since = forwarded {
@@ -166,7 +158,7 @@ enum ProcessIsolation {
                     forwarded = Date()
                 }
             }
-            if let limit = job.options.timeLimit, Date().timeIntervalSince(currentStarted) > limit + grace {
+            if let limit = job.settings.timeLimit, Date().timeIntervalSince(currentStarted) > limit + grace {
                 kill(process.processIdentifier, SIGKILL)
                 killedForTime = true
                 break
@@ -175,18 +167,15 @@ enum ProcessIsolation {
         }
         process.waitUntilExit()
         // Collect every finished run; the first one without a result is where the worker stopped.
-        var stop = first
-        while stop < job.optimizers.count, let data = fm.contents(atPath: result(stop)),
-              let record = RunCodec.decode(String(decoding: data, as: UTF8.self)) {
-            results[stop] = record.result
-            stop += 1
-        }
+        var stop = current
+        while stop < job.optimizers.count && collect(stop) { stop += 1 }
         guard stop < job.optimizers.count else { return stop }
         let streamed = String(decoding: fm.contents(atPath: rows(stop)) ?? Data(), as: UTF8.self)
             .split(separator: "\n").compactMap(CSV.parseTraceLine)
         if killedForTime {
             results[stop] = partial(.timeout, rows: streamed, job,
-                                    note: "killed after \(NumberFormat.exact(job.options.timeLimit ?? 0)) s + \(grace) s grace")
+                                    note: "killed after \(NumberFormat.exact(job.settings.timeLimit ?? 0)) s + \(grace) s grace")
+            try? events.finished(stop, results[stop]!)
             return stop + 1
         }
         if interruption.isSet { return job.optimizers.count }
@@ -198,11 +187,12 @@ enum ProcessIsolation {
             ? "signal \(process.terminationStatus) (\(signalName(process.terminationStatus)))"
             : "exit status \(process.terminationStatus)"
         results[stop] = partial(.crashed, rows: streamed, job, note: cause + (tail.isEmpty ? "" : "; stderr: " + tail))
+        try? events.finished(stop, results[stop]!)
         return stop + 1
     }
 
     /// A result from the rows a worker streamed before it stopped.
-    static func partial(_ status: RunStatus, rows: [TraceRow], _ job: WorkerJob, note: String?) -> RunResult {
+    static func partial(_ status: RunStatus, rows: [TraceRow], _ job: Job, note: String?) -> RunResult {
         guard let last = rows.last else {
             return RunResult(status: status, iterations: 0, gradientEvaluations: 0, sampleGradients: 0, epochs: 0,
                              initialValue: .nan, finalValue: .nan, optimalValue: job.optimalValue, gradientNorm: .nan,
@@ -229,28 +219,15 @@ enum ProcessIsolation {
     }
 }
 
-/// `suite _worker`: runs one problem's pairs and writes each result for the parent (internal).
+/// `suite _worker`: runs a ``Job`` (one JSON message) and writes each result for the parent (internal).
 struct WorkerCommand: ParsableCommand, RegistryCommand {
     static let configuration = CommandConfiguration(commandName: "_worker", shouldDisplay: false)
 
-    @OptionGroup var registryOptions: RegistryOptions
-    @Option var problem: String
-    @Option var optimizer: [String] = []
+    /// The job, as ``Job/encoded()`` writes it.
+    @Option var job: String
+    /// The first optimizer to run (the parent restarts a worker after one that crashed).
     @Option var firstIndex: Int = 0
-    @Option var seed: UInt64 = 0
-    @Option var instance: Int = 0
-    @Option var runSeed: UInt64?
-    @Option var batchSize: Int?
-    @Flag(inversion: .prefixedNo) var shuffle = true
-    @Option var maxIterations: Int
-    @Option var tolerance: Double
-    @Option var logEvery: Int
-    @Option var checkEvery: Int = 1
-    @Option var patience: Int
-    @Option var timeLimit: Double?
-    @Option var fStar: Double?
-    @Option var strongConvexity: Double?
-    @Option var smoothness: Double?
+    /// Where the worker writes its rows and results (`SCRATCH.K.rows`, `SCRATCH.K.result`).
     @Option var scratch: String
     /// The parent's process id: the worker dies with it (``Signals/dieWithParent(_:)``).
     @Option var parent: Int32?
@@ -260,30 +237,26 @@ struct WorkerCommand: ParsableCommand, RegistryCommand {
     mutating func run(registry base: Registry, console: Console) throws {
         Signals.dieWithParent(parent)
         Signals.install(worker: true)
-        let registry = try registryOptions.registry(base)
-        guard let base = try registry.selectProblems([problem], seed: seed).first else {
-            throw SuiteError("worker: no problem \(problem)", exitCode: SuiteExitCode.failure)
+        let job: Job
+        do { job = try Job.decoded(self.job) } catch {
+            throw SuiteError("worker: the job is not one the suite wrote: \(error)", exitCode: SuiteExitCode.failure)
         }
-        let instance = try registry.instance(self.instance, of: base, seed: seed)
-        for (offset, label) in optimizer.enumerated() {
-            guard let configured = try registry.selectOptimizers([label]).first else {
-                throw SuiteError("worker: no optimizer \(label)", exitCode: SuiteExitCode.failure)
-            }
-            let index = firstIndex + offset
-            let sink = RowSink(fd: open("\(scratch).\(index).rows", O_WRONLY | O_CREAT | O_APPEND, 0o644))
-            var options = RunOptions(maxIterations: maxIterations, tolerance: tolerance, logEvery: logEvery, patience: patience,
-                                     batchSize: batchSize, samplingSeed: RunCommand.samplingSeed(runSeed ?? seed), shuffle: shuffle,
-                                     checkEvery: checkEvery, timeLimit: timeLimit,
-                                     cancellation: interruption, observer: RowObserver { sink.append($0) })
-            if let mu = strongConvexity, let l = smoothness { options.curvature = Curvature(strongConvexity: mu, smoothness: l) }
-            let outcome = Harness.run(problem: instance.problem, from: instance.forRun(seed: runSeed ?? seed), method: configured.method,
-                                      optimalValue: fStar, options: options)
-            sink.close()
+        let options = try RegistryOptions.parse(job.problemsFolder.map { ["--problems", $0] } ?? [])
+        let registry = try options.registry(base, building: false)
+        let (instance, configured) = try job.resolve(in: registry)
+        var sink: RowSink? = nil
+        let scratch = self.scratch
+        try job.execute(on: instance, optimizers: configured, from: firstIndex, cancellation: interruption, observer: { index in
+            let opened = RowSink(fd: open("\(scratch).\(index).rows", O_WRONLY | O_CREAT | O_APPEND, 0o644))
+            sink = opened
+            return RowObserver { opened.append($0) }
+        }, events: Job.Events(finished: { index, outcome in
+            sink?.close()
             if outcome.status == .interrupted { Signals.endByReceivedSignal() }
-            let record = RunRecord(problem: instance.label, dimension: instance.problem.dimension, optimizer: configured.label,
-                                   seed: runSeed ?? seed, batchSize: batchSize, instance: self.instance, result: outcome)
+            let record = RunRecord(problem: instance.label, dimension: instance.problem.dimension, optimizer: configured[index].label,
+                                   seed: job.runSeed, batchSize: job.settings.batchSize, instance: job.instance, result: outcome)
             try writeAtomically(RunCodec.encode(record), to: "\(scratch).\(index).result")
-        }
+        }))
     }
 }
 

@@ -44,6 +44,17 @@ final class Journal: Sendable {
         return StableHash.hex(text)
     }
 
+    /// Opens the journal of `output`, with the suite's message when it cannot be created (exit 74).
+    static func opened(output: String) throws -> Journal {
+        do {
+            return try Journal(output: output)
+        } catch let error as SuiteError {
+            throw error
+        } catch {
+            throw SuiteError("cannot create \(output)/.journal: \(error)", exitCode: SuiteExitCode.ioError)
+        }
+    }
+
     /// The journaled record of `key`, if it finished in an earlier invocation.
     func load(_ key: String) -> RunRecord? {
         used.withLock { _ = $0.insert(key) }

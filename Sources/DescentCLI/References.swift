@@ -27,13 +27,17 @@ enum References {
     /// ``Reference/verify(_:of:)`` re-checks it against the instance; one that fails is recomputed and
     /// rewritten. Each certification gets `timeLimit` seconds (like a run); one that does not finish in
     /// time, or cannot be certified, ends the command (exit 1) and is never cached.
-    /// `fingerprints` holds content fingerprints the caller already has, by reference key.
+    /// `fingerprints` holds content fingerprints the caller already has, by reference key. `started` and
+    /// `finished` are told the index of each instance certified (for the progress display).
     static func certify(_ problems: [ProblemInstance], cache opened: ReferenceCache?, timeLimit: Double? = nil,
-                        fingerprints: [String: String] = [:]) throws -> [String: Optimum] {
+                        fingerprints: [String: String] = [:], started: (Int) -> Void = { _ in },
+                        finished: (Int) -> Void = { _ in }) throws -> [String: Optimum] {
         var cache = opened
         var references: [String: Optimum] = [:]
         // A non-convex problem has no certificate: its reference comes from the runs (RunCommand).
-        for instance in problems where !instance.problem.referenceIsBestReached {
+        for (index, instance) in problems.enumerated() where !instance.problem.referenceIsBestReached {
+            started(index)
+            defer { finished(index) }
             let key = cache?.key(for: instance, fingerprint: fingerprints[instance.referenceKey] ?? instance.contentFingerprint)
             if let key, let hit = cache?.lookup(key) {
                 guard let failure = Reference.verify(hit, of: instance.problem) else {

@@ -22,7 +22,9 @@ struct RegistryOptions: ParsableArguments {
     }
 
     /// `base` plus the instances of the folder; a bad file stops with its path, line and field (exit 64).
-    func registry(_ base: Registry) throws -> Registry {
+    /// `building: false` checks the files but builds (and reads the data of) only the instances a
+    /// selection names, so a small run does not pay for data sets it does not use.
+    func registry(_ base: Registry, building: Bool = true) throws -> Registry {
         var registry = base
         guard let folder else { return registry }
         var isDirectory = false
@@ -31,7 +33,7 @@ struct RegistryOptions: ParsableArguments {
             return registry
         }
         do {
-            try registry.addInstances(from: folder)
+            try registry.addInstances(from: folder, building: building)
         } catch {
             throw SuiteError("\(error)", exitCode: SuiteExitCode.usage)
         }

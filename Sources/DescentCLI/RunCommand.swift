@@ -1,7 +1,5 @@
 import ArgumentParser
-import Dispatch
 import Foundation
-import Synchronization
 import DescentCore
 import DescentReport
 
@@ -166,267 +164,43 @@ struct RunCommand: ParsableCommand, RegistryCommand {
         return (0..<seeds).map { Trial(instance: 0, seed: seed &+ UInt64($0)) }
     }
 
-    var options: RunOptions {
-        RunOptions(maxIterations: maxIterations, tolerance: tolerance, logEvery: logEvery, patience: patience,
-                   batchSize: batchSize, samplingSeed: Self.samplingSeed(seed), shuffle: shuffle, checkEvery: checkEvery,
-                   timeLimit: timeLimit, cancellation: interruption)
-    }
-
     func run() throws { var copy = self; try copy.run(registry: .standard, console: .standard) }
 
+    /// Plans (everything that can be wrong with the input is found before anything runs or is written),
+    /// certifies the references, runs the passes and writes the results: ``Plan``, ``Scheduler``, ``Writer``.
     mutating func run(registry base: Registry, console: Console) throws {
-        // Everything that can be wrong with the input is checked before anything runs or is written.
-        let registry = try registryOptions.registry(base)
+        // Only the problems the selection names are built: a small run does not read unused data sets.
+        let registry = try registryOptions.registry(base, building: false)
         try registry.validate()
-        let selected = try registry.selectProblems(problem.isEmpty ? ["*"] : problem, seed: seed)
-        let optimizers = try registry.selectOptimizers(optimizer.isEmpty ? ["*"] : optimizer)
-        // This shard's pairs, as optimizer indices per problem; problems without a pair are not run.
-        // A non-convex problem's pairs stay together (shard K takes problem index K − 1 mod N): its
-        // reference is the best value its runs reached, which needs all of them.
-        let shardPlan = selected.indices.map { p in
-            let whole = selected[p].problem.referenceIsBestReached
-            return optimizers.indices.filter { shard?.contains(whole ? p : p * optimizers.count + $0) ?? true }
-        }
-        let problems = selected.indices.filter { !shardPlan[$0].isEmpty }.map { selected[$0] }
-        let pairs = shardPlan.filter { !$0.isEmpty }
-        let loops = LoopReport.loops(problems: problems, plan: pairs.map { $0.map { optimizers[$0] } }, options: options)
-        if explain { return console.out(LoopReport.text(loops)) }
+        let plan = try Plan(self, registry: registry)
+        if explain { return console.out(LoopReport.text(plan.loops)) }
         // The configuration names the whole matrix, so every shard and the merged folder carry the unsharded hash.
-        var metadata = Metadata(configuration: configuration(problems: selected, optimizers: optimizers), environment: [:])
+        let metadata = Metadata(configuration: configuration(problems: plan.selected, optimizers: plan.optimizers), environment: [:])
         let output = self.output ?? (all ? "Results" : "Results/runs/\(metadata.hash)")
         try OutputFolder.checkDestination(output)
-        if let b = batchSize {
-            for instance in problems {
-                if let m = (instance.problem as? any FiniteSumProblem)?.sampleCount, b > m {
-                    throw SuiteError("--batch-size \(b) is larger than the \(m) samples of \(instance.label)",
-                                     exitCode: SuiteExitCode.usage)
-                }
-            }
-        }
-        let grid = tuned ? try Tuning.grid(tuneGrid) : []
-        let trials = self.trials
-        let sweepTrial = Trial(instance: 0, seed: seed)
-        // Every instance a trial or the sweep runs, by problem and instance number.
-        let instancesNeeded = (trials.map(\.instance).max() ?? 0) + 1
-        let variants = try problems.map { base throws(SpecError) in
-            try (0..<instancesNeeded).map { i throws(SpecError) in try registry.instance(i, of: base, seed: seed) }
-        }
-
         // The folder is locked before anything is computed or written: a second suite on it stops here.
         let (folder, cache) = try OutputFolder.prepare(output, hash: metadata.hash, replace: replace, cache: noCache ? nil : self.cache)
         defer { folder.discardIfUnused() }
-        let journal: Journal
-        do {
-            journal = try Journal(output: output)
-        } catch let error as SuiteError {
-            throw error
-        } catch {
-            throw SuiteError("cannot create \(output)/.journal: \(error)", exitCode: SuiteExitCode.ioError)
-        }
-
+        let journal = try Journal.opened(output: output)
         // What each instance is, by content (parameters, data files' bytes, x₀, f at probe points): part of every
         // journal key, so --resume never reuses a run of data or parameters that have changed since, and of the
         // reference cache's key (computed once here for both).
+        let variants = plan.variants.flatMap { $0 }
         var fingerprints: [String: String] = [:]
-        for instance in variants.joined() { fingerprints[instance.referenceKey] = instance.contentFingerprint }
-        var references = try References.certify(variants.flatMap { $0 }, cache: cache, timeLimit: timeLimit, fingerprints: fingerprints)
+        for instance in variants { fingerprints[instance.referenceKey] = instance.contentFingerprint }
+        // One display for the whole command: the certification of f*, then the passes.
+        let progress = Progress(console: console, passes: (plan.certified.isEmpty ? [] : [(.references, plan.certified.count)])
+                                    + plan.passes.map { ($0.pass, $0.count) }, quiet: quiet)
+        defer { progress.close() }
+        var references = try plan.certify(cache: cache, timeLimit: timeLimit, fingerprints: fingerprints, progress: progress)
         let started = ContinuousClock.now
 
         Signals.install()
-        var plan = pairs.map { $0.map { optimizers[$0] } }
-        var tuning: [TuningSweep] = []
-        var reused = 0
-        // The tuned optimizers run under their own labels (the chosen lr is in tuning.csv and the tables' lr column).
-        let recordLabels = pairs.map { $0.map { optimizers[$0].label } }
-        if tuned {
-            // The sweep: every learning rate of the grid, first seed only, then the choice per (problem, optimizer).
-            let lrVariants = try optimizers.map { o in try grid.compactMap { try registry.withLearningRate(o.label, $0) } }
-            let sweep = try execute(problems: variants, plan: pairs.map { $0.flatMap { lrVariants[$0] } }, trials: [sweepTrial],
-                                    references: references, fingerprints: fingerprints, journal: journal, console: console,
-                                    phase: "tuning sweep")
-            reused += sweep.reused
-            for (p, records) in sweep.records.enumerated() {
-                for (slot, o) in pairs[p].enumerated() where !lrVariants[o].isEmpty {
-                    let configured = optimizers[o]
-                    let candidates = records.filter { r in lrVariants[o].contains { $0.label == r.optimizer } }
-                    guard let choice = Tuning.choose(problem: problems[p].label, optimizer: configured.label, candidates: candidates,
-                                                     grid: grid) else { continue }
-                    tuning.append(choice.sweep)
-                    plan[p][slot] = lrVariants[o][choice.index]
-                }
-            }
-        }
-        // Non-convex problems: a first pass without f* finds the best value reached, which the measured
-        // pass below then uses as f* (NonConvexProblem, OptimumSource.bestReached).
-        let nonConvex = problems.indices.filter { problems[$0].problem.referenceIsBestReached }
-        if !nonConvex.isEmpty && !interruption.isSet {
-            let first = try execute(problems: nonConvex.map { variants[$0] }, plan: nonConvex.map { plan[$0] },
-                                    labels: nonConvex.map { recordLabels[$0] }, trials: trials,
-                                    references: references, fingerprints: fingerprints, journal: journal, console: console,
-                                    phase: "first pass (best value reached)", scouting: true)
-            reused += first.reused
-            // One reference per instance: the best value reached on it.
-            for (i, p) in nonConvex.enumerated() {
-                for instance in Set(trials.map(\.instance)) {
-                    if let best = References.bestReached(first.records[i].filter { $0.instance == instance }) {
-                        references[variants[p][instance].referenceKey] = best
-                    }
-                }
-            }
-        }
-        let main = try execute(problems: variants, plan: plan, labels: recordLabels, trials: trials, references: references,
-                               fingerprints: fingerprints, journal: journal, console: console, phase: tuned ? "tuned runs" : nil)
-        reused += main.reused
-        let records = main.records.flatMap { $0 }
-
-        metadata.environment = Metadata.currentEnvironment(arguments: CommandLine.arguments)
-        metadata.environment["wall_clock_s"] = (ContinuousClock.now - started).seconds
-        metadata.environment["jobs"] = jobs ?? ProcessInfo.processInfo.activeProcessorCount
-        metadata.environment["isolation"] = isolation.rawValue
-        metadata.environment["loops"] = LoopReport.metadata(loops)
-        if let shard { metadata.environment["shard"] = shard.description }
-        let planned = pairs.map(\.count).reduce(0, +) * trials.count
-        metadata.complete = records.count == planned
-        let summary = "\(records.count) run\(records.count == 1 ? "" : "s")"
-        if !metadata.complete && folder.holdsCompleteResults() {
-            // Partial results never replace complete ones: the folder keeps what it held.
-            throw SuiteError("interrupted after \(records.count) of \(planned) runs; \(output)/ still holds the complete results it "
-                + "held before (left untouched). The finished runs are journaled: run the same command with --resume to do the rest.",
-                exitCode: SuiteExitCode.interrupted)
-        }
-        var set = ResultSet(records: records, references: references,
-                            conditionNumbers: References.conditionNumbers(variants.flatMap { $0 }, references), hash: metadata.hash,
-                            tuning: tuning)
-        set.complete = metadata.complete
-        var files = ReportFiles.raw(set, problemOrder: problems.map { ($0.label, $0.problem.dimension) })
-        files += ReportFiles.derived(set, profileTarget: profileTarget, latexTargets: try ResultFolder.latexTargets(latexTargets),
-                                     bands: try BandMode.option(bands))
-        files.append(("metadata.json", metadata.text))
-        // The reliability tests interrupt here: after the last run, before the write (FaultInjection).
-        if FaultInjection.isEnabled && ProcessInfo.processInfo.environment["DESCENT_FAULT_SIGINT_BEFORE_WRITE"] == "1" { interruption.set() }
-        for w in try folder.publish(files, mode: .replace) { console.err("warning: \(w)\n") }
-        if metadata.complete { journal.prune() }
-        console.out(TerminalTable.printed(records, references: references))
-        console.out("\nWrote \(summary) to \(output)/ (run \(metadata.hash)): summary.csv, targets.csv, tables/, plots/, "
-            + "metadata.json\(tuned ? ", tuning.csv" : "")\(reused > 0 ? " (\(reused) reused from an earlier invocation)" : "")\n")
-        if interruption.isSet {
-            guard metadata.complete else {
-                throw SuiteError("interrupted after \(records.count) of \(planned) runs; the finished ones are written (marked incomplete "
-                    + "in metadata.json). Run the same command with --resume to do the rest.", exitCode: SuiteExitCode.interrupted)
-            }
-            console.err("Interrupted after every run had finished: the results are complete.\n")
-        }
-    }
-
-    /// Runs `plan[p]` on problem p for every trial (`problems[p][i]` is its instance i), `jobs` (problem,
-    /// trial) pairs at a time, recording run o under `labels[p][o]` (default: its own label); records per
-    /// problem, in plan order (trial-major), so the files do not depend on `--jobs`.
-    func execute(problems instances: [[ProblemInstance]], plan: [[ConfiguredOptimizer]], labels: [[String]]? = nil, trials: [Trial],
-                 references: [String: Optimum], fingerprints: [String: String], journal: Journal, console: Console, phase: String?,
-                 scouting: Bool = false) throws
-        -> (records: [[RunRecord]], reused: Int) {
-        let problems = instances.map { $0[0] }
-        let total = plan.map(\.count).reduce(0, +) * trials.count
-        let jobs = Swift.max(1, Swift.min(self.jobs ?? ProcessInfo.processInfo.activeProcessorCount, problems.count * trials.count))
-        let progress = Progress(console: console, total: total, phase: phase, quiet: quiet)
-        let failure = Mutex<SuiteError?>(nil)
-        let finished = Mutex<[[[RunRecord]]]>(Array(repeating: Array(repeating: [], count: trials.count), count: problems.count))
-        let reused = Atomic<Int>(0)
-        let nextItem = Atomic<Int>(0)
-        let (dataSeed, resume, isolation, batchSize, baseOptions) = (self.seed, self.resume, self.isolation, self.batchSize, self.options)
-        let problemsFolder = registryOptions.problems
-        // `jobs` workers take (problem, trial) pairs in turn, with several workers the costliest problems
-        // first (so a long one does not start last and keep one core busy alone, and its trials spread
-        // over the cores); one pair's runs execute in order within one worker. One worker keeps the
-        // selection order.
-        let order = jobs > 1 ? Self.startOrder(problems) : Array(problems.indices)
-        let items = order.flatMap { p in trials.indices.map { (problem: p, trial: $0) } }
-        DispatchQueue.concurrentPerform(iterations: jobs) { _ in
-            while !interruption.isSet && failure.withLock({ $0 == nil }) {
-                let next = nextItem.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard next < items.count else { return }
-                let (p, t) = items[next]
-                let optimizers = plan[p]
-                let recordLabels = labels?[p] ?? optimizers.map(\.label)
-                var records: [RunRecord] = []
-                trialLoop: do {
-                    let trial = trials[t]
-                    let instance = instances[p][trial.instance]
-                    let runSeed = trial.seed
-                    let reference = references[instance.referenceKey]
-                    let fStar = reference?.value
-                    let bestReached = reference.flatMap { $0.source == .bestReached ? $0.value : nil }
-                    let variant = [scouting ? "first pass" : bestReached.map { "best reached \($0)" },
-                                   trial.instance > 0 ? "instance \(trial.instance)" : nil].compactMap { $0 }.joined(separator: "; ")
-                    var options = baseOptions
-                    // The first pass over a non-convex problem records f at every checked iterate, so the
-                    // best value reached bounds every f the measured pass evaluates.
-                    if scouting && batchSize == nil { options.logEvery = options.checkEvery }
-                    options.samplingSeed = Self.samplingSeed(runSeed)
-                    options.curvature = Self.curvature(instance.problem, reference)
-                    // Decide every pair of this problem first: resumed, skipped, or to run.
-                    var outcomes = [RunResult?](repeating: nil, count: optimizers.count)
-                    var fromJournal = [Bool](repeating: false, count: optimizers.count)
-                    var pending: [Int] = []
-                    let content = "content " + (fingerprints[instance.referenceKey] ?? "?")
-                    let keys = optimizers.map {
-                        Journal.key(problem: instance.label, optimizer: $0.label, seed: runSeed, dataSeed: dataSeed, options: options,
-                                    variant: variant.isEmpty ? content : variant + "; " + content)
-                    }
-                    for (i, configured) in optimizers.enumerated() {
-                        if resume, let previous = journal.load(keys[i]) {
-                            outcomes[i] = previous.result
-                            fromJournal[i] = true
-                        } else if let reason = Harness.unfitReason(problem: instance.problem, requirements: configured.requirements,
-                                                                   options: options,
-                                                                   hasOptimalValue: fStar != nil && bestReached == nil) {
-                            outcomes[i] = .skipped(reason.message, optimalValue: fStar)
-                        } else {
-                            pending.append(i)
-                        }
-                    }
-                    if isolation == .process && !pending.isEmpty {
-                        let job = WorkerJob(problem: instance.label, optimizers: pending.map { optimizers[$0].label }, seed: dataSeed,
-                                            instance: trial.instance, runSeed: runSeed, batchSize: batchSize, options: options, optimalValue: fStar,
-                                            problemsFolder: problemsFolder)
-                        for (i, r) in zip(pending, ProcessIsolation.run(job, scratch: journal.scratch("\(instance.label)\u{1}trial \(t)"))) { outcomes[i] = r }
-                    } else {
-                        for i in pending where !interruption.isSet {
-                            outcomes[i] = Harness.run(problem: instance.problem, from: instance.forRun(seed: runSeed),
-                                                      method: optimizers[i].method, optimalValue: fStar, options: options)
-                        }
-                    }
-                    var lines: [String] = []
-                    for i in optimizers.indices {
-                        // An interrupted problem keeps the runs that finished before the interruption.
-                        guard let result = outcomes[i], result.status != .interrupted else { break trialLoop }
-                        let record = RunRecord(problem: instance.label, dimension: instance.problem.dimension,
-                                               optimizer: recordLabels[i], seed: runSeed, batchSize: batchSize,
-                                               instance: trial.instance, result: result)
-                        if fromJournal[i] {
-                            reused.add(1, ordering: .relaxed)
-                        } else {
-                            do {
-                                try journal.store(record, key: keys[i])
-                            } catch {
-                                failure.withLock { $0 = $0 ?? SuiteError("cannot journal a finished run in \(journal.folder): \(error)",
-                                                                         exitCode: SuiteExitCode.ioError) }
-                                return
-                            }
-                        }
-                        records.append(record)
-                        let which = instanceCount != nil ? " (instance \(trial.instance))" : trials.count > 1 ? " (seed \(runSeed))" : ""
-                        lines.append("\(instance.label) × \(recordLabels[i])\(which): "
-                            + "\(result.statusDescription) after \(result.iterations) iterations, \(NumberFormat.duration(result.time))")
-                    }
-                    progress.finished(lines)
-                }
-                finished.withLock { $0[p][t] = records }
-            }
-        }
-        progress.done()
-        if let error = failure.withLock({ $0 }) { throw error }
-        // Problems in their selection order, so the tables do not depend on --jobs.
-        return (finished.withLock { $0.map { $0.flatMap { $0 } } }, reused.load(ordering: .relaxed))
+        let scheduler = Scheduler(plan: plan, journal: journal, fingerprints: fingerprints, workers: jobs, isolation: isolation,
+                                  resume: resume, progress: progress)
+        let outcome = try scheduler.run(references: &references)
+        progress.close()
+        let writer = Writer(command: self, plan: plan, output: output, folder: folder, journal: journal, console: console)
+        try writer.write(outcome, references: references, metadata: metadata, started: started)
     }
 }

@@ -46,9 +46,6 @@ extension RunCommand {
         guard problem is any QuadraticProblem, let e = reference?.hessianEigenvalues, e.min > 0, e.max.isFinite else { return nil }
         return Curvature(strongConvexity: e.min, smoothness: e.max)
     }
-
-    /// The shuffling seed derived from `--seed` (a different stream from the problem data's).
-    static func samplingSeed(_ seed: UInt64) -> UInt64 { seed ^ 0xD1B5_4A32_D192_ED03 }
 }
 
 /// One run of every pair of a problem: which instance, and the run's seed (its mini-batch shuffles

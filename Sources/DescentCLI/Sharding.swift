@@ -113,7 +113,7 @@ struct MergeCommand: ParsableCommand, RegistryCommand {
             for p in problemOrder.indices {
                 for o in optimizerOrder.indices where !have.contains("\(p),\(o)") { missing.append("\(problemOrder[p]) × \(optimizerOrder[o])") }
             }
-            throw SuiteError("the shards hold \(records.count) of the matrix's \(expected) runs; missing: "
+            throw SuiteError("the shards hold \(records.count) of the matrix's \(Progress.runs(expected)); missing: "
                 + missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", …" : "") + " (is a shard folder left out?)",
                 exitCode: SuiteExitCode.usage)
         }
@@ -144,6 +144,6 @@ struct MergeCommand: ParsableCommand, RegistryCommand {
         let folder = try OutputFolder(output)
         try folder.checkConfiguration(hashes[0], replace: replace)
         for w in try folder.publish(files, mode: .replace) { console.err("warning: \(w)\n") }
-        console.out("Merged \(shards.count) shards, \(records.count) runs, into \(output)/ (run \(hashes[0])).\n")
+        console.out("Merged \(shards.count == 1 ? "1 shard" : "\(shards.count) shards"), \(Progress.runs(records.count)), into \(output)/ (run \(hashes[0])).\n")
     }
 }

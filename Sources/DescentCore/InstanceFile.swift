@@ -184,8 +184,10 @@ extension Registry {
     ///
     /// Each file names a registered family; its `[parameters]` become the entry's defaults, checked
     /// like command-line values; text parameters that are paths are resolved against the file's
-    /// folder. The instance is built once to check it (data files are read, the start point checked).
-    public mutating func addInstances(from directory: String) throws(InstanceFileError) {
+    /// folder. With `building` (the default) the instance is built once to check it (data files are
+    /// read, the start point checked); without, only the file is checked and its data are read when a
+    /// selection names it, so a run pays for the data sets it uses only (`suite run`).
+    public mutating func addInstances(from directory: String, building: Bool = true) throws(InstanceFileError) {
         let fm = FileManager.default
         let names: [String]
         do {
@@ -203,12 +205,12 @@ extension Registry {
                 throw InstanceFileError(path, 0, nil, "cannot read the file as UTF-8 text")
             }
             let parsed = try InstanceFile(parsing: text, path: path)
-            problems.append(try entry(for: parsed, folder: directory))
+            problems.append(try entry(for: parsed, folder: directory, building: building))
         }
     }
 
-    /// The registry entry an instance file describes.
-    public func entry(for file: InstanceFile, folder: String) throws(InstanceFileError) -> ProblemEntry {
+    /// The registry entry an instance file describes (built once to check it with `building`).
+    public func entry(for file: InstanceFile, folder: String, building: Bool = true) throws(InstanceFileError) -> ProblemEntry {
         guard let family = problems.first(where: { $0.name == file.family && $0.origin == nil }) else {
             throw InstanceFileError(file.path, file.familyLine, "family",
                                     "unknown family '\(InputLimits.quote(file.family))'\(suggestion(file.family, problems.filter { $0.origin == nil }.map(\.name))); valid: \(problems.filter { $0.origin == nil }.map(\.name).joined(separator: ", "))")
@@ -241,7 +243,7 @@ extension Registry {
         let entry = family.instance(named: file.name, summary: file.summary, citation: file.citation, defaults: defaults,
                                     origin: file.path)
         do {
-            _ = try entry.instantiate(Spec(parsing: file.name), seed: 0)
+            if building { _ = try entry.instantiate(Spec(parsing: file.name), seed: 0) }
         } catch {
             throw InstanceFileError(file.path, 0, nil, "\(error)")
         }

@@ -112,7 +112,7 @@ struct CLITests {
         let summary = try String(contentsOfFile: "\(output)/summary.csv", encoding: .utf8)
         #expect(summary.split(separator: "\n").count == 1 + 4 * 2)  // parabola and three Rosenbrocks
         #expect(summary.contains("parabola,1,gd(lr=0.1),0,,converged,48,49,49,49,49.0,16.0,"))
-        #expect(r.out.contains("Wrote 8 runs to \(output)/"))
+        #expect(r.out.contains("Wrote 8 runs over 4 problems to \(output)/"))
         #expect(!fm.fileExists(atPath: "\(output)/.staging-\(ProcessInfo.processInfo.processIdentifier)"))
     }
 

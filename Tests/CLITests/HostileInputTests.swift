@@ -176,8 +176,11 @@ struct HostileInputTests {
         let scratch = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: scratch + ".0.rows") }
         // The parent it expects is not its parent: as if the parent died between fork and prctl.
-        let worker = try startSuite(["_worker", "--problem=parabola", "--optimizer=fault(mode=hang)", "--max-iterations=100",
-                                     "--tolerance=0", "--log-every=1", "--patience=10", "--scratch=\(scratch)", "--parent=999999999"])
+        // The job, one JSON message (Job): a hanging run of parabola.
+        let job = #"{"dataSeed":0,"instance":0,"labels":["fault(mode=hang)"],"optimizers":["fault(mode=hang)"],"pass":"measured","#
+            + #""problem":"parabola","runSeed":0,"settings":{"checkEvery":1,"logEvery":1,"maxIterations":100,"patience":10,"#
+            + #""samplingSeed":0,"shuffle":true,"tolerance":0},"slot":0,"trial":0}"#
+        let worker = try startSuite(["_worker", "--job=\(job)", "--scratch=\(scratch)", "--parent=999999999"])
         #expect(eventually(5) { !worker.isRunning })
         if worker.isRunning { kill(worker.processIdentifier, SIGKILL) }
         worker.waitUntilExit()
