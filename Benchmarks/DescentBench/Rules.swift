@@ -8,9 +8,9 @@ import DescentProblems
 struct PluginMomentum: ElementwiseRule {
     var lr = 1e-4
     var mu = 0.9
-    var lanes: [Double] { [0] }
+    var stateSlots: [Double] { [0] }
     func scalars(iteration: Int, previous: Bool?) -> Bool { iteration == 1 }
-    func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars first: Bool) -> V {
+    func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars first: Bool) -> V {
         let b = first ? g : s[0] * mu + g
         s[0] = b
         return x - lr * b

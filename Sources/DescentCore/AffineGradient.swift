@@ -1,6 +1,6 @@
 /// A separable problem's gradient as data, coordinate by coordinate: gᵢ = aᵢxᵢ − c, with the terms
 /// of f, fᵢ = ½ xᵢ(aᵢxᵢ) − c·xᵢ (a diagonal a and one constant c). An elementwise rule's step fuses
-/// with it (``ElementwiseLoops/apply(_:affineGradient:lanes:scalars:range:sums:)``): x and a are
+/// with it (``ElementwiseLoops/apply(_:affineGradient:state:scalars:range:sums:)``): x and a are
 /// loaded, the gradient computed in registers, the step taken and, at a checked iterate, the terms
 /// of f and Σgᵢ² at the new point summed, in one pass with no gradient buffer.
 ///

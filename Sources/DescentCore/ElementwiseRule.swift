@@ -113,11 +113,11 @@ public struct StateCursor<V: Coordinates> {
     @usableFromInline let base: UnsafeMutablePointer<Double>
     @usableFromInline let stride: Int
 
-    /// The cursor at coordinate `i` of the state vectors `lanes`.
+    /// The cursor at coordinate `i` of the state vectors `state`.
     @inlinable @inline(__always)
-    public init(_ lanes: StateVectors, at i: Int) {
-        base = lanes.storage + i
-        stride = lanes.dimension
+    public init(_ state: StateVectors, at i: Int) {
+        base = state.storage + i
+        stride = state.dimension
     }
 
     /// State vector `k` at these coordinates.
@@ -128,7 +128,7 @@ public struct StateCursor<V: Coordinates> {
     }
 }
 
-/// Where an ``ElementwiseRule``'s state vectors (its ``ElementwiseRule/lanes``: m, v, …) live:
+/// Where an ``ElementwiseRule``'s state vectors (its ``ElementwiseRule/stateSlots``: m, v, …) live:
 /// vectors of n coordinates, one after another.
 public struct StateVectors {
     /// State vector k at coordinate i is at `storage[k · dimension + i]`.
@@ -144,40 +144,40 @@ public struct StateVectors {
 /// The state of an ``ElementwiseRule``: its state vectors, allocated once per run with the rule's
 /// initial values, and the last iteration's scalars.
 public struct ElementwiseState<Scalars> {
-    /// The state vectors' storage (``ElementwiseRule/lanes`` × n values).
+    /// The state vectors' storage (``ElementwiseRule/stateSlots`` × n values).
     public let storage: Vector
-    /// Where the state vectors are (named `lanes` in the rules' code: ``ElementwiseRule/lanes``).
-    public let lanes: StateVectors
+    /// Where the state vectors are: one per slot of ``ElementwiseRule/stateSlots``.
+    public let vectors: StateVectors
     /// The scalars of the last iteration stepped (`nil` before the first).
     public var scalars: Scalars?
 
-    /// State for `initial.count` lanes of `dimension` coordinates, lane k filled with `initial[k]`.
-    public init(lanes initial: [Double], dimension: Int) {
+    /// State for `initial.count` slots of `dimension` coordinates, slot k filled with `initial[k]`.
+    public init(slots initial: [Double], dimension: Int) {
         storage = Vector(count: Swift.max(1, initial.count * dimension))
         for (k, value) in initial.enumerated() where value != 0 {
             for i in 0..<dimension { storage[k * dimension + i] = value }
         }
-        lanes = StateVectors(storage: storage.pointer, dimension: dimension)
+        vectors = StateVectors(storage: storage.pointer, dimension: dimension)
     }
 }
 
 /// The loops the run loop takes an ``ElementwiseRule`` through, derived from its
-/// ``ElementwiseRule/update(_:gradient:lanes:scalars:)`` for every rule: requirements only so that
+/// ``ElementwiseRule/update(_:gradient:state:scalars:)`` for every rule: requirements only so that
 /// each rule's conformance carries copies specialized for it, with `update` inlined (the harness's
 /// generic code reaches them through the witness table). Not part of a rule author's surface.
 public protocol ElementwiseLoops {
     /// What one iteration computes once for every coordinate.
     associatedtype Scalars
 
-    /// Applies ``ElementwiseRule/update(_:gradient:lanes:scalars:)`` to the coordinates in `range`,
+    /// Applies ``ElementwiseRule/update(_:gradient:state:scalars:)`` to the coordinates in `range`,
     /// with the gradient of coordinate i at `gradient[i − range.lowerBound]`: blocks of eight, then
     /// the ragged end one by one.
-    func apply(_ x: Vector, gradient: UnsafePointer<Double>, lanes: StateVectors, scalars: Scalars, range: Range<Int>)
+    func apply(_ x: Vector, gradient: UnsafePointer<Double>, state: StateVectors, scalars: Scalars, range: Range<Int>)
 
     /// The same step on the coordinates in `range` of a problem whose gradient is `affineGradient`,
     /// computed in registers, in one pass and, with `sums`, the terms of f and Σgᵢ² at the new point
     /// added as the problem adds them (blocks of eight lanes, the ragged end as one more block).
-    func apply(_ x: Vector, affineGradient: AffineGradient, lanes: StateVectors, scalars: Scalars, range: Range<Int>,
+    func apply(_ x: Vector, affineGradient: AffineGradient, state: StateVectors, scalars: Scalars, range: Range<Int>,
                sums: UnsafeMutablePointer<VectorMath.Sums>?)
 }
 
@@ -187,22 +187,21 @@ public protocol ElementwiseLoops {
 /// ``ElementwiseLoops``, derived).
 ///
 /// The author gives
-/// - ``lanes``: the state, as one initial value per lane (Adam: `[0, 0]` for m and v);
+/// - ``stateSlots``: the state, as one initial value per state vector (Adam: `[0, 0]` for m and v);
 /// - ``scalars(iteration:previous:)``: what is computed once per iteration from t and the
 ///   hyperparameters (bias corrections, a schedule's factor); it is called once per iteration, in
-///   order, possibly several iterations ahead of the steps, so it must not read the lanes;
-/// - ``update(_:gradient:lanes:scalars:)``: the new x of one coordinate or eight, given x, ∇f and the
-///   lanes there, written generically over ``Coordinates``.
+///   order, possibly several iterations ahead of the steps, so it must not read the state;
+/// - ``update(_:gradient:state:scalars:)``: the new x of one coordinate or eight, given x, ∇f and the
+///   state there (`s[k]`), written generically over ``Coordinates``.
 ///
 /// ```swift
 /// struct SignDescent: Optimizer, ElementwiseRule {
 ///     static let name = "signgd"
 ///     static let summary = "sign gradient descent x ← x − lr·sign(∇f)"
-///     static var hyperparameters: [Hyperparameter<Self>] { [.init("lr", \.lr, "learning rate", .positive)] }
-///     static var learningRate: WritableKeyPath<Self, Double>? { \.lr }
-///     var lr = 1e-2
+///     static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
+///     @Parameter("lr", "learning rate", .positive) var lr = 1e-2
 ///     func scalars(iteration: Int, previous: Double?) -> Double { lr }
-///     func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars lr: Double) -> V {
+///     func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars lr: Double) -> V {
 ///         x - lr * g.signum()
 ///     }
 /// }
@@ -214,25 +213,26 @@ public protocol ElementwiseRule: UpdateRule, ElementwiseLoops where State == Ele
     /// What one iteration computes once for every coordinate.
     associatedtype Scalars
 
-    /// The state lanes' initial values, one per lane (default: none).
-    var lanes: [Double] { get }
+    /// The initial value of each state vector (Adam: `[0, 0]` for m and v), one per slot; `update`
+    /// reads and writes slot k as `s[k]` (default: none).
+    var stateSlots: [Double] { get }
 
     /// The scalars of iteration `iteration` (from 1), given those of the iteration before (`nil` at
-    /// the first). Called once per iteration, in order; must not read the state's lanes.
+    /// the first). Called once per iteration, in order; must not read the state.
     func scalars(iteration: Int, previous: Scalars?) -> Scalars
 
     /// x after this iteration's step at one coordinate or eight, from x, the gradient there and the
-    /// lanes `s` (read and write them as `s[k]`). Must not allocate.
-    func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars: Scalars) -> V
+    /// state `s` there (read and write slot k as `s[k]`). Must not allocate.
+    func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars: Scalars) -> V
 }
 
 extension ElementwiseRule {
-    /// No lanes.
-    public var lanes: [Double] { [] }
+    /// No state.
+    public var stateSlots: [Double] { [] }
 
     @inlinable
     public func makeState(dimension: Int) -> ElementwiseState<Scalars> {
-        ElementwiseState(lanes: lanes, dimension: dimension)
+        ElementwiseState(slots: stateSlots, dimension: dimension)
     }
 
     /// The scalars of `iteration`, recorded in `state` as the latest.
@@ -246,19 +246,19 @@ extension ElementwiseRule {
     @inlinable
     public func step(_ x: Vector, gradient: Vector, state: inout ElementwiseState<Scalars>, iteration: Int) {
         let c = advance(&state, to: iteration)
-        apply(x, gradient: gradient.pointer, lanes: state.lanes, scalars: c, range: 0..<x.count)
+        apply(x, gradient: gradient.pointer, state: state.vectors, scalars: c, range: 0..<x.count)
     }
 
     @inlinable
-    public func apply(_ x: Vector, gradient: UnsafePointer<Double>, lanes: StateVectors, scalars: Scalars, range: Range<Int>) {
+    public func apply(_ x: Vector, gradient: UnsafePointer<Double>, state: StateVectors, scalars: Scalars, range: Range<Int>) {
         VectorMath.forEachBlock(in: range, RuleStep(rule: self, scalars: scalars, x: x.pointer,
-                                                    gradient: gradient - range.lowerBound, lanes: lanes))
+                                                    gradient: gradient - range.lowerBound, state: state))
     }
 
     @inlinable
-    public func apply(_ x: Vector, affineGradient q: AffineGradient, lanes: StateVectors, scalars: Scalars, range: Range<Int>,
+    public func apply(_ x: Vector, affineGradient q: AffineGradient, state: StateVectors, scalars: Scalars, range: Range<Int>,
                       sums: UnsafeMutablePointer<VectorMath.Sums>?) {
-        let body = FusedRuleStep(rule: self, scalars: scalars, x: x.pointer, gradient: q, lanes: lanes)
+        let body = FusedRuleStep(rule: self, scalars: scalars, x: x.pointer, gradient: q, state: state)
         if let sums {
             sums.pointee.add(range, body)
         } else {
@@ -279,20 +279,20 @@ struct RuleStep<Rule: ElementwiseRule>: CoordinateBody {
     @usableFromInline let scalars: Rule.Scalars
     @usableFromInline let x: UnsafeMutablePointer<Double>
     @usableFromInline let gradient: UnsafePointer<Double>
-    @usableFromInline let lanes: StateVectors
+    @usableFromInline let state: StateVectors
 
     @inlinable @inline(__always)
-    init(rule: Rule, scalars: Rule.Scalars, x: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, lanes: StateVectors) {
+    init(rule: Rule, scalars: Rule.Scalars, x: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, state: StateVectors) {
         self.rule = rule
         self.scalars = scalars
         self.x = x
         self.gradient = gradient
-        self.lanes = lanes
+        self.state = state
     }
 
     @inlinable @inline(__always)
     func run<V: Coordinates>(at i: Int, as width: V.Type) {
-        rule.update(V.load(x + i), gradient: V.load(gradient + i), lanes: StateCursor(lanes, at: i), scalars: scalars)
+        rule.update(V.load(x + i), gradient: V.load(gradient + i), state: StateCursor(state, at: i), scalars: scalars)
             .store(to: x + i)
     }
 }
@@ -305,22 +305,22 @@ struct FusedRuleStep<Rule: ElementwiseRule>: CoordinateBody, SummedCoordinateBod
     @usableFromInline let scalars: Rule.Scalars
     @usableFromInline let x: UnsafeMutablePointer<Double>
     @usableFromInline let gradient: AffineGradient
-    @usableFromInline let lanes: StateVectors
+    @usableFromInline let state: StateVectors
 
     @inlinable @inline(__always)
-    init(rule: Rule, scalars: Rule.Scalars, x: UnsafeMutablePointer<Double>, gradient: AffineGradient, lanes: StateVectors) {
+    init(rule: Rule, scalars: Rule.Scalars, x: UnsafeMutablePointer<Double>, gradient: AffineGradient, state: StateVectors) {
         self.rule = rule
         self.scalars = scalars
         self.x = x
         self.gradient = gradient
-        self.lanes = lanes
+        self.state = state
     }
 
     /// Steps x at `i` and returns the new x and the diagonal there.
     @inlinable @inline(__always)
     func step<V: Coordinates>(at i: Int) -> (x: V, a: V) {
         let a = V.load(gradient.diagonal + i), x0 = V.load(x + i)
-        let xv = rule.update(x0, gradient: AffineGradient.terms(x0, a, gradient.constant).g, lanes: StateCursor(lanes, at: i),
+        let xv = rule.update(x0, gradient: AffineGradient.terms(x0, a, gradient.constant).g, state: StateCursor(state, at: i),
                              scalars: scalars)
         xv.store(to: x + i)
         return (xv, a)

@@ -23,7 +23,7 @@ public struct ASGD: Optimizer, ElementwiseRule {
     public init() {}
 
     /// One lane: the average a.
-    public var lanes: [Double] { [0] }
+    public var stateSlots: [Double] { [0] }
 
     /// η_t, 1 − λη_t and μ_t (torch computes η and μ at the end of step t − 1).
     public struct Scalars {
@@ -40,7 +40,7 @@ public struct ASGD: Optimizer, ElementwiseRule {
 
     /// torch.optim.ASGD's `_single_tensor_asgd` for one coordinate or eight.
     @inline(__always)
-    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars c: Scalars) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars c: Scalars) -> V {
         let d = WeightDecay.coupled(g, at: x, weightDecay)
         let y = x * c.keep - c.eta * d
         s[0] = c.mu == 1 ? y : s[0] + (y - s[0]) * c.mu

@@ -50,7 +50,7 @@ public struct AcceleratedMomentum: Optimizer {
     private static let defaultSGD = SGD()
 
     /// SGD's state: the momentum buffer b.
-    public func makeState(dimension n: Int) -> ElementwiseState<Bool> { ElementwiseState(lanes: [0], dimension: n) }
+    public func makeState(dimension n: Int) -> ElementwiseState<Bool> { ElementwiseState(slots: [0], dimension: n) }
 
     /// Unreachable: the harness passes μ and L (``step(_:gradient:context:state:iteration:)``).
     public func step(_ x: Vector, gradient g: Vector, state: inout ElementwiseState<Bool>, iteration: Int) {

@@ -23,7 +23,7 @@ public struct AdaBelief: Optimizer, ElementwiseRule {
     public init() {}
 
     /// Lanes m and s, and the running maximum of s with AMSGrad.
-    public var lanes: [Double] { amsgrad ? [0, 0, 0] : [0, 0] }
+    public var stateSlots: [Double] { amsgrad ? [0, 0, 0] : [0, 0] }
 
     /// One iteration's scalars: the bias corrections of step t and decoupled decay's factor 1 − lr·λ.
     public func scalars(iteration: Int, previous: BiasCorrection?) -> BiasCorrection {
@@ -32,7 +32,7 @@ public struct AdaBelief: Optimizer, ElementwiseRule {
 
     /// adabelief-pytorch's step (`rectify=False`) for one coordinate or eight.
     @inline(__always)
-    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars c: BiasCorrection) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars c: BiasCorrection) -> V {
         let x = decoupledWeightDecay ? x * c.keep : x
         let d = WeightDecay.coupled(g, at: x, decoupledWeightDecay ? 0 : weightDecay)
         let m = s[0] * beta1 + (1 - beta1) * d

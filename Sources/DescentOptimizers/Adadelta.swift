@@ -19,14 +19,14 @@ public struct Adadelta: Optimizer, ElementwiseRule {
     public init() {}
 
     /// Lanes s and u, the running averages of d² and of δ².
-    public var lanes: [Double] { [0, 0] }
+    public var stateSlots: [Double] { [0, 0] }
 
     /// None.
     public func scalars(iteration: Int, previous: Void?) {}
 
     /// torch.optim.Adadelta's `_single_tensor_adadelta` for one coordinate or eight.
     @inline(__always)
-    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars: Void) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars: Void) -> V {
         let d = WeightDecay.coupled(g, at: x, weightDecay)
         let w = 1 - rho
         let square = s[0] * rho + w * d * d

@@ -20,14 +20,14 @@ public struct Adagrad: Optimizer, ElementwiseRule {
     public init() {}
 
     /// One lane, the accumulated squared gradients s, starting at `initial_accumulator_value`.
-    public var lanes: [Double] { [initialAccumulator] }
+    public var stateSlots: [Double] { [initialAccumulator] }
 
     /// The decayed learning rate lr / (1 + (t − 1)·lr_decay).
     public func scalars(iteration: Int, previous: Double?) -> Double { lr / (1 + Double(iteration - 1) * lrDecay) }
 
     /// torch.optim.Adagrad's `_single_tensor_adagrad` for one coordinate or eight.
     @inline(__always)
-    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars clr: Double) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars clr: Double) -> V {
         let d = WeightDecay.coupled(g, at: x, weightDecay)
         let sum = s[0] + d * d
         s[0] = sum

@@ -50,7 +50,7 @@ public struct Adam: Optimizer, ElementwiseRule {
     }
 
     /// Lanes m and v, and the running maximum with AMSGrad (of v in the PyTorch convention, of v̂ in optax's).
-    public var lanes: [Double] { amsgrad ? [0, 0, 0] : [0, 0] }
+    public var stateSlots: [Double] { amsgrad ? [0, 0, 0] : [0, 0] }
 
     /// One iteration's scalars: the bias corrections of step t and decoupled decay's factor 1 − lr·λ.
     public func scalars(iteration: Int, previous: BiasCorrection?) -> BiasCorrection {
@@ -59,7 +59,7 @@ public struct Adam: Optimizer, ElementwiseRule {
 
     /// torch.optim.Adam's `_single_tensor_adam` (or optax's adam) for one coordinate or eight.
     @inline(__always)
-    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars c: BiasCorrection) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars c: BiasCorrection) -> V {
         if convention == .pytorch && !amsgrad && beta1 > 0.5 && (weightDecay == 0 || decoupledWeightDecay) {
             // The common cases, Adam and AdamW, under one test, so the compiler keeps them branch-free
             // (same operations as below; without decay c.keep = 1 − lr·0 = 1 and x·1 is x exactly).
@@ -68,13 +68,13 @@ public struct Adam: Optimizer, ElementwiseRule {
             s[1] = v
             return x * c.keep - c.stepSize * m / (v.squareRoot() / c.root2 + eps)
         }
-        return general(x, gradient: g, lanes: s, scalars: c)
+        return general(x, gradient: g, state: s, scalars: c)
     }
 
     /// Every other case (weight decay, AMSGrad, β₁ ≤ ½, optax's formula), kept out of line so the
     /// common case above inlines into the harness's loops.
     @inline(never)
-    func general<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars c: BiasCorrection) -> V {
+    func general<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars c: BiasCorrection) -> V {
         var x = x
         let d = WeightDecay.coupled(g, at: x, decoupledWeightDecay ? 0 : weightDecay)
         switch convention {

@@ -20,14 +20,14 @@ public struct Adamax: Optimizer, ElementwiseRule {
     public init() {}
 
     /// Lanes m and u (the exponentially weighted infinity norm).
-    public var lanes: [Double] { [0, 0] }
+    public var stateSlots: [Double] { [0, 0] }
 
     /// lr / (1 − β₁ᵗ).
     public func scalars(iteration: Int, previous: Double?) -> Double { lr / BiasCorrection.of(beta1, step: iteration) }
 
     /// torch.optim.Adamax's `_single_tensor_adamax` for one coordinate or eight.
     @inline(__always)
-    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars clr: Double) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars clr: Double) -> V {
         let d = WeightDecay.coupled(g, at: x, weightDecay)
         let m = V.lerp(s[0], d, 1 - beta1), u = V.max(s[1] * beta2, d.magnitude + eps)
         s[0] = m

@@ -19,14 +19,14 @@ public struct Lion: Optimizer, ElementwiseRule {
     public init() {}
 
     /// One lane, the momentum m.
-    public var lanes: [Double] { [0] }
+    public var stateSlots: [Double] { [0] }
 
     /// None.
     public func scalars(iteration: Int, previous: Void?) {}
 
     /// lion-pytorch's `update_fn` for one coordinate or eight.
     @inline(__always)
-    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars: Void) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars: Void) -> V {
         let m = s[0]
         let direction = (m * beta1 + (1 - beta1) * g).signum()
         s[0] = m * beta2 + (1 - beta2) * g

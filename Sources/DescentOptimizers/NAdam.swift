@@ -25,7 +25,7 @@ public struct NAdam: Optimizer, ElementwiseRule {
     public init() {}
 
     /// Lanes m and v.
-    public var lanes: [Double] { [0, 0] }
+    public var stateSlots: [Double] { [0, 0] }
 
     /// One iteration's scalars: the running product Π_t of μ, 1 − β₂ᵗ and its reciprocal, the coefficients of d and
     /// of m, and decoupled decay's factor 1 − lr·λ.
@@ -54,7 +54,7 @@ public struct NAdam: Optimizer, ElementwiseRule {
 
     /// torch.optim.NAdam's `_single_tensor_nadam` for one coordinate or eight.
     @inline(__always)
-    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars c: Scalars) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars c: Scalars) -> V {
         if weightDecay == 0 && beta1 > 0.5 {
             // The common case under one test (lerp with weight 1 − β₁ < ½ is m + w(g − m)): same bits as below.
             let m = s[0] + (1 - beta1) * (g - s[0]), v = s[1] * beta2 + (1 - beta2) * g * g
@@ -65,12 +65,12 @@ public struct NAdam: Optimizer, ElementwiseRule {
             let denominator = v.quotient(dividingBy: c.correction2, reciprocal: c.reciprocal2).squareRoot() + eps
             return x + c.gradientCoefficient * g / denominator + c.momentumCoefficient * m / denominator
         }
-        return general(x, gradient: g, lanes: s, scalars: c)
+        return general(x, gradient: g, state: s, scalars: c)
     }
 
     /// Weight decay or β₁ ≤ ½, kept out of line so the common case above inlines into the loops.
     @inline(never)
-    func general<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars c: Scalars) -> V {
+    func general<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars c: Scalars) -> V {
         var x = x
         if decoupledWeightDecay && weightDecay != 0 { x = x * c.keep }
         let d = WeightDecay.coupled(g, at: x, decoupledWeightDecay ? 0 : weightDecay)

@@ -25,7 +25,7 @@ public struct RAdam: Optimizer, ElementwiseRule {
     public init() {}
 
     /// Lanes m and v.
-    public var lanes: [Double] { [0, 0] }
+    public var stateSlots: [Double] { [0, 0] }
 
     /// One iteration's scalars: 1 − β₁ᵗ, √(1 − β₂ᵗ) (as PyTorch's `** 0.5`), the rectification
     /// r_t when ρ_t > 5 (`nil`: the unadapted step), and decoupled decay's factor.
@@ -52,7 +52,7 @@ public struct RAdam: Optimizer, ElementwiseRule {
 
     /// torch.optim.RAdam's `_single_tensor_radam` for one coordinate or eight.
     @inline(__always)
-    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars c: Scalars) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars c: Scalars) -> V {
         var x = x
         if decoupledWeightDecay && weightDecay != 0 { x = x * c.keep }
         let d = WeightDecay.coupled(g, at: x, decoupledWeightDecay ? 0 : weightDecay)

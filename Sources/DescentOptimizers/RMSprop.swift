@@ -26,14 +26,14 @@ public struct RMSprop: Optimizer, ElementwiseRule {
 
     /// Lanes s (the average of d²), then a (the average of d, centered only), then b (the momentum
     /// buffer, momentum > 0 only).
-    public var lanes: [Double] { [0] + (centered ? [0] : []) + (momentum > 0 ? [0] : []) }
+    public var stateSlots: [Double] { [0] + (centered ? [0] : []) + (momentum > 0 ? [0] : []) }
 
     /// None.
     public func scalars(iteration: Int, previous: Void?) {}
 
     /// torch.optim.RMSprop's `_single_tensor_rmsprop` (or optax's rmsprop) for one coordinate or eight.
     @inline(__always)
-    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars: Void) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars: Void) -> V {
         let d = WeightDecay.coupled(g, at: x, weightDecay)
         let w = 1 - alpha, bufferLane = centered ? 2 : 1
         let denominator: V

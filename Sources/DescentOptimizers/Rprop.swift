@@ -29,14 +29,14 @@ public struct Rprop: Optimizer, ElementwiseRule {
     }
 
     /// Lanes g_prev (0) and δ (lr).
-    public var lanes: [Double] { [0, lr] }
+    public var stateSlots: [Double] { [0, lr] }
 
     /// None.
     public func scalars(iteration: Int, previous: Void?) {}
 
     /// torch.optim.Rprop's `_single_tensor_rprop` for one coordinate or eight.
     @inline(__always)
-    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars: Void) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars: Void) -> V {
         let zero = V(lanes: 0), p = g * s[0]
         let factor = V(lanes: 1).replacing(with: V(lanes: etaPlus), where: zero.isLess(than: p))
             .replacing(with: V(lanes: etaMinus), where: p.isLess(than: zero))

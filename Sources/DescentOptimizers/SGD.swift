@@ -41,14 +41,14 @@ public struct SGD: Optimizer, ElementwiseRule {
     }
 
     /// One lane, the momentum buffer b, when μ > 0; none otherwise.
-    public var lanes: [Double] { momentum == 0 ? [] : [0] }
+    public var stateSlots: [Double] { momentum == 0 ? [] : [0] }
 
     /// Whether this is the first step (b₁ = d).
     public func scalars(iteration: Int, previous: Bool?) -> Bool { iteration == 1 }
 
     /// torch.optim.SGD's `_single_tensor_sgd` for one coordinate or eight.
     @inline(__always)
-    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars first: Bool) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars first: Bool) -> V {
         // Plain descent first, under one test, so the compiler keeps W1's loop branch-free.
         if momentum == 0 && weightDecay == 0 { return x - lr * g }
         var d = WeightDecay.coupled(g, at: x, weightDecay)

@@ -26,7 +26,7 @@ public struct ScheduleFreeSGD: Optimizer, ElementwiseRule {
     public init() {}
 
     /// Lanes z and x (set to x₀ at the first step).
-    public var lanes: [Double] { [0, 0] }
+    public var stateSlots: [Double] { [0, 0] }
 
     /// γ_t, the averaging weight c, and the running γ_max and Σw.
     public typealias Scalars = ScheduleFreeWeights
@@ -37,7 +37,7 @@ public struct ScheduleFreeSGD: Optimizer, ElementwiseRule {
 
     /// `SGDScheduleFreeReference.step` for one coordinate or eight; `y` is the stored point.
     @inline(__always)
-    public func update<V: Coordinates>(_ y: V, gradient g: V, lanes s: StateCursor<V>, scalars c: Scalars) -> V {
+    public func update<V: Coordinates>(_ y: V, gradient g: V, state s: StateCursor<V>, scalars c: Scalars) -> V {
         let d = WeightDecay.coupled(g, at: y, weightDecay)
         let z = (c.first ? y : s[0]) - c.lr * d
         let x = (c.first ? y : s[1]) * (1 - c.weight) + c.weight * z
@@ -80,7 +80,7 @@ public struct ScheduleFreeAdamW: Optimizer, ElementwiseRule {
     public init() {}
 
     /// Lanes z and x (set to x₀ at the first step), then v.
-    public var lanes: [Double] { [0, 0, 0] }
+    public var stateSlots: [Double] { [0, 0, 0] }
 
     /// The averaging weights and 1 − β₂ᵗ.
     public struct Scalars {
@@ -98,7 +98,7 @@ public struct ScheduleFreeAdamW: Optimizer, ElementwiseRule {
 
     /// `AdamWScheduleFreeReference.step` for one coordinate or eight; `y` is the stored point.
     @inline(__always)
-    public func update<V: Coordinates>(_ y: V, gradient g: V, lanes s: StateCursor<V>, scalars c: Scalars) -> V {
+    public func update<V: Coordinates>(_ y: V, gradient g: V, state s: StateCursor<V>, scalars c: Scalars) -> V {
         let w = c.weights
         var z = w.first ? y : s[0]
         if weightDecay != 0 { z = z - w.lr * weightDecay * (decayAtZ ? z : y) }
@@ -143,6 +143,6 @@ public struct ScheduleFreeWeights {
     /// x, the average in lane 1 of `state` (y itself before the first step).
     public static func average<S>(_ y: Vector, _ state: ElementwiseState<S>, into out: Vector) {
         guard state.scalars != nil else { return out.assign(y) }
-        out.pointer.update(from: state.lanes[1], count: out.count)
+        out.pointer.update(from: state.vectors[1], count: out.count)
     }
 }

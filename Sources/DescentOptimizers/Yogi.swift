@@ -23,7 +23,7 @@ public struct Yogi: Optimizer, ElementwiseRule {
     public init() {}
 
     /// Lanes m and v, both starting at `initial_accumulator`.
-    public var lanes: [Double] { [initialAccumulator, initialAccumulator] }
+    public var stateSlots: [Double] { [initialAccumulator, initialAccumulator] }
 
     /// The bias corrections lr/(1 − β₁ᵗ) and √(1 − β₂ᵗ).
     public typealias Scalars = BiasCorrection
@@ -34,21 +34,21 @@ public struct Yogi: Optimizer, ElementwiseRule {
 
     /// torch-optimizer's Yogi step for one coordinate or eight.
     @inline(__always)
-    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars c: Scalars) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars c: Scalars) -> V {
         // Without weight decay, under one test, so the loop keeps no branch (the same operations as below).
-        if weightDecay == 0 { return step(x, d: g, lanes: s, scalars: c) }
-        return decayed(x, gradient: g, lanes: s, scalars: c)
+        if weightDecay == 0 { return step(x, d: g, state: s, scalars: c) }
+        return decayed(x, gradient: g, state: s, scalars: c)
     }
 
     /// With coupled weight decay d = g + λx, out of line so the common case inlines into the loops.
     @inline(never)
-    func decayed<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars c: Scalars) -> V {
-        step(x, d: WeightDecay.coupled(g, at: x, weightDecay), lanes: s, scalars: c)
+    func decayed<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars c: Scalars) -> V {
+        step(x, d: WeightDecay.coupled(g, at: x, weightDecay), state: s, scalars: c)
     }
 
     /// The step from d.
     @inline(__always)
-    func step<V: Coordinates>(_ x: V, d: V, lanes s: StateCursor<V>, scalars c: Scalars) -> V {
+    func step<V: Coordinates>(_ x: V, d: V, state s: StateCursor<V>, scalars c: Scalars) -> V {
         let m = s[0] * beta1 + (1 - beta1) * d
         // v + (−(1 − β₂))·sign(v − d²)·d², with the sign applied by selection: ±(1 − β₂)·1 is exact, so
         // the product is ±((1 − β₂)·d²), the same bits (and 0 where v = d²).

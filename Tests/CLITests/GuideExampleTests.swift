@@ -15,7 +15,7 @@ struct ReadmeSignDescent: Optimizer, ElementwiseRule {
     @Parameter("lr", "learning rate", .positive) var lr = 1e-2
 
     func scalars(iteration: Int, previous: Double?) -> Double { lr }                // once per iteration
-    func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars lr: Double) -> V {
+    func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars lr: Double) -> V {
         x - lr * g.signum()
     }
 }
@@ -30,12 +30,12 @@ public struct Signum: Optimizer, ElementwiseRule {
     public init() {}
 
     /// One state lane, m, starting at 0.
-    public var lanes: [Double] { [0] }
+    public var stateSlots: [Double] { [0] }
 
     /// Once per iteration: whether it is the first (then m₁ = g).
     public func scalars(iteration: Int, previous: Bool?) -> Bool { iteration == 1 }
 
-    public func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars first: Bool) -> V {
+    public func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars first: Bool) -> V {
         let m = first ? g : s[0] * beta + (1 - beta) * g
         s[0] = m
         return x - lr * m.signum()

@@ -15,7 +15,7 @@ private struct PluginSignDescent: Optimizer, ElementwiseRule {
     static var learningRate: WritableKeyPath<Self, Double>? { \._lr.wrappedValue }
     @Parameter("lr", "learning rate", .positive) var lr = 1e-2
     func scalars(iteration: Int, previous: Double?) -> Double { lr }
-    func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars lr: Double) -> V { x - lr * g.signum() }
+    func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars lr: Double) -> V { x - lr * g.signum() }
 }
 
 /// `suite` in-process for the plugin package `package` (``SuiteMain/run(arguments:registry:package:console:)``).

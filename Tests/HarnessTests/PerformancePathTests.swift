@@ -10,17 +10,17 @@ private struct RecordingSGD: ElementwiseRule {
     let inner = SGD(lr: 1e-3)
     let log = Log()
     func scalars(iteration: Int, previous: Bool?) -> Bool { inner.scalars(iteration: iteration, previous: previous) }
-    func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars: Bool) -> V {
-        inner.update(x, gradient: g, lanes: s, scalars: scalars)
+    func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars: Bool) -> V {
+        inner.update(x, gradient: g, state: s, scalars: scalars)
     }
-    func apply(_ x: Vector, gradient: UnsafePointer<Double>, lanes: StateVectors, scalars: Bool, range: Range<Int>) {
+    func apply(_ x: Vector, gradient: UnsafePointer<Double>, state: StateVectors, scalars: Bool, range: Range<Int>) {
         log.starts.append(range.lowerBound)
-        inner.apply(x, gradient: gradient, lanes: lanes, scalars: scalars, range: range)
+        inner.apply(x, gradient: gradient, state: state, scalars: scalars, range: range)
     }
-    func apply(_ x: Vector, affineGradient: AffineGradient, lanes: StateVectors, scalars: Bool, range: Range<Int>,
+    func apply(_ x: Vector, affineGradient: AffineGradient, state: StateVectors, scalars: Bool, range: Range<Int>,
                sums: UnsafeMutablePointer<VectorMath.Sums>?) {
         log.starts.append(range.lowerBound)
-        inner.apply(x, affineGradient: affineGradient, lanes: lanes, scalars: scalars, range: range, sums: sums)
+        inner.apply(x, affineGradient: affineGradient, state: state, scalars: scalars, range: range, sums: sums)
     }
 }
 

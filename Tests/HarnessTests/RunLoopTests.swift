@@ -10,21 +10,21 @@ private struct TracedSGD: ElementwiseRule {
     let inner = SGD(lr: 1e-3)
     let calls = Calls()
     func scalars(iteration: Int, previous: Bool?) -> Bool { inner.scalars(iteration: iteration, previous: previous) }
-    func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars: Bool) -> V {
-        inner.update(x, gradient: g, lanes: s, scalars: scalars)
+    func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars: Bool) -> V {
+        inner.update(x, gradient: g, state: s, scalars: scalars)
     }
     func step(_ x: Vector, gradient: Vector, state: inout ElementwiseState<Bool>, iteration: Int) {
         calls.whole += 1
-        inner.apply(x, gradient: gradient.pointer, lanes: state.lanes, scalars: advance(&state, to: iteration), range: 0..<x.count)
+        inner.apply(x, gradient: gradient.pointer, state: state.vectors, scalars: advance(&state, to: iteration), range: 0..<x.count)
     }
-    func apply(_ x: Vector, gradient: UnsafePointer<Double>, lanes: StateVectors, scalars: Bool, range: Range<Int>) {
+    func apply(_ x: Vector, gradient: UnsafePointer<Double>, state: StateVectors, scalars: Bool, range: Range<Int>) {
         calls.ranges += 1
-        inner.apply(x, gradient: gradient, lanes: lanes, scalars: scalars, range: range)
+        inner.apply(x, gradient: gradient, state: state, scalars: scalars, range: range)
     }
-    func apply(_ x: Vector, affineGradient: AffineGradient, lanes: StateVectors, scalars: Bool, range: Range<Int>,
+    func apply(_ x: Vector, affineGradient: AffineGradient, state: StateVectors, scalars: Bool, range: Range<Int>,
                sums: UnsafeMutablePointer<VectorMath.Sums>?) {
         calls.fused += 1
-        inner.apply(x, affineGradient: affineGradient, lanes: lanes, scalars: scalars, range: range, sums: sums)
+        inner.apply(x, affineGradient: affineGradient, state: state, scalars: scalars, range: range, sums: sums)
     }
 
     /// The loop the calls show.

@@ -17,7 +17,7 @@ struct DeclaredSign: Optimizer, ElementwiseRule {
     init() {}
 
     func scalars(iteration: Int, previous: Double?) -> Double { (flip ? -lr : lr) * (scale == .half ? 0.5 : 1) }
-    func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars step: Double) -> V { x - step * g.signum() }
+    func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars step: Double) -> V { x - step * g.signum() }
 }
 
 @Suite("Hyperparameters declared once, on the property")

@@ -12,7 +12,7 @@ struct SignDescent: Optimizer, ElementwiseRule {
     static var hyperparameters: [Hyperparameter<Self>] { [.init("lr", \.lr, "learning rate", .positive)] }
     var lr = 1e-2
     func scalars(iteration: Int, previous: Double?) -> Double { lr }
-    func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars lr: Double) -> V { x - lr * g.signum() }
+    func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars lr: Double) -> V { x - lr * g.signum() }
 }
 
 @Suite("Elementwise rules: written once, the same bits on every path")
@@ -47,8 +47,8 @@ struct ElementwiseRuleTests {
             for i in 0..<n { g[i] = rng.nextNormal() * (i == 3 ? 0 : 1) + (i == 5 ? 1e-300 : 0) }
             let c = rule.advance(&ss, to: t)
             _ = rule.advance(&sv, to: t)
-            for i in 0..<n { rule.apply(xs, gradient: g.pointer + i, lanes: ss.lanes, scalars: c, range: i..<(i + 1)) }
-            rule.apply(xv, gradient: g.pointer, lanes: sv.lanes, scalars: c, range: 0..<n)
+            for i in 0..<n { rule.apply(xs, gradient: g.pointer + i, state: ss.vectors, scalars: c, range: i..<(i + 1)) }
+            rule.apply(xv, gradient: g.pointer, state: sv.vectors, scalars: c, range: 0..<n)
         }
         #expect(xs.array.map(\.bitPattern) == xv.array.map(\.bitPattern))
         #expect(ss.storage.array.map(\.bitPattern) == sv.storage.array.map(\.bitPattern))

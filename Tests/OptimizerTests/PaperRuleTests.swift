@@ -121,7 +121,7 @@ struct PaperRuleTests {
             _ = p.batchValueAndGradient(at: y, batch: Array(((t - 1) % 4 * 16)..<((t - 1) % 4 * 16 + 16))[...], gradient: g)
             rule.step(y, gradient: g, state: &state, iteration: t)
         }
-        let x = (0..<3).map { state.lanes[1][$0] }
+        let x = (0..<3).map { state.vectors[1][$0] }
         #expect(sgd.finalPoint == x && x != y.array)
         #expect(sgd.trace.last.map { $0.value.bitPattern } == p.value(at: Vector(x)).bitPattern)
         #expect(sgd.iterations == 20 && sgd.status == .maxIterations)

@@ -60,7 +60,7 @@ struct TorchRestTests {
             _ = Parabola().valueAndGradient(at: x, gradient: g)
             a.step(x, gradient: g, state: &state, iteration: t)
         }
-        expectClose([state.lanes[0][0]], [1.550340178646501913418], relative: 1e-14)
+        expectClose([state.vectors[0][0]], [1.550340178646501913418], relative: 1e-14)
     }
 
     @Test("Rprop: steps grow by η₊, a sign change shrinks by η₋ and skips the step, then resumes")

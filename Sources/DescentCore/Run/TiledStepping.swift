@@ -83,7 +83,7 @@ struct TiledStepping<P: SeparableProblem, O: ElementwiseRule>: SteppingStrategy 
         // One iteration goes over memory in the loop's chunks; a block in smaller ones, which stay
         // in L1 and L2 for all its steps.
         let chunk = iterations > 1 ? Harness.blockChunkSize(problem) : chunks.buffer.count
-        return Harness.iterations(problem, affine, rule, x, state.lanes, scalars: UnsafeBufferPointer(rebasing: chunks.scalars[..<iterations]),
+        return Harness.iterations(problem, affine, rule, x, state.vectors, scalars: UnsafeBufferPointer(rebasing: chunks.scalars[..<iterations]),
                                   chunk: chunk, buffer: chunks.buffer, previous: previous, evaluate: evaluate)
     }
 }
@@ -123,7 +123,7 @@ extension Harness {
     static let blockIterations = 64
 
     /// Coordinates per chunk of a block (rounded to the problem's alignment): x, the problem's data,
-    /// the chunk's gradient and the rule's lanes of a chunk stay in a core's L1 and L2 while every
+    /// the chunk's gradient and the rule's state of a chunk stay in a core's L1 and L2 while every
     /// step of the block runs.
     static let blockTile = 1024
 
@@ -168,9 +168,9 @@ extension Harness {
         withUnsafeMutablePointer(to: &sums) { sums in
             let fused: Void? = affine?.withAffineGradient { q in
                 forEachChunk(n, last == 0 ? n : chunk) { range in
-                    for t in 0..<last { rule.apply(x, affineGradient: q, lanes: lanes, scalars: scalars[t], range: range, sums: nil) }
+                    for t in 0..<last { rule.apply(x, affineGradient: q, state: lanes, scalars: scalars[t], range: range, sums: nil) }
                     previous?.copy(range, from: x)
-                    rule.apply(x, affineGradient: q, lanes: lanes, scalars: scalars[last], range: range, sums: evaluate ? sums : nil)
+                    rule.apply(x, affineGradient: q, state: lanes, scalars: scalars[last], range: range, sums: evaluate ? sums : nil)
                 }
             }
             guard fused == nil else { return }
@@ -178,7 +178,7 @@ extension Harness {
                 for t in 0...last {
                     if t == last { previous?.copy(range, from: x) }
                     problem.gradient(at: x, range: range, into: buffer.pointer)
-                    rule.apply(x, gradient: buffer.pointer, lanes: lanes, scalars: scalars[t], range: range)
+                    rule.apply(x, gradient: buffer.pointer, state: lanes, scalars: scalars[t], range: range)
                 }
                 if evaluate { problem.accumulate(at: x, range: range, gradient: nil, into: &sums.pointee) }
             }

@@ -8,7 +8,7 @@ import Descent
 ///     x ← x − lr · (ν₁m + (1 − ν₁)g) / (√(ν₂v + (1 − ν₂)g²) + ε)
 ///
 /// The rule shows what a plugin author needs beyond `signgd`:
-/// - state slots: `lanes` gives one initial value per slot (m and v, both 0); `update` reads and
+/// - state slots: `stateSlots` gives one initial value per slot (m and v, both 0); `update` reads and
 ///   writes them as `s[0]` and `s[1]` at the coordinates it is given;
 /// - a per-iteration scalar: `scalars(iteration:previous:)` computes, once per iteration, what every
 ///   coordinate shares (here the weights w and the factors a, 1 − a), given the previous
@@ -32,7 +32,7 @@ struct QHAdam: Optimizer, ElementwiseRule {
     @Parameter("eps", "ε added to the denominator", .nonNegative) var eps = 1e-8
 
     /// Two state slots per coordinate, m and v, starting at 0.
-    var lanes: [Double] { [0, 0] }
+    var stateSlots: [Double] { [0, 0] }
 
     /// What one iteration shares across coordinates.
     struct Scalars {
@@ -51,7 +51,7 @@ struct QHAdam: Optimizer, ElementwiseRule {
         return Scalars(w1: w1, w2: w2, keep1: keep1, fresh1: 1 - keep1, keep2: keep2, fresh2: 1 - keep2, lr: lr)
     }
 
-    func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars c: Scalars) -> V {
+    func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars c: Scalars) -> V {
         let g2 = g * g
         let m = c.keep1 * s[0] + c.fresh1 * g, v = c.keep2 * s[1] + c.fresh2 * g2
         s[0] = m

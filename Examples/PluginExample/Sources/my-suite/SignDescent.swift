@@ -19,7 +19,7 @@ struct SignDescent: Optimizer, ElementwiseRule {
     /// The per-iteration scalar: the learning rate (a schedule changes it between iterations).
     func scalars(iteration: Int, previous: Double?) -> Double { lr }
 
-    func update<V: Coordinates>(_ x: V, gradient g: V, lanes s: StateCursor<V>, scalars lr: Double) -> V {
+    func update<V: Coordinates>(_ x: V, gradient g: V, state s: StateCursor<V>, scalars lr: Double) -> V {
         x - lr * g.signum()
     }
 }
