@@ -28,9 +28,11 @@ final class Progress: @unchecked Sendable {
         var started = ContinuousClock.now
         var lastLine = ContinuousClock.now
         var workers = 1
-        /// Runs of the pass not started yet, by kind, and the runs in flight.
-        var waiting: [CostModel.Kind: Int] = [:]
-        var running: [String: (kind: CostModel.Kind, since: ContinuousClock.Instant)] = [:]
+        /// The pass's jobs in the order the workers take them: each job's runs not started yet, whether
+        /// it has started (a worker holds it), and the runs in flight with their job.
+        var waiting: [[CostModel.Kind]] = []
+        var begun: [Bool] = []
+        var running: [String: (kind: CostModel.Kind, job: Int, since: ContinuousClock.Instant)] = [:]
         var model = CostModel()
     }
 
@@ -54,16 +56,24 @@ final class Progress: @unchecked Sendable {
     /// Whether the display prints nothing (`--quiet`).
     var isQuiet: Bool { quiet }
 
-    /// Starts `pass`, whose runs are `kinds`, run by `workers` at a time.
+    /// Starts `pass`, whose runs are `kinds`, each a job of its own, run by `workers` at a time.
     func begin(_ pass: Pass, kinds: [CostModel.Kind], workers: Int) {
+        begin(pass, jobs: kinds.map { [$0] }, workers: workers)
+    }
+
+    /// Starts `pass`, whose runs are `jobs` (each job's runs, in order), taken by `workers` in order:
+    /// a job's runs go one after another on one worker, so the time left is the schedule's end, not
+    /// the work over the workers (a costly job taken last keeps one worker busy alone).
+    func begin(_ pass: Pass, jobs: [[CostModel.Kind]], workers: Int) {
+        let kinds = jobs.flatMap { $0 }
         state.withLock { s in
             s.index = passes.firstIndex { $0.pass == pass } ?? 0
             s.done = 0
             s.started = .now
             s.lastLine = .now
             s.workers = Swift.max(1, workers)
-            s.waiting = [:]
-            for k in kinds { s.waiting[k, default: 0] += 1 }
+            s.waiting = jobs
+            s.begun = Array(repeating: false, count: jobs.count)
             s.running = [:]
             guard !quiet else { return }
             let header = "Phase \(s.index + 1) of \(passes.count): \(pass.name) (\(Self.count(kinds.count, pass))) — \(pass.explanation)\n"
@@ -71,23 +81,23 @@ final class Progress: @unchecked Sendable {
         }
     }
 
-    /// Run `id` of `kind` started.
-    func started(_ id: String, _ kind: CostModel.Kind) {
+    /// Run `id` of `kind` started, in job `job` (by default the first job with such a run waiting).
+    func started(_ id: String, _ kind: CostModel.Kind, job: Int? = nil) {
         state.withLock { s in
-            take(kind, from: &s)
-            s.running[id] = (kind, .now)
+            let j = take(kind, job: job, from: &s)
+            s.running[id] = (kind, j, .now)
         }
     }
 
     /// Run `id` of `kind` ended; `ran` is false for a run taken from the journal or skipped (it cost
     /// nothing). What it cost is the wall-clock time since it started, a worker's start included: a
     /// run's own time leaves that out. `event` is a line worth its own (a crash).
-    func finished(_ id: String, _ kind: CostModel.Kind, ran: Bool, event: String? = nil) {
+    func finished(_ id: String, _ kind: CostModel.Kind, job: Int? = nil, ran: Bool, event: String? = nil) {
         state.withLock { s in
             if let run = s.running.removeValue(forKey: id) {
                 if ran { s.model.observe(kind, seconds: (ContinuousClock.now - run.since).seconds) }
             } else {
-                take(kind, from: &s)
+                _ = take(kind, job: job, from: &s)
             }
             s.done += 1
             guard !quiet, let event else { return }
@@ -108,8 +118,13 @@ final class Progress: @unchecked Sendable {
     /// Stops the redraws (the display is finished).
     func close() { stopped.store(true, ordering: .relaxed) }
 
-    private func take(_ kind: CostModel.Kind, from s: inout State) {
-        if let n = s.waiting[kind] { s.waiting[kind] = n > 1 ? n - 1 : nil }
+    /// Takes a run of `kind` off job `job`'s waiting runs (or the first job's that has one) and marks
+    /// the job begun; returns the job.
+    private func take(_ kind: CostModel.Kind, job: Int?, from s: inout State) -> Int {
+        guard let j = job ?? s.waiting.firstIndex(where: { $0.contains(kind) }), s.waiting.indices.contains(j) else { return -1 }
+        if let k = s.waiting[j].firstIndex(of: kind) { s.waiting[j].remove(at: k) }
+        s.begun[j] = true
+        return j
     }
 
     /// Redraws the terminal's line, or prints the periodic line when piped.
@@ -140,20 +155,31 @@ final class Progress: @unchecked Sendable {
         return text
     }
 
-    /// The estimated seconds left in the pass: the estimated work of the runs not started and the rest
-    /// of the runs in flight, spread over the workers, and at least the longest run in flight still needs.
+    /// The estimated seconds left in the pass: the end of the schedule the workers follow. Each job
+    /// begun keeps its worker for its estimated rest (the run in flight's estimate less its time so
+    /// far, and its runs not started); the jobs not begun go, in order, to the worker free first.
     private func remaining(_ s: inout State) -> Double? {
         guard s.model.count > 0 else { return nil }
         let now = ContinuousClock.now
-        var work = 0.0
-        for (kind, n) in s.waiting { work += Double(n) * (s.model.estimate(kind) ?? 0) }
-        var longest = 0.0
-        for (kind, since) in s.running.values {
-            let left = Swift.max((s.model.estimate(kind) ?? 0) - (now - since).seconds, 0)
-            work += left
-            longest = Swift.max(longest, left)
+        var rest = s.waiting.map { job in job.reduce(0.0) { $0 + (s.model.estimate($1) ?? 0) } }
+        for run in s.running.values where rest.indices.contains(run.job) {
+            rest[run.job] += Swift.max((s.model.estimate(run.kind) ?? 0) - (now - run.since).seconds, 0)
         }
-        return Swift.max(work / Double(s.workers), longest)
+        return Self.scheduleEnd(begun: rest.indices.filter { s.begun[$0] }.map { rest[$0] },
+                                queued: rest.indices.filter { !s.begun[$0] }.map { rest[$0] }, workers: s.workers)
+    }
+
+    /// When `workers` finish jobs whose rests are `begun` (each already on a worker) and `queued` (taken
+    /// in order by the worker free first): the end of the greedy schedule the scheduler follows.
+    static func scheduleEnd(begun: [Double], queued: [Double], workers: Int) -> Double {
+        let n = Swift.max(workers, 1)
+        var free = Array(begun.filter { $0 > 0 }.sorted().suffix(n))
+        if free.count < n { free = Array(repeating: 0, count: n - free.count) + free }
+        for rest in queued where rest > 0 {
+            free[0] += rest
+            free.sort()
+        }
+        return free.last ?? 0
     }
 
     /// `1 run`, `2 runs`.

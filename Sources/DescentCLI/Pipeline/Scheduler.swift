@@ -63,7 +63,7 @@ struct Scheduler {
         let kind: @Sendable (Job, String) -> CostModel.Kind = { job, optimizer in
             CostModel.Kind(problem: job.problem, optimizer: optimizer, size: sizes[job.slot], dimension: dimensions[job.slot])
         }
-        progress.begin(pass.pass, kinds: jobs.flatMap { job in job.labels.map { kind(job, $0) } }, workers: threads)
+        progress.begin(pass.pass, jobs: jobs.map { job in job.labels.map { kind(job, $0) } }, workers: threads)
         defer { progress.end() }
         let failure = Mutex<(any Error)?>(nil)
         let finished = Mutex(Array(repeating: Array(repeating: [RunRecord](), count: pass.trials.count), count: pass.problems.count))
@@ -75,7 +75,7 @@ struct Scheduler {
                 guard n < jobs.count else { return }
                 let job = jobs[n]
                 do {
-                    let (records, fromJournal) = try perform(job, pass, kind: kind)
+                    let (records, fromJournal) = try perform(job, pass, index: n, kind: kind)
                     reused.add(fromJournal, ordering: .relaxed)
                     finished.withLock { $0[job.slot][job.trial] = records }
                 } catch {
@@ -91,7 +91,7 @@ struct Scheduler {
     /// Runs one job: each optimizer's run is taken from the journal (`--resume`), skipped as unfit, or run.
     /// Returns its records in optimizer order up to the first run an interruption stopped (finished runs
     /// are kept), and the number taken from the journal.
-    func perform(_ job: Job, _ pass: Plan.PassPlan, kind: @escaping (Job, String) -> CostModel.Kind) throws -> (records: [RunRecord], reused: Int) {
+    func perform(_ job: Job, _ pass: Plan.PassPlan, index n: Int, kind: @escaping (Job, String) -> CostModel.Kind) throws -> (records: [RunRecord], reused: Int) {
         let instance = plan.instance(of: job, in: pass)
         let runs = pass.runs[job.slot]
         let options = job.settings.options(cancellation: interruption)
@@ -110,16 +110,16 @@ struct Scheduler {
                 pending.append(i)
                 continue
             }
-            progress.finished(runID(job, i), kind(job, run.label), ran: false)
+            progress.finished(runID(job, i), kind(job, run.label), job: n, ran: false)
         }
         // What the job reports, with indices into `pending`.
         let events = Job.Events(started: { k in
-            progress.started(runID(job, pending[k]), kind(job, job.labels[pending[k]]))
+            progress.started(runID(job, pending[k]), kind(job, job.labels[pending[k]]), job: n)
         }, finished: { k, result in
             let i = pending[k]
             outcomes[i] = result
             let failed = [.crashed, .timeout].contains(result.status)
-            progress.finished(runID(job, i), kind(job, job.labels[i]), ran: result.status != .interrupted,
+            progress.finished(runID(job, i), kind(job, job.labels[i]), job: n, ran: result.status != .interrupted,
                               event: failed ? "\(describe(job, i)): \(result.statusDescription)" : nil)
         })
         let work = job.only(pending)
