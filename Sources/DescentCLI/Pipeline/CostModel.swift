@@ -9,9 +9,9 @@ import Foundation
 /// the mean cost of the finished runs of (p, o); of (p, o's family: its name without parameters, so
 /// the learning rates of a tuning sweep inform each other and the tuned runs); by p's median run times
 /// the family's cost relative to the median runs of the problems it ran on (log-linear in the
-/// dimension); and for a problem no run has finished on, by its size (what one gradient costs, ``probe(_:)``) times the cost per
-/// unit of size of the finished runs of o's family, or of all finished runs (a ratio of sums, so the
-/// costly runs weigh most).
+/// dimension); and for a problem no run has finished on, by its size (what one gradient costs, ``probe(_:)``) times the median
+/// cost per unit of size of the finished runs of o's family, or of all finished runs (the median: a
+/// few costly runs of other problems would otherwise set the estimate of every problem not seen yet).
 struct CostModel: Sendable {
     /// A kind of run: its problem, the optimizer's label, the problem's size (``probe(_:)``) and dimension.
     struct Kind: Hashable, Sendable {
@@ -41,9 +41,9 @@ struct CostModel: Sendable {
     /// problem's first, and the line fitted through them (refitted when one is added, so an estimate is O(1)).
     private var relative: [String: [(x: Double, y: Double)]] = [:]
     private var lines: [String: (mx: Double, my: Double, slope: Double)] = [:]
-    /// Seconds and size summed per optimizer family, and over every run.
-    private var perSize: [String: (seconds: Double, size: Double)] = [:]
-    private var all: (seconds: Double, size: Double) = (0, 0)
+    /// Each finished run's seconds per unit of size, sorted, per optimizer family and over every run.
+    private var perSize: [String: [Double]] = [:]
+    private var all: [Double] = []
 
     /// The number of runs observed.
     private(set) var count = 0
@@ -75,10 +75,10 @@ struct CostModel: Sendable {
         }
         problems[kind.problem, default: []].append(t)
         medians[kind.problem] = Self.median(problems[kind.problem]!)
-        perSize[kind.family, default: (0, 0)].seconds += t
-        perSize[kind.family, default: (0, 0)].size += kind.size
-        all.seconds += t
-        all.size += kind.size
+        if kind.size > 0 {
+            Self.insert(t / kind.size, into: &perSize[kind.family, default: []])
+            Self.insert(t / kind.size, into: &all)
+        }
         count += 1
     }
 
@@ -89,8 +89,8 @@ struct CostModel: Sendable {
         if let typical = medians[kind.problem] { return typical * factor(kind) }
         guard count > 0 else { return nil }
         // A problem no run has finished on yet: its size times the cost per unit of size so far.
-        let (seconds, size) = perSize[kind.family] ?? all
-        return size > 0 ? kind.size * seconds / size : all.seconds / Double(count)
+        guard let ratios = perSize[kind.family] ?? (all.isEmpty ? nil : all) else { return 0 }
+        return kind.size * ratios[ratios.count / 2]
     }
 
     /// What a run of `kind`'s family costs relative to a typical run of its problem: log-linear in the
@@ -108,6 +108,13 @@ struct CostModel: Sendable {
         let sxx = points.map { ($0.x - mx) * ($0.x - mx) }.reduce(0, +)
         let slope = sxx > 1e-9 ? Swift.min(Swift.max(points.map { ($0.x - mx) * ($0.y - my) }.reduce(0, +) / sxx, 0), 3) : 0
         return (mx, my, slope)
+    }
+
+    /// Inserts `x` into the sorted `xs` (so a median is one lookup).
+    private static func insert(_ x: Double, into xs: inout [Double]) {
+        var lo = 0, hi = xs.count
+        while lo < hi { let mid = (lo + hi) / 2; if xs[mid] < x { lo = mid + 1 } else { hi = mid } }
+        xs.insert(x, at: lo)
     }
 
     static func median(_ xs: [Double]) -> Double {
