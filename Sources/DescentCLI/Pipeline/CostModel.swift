@@ -11,7 +11,9 @@ import Foundation
 /// the family's cost relative to the median runs of the problems it ran on (log-linear in the
 /// dimension); and for a problem no run has finished on, by its size (what one gradient costs, ``probe(_:)``) times the median
 /// cost per unit of size of the finished runs of o's family, or of all finished runs (the median: a
-/// few costly runs of other problems would otherwise set the estimate of every problem not seen yet).
+/// few costly runs of other problems would otherwise set the estimate of every problem not seen yet),
+/// and at least what the cheapest tenth of the finished runs cost (a run's fixed overhead, which a tiny
+/// problem's gradient cost leaves out).
 struct CostModel: Sendable {
     /// A kind of run: its problem, the optimizer's label, the problem's size (``probe(_:)``) and dimension.
     struct Kind: Hashable, Sendable {
@@ -44,6 +46,9 @@ struct CostModel: Sendable {
     /// Each finished run's seconds per unit of size, sorted, per optimizer family and over every run.
     private var perSize: [String: [Double]] = [:]
     private var all: [Double] = []
+    /// Every finished run's seconds, sorted: the cheapest runs' cost is what any run costs at least (a
+    /// worker's messages, writing its result), which a tiny problem's gradient cost leaves out.
+    private var runSeconds: [Double] = []
 
     /// The number of runs observed.
     private(set) var count = 0
@@ -75,6 +80,7 @@ struct CostModel: Sendable {
         }
         problems[kind.problem, default: []].append(t)
         medians[kind.problem] = Self.median(problems[kind.problem]!)
+        Self.insert(t, into: &runSeconds)
         if kind.size > 0 {
             Self.insert(t / kind.size, into: &perSize[kind.family, default: []])
             Self.insert(t / kind.size, into: &all)
@@ -88,9 +94,11 @@ struct CostModel: Sendable {
         if let m = families[kind.problem + "\u{1}" + kind.family] { return m.value }
         if let typical = medians[kind.problem] { return typical * factor(kind) }
         guard count > 0 else { return nil }
-        // A problem no run has finished on yet: its size times the cost per unit of size so far.
-        guard let ratios = perSize[kind.family] ?? (all.isEmpty ? nil : all) else { return 0 }
-        return kind.size * ratios[ratios.count / 2]
+        // A problem no run has finished on yet: its size times the median cost per unit of size so far,
+        // and at least what the cheapest tenth of the runs cost (the per-run overhead).
+        let floor = runSeconds[runSeconds.count / 10]
+        guard let ratios = perSize[kind.family] ?? (all.isEmpty ? nil : all) else { return floor }
+        return Swift.max(kind.size * ratios[ratios.count / 2], floor)
     }
 
     /// What a run of `kind`'s family costs relative to a typical run of its problem: log-linear in the
