@@ -35,10 +35,8 @@ struct CostModel: Sendable {
 
     private var pairs: [String: Mean] = [:]
     private var families: [String: Mean] = [:]
-    /// Every run's seconds by problem (their median is the problem's typical run).
+    /// Every run's seconds by problem, sorted (their median is the problem's typical run).
     private var problems: [String: [Double]] = [:]
-    /// The median run of each problem, kept as runs are observed.
-    private var medians: [String: Double] = [:]
     /// Per family, (log dimension, log of the run's cost over its problem's median run) of each run after a
     /// problem's first, and the line fitted through them (refitted when one is added, so an estimate is O(1)).
     private var relative: [String: [(x: Double, y: Double)]] = [:]
@@ -74,12 +72,11 @@ struct CostModel: Sendable {
         let t = Swift.max(seconds, 0)
         pairs[kind.problem + "\u{1}" + kind.optimizer, default: Mean()].add(t)
         families[kind.problem + "\u{1}" + kind.family, default: Mean()].add(t)
-        if let typical = medians[kind.problem], typical > 0, t > 0 {
+        if let typical = typical(kind.problem), typical > 0, t > 0 {
             relative[kind.family, default: []].append((log(Swift.max(kind.dimension, 1)), log(t / typical)))
             lines[kind.family] = Self.line(relative[kind.family]!)
         }
-        problems[kind.problem, default: []].append(t)
-        medians[kind.problem] = Self.median(problems[kind.problem]!)
+        Self.insert(t, into: &problems[kind.problem, default: []])
         Self.insert(t, into: &runSeconds)
         if kind.size > 0 {
             Self.insert(t / kind.size, into: &perSize[kind.family, default: []])
@@ -92,7 +89,7 @@ struct CostModel: Sendable {
     func estimate(_ kind: Kind) -> Double? {
         if let m = pairs[kind.problem + "\u{1}" + kind.optimizer] { return m.value }
         if let m = families[kind.problem + "\u{1}" + kind.family] { return m.value }
-        if let typical = medians[kind.problem] { return typical * factor(kind) }
+        if let typical = typical(kind.problem) { return typical * factor(kind) }
         guard count > 0 else { return nil }
         // A problem no run has finished on yet: its size times the median cost per unit of size so far,
         // and at least what the cheapest tenth of the runs cost (the per-run overhead).
@@ -125,13 +122,16 @@ struct CostModel: Sendable {
         xs.insert(x, at: lo)
     }
 
-    static func median(_ xs: [Double]) -> Double {
-        let s = xs.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    /// The median of the sorted `s`.
+    static func median(sorted s: [Double]) -> Double {
+        s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 
+    /// The median run of `problem`, once one has been observed.
+    private func typical(_ problem: String) -> Double? { problems[problem].map(Self.median(sorted:)) }
+
     /// Whether a run of `problem` has been observed (the estimates of its runs then rest on it).
-    func hasSeen(problem: String) -> Bool { medians[problem] != nil }
+    func hasSeen(problem: String) -> Bool { problems[problem] != nil }
 
     /// The sum of the estimates of `kinds` (0 before anything was observed).
     func total(_ kinds: some Sequence<Kind>) -> Double {
